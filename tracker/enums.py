@@ -1,0 +1,137 @@
+"""Every status and kind in the domain. Compare with these members, never with raw strings."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PartyKind(models.TextChoices):
+    MINISTRY = "ministry", _("Ministry")
+    ARMED_FORCE = "armed_force", _("Armed force")
+    GOVERNMENT = "government", _("Government")
+    AGENCY = "agency", _("Agency")
+    ORGANISATION = "organisation", _("International organisation")
+    PERSON = "person", _("Person")
+    OTHER = "other", _("Other")
+
+
+class SideRole(models.TextChoices):
+    BELLIGERENT = "belligerent", _("Belligerent")
+    THIRD_PARTY = "third_party", _("Third party (mediator, observer)")
+
+
+class TimePrecision(models.TextChoices):
+    EXACT = "exact", _("Exact")
+    HOUR = "hour", _("To the hour")
+    DAY = "day", _("To the day")
+    APPROXIMATE = "approximate", _("Approximate")
+
+
+class IncidentType(models.TextChoices):
+    CEASEFIRE_VIOLATION = "ceasefire_violation", _("Cease-fire violation")
+    SHELLING = "shelling", _("Shelling")
+    ARMED_CLASH = "armed_clash", _("Armed clash")
+    AIR_STRIKE = "air_strike", _("Air or drone strike")
+    INCURSION = "incursion", _("Incursion")
+    SABOTAGE = "sabotage", _("Sabotage or mining")
+    OTHER = "other", _("Other")
+
+
+class EditorialState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+    RETRACTED = "retracted", _("Retracted")
+
+
+class DisputeStatus(models.TextChoices):
+    """Derived from claims and counterclaims, never stored (see selectors.incidents)."""
+
+    NO_CLAIMS = "no_claims", _("No claims yet")
+    ONE_SIDED = "one_sided", _("Only one side has spoken")
+    DISPUTED = "disputed", _("Disputed")
+    UNDISPUTED = "undisputed", _("No contradiction found")
+
+
+class Channel(models.TextChoices):
+    WEBSITE = "website", _("Website")
+    FACEBOOK = "facebook", _("Facebook")
+    TELEGRAM = "telegram", _("Telegram")
+    X = "x", _("X (Twitter)")
+    PRESS_CONFERENCE = "press_conference", _("Press conference")
+    NEWS_AGENCY = "news_agency", _("Via a news agency")
+    OTHER = "other", _("Other")
+
+
+class TranslationKind(models.TextChoices):
+    MACHINE = "machine", _("Machine translation")
+    HUMAN = "human", _("Translated by a person")
+
+
+class Aspect(models.TextChoices):
+    """The rows of the comparison grid, in the order an editor reads them."""
+
+    INITIATOR = "initiator", _("Who started it")
+    TIMING = "timing", _("When")
+    LOCATION = "location", _("Where")
+    CASUALTIES = "casualties", _("Casualties")
+    MEANS = "means", _("Weapons and means")
+    RETALIATION = "retaliation", _("Retaliation")
+    DAMAGE = "damage", _("Damage")
+    OTHER = "other", _("Other")
+
+
+class Verdict(models.TextChoices):
+    """Editors' rating of a claim; `claimreview_rating()` maps each to schema.org ClaimReview."""
+
+    UNVERIFIED = "unverified", _("Unverified")
+    CORROBORATED = "corroborated", _("Corroborated")
+    PARTLY_TRUE = "partly_true", _("Partly true")
+    CONTESTED = "contested", _("Contested")
+    MISLEADING = "misleading", _("Misleading")
+    FALSE = "false", _("False")
+
+
+class CasualtyKind(models.TextChoices):
+    KILLED = "killed", _("Killed")
+    WOUNDED = "wounded", _("Wounded")
+
+
+class CounterclaimRelation(models.TextChoices):
+    CONTRADICTS = "contradicts", _("Contradicts")
+    CORROBORATES = "corroborates", _("Corroborates")
+    QUALIFIES = "qualifies", _("Qualifies")
+
+
+class ProposalState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class SourceKind(models.TextChoices):
+    NEWS_REPORT = "news_report", _("News report")
+    OFFICIAL_RELEASE = "official_release", _("Official release")
+    SOCIAL_POST = "social_post", _("Social media post")
+    VIDEO = "video", _("Video")
+    OTHER = "other", _("Other")
+
+
+class FeedFormat(models.TextChoices):
+    UNKNOWN = "unknown", _("Not fetched yet")
+    RSS = "rss", _("RSS 0.9x / 2.0")
+    RDF = "rdf", _("RSS 1.0 (RDF)")
+    ATOM = "atom", _("Atom")
+    JSON_FEED = "json_feed", _("JSON Feed")
+
+
+class FeedHealth(models.TextChoices):
+    OK = "ok", _("OK")
+    DEGRADED = "degraded", _("Degraded")
+    FAILING = "failing", _("Failing")
+
+
+class FetchOutcome(models.TextChoices):
+    OK = "ok", _("Fetched")
+    NOT_MODIFIED = "not_modified", _("Not modified (304)")
+    PARSED_LENIENTLY = "parsed_leniently", _("Parsed leniently")
+    ERROR = "error", _("Error")

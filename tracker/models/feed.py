@@ -1,0 +1,75 @@
+"""Feeds that reports come in from, and the log of every fetch."""
+
+from datetime import timedelta
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tracker.enums import FeedFormat, FeedHealth, FetchOutcome
+from tracker.models.party import Conflict, Outlet
+
+
+class Feed(models.Model):
+    url = models.URLField(_("URL"), max_length=2000, unique=True)
+    title = models.CharField(_("title"), max_length=500, blank=True)
+    format = models.CharField(max_length=16, choices=FeedFormat.choices, default=FeedFormat.UNKNOWN)
+    conflict = models.ForeignKey(Conflict, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="feeds")
+    outlet = models.ForeignKey(Outlet, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="feeds")
+    tags = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    poll_interval = models.DurationField(default=timedelta(minutes=15))
+    is_active = models.BooleanField(default=True)
+    # Conditional GET state.
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    # Scheduling and health.
+    next_fetch_at = models.DateTimeField(null=True, blank=True)
+    last_fetched_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    health = models.CharField(max_length=16, choices=FeedHealth.choices, default=FeedHealth.OK)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title", "url"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(poll_interval__gte=timedelta(minutes=1)),
+                                   name="feed_poll_interval_min",
+                                   violation_error_message="Poll at most once a minute."),
+        ]
+        indexes = [
+            # schedule_due_feeds: WHERE is_active AND next_fetch_at <= now().
+            models.Index(fields=["is_active", "next_fetch_at"], name="feed_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class FetchLog(models.Model):
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="fetch_logs")
+    url = models.URLField(max_length=2000)
+    started_at = models.DateTimeField()
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    bytes_received = models.PositiveBigIntegerField(default=0)
+    duration_ms = models.PositiveIntegerField(default=0)
+    entries_new = models.PositiveIntegerField(default=0)
+    entries_updated = models.PositiveIntegerField(default=0)
+    entries_unchanged = models.PositiveIntegerField(default=0)
+    outcome = models.CharField(max_length=20, choices=FetchOutcome.choices)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            # A feed's recent fetches in the admin.
+            models.Index(fields=["feed", "-started_at"], name="fetchlog_feed_recent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.url} @ {self.started_at:%Y-%m-%d %H:%M} ({self.outcome})"
