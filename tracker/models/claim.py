@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tracker.enums import Aspect, CounterclaimRelation, ProposalState, TimePrecision, Verdict
-from tracker.models.common import tracked, interval_check, latitude_longitude_checks
+from tracker.models.common import interval_check, latitude_longitude_checks, tracked
 from tracker.models.party import Side
 from tracker.models.statement import Statement
 
@@ -40,16 +40,22 @@ class Claim(models.Model):
     aspect = models.CharField(_("aspect"), max_length=16, choices=Aspect.choices)
     text = models.TextField(_("claim"))
     # initiator: the side the statement says started it.
-    accused_side = models.ForeignKey(Side, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="accusations")
+    accused_side = models.ForeignKey(
+        Side, on_delete=models.PROTECT, null=True, blank=True, related_name="accusations"
+    )
     # casualties: ranges, because "more than 200" is a minimum and "dozens" a range.
     killed_min = models.PositiveIntegerField(null=True, blank=True)
     killed_max = models.PositiveIntegerField(null=True, blank=True)
     wounded_min = models.PositiveIntegerField(null=True, blank=True)
     wounded_max = models.PositiveIntegerField(null=True, blank=True)
-    casualty_side = models.ForeignKey(Side, on_delete=models.PROTECT, null=True, blank=True,
-                                      related_name="casualty_claims",
-                                      help_text=_("Whose casualties the figures are."))
+    casualty_side = models.ForeignKey(
+        Side,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="casualty_claims",
+        help_text=_("Whose casualties the figures are."),
+    )
     # timing: the interval the claim gives, in UTC.
     time_start = models.DateTimeField(null=True, blank=True)
     time_end = models.DateTimeField(null=True, blank=True)
@@ -58,8 +64,9 @@ class Claim(models.Model):
     place = models.CharField(_("place"), max_length=300, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
-    verdict = models.CharField(_("verdict"), max_length=16, choices=Verdict.choices,
-                               default=Verdict.UNVERIFIED)
+    verdict = models.CharField(
+        _("verdict"), max_length=16, choices=Verdict.choices, default=Verdict.UNVERIFIED
+    )
     verdict_note = models.TextField(_("verdict note"), blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -130,11 +137,13 @@ class Counterclaim(models.Model):
     claim_a = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
     claim_b = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
     relation = models.CharField(_("relation"), max_length=16, choices=CounterclaimRelation.choices)
-    state = models.CharField(_("state"), max_length=16, choices=ProposalState.choices,
-                             default=ProposalState.PROPOSED)
+    state = models.CharField(
+        _("state"), max_length=16, choices=ProposalState.choices, default=ProposalState.PROPOSED
+    )
     reason = models.TextField(_("reason"), blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                   blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -142,11 +151,16 @@ class Counterclaim(models.Model):
     class Meta:
         ordering = ["claim_a", "claim_b"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(claim_a__lt=models.F("claim_b")),
-                                   name="counterclaim_ordered_pair",
-                                   violation_error_message="A counterclaim needs two different claims."),
-            models.UniqueConstraint(fields=["claim_a", "claim_b"], name="counterclaim_unique_pair",
-                                    violation_error_message="These two claims are already paired."),
+            models.CheckConstraint(
+                condition=models.Q(claim_a__lt=models.F("claim_b")),
+                name="counterclaim_ordered_pair",
+                violation_error_message="A counterclaim needs two different claims.",
+            ),
+            models.UniqueConstraint(
+                fields=["claim_a", "claim_b"],
+                name="counterclaim_unique_pair",
+                violation_error_message="These two claims are already paired.",
+            ),
         ]
         indexes = [
             # Both lookups of the grid: pairs touching a claim from either end.

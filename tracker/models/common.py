@@ -16,10 +16,16 @@ def latitude_longitude_checks(prefix: str) -> list[models.CheckConstraint]:
         latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180
     )
     return [
-        models.CheckConstraint(condition=both_or_none, name=f"{prefix}_latlon_both_or_none",
-                               violation_error_message="Give both latitude and longitude, or neither."),
-        models.CheckConstraint(condition=in_range, name=f"{prefix}_latlon_range",
-                               violation_error_message="Latitude must be within ±90 and longitude within ±180."),
+        models.CheckConstraint(
+            condition=both_or_none,
+            name=f"{prefix}_latlon_both_or_none",
+            violation_error_message="Give both latitude and longitude, or neither.",
+        ),
+        models.CheckConstraint(
+            condition=in_range,
+            name=f"{prefix}_latlon_range",
+            violation_error_message="Latitude must be within ±90 and longitude within ±180.",
+        ),
     ]
 
 

@@ -14,10 +14,12 @@ class Feed(models.Model):
     url = models.URLField(_("URL"), max_length=2000, unique=True)
     title = models.CharField(_("title"), max_length=500, blank=True)
     format = models.CharField(max_length=16, choices=FeedFormat.choices, default=FeedFormat.UNKNOWN)
-    conflict = models.ForeignKey(Conflict, on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="feeds")
-    outlet = models.ForeignKey(Outlet, on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="feeds")
+    conflict = models.ForeignKey(
+        Conflict, on_delete=models.SET_NULL, null=True, blank=True, related_name="feeds"
+    )
+    outlet = models.ForeignKey(
+        Outlet, on_delete=models.SET_NULL, null=True, blank=True, related_name="feeds"
+    )
     tags = ArrayField(models.CharField(max_length=100), default=list, blank=True)
     poll_interval = models.DurationField(default=timedelta(minutes=15))
     is_active = models.BooleanField(default=True)
@@ -37,9 +39,11 @@ class Feed(models.Model):
     class Meta:
         ordering = ["title", "url"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(poll_interval__gte=timedelta(minutes=1)),
-                                   name="feed_poll_interval_min",
-                                   violation_error_message="Poll at most once a minute."),
+            models.CheckConstraint(
+                condition=models.Q(poll_interval__gte=timedelta(minutes=1)),
+                name="feed_poll_interval_min",
+                violation_error_message="Poll at most once a minute.",
+            ),
         ]
         indexes = [
             # schedule_due_feeds: WHERE is_active AND next_fetch_at <= now().
@@ -51,8 +55,9 @@ class Feed(models.Model):
 
 
 class FetchLog(models.Model):
-    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, null=True, blank=True,
-                             related_name="fetch_logs")
+    feed = models.ForeignKey(
+        Feed, on_delete=models.CASCADE, null=True, blank=True, related_name="fetch_logs"
+    )
     url = models.URLField(max_length=2000)
     started_at = models.DateTimeField()
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)

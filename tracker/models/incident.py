@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tracker.enums import EditorialState, IncidentType, TimePrecision
-from tracker.models.common import tracked, interval_check, latitude_longitude_checks
+from tracker.models.common import interval_check, latitude_longitude_checks, tracked
 from tracker.models.party import Conflict
 
 
@@ -25,8 +25,9 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
 
 def validate_timezone(value: str) -> None:
     if value and value not in zoneinfo.available_timezones():
-        raise ValidationError(_("%(value)s is not an IANA time zone (e.g. Asia/Yerevan)."),
-                              params={"value": value})
+        raise ValidationError(
+            _("%(value)s is not an IANA time zone (e.g. Asia/Yerevan)."), params={"value": value}
+        )
 
 
 @tracked()
@@ -38,18 +39,28 @@ class Incident(models.Model):
     # When it happened, as a UTC interval: the parties rarely agree on one instant.
     occurred_start = models.DateTimeField(_("occurred from (UTC)"))
     occurred_end = models.DateTimeField(_("occurred until (UTC)"), null=True, blank=True)
-    time_precision = models.CharField(_("time precision"), max_length=16,
-                                      choices=TimePrecision.choices, default=TimePrecision.DAY)
-    local_timezone = models.CharField(_("local time zone"), max_length=64, blank=True,
-                                      validators=[validate_timezone],
-                                      help_text=_("IANA name of the zone it was reported in."))
+    time_precision = models.CharField(
+        _("time precision"), max_length=16, choices=TimePrecision.choices, default=TimePrecision.DAY
+    )
+    local_timezone = models.CharField(
+        _("local time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_timezone],
+        help_text=_("IANA name of the zone it was reported in."),
+    )
     place = models.CharField(_("place"), max_length=300, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
-    state = models.CharField(_("editorial state"), max_length=16, choices=EditorialState.choices,
-                             default=EditorialState.DRAFT)
-    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="merged_incidents")
+    state = models.CharField(
+        _("editorial state"),
+        max_length=16,
+        choices=EditorialState.choices,
+        default=EditorialState.DRAFT,
+    )
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_incidents"
+    )
     # Optimistic locking: a save from a stale form is refused instead of overwriting.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -66,8 +77,10 @@ class Incident(models.Model):
         constraints = [
             interval_check("incident", "occurred_start", "occurred_end"),
             *latitude_longitude_checks("incident"),
-            models.CheckConstraint(condition=~models.Q(merged_into=models.F("id")),
-                                   name="incident_not_merged_into_itself"),
+            models.CheckConstraint(
+                condition=~models.Q(merged_into=models.F("id")),
+                name="incident_not_merged_into_itself",
+            ),
         ]
         indexes = [
             # Incremental sync and the API's cursor: WHERE updated_at > T ORDER BY updated_at, id.

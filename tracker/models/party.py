@@ -84,7 +84,9 @@ class Alignment(models.Model):
     def clean(self) -> None:
         if self.party_id and self.side_id:
             other = (
-                Alignment.objects.filter(party_id=self.party_id, side__conflict_id=self.side.conflict_id)
+                Alignment.objects.filter(
+                    party_id=self.party_id, side__conflict_id=self.side.conflict_id
+                )
                 .exclude(pk=self.pk)
                 .exclude(side_id=self.side_id)
             )
@@ -129,9 +131,10 @@ class Outlet(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=COUNTRY_CODE_CHECK, name="outlet_country_code_iso"),
-            models.CheckConstraint(condition=models.Q(domain=Lower("domain")), name="outlet_domain_lower"),
+            models.CheckConstraint(
+                condition=models.Q(domain=Lower("domain")), name="outlet_domain_lower"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
-

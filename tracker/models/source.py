@@ -7,9 +7,9 @@ from django.db import models
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
-from tracker.models.common import tracked
 from tracker.enums import SourceKind
 from tracker.models.claim import Claim
+from tracker.models.common import tracked
 from tracker.models.party import Outlet
 from tracker.models.statement import Statement
 
@@ -21,15 +21,18 @@ class Source(models.Model):
     or vanishing."""
 
     url = models.URLField(_("canonical URL"), max_length=2000, unique=True)
-    outlet = models.ForeignKey(Outlet, on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="sources")
-    kind = models.CharField(_("kind"), max_length=20, choices=SourceKind.choices,
-                            default=SourceKind.NEWS_REPORT)
+    outlet = models.ForeignKey(
+        Outlet, on_delete=models.SET_NULL, null=True, blank=True, related_name="sources"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=SourceKind.choices, default=SourceKind.NEWS_REPORT
+    )
     title = models.CharField(_("title"), max_length=1000, blank=True)
     author = models.CharField(_("author"), max_length=500, blank=True)
     published_at = models.DateTimeField(_("published (UTC)"), null=True, blank=True)
     published_offset_minutes = models.SmallIntegerField(
-        null=True, blank=True, help_text=_("UTC offset the publisher gave, in minutes."))
+        null=True, blank=True, help_text=_("UTC offset the publisher gave, in minutes.")
+    )
     language = models.CharField(_("language"), max_length=16, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     text = models.TextField(_("extracted text"), blank=True)
@@ -39,13 +42,15 @@ class Source(models.Model):
     snapshot_sha256 = models.CharField(max_length=64, blank=True)
     snapshot_content_type = models.CharField(max_length=200, blank=True)
     # Where it came in from (ingest); empty for sources added by hand.
-    feed = models.ForeignKey("tracker.Feed", on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="sources")
+    feed = models.ForeignKey(
+        "tracker.Feed", on_delete=models.SET_NULL, null=True, blank=True, related_name="sources"
+    )
     guid = models.CharField(_("feed entry id"), max_length=2000, blank=True)
     tags = ArrayField(models.CharField(max_length=100), default=list, blank=True)
     # Near-duplicates (the same wire story elsewhere) point at the first source of their group.
-    near_duplicate_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
-                                          related_name="near_duplicates")
+    near_duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="near_duplicates"
+    )
     simhash = models.BigIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -53,11 +58,16 @@ class Source(models.Model):
     class Meta:
         ordering = ["-published_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["feed", "guid"], condition=~models.Q(guid=""),
-                                    name="source_unique_feed_guid"),
-            models.CheckConstraint(condition=models.Q(content_hash="")
-                                   | models.Q(content_hash__regex=r"^[0-9a-f]{64}$"),
-                                   name="source_content_hash_hex"),
+            models.UniqueConstraint(
+                fields=["feed", "guid"],
+                condition=~models.Q(guid=""),
+                name="source_unique_feed_guid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(content_hash="")
+                | models.Q(content_hash__regex=r"^[0-9a-f]{64}$"),
+                name="source_content_hash_hex",
+            ),
         ]
         indexes = [
             # Exact-duplicate check at ingest: WHERE content_hash = %s.
@@ -88,16 +98,19 @@ END;
 
 @tracked()
 class Citation(models.Model):
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, null=True, blank=True,
-                              related_name="citations")
-    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, null=True, blank=True,
-                                  related_name="citations")
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
     excerpt = models.TextField(_("quoted excerpt"))
     start_offset = models.PositiveIntegerField()
     end_offset = models.PositiveIntegerField()
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                 blank=True, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -122,9 +135,12 @@ class Citation(models.Model):
             models.Index(fields=["updated_at", "id"], name="citation_updated_idx"),
         ]
         triggers = [
-            pgtrigger.Trigger(name="citation_span_matches_source",
-                              operation=pgtrigger.Insert | pgtrigger.Update,
-                              when=pgtrigger.Before, func=CITATION_SPAN_SQL)
+            pgtrigger.Trigger(
+                name="citation_span_matches_source",
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                when=pgtrigger.Before,
+                func=CITATION_SPAN_SQL,
+            )
         ]
 
     def __str__(self) -> str:

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tracker.models.common import tracked
 from tracker.enums import Channel, TranslationKind
+from tracker.models.common import tracked
 from tracker.models.incident import Incident
 from tracker.models.party import Outlet, Party
 
@@ -15,20 +15,28 @@ class Statement(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="statements")
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="statements")
     issued_at = models.DateTimeField(_("issued at (UTC)"), null=True, blank=True)
-    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices,
-                               default=Channel.WEBSITE)
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=Channel.choices, default=Channel.WEBSITE
+    )
     original_url = models.URLField(_("original URL"), max_length=2000, blank=True)
     text = models.TextField(_("verbatim text"))
     language = models.CharField(_("language"), max_length=16, blank=True, help_text="BCP 47")
     translation = models.TextField(_("English translation"), blank=True)
-    translation_kind = models.CharField(_("translated by"), max_length=10, blank=True,
-                                        choices=TranslationKind.choices)
-    translator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                   blank=True, related_name="+")
+    translation_kind = models.CharField(
+        _("translated by"), max_length=10, blank=True, choices=TranslationKind.choices
+    )
+    translator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     translated_at = models.DateTimeField(null=True, blank=True)
-    reported_by = models.ForeignKey(Outlet, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="reported_statements",
-                                    help_text=_("The outlet through which the statement is known."))
+    reported_by = models.ForeignKey(
+        Outlet,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reported_statements",
+        help_text=_("The outlet through which the statement is known."),
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -25,8 +25,9 @@ def _check_broker() -> dict:
     started = time.perf_counter()
     timeout = settings.HEALTH_CHECK_TIMEOUT
     try:
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=timeout,
-                                      socket_connect_timeout=timeout)
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_timeout=timeout, socket_connect_timeout=timeout
+        )
         client.ping()
     except redis.RedisError as exc:
         return {"ok": False, "error": str(exc)}
@@ -41,5 +42,6 @@ def _check_broker() -> dict:
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": _check_database(), "broker": _check_broker()}
     healthy = all(check["ok"] for check in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "down", **checks},
-                        status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503
+    )

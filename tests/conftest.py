@@ -1,0 +1,32 @@
+import os
+import shutil
+
+import pytest
+
+# pytest-django's live_server and Playwright's sync API share the main thread's event loop; Django
+# refuses ORM calls from a thread with a running loop unless told this is intended.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Debian's chromium: Playwright's own browser download does not work offline."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
+
+
+@pytest.fixture
+def demo(db):
+    """The running example, loaded exactly as `manage.py load_demo` loads it."""
+    from tracker.demo.load import demo_load
+
+    return demo_load()

@@ -1,0 +1,50 @@
+"""Normal forms that identity depends on: a source's canonical URL and its text's hash."""
+
+import hashlib
+import re
+import unicodedata
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+# Query parameters that say how a reader arrived, not what they read.
+TRACKING_PARAMS = re.compile(
+    r"^(utm_.*|fbclid|gclid|dclid|gbraid|wbraid|msclkid|mc_cid|mc_eid|yclid|igshid|ref_src|"
+    r"_ga|_hsenc|_hsmi|mkt_tok|spm|at_medium|at_campaign|cmpid|ocid|sr_share)$",
+    re.IGNORECASE,
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def canonical_url(url: str) -> str:
+    """Lower-cased scheme and host, no default port, no fragment, no tracking parameters.
+    Path and remaining query are kept as given: servers may treat them case-sensitively."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        raise ValueError(f"URL has no host: {url!r}")
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError as exc:
+        raise ValueError(f"URL host is not a valid name: {url!r}") from exc
+    netloc = host
+    if parts.port and parts.port != _DEFAULT_PORTS[scheme]:
+        netloc = f"{host}:{parts.port}"
+    query = urlencode(
+        [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not TRACKING_PARAMS.match(k)
+        ]
+    )
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def normalised_text(text: str) -> str:
+    """NFC, whitespace folded: two retrievals of the same article hash the same."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(normalised_text(text).encode("utf-8")).hexdigest() if text.strip() else ""

@@ -1,0 +1,44 @@
+"""Pieces every service uses: validated saves and optimistic-locking updates."""
+
+from typing import Any, TypeVar
+
+from django.db import models
+
+from tracker.services.errors import StaleEditError
+
+M = TypeVar("M", bound=models.Model)
+
+
+def save_validated(obj: M) -> M:
+    """full_clean() first so impossible data gets a readable message, not a database error;
+    the database constraints stay as the backstop for every other writer."""
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+def update_versioned(obj: M, *, expected_version: int | None, fields: dict[str, Any]) -> M:
+    """Apply FIELDS to OBJ only if it is still at EXPECTED_VERSION (None skips the check).
+
+    The check and the bump are one conditional UPDATE, so two editors saving from stale forms at
+    the same moment cannot both win."""
+    model = type(obj)
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    current = obj.version  # type: ignore[attr-defined]
+    if expected_version is not None and expected_version != current:
+        raise StaleEditError(obj, expected_version, current)
+    values = {name: getattr(obj, name) for name in fields}
+    if any(field.name == "updated_at" for field in model._meta.fields):
+        from django.utils import timezone
+
+        values["updated_at"] = timezone.now()
+    updated = model._default_manager.filter(pk=obj.pk, version=current).update(
+        **values, version=models.F("version") + 1
+    )
+    if updated != 1:
+        actual = model._default_manager.values_list("version", flat=True).get(pk=obj.pk)
+        raise StaleEditError(obj, expected_version or current, actual)
+    obj.refresh_from_db()
+    return obj

@@ -1,0 +1,98 @@
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from tracker.enums import SourceKind
+from tracker.models import Citation, Claim, Outlet, Source, Statement
+from tracker.normalise import canonical_url, text_sha256
+from tracker.services.common import save_validated
+
+
+def outlet_for_url(url: str) -> Outlet | None:
+    host = (canonical_url(url).split("/")[2]).removeprefix("www.")
+    return Outlet.objects.filter(domain__in=[host, f"www.{host}"]).first()
+
+
+@transaction.atomic
+def source_create(
+    *,
+    url: str,
+    title: str = "",
+    text: str = "",
+    kind: SourceKind = SourceKind.NEWS_REPORT,
+    author: str = "",
+    published_at: datetime | None = None,
+    language: str = "",
+    outlet: Outlet | None = None,
+) -> Source:
+    """A source added by hand. Returns the existing row when the canonical URL is known."""
+    try:
+        url = canonical_url(url)
+    except ValueError as exc:
+        raise ValidationError({"url": str(exc)}) from exc
+    existing = Source.objects.filter(url=url).first()
+    if existing is not None:
+        return existing
+    return save_validated(
+        Source(
+            url=url,
+            title=title,
+            text=text,
+            kind=kind,
+            author=author,
+            published_at=published_at,
+            language=language,
+            outlet=outlet or outlet_for_url(url),
+            content_hash=text_sha256(text),
+            retrieved_at=timezone.now(),
+        )
+    )
+
+
+@transaction.atomic
+def citation_create(
+    *,
+    source: Source,
+    excerpt: str,
+    start_offset: int | None = None,
+    claim: Claim | None = None,
+    statement: Statement | None = None,
+    added_by: object | None = None,
+) -> Citation:
+    """Cite EXCERPT of SOURCE for a claim or a statement. Without START_OFFSET the excerpt's
+    first occurrence is used; with it, the text there must be exactly the excerpt."""
+    if (claim is None) == (statement is None):
+        raise ValidationError("A citation supports either a claim or a statement.")
+    if not excerpt.strip():
+        raise ValidationError({"excerpt": "The excerpt is empty."})
+    if start_offset is None:
+        start_offset = source.text.find(excerpt)
+        if start_offset < 0:
+            raise ValidationError({"excerpt": "This excerpt does not occur in the source's text."})
+    end_offset = start_offset + len(excerpt)
+    if source.text[start_offset:end_offset] != excerpt:
+        raise ValidationError(
+            {"excerpt": f"The source's text at {start_offset}–{end_offset} is not this excerpt."}
+        )
+    existing = Citation.objects.filter(
+        source=source,
+        claim=claim,
+        statement=statement,
+        start_offset=start_offset,
+        end_offset=end_offset,
+    ).first()
+    if existing is not None:
+        return existing
+    return save_validated(
+        Citation(
+            source=source,
+            claim=claim,
+            statement=statement,
+            excerpt=excerpt,
+            start_offset=start_offset,
+            end_offset=end_offset,
+            added_by=added_by,
+        )
+    )
