@@ -1,0 +1,3 @@
+from tracker.admin import domain, feeds
+
+__all__ = ["domain", "feeds"]

@@ -1,0 +1,1 @@
+"""Celery tasks: thin wrappers that load rows by id and call one service."""
