@@ -125,18 +125,18 @@ def valkey_socket(root: Path) -> Path:
     return sock_path
 
 
-def stop_embedded(root: Path) -> list[str]:
-    """Stop both embedded servers of ROOT, if running. Returns what was stopped."""
+def stop_embedded(root: Path, *, postgres: bool = True, valkey: bool = True) -> list[str]:
+    """Stop the embedded servers of ROOT that are running. Returns what was stopped."""
     stopped: list[str] = []
     _, sock_path, _ = _valkey_paths(root)
-    if _socket_answers(sock_path):
+    if valkey and _socket_answers(sock_path):
         import redis
 
         with contextlib.suppress(redis.ConnectionError):
             redis.Redis(unix_socket_path=str(sock_path)).shutdown(nosave=False)
         stopped.append("valkey")
     pgdata = root / "pgdata"
-    if (pgdata / "postmaster.pid").exists():
+    if postgres and (pgdata / "postmaster.pid").exists():
         import pgserver
 
         user = "pgserver" if os.geteuid() == 0 else None

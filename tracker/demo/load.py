@@ -231,7 +231,6 @@ def _load_incident(
     armenia = statement_create(
         incident=incident,
         party=parties["Armenia"],
-        issued_at=_utc(2022, 9, 23, 4, 0),
         channel=Channel.FACEBOOK,
         language="en",
         reported_by=rferl,
@@ -243,7 +242,6 @@ def _load_incident(
     azerbaijan = statement_create(
         incident=incident,
         party=parties["Azerbaijan"],
-        issued_at=_utc(2022, 9, 23, 6, 0),
         channel=Channel.WEBSITE,
         language="en",
         reported_by=rferl,
