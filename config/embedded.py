@@ -44,7 +44,7 @@ def postgres_url(root: Path) -> str:
     # pgserver serialises start-up with a lock file in the runtime dir; give every process of one
     # data folder the same one (and not a shared /tmp fallback with a warning).
     runtime = root / "run"
-    runtime.mkdir(mode=0o700, exist_ok=True)
+    runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
     import pgserver
 

@@ -124,6 +124,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on a missing root even when serving finders
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -158,4 +159,35 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"pgserver": {"level": "WARNING"}},
+}
+
+# --- Ingest -------------------------------------------------------------------------------------
+# Networks a fetch may reach besides the public internet (comma-separated CIDRs; empty by
+# default). Validated here so a typo stops start-up instead of silently blocking or allowing.
+COUNTERCLAIM_FETCH_ALLOW_NETWORKS = env_list("COUNTERCLAIM_FETCH_ALLOW_NETWORKS")
+try:
+    import ipaddress as _ipaddress
+
+    for _network in COUNTERCLAIM_FETCH_ALLOW_NETWORKS:
+        _ipaddress.ip_network(_network, strict=False)
+except ValueError as _exc:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"COUNTERCLAIM_FETCH_ALLOW_NETWORKS: {_exc}") from _exc
+COUNTERCLAIM_FETCH_MAX_BYTES = env_int("COUNTERCLAIM_FETCH_MAX_BYTES", 10 * 1024 * 1024)
+COUNTERCLAIM_FETCH_CONNECT_TIMEOUT = env_int("COUNTERCLAIM_FETCH_CONNECT_TIMEOUT", 5)
+COUNTERCLAIM_FETCH_READ_TIMEOUT = env_int("COUNTERCLAIM_FETCH_READ_TIMEOUT", 10)
+COUNTERCLAIM_FETCH_TOTAL_TIMEOUT = env_int("COUNTERCLAIM_FETCH_TOTAL_TIMEOUT", 30)
+COUNTERCLAIM_FETCH_MAX_REDIRECTS = env_int("COUNTERCLAIM_FETCH_MAX_REDIRECTS", 5)
+COUNTERCLAIM_FETCH_USER_AGENT = env_str(
+    "COUNTERCLAIM_FETCH_USER_AGENT",
+    "Counterclaim/0.1 (newsroom claim-and-counterclaim tracker; feed reader)",
+)
+# Fetch the article page of entries that carry only a summary (extract text, keep a snapshot).
+COUNTERCLAIM_FETCH_ARTICLE_PAGES = env_bool("COUNTERCLAIM_FETCH_ARTICLE_PAGES", default=True)
+# Longest back-off of a failing feed, in minutes.
+COUNTERCLAIM_FEED_MAX_BACKOFF_MINUTES = env_int("COUNTERCLAIM_FEED_MAX_BACKOFF_MINUTES", 24 * 60)
+CELERY_BEAT_SCHEDULE["schedule-due-feeds"] = {
+    "task": "ingest.schedule_due_feeds",
+    "schedule": 60.0,
 }

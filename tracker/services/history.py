@@ -1,0 +1,69 @@
+"""Undo of deletes, from the history that PostgreSQL triggers record (pghistory).
+
+Every tracked row's delete is an event holding the whole row. Rows deleted by one action (a claim
+and the citations and counterclaims that cascaded with it) share the transaction's timestamp,
+which the triggers write as pgh_created_at: restoring one brings back the whole action."""
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from tracker.models import Citation, Claim, Counterclaim, Incident, Source, Statement
+
+# Parents before children, so foreign keys resolve on insert.
+TRACKED_MODELS: tuple[type[models.Model], ...] = (
+    Incident,
+    Statement,
+    Source,
+    Claim,
+    Counterclaim,
+    Citation,
+)
+DELETE_LABEL = "delete"
+
+
+def event_model(model: type[models.Model]) -> type[models.Model]:
+    return apps.get_model(model._meta.app_label, f"{model.__name__}Event")
+
+
+def _recreate(model: type[models.Model], event: models.Model) -> models.Model:
+    values = {
+        field.attname: getattr(event, field.attname)
+        for field in model._meta.concrete_fields
+        if hasattr(event, field.attname)
+    }
+    obj = model(**values)
+    obj.save(force_insert=True)
+    return obj
+
+
+@transaction.atomic
+def history_restore(*, model: type[models.Model], pk: int) -> models.Model:
+    """Bring back the deleted row MODEL/PK with everything its deletion took along."""
+    if model not in TRACKED_MODELS:
+        raise ValidationError(f"{model.__name__} has no restorable history.")
+    if model._default_manager.filter(pk=pk).exists():
+        raise ValidationError(f"{model._meta.verbose_name} {pk} is not deleted.")
+    last_delete = (
+        event_model(model)
+        .objects.filter(pgh_obj_id=pk, pgh_label=DELETE_LABEL)
+        .order_by("-pgh_id")
+        .first()
+    )
+    if last_delete is None:
+        raise ValidationError(f"No deleted {model._meta.verbose_name} {pk} in the history.")
+    restored = None
+    for tracked in TRACKED_MODELS:
+        events = (
+            event_model(tracked)
+            .objects.filter(pgh_label=DELETE_LABEL, pgh_created_at=last_delete.pgh_created_at)
+            .order_by("pgh_id")
+        )
+        for event in events:
+            if tracked._default_manager.filter(pk=event.pgh_obj_id).exists():
+                continue
+            obj = _recreate(tracked, event)
+            if tracked is model and obj.pk == pk:
+                restored = obj
+    assert restored is not None
+    return restored
