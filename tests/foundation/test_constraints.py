@@ -1,4 +1,4 @@
-"""Impossible data is refused by the database itself, and by the services with a readable message."""
+"""Impossible data is refused by the database, and by the services with a readable message."""
 
 from datetime import UTC, datetime
 

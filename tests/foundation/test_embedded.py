@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 
+import psutil
 import psycopg
 import pytest
 import redis
@@ -49,9 +50,14 @@ def test_postgres_restarts_after_a_killed_run_and_keeps_rows(root):
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("CREATE TABLE kept (v text)")
         conn.execute("INSERT INTO kept VALUES ('still here')")
-    postmaster = int((root / "pgdata" / "postmaster.pid").read_text().split()[0])
-    os.kill(postmaster, signal.SIGKILL)
-    time.sleep(1)
+    # As after a power cut: every server process gone, postmaster.pid left behind.
+    pgdata = str(root / "pgdata")
+    postmaster = psutil.Process(int((root / "pgdata" / "postmaster.pid").read_text().split()[0]))
+    doomed = [postmaster, *postmaster.children(recursive=True)]
+    for process in doomed:
+        process.kill()
+    psutil.wait_procs(doomed, timeout=10)
+    assert (root / "pgdata" / "postmaster.pid").exists()
 
     # A new process, as after a killed `make run` (this one caches the server it started).
     url = (

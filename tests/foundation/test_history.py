@@ -47,7 +47,8 @@ def test_deleted_claim_restored_with_its_citations_and_counterclaims(demo):
     citation_ids = set(claim.citations.values_list("pk", flat=True))
     pairs = Counterclaim.objects.filter(claim_a=claim) | Counterclaim.objects.filter(claim_b=claim)
     pair_ids = set(pairs.values_list("pk", flat=True))
-    assert citation_ids and pair_ids
+    assert citation_ids
+    assert pair_ids
     claim_pk = claim.pk
     claim.delete()
     assert not Citation.objects.filter(pk__in=citation_ids).exists()

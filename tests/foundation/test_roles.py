@@ -44,11 +44,12 @@ def test_viewer_changes_nothing():
     viewer = _user_in("Viewer")
     perms = viewer.get_all_permissions()
     assert "tracker.view_claim" in perms
-    assert perms and all(perm.split(".")[1].startswith("view_") for perm in perms)
+    assert perms
+    assert all(perm.split(".")[1].startswith("view_") for perm in perms)
 
 
 def test_demo_users_created_once_with_the_given_password():
-    created, password = demo_users_create(password="given-pass-1")
+    created, _password = demo_users_create(password="given-pass-1")
     assert created == ["editor", "journalist", "viewer"]
     assert get_user_model().objects.get(username="journalist").check_password("given-pass-1")
     assert demo_users_create(password="other")[0] == []
