@@ -51,7 +51,6 @@ def test_postgres_restarts_after_a_killed_run_and_keeps_rows(root):
         conn.execute("CREATE TABLE kept (v text)")
         conn.execute("INSERT INTO kept VALUES ('still here')")
     # As after a power cut: every server process gone, postmaster.pid left behind.
-    pgdata = str(root / "pgdata")
     postmaster = psutil.Process(int((root / "pgdata" / "postmaster.pid").read_text().split()[0]))
     doomed = [postmaster, *postmaster.children(recursive=True)]
     for process in doomed:
