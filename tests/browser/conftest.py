@@ -1,0 +1,41 @@
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PASSWORD = "browser-test-pass"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def make_user(django_user_model):
+    def make(username: str, group: str):
+        user = django_user_model.objects.create_user(username, password=PASSWORD)
+        user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(live_server):
+    def log_in(page, username: str) -> None:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(f"{live_server.url}/incidents/")
+
+    return log_in
+
+
+def screenshot(page, name: str) -> Path:
+    """Desktop and phone captures of the current page, kept in docs/screenshots."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(size)
+        page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
+    page.set_viewport_size(DESKTOP)
+    return SCREENSHOTS
