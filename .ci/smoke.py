@@ -26,7 +26,12 @@ print("healthz:", health)
 login_page = opener.open(f"{base}/accounts/login/").read().decode()
 token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_page).group(1)
 form = urllib.parse.urlencode(
-    {"username": username, "password": password, "csrfmiddlewaretoken": token, "next": "/incidents/"}
+    {
+        "username": username,
+        "password": password,
+        "csrfmiddlewaretoken": token,
+        "next": "/incidents/",
+    }
 ).encode()
 listing = opener.open(f"{base}/accounts/login/", data=form).read().decode()
 incident = re.search(r'href="(/incidents/\d+/)"', listing)
