@@ -1,3 +1,4 @@
+import importlib
 import os
 import shutil
 
@@ -25,7 +26,18 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 
 @pytest.fixture
-def demo(db):
+def roles(db):
+    """The Editor, Journalist and Viewer groups. A transactional test (live_server) empties every
+    table after it ran, rows of data migrations too; this puts the groups back the same way the
+    migration made them."""
+    from django.apps import apps
+
+    migration = importlib.import_module("tracker.migrations.0002_groups")
+    migration.create_groups(apps, None)
+
+
+@pytest.fixture
+def demo(db, roles):
     """The running example, loaded exactly as `manage.py load_demo` loads it."""
     from tracker.demo.load import demo_load
 

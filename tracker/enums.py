@@ -135,3 +135,74 @@ class FetchOutcome(models.TextChoices):
     NOT_MODIFIED = "not_modified", _("Not modified (304)")
     PARSED_LENIENTLY = "parsed_leniently", _("Parsed leniently")
     ERROR = "error", _("Error")
+
+
+class TokenScope(models.TextChoices):
+    """What an API token may do: read raises the rate limits, write also allows edits."""
+
+    READ = "read", _("Read")
+    WRITE = "write", _("Read and write")
+
+
+class WebhookEvent(models.TextChoices):
+    INCIDENT_PUBLISHED = "incident.published", _("Incident published")
+    INCIDENT_RETRACTED = "incident.retracted", _("Incident retracted")
+    CLAIM_VERDICT_CHANGED = "claim.verdict_changed", _("Claim verdict changed")
+    COUNTERCLAIM_CONFIRMED = "counterclaim.confirmed", _("Counterclaim confirmed")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SUCCEEDED = "succeeded", _("Delivered")
+    FAILED = "failed", _("Failed for good")
+
+
+class EditorialAction(models.TextChoices):
+    """Transitions recorded in the editorial log (tracker.models.api.EditorialLogEntry)."""
+
+    SUBMITTED = "submitted", _("Submitted for review")
+    PUBLISHED = "published", _("Published")
+    RETRACTED = "retracted", _("Retracted")
+    MERGED = "merged", _("Merged into another incident")
+    UNMERGED = "unmerged", _("Merge undone")
+    DELETED = "deleted", _("Deleted")
+
+
+class EnrichmentStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    PROPOSED = "proposed", _("Proposals ready")
+    NO_PROPOSALS = "no_proposals", _("Nothing to propose")
+    FAILED = "failed", _("Failed")
+
+
+class NoProposalReason(models.TextChoices):
+    """Why enrichment of a source proposed nothing; recorded instead of raising."""
+
+    EMPTY_TEXT = "empty_text", _("The source has no text")
+    TOO_LARGE = "too_large", _("The text is larger than 5 MB")
+    MIXED_SCRIPTS = "mixed_scripts", _("The text mixes scripts")
+    UNSUPPORTED_LANGUAGE = "unsupported_language", _("The language is not supported")
+    NO_PARTY = "no_party", _("No party of a tracked conflict is named")
+    NO_STATEMENT = "no_statement", _("No party is quoted or reported as saying anything")
+
+
+class ProposalKind(models.TextChoices):
+    STATEMENT = "statement", _("Statement")
+    CLAIM = "claim", _("Claim")
+    INCIDENT = "incident", _("Incident")
+    COUNTERCLAIM = "counterclaim", _("Counterclaim")
+
+
+class CitationTarget(models.TextChoices):
+    """What a passage selected on the source page is cited for."""
+
+    CLAIM = "claim", _("An existing claim")
+    NEW_CLAIM = "new_claim", _("A new claim")
+
+
+class RevisionState(models.TextChoices):
+    """An edit to a published incident waits for an editor (tracker.models.revision)."""
+
+    PENDING = "pending", _("Pending approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")

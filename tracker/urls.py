@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracker.views import health, incidents
+from tracker.views import editorial, health, history, inbox, incidents, public, sources
 
 app_name = "tracker"
 
@@ -8,4 +8,31 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("incidents/", incidents.incident_list, name="incident-list"),
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident-detail"),
+    path("incidents/<int:pk>/edit/", editorial.incident_edit, name="incident-edit"),
+    path("incidents/<int:pk>/submit/", editorial.incident_submit, name="incident-submit"),
+    path("incidents/<int:pk>/publish/", editorial.incident_publish_view, name="incident-publish"),
+    path("incidents/<int:pk>/retract/", editorial.incident_retract_view, name="incident-retract"),
+    path("incidents/<int:pk>/merge/", editorial.incident_merge_view, name="incident-merge"),
+    path("incidents/<int:pk>/unmerge/", editorial.incident_unmerge_view, name="incident-unmerge"),
+    path("statements/<int:pk>/edit/", editorial.statement_edit, name="statement-edit"),
+    path("claims/<int:pk>/edit/", editorial.claim_edit, name="claim-edit"),
+    path("claims/<int:pk>/verdict/", editorial.claim_verdict, name="claim-verdict"),
+    path("revisions/<int:pk>/decide/", editorial.revision_decide, name="revision-decide"),
+    path("p/incidents/<int:pk>/", public.public_incident, name="public-incident"),
+    path("sources/<int:pk>/", sources.source_detail, name="source-detail"),
+    path(
+        "sources/<int:pk>/claim-search/",
+        sources.source_claim_search,
+        name="source-claim-search",
+    ),
+    path("claims/uncited/", sources.claims_uncited, name="claims-uncited"),
+    path("inbox/", inbox.inbox, name="inbox"),
+    path(
+        "inbox/proposals/<int:pk>/<str:action>/",
+        inbox.proposal_decide,
+        name="proposal-decide",
+    ),
+    path("history/deleted/", history.deleted_list, name="history-deleted"),
+    path("history/<str:model>/<int:pk>/", history.history, name="history"),
+    path("history/<str:model>/<int:pk>/restore/", history.deleted_restore, name="history-restore"),
 ]

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
+    "django_htmx",
     "tracker",
 ]
 
@@ -45,6 +46,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Puts the requesting user into every history event written during the request.
     "pghistory.middleware.HistoryMiddleware",
+    # request.htmx: in-page saves answer with a partial instead of a whole page.
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -111,6 +114,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Bare URLs typed into forms are taken as https (Django 6's default already).
+FORMS_URLFIELD_ASSUME_HTTPS = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "tracker:incident-list"
 LOGOUT_REDIRECT_URL = "login"
@@ -190,4 +195,57 @@ COUNTERCLAIM_FEED_MAX_BACKOFF_MINUTES = env_int("COUNTERCLAIM_FEED_MAX_BACKOFF_M
 CELERY_BEAT_SCHEDULE["schedule-due-feeds"] = {
     "task": "ingest.schedule_due_feeds",
     "schedule": 60.0,
+}
+
+# --- API ----------------------------------------------------------------------------------------
+# Rate limits (DRF syntax: N/second|minute|hour|day), counted in the Redis cache.
+REST_FRAMEWORK.update(
+    {
+        "DEFAULT_AUTHENTICATION_CLASSES": [
+            "tracker.api.authentication.ApiTokenAuthentication",
+            "rest_framework.authentication.SessionAuthentication",
+        ],
+        "DEFAULT_PERMISSION_CLASSES": ["tracker.api.permissions.ReadAnyoneWriteEditors"],
+        "DEFAULT_THROTTLE_CLASSES": [
+            "tracker.api.throttles.AnonThrottle",
+            "tracker.api.throttles.TokenThrottle",
+            "tracker.api.throttles.SessionUserThrottle",
+        ],
+        "DEFAULT_THROTTLE_RATES": {
+            "anon": env_str("COUNTERCLAIM_API_RATE_ANON", "60/minute"),
+            "token": env_str("COUNTERCLAIM_API_RATE_TOKEN", "1200/minute"),
+            "user": env_str("COUNTERCLAIM_API_RATE_USER", "600/minute"),
+        },
+        "DEFAULT_RENDERER_CLASSES": [
+            "tracker.api.renderers.OrjsonRenderer",
+            "rest_framework.renderers.BrowsableAPIRenderer",
+        ],
+        "DEFAULT_PAGINATION_CLASS": "tracker.api.pagination.KeysetPagination",
+        "EXCEPTION_HANDLER": "tracker.api.errors.exception_handler",
+        # Bare numbers of client IPs behind this many proxies (X-Forwarded-For); 0 = none.
+        "NUM_PROXIES": env_int("COUNTERCLAIM_API_NUM_PROXIES", 0),
+    }
+)
+SPECTACULAR_SETTINGS.update(
+    {
+        "COMPONENT_SPLIT_REQUEST": True,
+        "SCHEMA_PATH_PREFIX": "/api/v1",
+        "POSTPROCESSING_HOOKS": [
+            "drf_spectacular.hooks.postprocess_schema_enums",
+            "tracker.api.schema.add_common_responses",
+        ],
+        "ENUM_NAME_OVERRIDES": {
+            "VerdictEnum": "tracker.enums.Verdict",
+            "AspectEnum": "tracker.enums.Aspect",
+            "TimePrecisionEnum": "tracker.enums.TimePrecision",
+            "WebhookEventEnum": "tracker.enums.WebhookEvent",
+        },
+    }
+)
+
+# --- Enrichment ---------------------------------------------------------------------------------
+# New or changed sources (from ingest or by hand) are found by this scan and enriched one by one.
+CELERY_BEAT_SCHEDULE["enrich-scan"] = {
+    "task": "tracker.enrich_scan",
+    "schedule": env_int("COUNTERCLAIM_ENRICH_SCAN_SECONDS", 120),
 }

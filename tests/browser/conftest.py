@@ -10,7 +10,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def make_user(django_user_model):
+def make_user(django_user_model, roles):
     def make(username: str, group: str):
         user = django_user_model.objects.create_user(username, password=PASSWORD)
         user.groups.add(Group.objects.get(name=group))

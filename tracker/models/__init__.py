@@ -1,23 +1,40 @@
+from tracker.models.api import (
+    ApiToken,
+    EditorialLogEntry,
+    IncidentChange,
+    Webhook,
+    WebhookDelivery,
+)
 from tracker.models.claim import Claim, Counterclaim
 from tracker.models.feed import Feed, FetchLog
 from tracker.models.incident import Incident
 from tracker.models.party import Alignment, Conflict, Outlet, Party, PartyAlias, Side
+from tracker.models.proposal import EnrichmentRun, Proposal
+from tracker.models.revision import PendingRevision
 from tracker.models.source import Citation, Source
 from tracker.models.statement import Statement
 
 __all__ = [
     "Alignment",
+    "ApiToken",
     "Citation",
     "Claim",
     "Conflict",
     "Counterclaim",
+    "EditorialLogEntry",
+    "EnrichmentRun",
     "Feed",
     "FetchLog",
     "Incident",
+    "IncidentChange",
     "Outlet",
     "Party",
     "PartyAlias",
+    "PendingRevision",
+    "Proposal",
     "Side",
     "Source",
     "Statement",
+    "Webhook",
+    "WebhookDelivery",
 ]

@@ -67,6 +67,8 @@ class FetchLog(models.Model):
     entries_updated = models.PositiveIntegerField(default=0)
     entries_unchanged = models.PositiveIntegerField(default=0)
     outcome = models.CharField(max_length=20, choices=FetchOutcome.choices)
+    # Which parser read the body ("lxml", "feedparser", "json"); empty when nothing was parsed.
+    parser = models.CharField(max_length=16, blank=True)
     error = models.TextField(blank=True)
 
     class Meta:

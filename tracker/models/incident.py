@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import zoneinfo
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -22,6 +24,18 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
         """Not merged away into another incident."""
         return self.filter(merged_into__isnull=True)
 
+    def search(self, text: str) -> IncidentQuerySet:
+        """Full-text match on title, summary and place (web search syntax: "phrase", or, -not),
+        served by the GIN index on search_vector."""
+        return self.filter(
+            search_vector=SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+        )
+
+
+# 'simple' (no stemming, no stop words): incidents are written in many languages and scripts,
+# and one language's stemmer would mangle the others.
+SEARCH_CONFIG = "simple"
+
 
 def validate_timezone(value: str) -> None:
     if value and value not in zoneinfo.available_timezones():
@@ -30,7 +44,8 @@ def validate_timezone(value: str) -> None:
         )
 
 
-@tracked()
+# The search vector is derived from tracked fields: history need not hold it.
+@tracked(exclude=["search_vector"])
 class Incident(models.Model):
     conflict = models.ForeignKey(Conflict, on_delete=models.PROTECT, related_name="incidents")
     title = models.CharField(_("title"), max_length=300)
@@ -65,6 +80,11 @@ class Incident(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", "summary", "place", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = IncidentQuerySet.as_manager()
 
@@ -87,6 +107,10 @@ class Incident(models.Model):
             models.Index(fields=["updated_at", "id"], name="incident_updated_idx"),
             # Incident list filtered by conflict and state, newest first.
             models.Index(fields=["conflict", "state", "-occurred_start"], name="incident_list_idx"),
+            # The incident list's and the API's full-text search (Incident.objects.search).
+            GinIndex(fields=["search_vector"], name="incident_search_gin"),
+            # The incident list's default order and its keyset cursor.
+            models.Index(fields=["-occurred_start", "-id"], name="incident_occurred_idx"),
         ]
 
     def __str__(self) -> str:

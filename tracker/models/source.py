@@ -3,6 +3,7 @@
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
@@ -52,6 +53,14 @@ class Source(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="near_duplicates"
     )
     simhash = models.BigIntegerField(null=True, blank=True, editable=False)
+    # The simhash's six bands, position-tagged (tracker.ingest.simhash.bands).
+    simhash_bands = ArrayField(models.IntegerField(), default=list, blank=True, editable=False)
+    # SHA-256 of the feed entry as last seen: a change upstream is a different hash.
+    entry_hash = models.CharField(max_length=64, blank=True, editable=False)
+    snapshot_retrieved_at = models.DateTimeField(_("snapshot retrieved at"), null=True, blank=True)
+    # The feed gave only a summary: the article page is still to be fetched and extracted.
+    awaiting_page = models.BooleanField(default=False, editable=False)
+    page_error = models.TextField(_("last article-page fetch error"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -73,6 +82,8 @@ class Source(models.Model):
             # Exact-duplicate check at ingest: WHERE content_hash = %s.
             models.Index(fields=["content_hash"], name="source_content_hash_idx"),
             models.Index(fields=["updated_at", "id"], name="source_updated_idx"),
+            # Near-duplicate candidates at ingest: WHERE simhash_bands && ARRAY[...].
+            GinIndex(fields=["simhash_bands"], name="source_simhash_bands_gin"),
         ]
 
     def __str__(self) -> str:

@@ -1,3 +1,4 @@
+from tracker.enums import SideRole
 from tracker.models import Conflict, Party, Side
 
 
@@ -13,3 +14,12 @@ def party_sides_by_id(*, conflict: Conflict) -> dict[int, Side]:
         for alignment in side.alignments.all():
             sides[alignment.party_id] = side
     return sides
+
+
+def sides_countries(conflict: Conflict | None = None) -> set[str]:
+    """Country codes of the belligerent sides of CONFLICT (of every conflict when None): where a
+    map of its incidents should look when none is located yet."""
+    sides = Side.objects.filter(role=SideRole.BELLIGERENT).exclude(country_code="")
+    if conflict is not None:
+        sides = sides.filter(conflict=conflict)
+    return set(sides.values_list("country_code", flat=True))

@@ -8,6 +8,7 @@ from tracker.enums import Aspect, CounterclaimRelation, ProposalState, Verdict
 from tracker.models import Claim, Counterclaim, Statement
 from tracker.selectors.parties import party_side
 from tracker.services.common import save_validated, update_versioned
+from tracker.services.webhooks import claim_verdict_changed, counterclaim_confirmed
 
 
 @transaction.atomic
@@ -25,9 +26,14 @@ def claim_update(*, claim: Claim, expected_version: int | None, **fields: Any) -
 def claim_set_verdict(
     *, claim: Claim, verdict: Verdict, note: str = "", expected_version: int | None = None
 ) -> Claim:
-    return update_versioned(
+    """An editor's verdict applies at once, also on a published incident: it is the review act
+    itself. Subscribers of a published incident hear of the change."""
+    previous = claim.verdict
+    claim = update_versioned(
         claim, expected_version=expected_version, fields={"verdict": verdict, "verdict_note": note}
     )
+    claim_verdict_changed(claim=claim, previous=previous)
+    return claim
 
 
 def _validate_pair(first: Claim, second: Claim) -> None:
@@ -85,4 +91,6 @@ def counterclaim_decide(
     counterclaim.decided_by = user
     counterclaim.decided_at = timezone.now()
     counterclaim.save(update_fields=["state", "relation", "decided_by", "decided_at", "updated_at"])
+    if state == ProposalState.CONFIRMED:
+        counterclaim_confirmed(counterclaim=counterclaim)
     return counterclaim

@@ -1,1 +1,48 @@
-"""Celery tasks: thin wrappers that load rows by id and call one service."""
+"""Celery tasks: thin wrappers that load rows by id and call one service.
+
+All are safe to run twice: a redelivered fetch_feed (worker killed mid-task, acks_late) finds
+the rows of a committed first run and stores nothing new; an uncommitted one left nothing."""
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+
+from tracker.models import Feed, Source
+from tracker.services.feeds import feed_fetch, feeds_claim_due
+from tracker.services.ingest import source_fetch_page
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="ingest.schedule_due_feeds", acks_late=True)
+def schedule_due_feeds() -> int:
+    """Run by beat every minute: enqueue one fetch per due feed."""
+    feed_ids = feeds_claim_due()
+    for feed_id in feed_ids:
+        fetch_feed.delay(feed_id=feed_id)
+    return len(feed_ids)
+
+
+@shared_task(name="ingest.fetch_feed", acks_late=True)
+def fetch_feed(*, feed_id: int) -> str:
+    feed = Feed.objects.filter(pk=feed_id).first()
+    if feed is None:
+        logger.info("fetch_feed: feed %s is gone", feed_id)
+        return "gone"
+    report = feed_fetch(feed=feed)
+    if report is None:
+        return "locked"
+    if settings.COUNTERCLAIM_FETCH_ARTICLE_PAGES:
+        for source_id in report.awaiting_page_ids:
+            fetch_source_page.delay(source_id=source_id)
+    return report.log.outcome
+
+
+@shared_task(name="ingest.fetch_source_page", acks_late=True)
+def fetch_source_page(*, source_id: int) -> str:
+    source = Source.objects.filter(pk=source_id, awaiting_page=True).first()
+    if source is None:
+        return "nothing to do"
+    archived = source_fetch_page(source=source)
+    return "archived" if archived else "failed"

@@ -1,1 +1,27 @@
 """Celery tasks: thin wrappers that load rows by id and call one service."""
+
+import logging
+
+from celery import shared_task
+
+from tracker.models import WebhookDelivery
+from tracker.services.webhooks import MAX_ATTEMPTS, TransientDeliveryError, webhook_deliver
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    name="tracker.webhooks.deliver",
+    bind=True,
+    autoretry_for=(TransientDeliveryError,),
+    retry_backoff=30,  # 30 s, 60 s, 120 s, ... capped below
+    retry_backoff_max=3600,
+    retry_jitter=True,
+    max_retries=MAX_ATTEMPTS - 1,
+)
+def deliver_webhook(self, *, delivery_id: int) -> None:  # type: ignore[no-untyped-def]
+    delivery = WebhookDelivery.objects.select_related("webhook").filter(pk=delivery_id).first()
+    if delivery is None:
+        logger.info("webhook delivery %s is gone", delivery_id)
+        return
+    webhook_deliver(delivery=delivery)

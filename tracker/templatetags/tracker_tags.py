@@ -1,7 +1,10 @@
 """Display helpers for claims' structured values."""
 
+from datetime import timedelta
+
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tracker.models import Claim
 
@@ -41,3 +44,21 @@ def claim_figures(claim: Claim) -> str:
     if claim.place and claim.aspect == "location":
         parts.append(claim.place)
     return " · ".join(parts)
+
+
+@register.filter
+def duration(value: timedelta | None) -> str:
+    """A response latency as a reader says it: '2 h 20 min', '3 days 4 h'."""
+    if value is None:
+        return ""
+    minutes = int(value.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if days:
+        parts.append(ngettext("%(n)d day", "%(n)d days", days) % {"n": days})
+    if hours:
+        parts.append(_("%(n)d h") % {"n": hours})
+    if minutes or not parts:
+        parts.append(_("%(n)d min") % {"n": minutes})
+    return " ".join(parts)

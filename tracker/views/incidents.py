@@ -1,21 +1,64 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from tracker.enums import DisputeStatus
+from tracker.forms.incident_filters import IncidentFilterForm
+from tracker.maps import incident_map
 from tracker.models import Incident
 from tracker.selectors.grid import incident_grid
+from tracker.selectors.incident_list import (
+    BadCursorError,
+    incidents_filtered,
+    incidents_markers,
+    incidents_page,
+    incidents_timeline,
+)
+from tracker.selectors.incident_page import (
+    editorial_log,
+    incident_sources,
+    merged_into_here,
+    pending_revisions,
+    statement_timeline,
+)
+from tracker.selectors.parties import sides_countries
 
 PAGE_SIZE = 50
 
 
 @login_required
 def incident_list(request: HttpRequest) -> HttpResponse:
-    incidents = (
-        Incident.objects.live().select_related("conflict").order_by("-occurred_start", "-id")
+    form = IncidentFilterForm(request.GET or None)
+    filters: dict = {}
+    if form.is_bound:
+        form.is_valid()  # an invalid field is reported beside it; the valid ones still filter
+        filters = form.cleaned_data
+    incidents = incidents_filtered(**filters)
+    sort = filters.get("sort") or "newest"
+    cursor_error = ""
+    try:
+        page = incidents_page(
+            incidents, sort=sort, cursor=request.GET.get("cursor", ""), size=PAGE_SIZE
+        )
+    except BadCursorError as error:
+        page = incidents_page(incidents, sort=sort, cursor="", size=PAGE_SIZE)
+        cursor_error = str(error)
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    markers = incidents_markers(incidents)
+    return render(
+        request,
+        "tracker/incident_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "cursor_error": cursor_error,
+            "map": incident_map(markers, focus=sides_countries(filters.get("conflict"))),
+            "timeline": incidents_timeline(incidents),
+            "dispute_labels": DisputeStatus.choices,
+        },
     )
-    page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "tracker/incident_list.html", {"page_obj": page})
 
 
 @login_required
@@ -24,8 +67,25 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if incident.merged_into_id:
         # A merged duplicate's address keeps working: it leads to the incident it became part of.
         return redirect(incident.merged_into)
+    grid = incident_grid(incident=incident)
+    user = request.user
     return render(
         request,
         "tracker/incident_detail.html",
-        {"incident": incident, "grid": incident_grid(incident=incident)},
+        {
+            "incident": incident,
+            "grid": grid,
+            "timeline": statement_timeline(grid),
+            "sources": incident_sources(incident),
+            "revisions": pending_revisions(incident),
+            "log": editorial_log(incident),
+            "merged_here": merged_into_here(incident),
+            "can": {
+                "edit_incident": user.has_perm("tracker.change_incident"),
+                "edit_statement": user.has_perm("tracker.change_statement"),
+                "edit_claim": user.has_perm("tracker.change_claim"),
+                "publish": user.has_perm("tracker.publish_incident"),
+                "merge": user.has_perm("tracker.merge_incident"),
+            },
+        },
     )

@@ -1,0 +1,110 @@
+"""Benchmark of the rule-based enrichment steps: articles per second in one process, and the
+share of time each step takes, over every article in ../shared/data/articles.
+
+Text extraction from HTML (trafilatura) is done once before timing: it belongs to ingest. The
+floor, measured in the same run, is the cheapest pass any step must make over a text: lower-case
+it and split it into words. Nothing is stored; no database is needed.
+
+    .venv/bin/python bench/enrich.py            # 20 rounds over the articles
+    .venv/bin/python bench/enrich.py --quick    # 3 rounds
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+ARTICLES = ROOT / ".." / "shared" / "data" / "articles"
+GOAL = 20.0  # articles per second on one core
+
+
+def load_articles() -> list[tuple[str, str]]:
+    from tracker.enrich.text import load_document
+
+    found = []
+    for path in sorted(ARTICLES.rglob("*")):
+        if path.suffix in (".txt", ".html", ".md") and path.is_file():
+            text = load_document(path.read_text(encoding="utf-8", errors="replace"))
+            found.append((str(path.relative_to(ARTICLES)), text))
+    return found
+
+
+def floor_pass(texts: list[str]) -> int:
+    words = 0
+    for text in texts:
+        words += len(re.findall(r"\w+", text.lower()))
+    return words
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="3 rounds instead of 20")
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    import django
+
+    django.setup()
+    from tracker.enrich.parties import demo_matcher
+    from tracker.enrich.pipeline import STEPS, enrich_document
+
+    rounds = 3 if args.quick else 20
+    articles = load_articles()
+    texts = [text for _, text in articles]
+    matcher = demo_matcher()
+    published = datetime(2022, 9, 23, 12, tzinfo=UTC)
+    enrich_document(texts[0], matcher=matcher)  # warm up: language model, compiled patterns
+    print(f"{len(articles)} articles, {sum(map(len, texts)):,} characters, {rounds} rounds")
+
+    start = time.perf_counter()
+    for _ in range(rounds):
+        floor_pass(texts)
+    floor_seconds = (time.perf_counter() - start) / rounds
+
+    steps = dict.fromkeys(STEPS, 0.0)
+    proposals = 0
+    start = time.perf_counter()
+    for number in range(1, rounds + 1):
+        for text in texts:
+            result = enrich_document(text, matcher=matcher, published_at=published)
+            proposals += len(result.statements) + len(result.claims) + len(result.counterclaims)
+            for step, seconds in result.timings.items():
+                steps[step] += seconds
+        print(f"  round {number}/{rounds}: {time.perf_counter() - start:.2f}s elapsed", flush=True)
+    seconds = time.perf_counter() - start
+    per_second = len(texts) * rounds / seconds
+    floor_per_second = len(texts) / floor_seconds
+    total_steps = sum(steps.values()) or 1.0
+    lines = [
+        "## Enrichment (rule-based steps, one process)",
+        "",
+        f"Run: `bench/enrich.py{' --quick' if args.quick else ''}` — {len(texts)} articles of "
+        f"`shared/data/articles` ({sum(map(len, texts)):,} characters), {rounds} rounds, "
+        f"{proposals // rounds} proposals per round.",
+        "",
+        "| measure | value |",
+        "| --- | --- |",
+        f"| articles per second | **{per_second:.0f}** (goal ≥ {GOAL:.0f}: "
+        f"{'met' if per_second >= GOAL else 'NOT met'}) |",
+        f"| floor (lower-case + split into words) | {floor_per_second:.0f} articles/s |",
+        f"| ratio to the floor | {floor_per_second / per_second:.1f}× slower |",
+        "",
+        "| step | share of time |",
+        "| --- | --- |",
+        *[f"| {step} | {100 * value / total_steps:.1f}% |" for step, value in steps.items()],
+    ]
+    markdown = "\n".join(lines)
+    print(markdown)
+    from bench.report import write_section
+
+    write_section("enrich", markdown)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tracker.enrich.parties import PartyMatcher, demo_matcher
+
+REPO = Path(__file__).resolve().parents[2]
+ARTICLES = REPO / ".." / "shared" / "data" / "articles"
+SEED = ARTICLES / "seed-rferl-armenia-azerbaijan-2022-09-23.txt"
+EVAL = Path(__file__).resolve().parent / "eval"
+SEED_PUBLISHED = datetime(2022, 9, 23, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def matcher() -> PartyMatcher:
+    return demo_matcher()
+
+
+@pytest.fixture
+def editor(db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user("editor", password="pw-editor-1")
+
+
+@pytest.fixture
+def seed_source(demo):
+    """The seed report as a second, newly ingested source (the demo holds the first)."""
+    from tracker.services.sources import source_create
+
+    return source_create(
+        url="https://example.org/seed-report",
+        title="Cease-fire falters as clashes break out",
+        text=SEED.read_text(encoding="utf-8"),
+        published_at=SEED_PUBLISHED,
+        language="en",
+    )

@@ -1,0 +1,64 @@
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from tests.enrich.conftest import EVAL, SEED
+
+
+def test_enrich_text_prints_proposals_json_without_storing(db):
+    out = StringIO()
+    call_command(
+        "enrich_text",
+        str(SEED),
+        "--parties",
+        "demo",
+        "--published",
+        "2022-09-23T12:00:00+00:00",
+        stdout=out,
+    )
+    data = json.loads(out.getvalue())
+    assert data["reason"] == ""
+    assert [s["party"] for s in data["statements"]][::3] == [
+        "Ministry of Defence of Armenia",
+        "Ministry of Defence of Azerbaijan",
+    ]
+    text = SEED.read_text(encoding="utf-8")
+    first = data["statements"][0]
+    assert text[first["start"] : first["end"]] == first["excerpt"]
+    assert {c["aspect"] for c in data["counterclaims"]} == {
+        "initiator",
+        "timing",
+        "location",
+        "retaliation",
+    }
+    assert data["incident"]["incident_id"] is None
+    from tracker.models import EnrichmentRun
+
+    assert not EnrichmentRun.objects.exists()
+
+
+def test_enrich_text_refuses_a_naive_publication_time(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("text")
+    with pytest.raises(CommandError, match="UTC offset"):
+        call_command("enrich_text", str(path), "--published", "2022-09-23T12:00")
+
+
+def test_evaluate_enrichment_prints_scores_per_step(db):
+    out = StringIO()
+    call_command("evaluate_enrichment", str(EVAL), stdout=out)
+    text = out.getvalue()
+    for step in ("party", "statement", "aspect", "casualty_figure", "counterclaim", "overall"):
+        assert f"\n{step} " in text
+    assert "[x] casualties: one Armenian wounded" in text
+
+
+def test_enrich_command_reports_progress_and_summary(demo):
+    out = StringIO()
+    call_command("enrich", "--source", str(demo.source.pk), stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith(f"[1/1] source #{demo.source.pk} ")
+    assert lines[-1].startswith("Enriched 1 source(s): 1 proposals ready;")

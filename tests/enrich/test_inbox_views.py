@@ -1,0 +1,65 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from tracker.enums import ProposalKind, ProposalState
+from tracker.models import Proposal
+from tracker.services.enrichment import source_enrich
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def journalist(django_user_model):
+    user = django_user_model.objects.create_user("jo")
+    user.groups.add(Group.objects.get(name="Journalist"))
+    return user
+
+
+def test_inbox_lists_the_source_with_highlighted_claims(client, journalist, seed_source):
+    source_enrich(source=seed_source)
+    client.force_login(journalist)
+    body = client.get(reverse("tracker:inbox")).content.decode()
+    assert "Cease-fire falters as clashes break out" in body
+    mark = '<mark class="aspect-location" title="location">'
+    assert f"{mark}eastern area of the Armenian-Azerbaijani border</mark>" in body
+    assert "Same incident as" in body
+    assert "contradicts" in body
+
+
+def test_viewer_cannot_decide(client, django_user_model, seed_source):
+    run = source_enrich(source=seed_source)
+    viewer = django_user_model.objects.create_user("vi")
+    viewer.groups.add(Group.objects.get(name="Viewer"))
+    client.force_login(viewer)
+    proposal = run.proposals.filter(kind=ProposalKind.STATEMENT).first()
+    response = client.post(reverse("tracker:proposal-decide", args=[proposal.pk, "accept"]))
+    assert response.status_code == 403
+    assert Proposal.objects.get(pk=proposal.pk).state == ProposalState.PROPOSED
+
+
+def test_htmx_dismiss_answers_with_the_updated_card(client, journalist, seed_source):
+    run = source_enrich(source=seed_source)
+    proposal = run.proposals.filter(kind=ProposalKind.COUNTERCLAIM).first()
+    client.force_login(journalist)
+    response = client.post(
+        reverse("tracker:proposal-decide", args=[proposal.pk, "dismiss"]), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert f'id="source-{seed_source.pk}"' in response.content.decode()
+    assert "Dismissed by jo" in response.content.decode()
+
+
+def test_correcting_a_dismissed_proposal_shows_the_error_in_place(client, journalist, seed_source):
+    run = source_enrich(source=seed_source)
+    proposal = run.proposals.filter(kind=ProposalKind.COUNTERCLAIM).first()
+    client.force_login(journalist)
+    url = reverse("tracker:proposal-decide", args=[proposal.pk, "dismiss"])
+    client.post(url, HTTP_HX_REQUEST="true")
+    again = client.post(
+        reverse("tracker:proposal-decide", args=[proposal.pk, "correct"]),
+        {"relation": "qualifies"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert again.status_code == 422
+    assert "This proposal was already dismissed." in again.content.decode()

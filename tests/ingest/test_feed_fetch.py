@@ -1,0 +1,282 @@
+"""A feed fetched end to end (fetch → parse → sources → log → health) against the real server
+and the real database."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from tests.ingest.conftest import DATA, FEEDS
+from tracker.enums import FeedFormat, FeedHealth, FetchOutcome
+from tracker.ingest.parse import parse_feed
+from tracker.models import (
+    Feed,
+    FetchLog,
+    Source,
+    SourceEvent,  # written by the pghistory triggers
+)
+from tracker.services.feeds import feed_create, feed_entry_records, feed_fetch, feed_lock
+from tracker.services.ingest import sources_upsert_entries
+
+GUARDIAN = (FEEDS / "rss2/guardian-us.rss").read_bytes()
+
+pytestmark = pytest.mark.usefixtures("no_article_pages")
+
+
+def _feed(server, path="data/feeds/rss2/guardian-us.rss", **kwargs) -> Feed:
+    return feed_create(url=server.url(path), **kwargs)[0]
+
+
+@pytest.mark.django_db
+def test_feed_fetch_stores_each_entry_once_and_logs(server):
+    feed = _feed(server)
+    report = feed_fetch(feed=feed)
+    log = report.log
+    assert (log.outcome, log.status_code, log.parser) == (FetchOutcome.OK, 200, "lxml")
+    assert (log.entries_new, log.entries_updated, log.entries_unchanged) == (55, 0, 0)
+    assert log.bytes_received == len(GUARDIAN)
+    assert Source.objects.filter(feed=feed).count() == 55
+    feed.refresh_from_db()
+    assert feed.format == FeedFormat.RSS
+    assert feed.etag.startswith('"')
+    assert feed.last_modified
+    assert feed.health == FeedHealth.OK
+    assert feed.title == "The Guardian"
+    assert abs((feed.next_fetch_at - timezone.now()) - timedelta(minutes=15)) < timedelta(seconds=5)
+
+
+@pytest.mark.django_db
+def test_feed_fetch_source_fields_exact(server):
+    feed_fetch(feed=_feed(server))
+    source = Source.objects.get(
+        url="https://www.theguardian.com/us-news/2018/jan/31/"
+        "donald-trump-state-of-the-union-address-unity-discord"
+    )
+    assert source.title == "Trump State of the Union address promised unity but emphasized discord"
+    assert source.author == "David Smith in Washington"
+    assert source.published_at.isoformat() == "2018-01-31T07:26:05+00:00"
+    assert source.published_offset_minutes == 0
+    assert source.language == "en"
+    assert source.guid == source.url
+    assert len(source.content_hash) == 64
+    assert source.awaiting_page is True  # the feed carries only a teaser
+    assert "<script" not in source.summary
+
+
+@pytest.mark.django_db
+def test_feed_fetch_second_time_is_304_and_parses_nothing(server):
+    feed = _feed(server)
+    feed_fetch(feed=feed)
+    log = feed_fetch(feed=feed).log
+    assert (log.outcome, log.status_code, log.parser, log.entries_new) == (
+        FetchOutcome.NOT_MODIFIED,
+        304,
+        "",
+        0,
+    )
+    assert server.requests[-1][1]["if-none-match"] == Feed.objects.get().etag
+    assert Source.objects.count() == 55
+    assert FetchLog.objects.filter(feed=feed).count() == 2
+
+
+@pytest.mark.django_db
+def test_feed_fetch_same_bytes_without_validators_creates_nothing(server):
+    feed = _feed(server)
+    feed_fetch(feed=feed)
+    Feed.objects.filter(pk=feed.pk).update(etag="", last_modified="")
+    log = feed_fetch(feed=feed).log
+    assert (log.outcome, log.entries_new, log.entries_updated, log.entries_unchanged) == (
+        FetchOutcome.OK,
+        0,
+        0,
+        55,
+    )
+    assert Source.objects.count() == 55
+
+
+@pytest.mark.django_db
+def test_feed_fetch_changed_entry_updates_source_and_history(server):
+    server.overrides["/feed.xml"] = (GUARDIAN, "application/rss+xml")
+    feed = _feed(server, "feed.xml")
+    feed_fetch(feed=feed)
+    first = parse_feed(GUARDIAN).entries[0]
+    edited = GUARDIAN.replace(first.title.encode(), b"Corrected headline", 1)
+    server.overrides["/feed.xml"] = (edited, "application/rss+xml")
+    log = feed_fetch(feed=feed).log
+    assert (log.entries_new, log.entries_updated, log.entries_unchanged) == (0, 1, 54)
+    source = Source.objects.get(guid=first.guid)
+    assert source.title == "Corrected headline"
+    assert source.updated_at > source.created_at
+    titles = list(
+        SourceEvent.objects.filter(pgh_obj=source)
+        .order_by("pgh_id")
+        .values_list("title", flat=True)
+    )
+    assert titles == [first.title, "Corrected headline"]
+
+
+@pytest.mark.django_db
+def test_feed_fetch_failure_keeps_data_and_backs_off(server):
+    server.overrides["/feed.xml"] = (GUARDIAN, "application/rss+xml")
+    feed = _feed(server, "feed.xml")
+    feed_fetch(feed=feed)
+    del server.overrides["/feed.xml"]  # now a 404
+    before = timezone.now()
+    log = feed_fetch(feed=feed).log
+    feed.refresh_from_db()
+    assert (log.outcome, log.status_code) == (FetchOutcome.ERROR, 404)
+    assert log.error == f"HTTP 404 from {feed.url}"
+    assert feed.last_error == log.error
+    assert (feed.health, feed.consecutive_failures) == (FeedHealth.DEGRADED, 1)
+    # 2 × 15 minutes, ±20 % jitter
+    assert timedelta(minutes=24) <= feed.next_fetch_at - before <= timedelta(minutes=36, seconds=5)
+    assert Source.objects.filter(feed=feed).count() == 55
+
+
+@pytest.mark.django_db
+def test_feed_fetch_third_failure_is_failing_and_recovery_restores_interval(server):
+    feed = _feed(server, "status/500")
+    for _ in range(3):
+        feed_fetch(feed=feed)
+    feed.refresh_from_db()
+    assert (feed.health, feed.consecutive_failures) == (FeedHealth.FAILING, 3)
+    assert feed.next_fetch_at - timezone.now() >= timedelta(minutes=15 * 8 * 0.8) - timedelta(
+        seconds=5
+    )
+    Feed.objects.filter(pk=feed.pk).update(url=server.url("data/feeds/rss2/guardian-us.rss"))
+    feed_fetch(feed=feed)
+    feed.refresh_from_db()
+    assert (feed.health, feed.consecutive_failures, feed.last_error) == (FeedHealth.OK, 0, "")
+    assert abs((feed.next_fetch_at - timezone.now()) - timedelta(minutes=15)) < timedelta(seconds=5)
+
+
+@pytest.mark.django_db
+def test_feed_fetch_malformed_feed_is_lenient_with_reason(server):
+    feed = _feed(server, "data/feeds/malformed/node-feedparser-saxerror.xml")
+    log = feed_fetch(feed=feed).log
+    assert (log.outcome, log.parser, log.entries_new) == (
+        FetchOutcome.PARSED_LENIENTLY,
+        "feedparser",
+        3,
+    )
+    assert log.error.startswith("parsed leniently: <unknown>:15:44: not well-formed")
+
+
+@pytest.mark.django_db
+def test_feed_fetch_hostile_feed_records_error_and_stores_nothing(server):
+    feed = _feed(server, "data/feeds/hostile/defusedxml-xmlbomb.xml")
+    log = feed_fetch(feed=feed).log
+    assert log.outcome == FetchOutcome.ERROR
+    assert log.error == "not a feed: <unknown>:3:6: undefined entity"
+    assert Source.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_feed_fetch_wrong_content_type_fails_clearly(server):
+    log = feed_fetch(feed=_feed(server, "wrong-type")).log
+    assert log.outcome == FetchOutcome.ERROR
+    assert log.error.startswith("not a feed")
+
+
+@pytest.mark.django_db
+def test_feed_fetch_redirect_to_private_address_is_logged(server):
+    log = feed_fetch(feed=_feed(server, "redirect-private")).log
+    assert log.outcome == FetchOutcome.ERROR
+    assert "127.0.0.2" in log.error
+
+
+@pytest.mark.django_db
+def test_feed_fetch_entries_without_link_are_skipped_and_counted(server):
+    log = feed_fetch(
+        feed=_feed(server, "data/feeds/hostile/feedparser-sanitize-entry_content_script.xml")
+    ).log
+    assert log.entries_new == 0
+    assert log.error == "1 entries skipped (entry '?' has no link)"
+
+
+@pytest.mark.django_db
+def test_near_duplicates_from_another_feed_are_grouped(server):
+    first = _feed(server)
+    feed_fetch(feed=first)
+    # The same stories at other addresses (a syndicating outlet): new rows, grouped.
+    copy = GUARDIAN.replace(b"https://www.theguardian.com/", b"https://syndicated.example/")
+    server.overrides["/copy.xml"] = (copy, "application/rss+xml")
+    log = feed_fetch(feed=_feed(server, "copy.xml")).log
+    assert log.entries_new == 55
+    copies = Source.objects.filter(url__startswith="https://syndicated.example/")
+    grouped = copies.exclude(near_duplicate_of=None)
+    assert grouped.count() == 55
+    original = grouped.first().near_duplicate_of
+    assert original.feed == first
+    assert original.near_duplicate_of is None
+
+
+@pytest.mark.django_db
+def test_lightly_edited_story_is_grouped_by_simhash(server):
+    text = (DATA / "articles/seed-rferl-armenia-azerbaijan-2022-09-23.txt").read_text()
+    item = "<item><title>{t}</title><link>https://{h}/story</link><description>{d}</description></item>"
+    edited = text.replace("said", "stated", 2)
+    body = (
+        '<rss version="2.0"><channel><title>x</title>'
+        + item.format(t="Clashes", h="one.example", d=text)
+        + item.format(t="Clashes", h="two.example", d=edited)
+        + "</channel></rss>"
+    ).encode()
+    server.overrides["/pair.xml"] = (body, "application/rss+xml")
+    feed_fetch(feed=_feed(server, "pair.xml"))
+    one = Source.objects.get(url="https://one.example/story")
+    two = Source.objects.get(url="https://two.example/story")
+    assert one.content_hash != two.content_hash
+    assert (one.near_duplicate_of, two.near_duplicate_of) == (None, one)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_make_one_row_each(server):
+    """Two feeds carrying the same stories, stored concurrently: the unique canonical URL
+    lets only one insert win per story; the other counts it as present."""
+    records = feed_entry_records(parse_feed(GUARDIAN), feed_url="")[0]
+    feeds = [_feed(server, f"a{i}.xml") for i in range(2)]
+    barrier = threading.Barrier(2)
+    results = []
+
+    def work(feed):
+        barrier.wait()
+        try:
+            results.append(sources_upsert_entries(feed=feed, records=records))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(f,)) for f in feeds]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert Source.objects.count() == 55
+    assert sum(r.new for r in results) == 55
+    assert sum(r.new + r.unchanged for r in results) == 110
+
+
+@pytest.mark.django_db(transaction=True)
+def test_feed_fetch_skips_a_feed_another_worker_holds(server):
+    feed = _feed(server)
+    held, release = threading.Event(), threading.Event()
+
+    def holder():
+        with feed_lock(feed.pk) as acquired:
+            assert acquired
+            held.set()
+            release.wait(10)
+        connection.close()
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    held.wait(10)
+    try:
+        assert feed_fetch(feed=feed) is None
+        assert server.requests == []
+    finally:
+        release.set()
+        thread.join()
+    assert feed_fetch(feed=feed).log.entries_new == 55

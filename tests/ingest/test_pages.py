@@ -1,0 +1,82 @@
+"""Article pages: fetched where the feed has only a summary, text extracted, raw page archived."""
+
+import hashlib
+import json
+import zlib
+
+import pytest
+
+from tests.ingest.conftest import DATA
+from tracker.ingest.extract import extract_text
+from tracker.models import Feed, Source
+from tracker.services.feeds import feed_create, feed_fetch
+from tracker.services.ingest import source_fetch_page
+
+CNN = DATA / "articles/newspaper4k/cnn_article.html"
+
+
+def _feed_linking_to(server, path: str) -> Feed:
+    body = (
+        '<rss version="2.0"><channel><title>t</title><item><title>Thanksgiving weather</title>'
+        f"<link>{server.url(path)}</link><description>Short teaser.</description></item>"
+        "</channel></rss>"
+    ).encode()
+    server.overrides["/teaser.xml"] = (body, "application/rss+xml")
+    return feed_create(url=server.url("teaser.xml"))[0]
+
+
+@pytest.mark.django_db
+def test_summary_only_entry_gets_page_text_and_snapshot(server):
+    server.overrides["/page/cnn"] = (CNN.read_bytes(), "text/html; charset=utf-8")
+    report = feed_fetch(feed=_feed_linking_to(server, "page/cnn"))
+    source = Source.objects.get()
+    assert report.awaiting_page_ids == [source.pk]
+    assert source.text == "Short teaser."
+    archived = source_fetch_page(source=source)
+    raw = CNN.read_bytes()
+    assert zlib.decompress(archived.snapshot) == raw
+    assert archived.snapshot_sha256 == hashlib.sha256(raw).hexdigest()
+    assert archived.snapshot_retrieved_at is not None
+    assert archived.awaiting_page is False
+    expected = (DATA / "articles/newspaper4k/cnn_article.txt").read_text()
+    assert expected.split("\n")[0][:60] in archived.text
+    assert archived.language == "en"
+    # The page declares its canonical address; the source now goes by it.
+    assert archived.url == "http://www.cnn.com/2013/11/27/travel/weather-thanksgiving/index.html"
+    assert archived.content_hash != hashlib.sha256(b"Short teaser.").hexdigest()
+
+
+@pytest.mark.django_db
+def test_page_fetch_failure_keeps_feed_text_and_records_error(server):
+    feed_fetch(feed=_feed_linking_to(server, "status/404"))
+    source = Source.objects.get()
+    assert source_fetch_page(source=source) is None
+    source.refresh_from_db()
+    assert (source.text, source.awaiting_page) == ("Short teaser.", False)
+    assert source.page_error == f"HTTP 404 from {server.url('status/404')}"
+    assert source.snapshot is None
+
+
+@pytest.mark.django_db
+def test_page_that_is_not_html_is_not_archived(server):
+    server.overrides["/page/pdf"] = (b"%PDF-1.4", "application/pdf")
+    feed_fetch(feed=_feed_linking_to(server, "page/pdf"))
+    source = Source.objects.get()
+    source_fetch_page(source=source)
+    source.refresh_from_db()
+    assert source.page_error.startswith("not an HTML page: application/pdf")
+
+
+def test_extraction_finds_expected_text_of_trafilatura_eval_pages():
+    """Measured against the 'with' / 'without' snippets of trafilatura's own evaluation set."""
+    folder = DATA / "articles/trafilatura"
+    cases = json.loads((folder / "evaldata-subset.json").read_text())
+    found = missing_ok = total_with = total_without = 0
+    for url, case in cases.items():
+        text = extract_text((folder / case["file"]).read_bytes(), url=url)
+        found += sum(snippet in text for snippet in case["with"])
+        missing_ok += sum(snippet not in text for snippet in case["without"])
+        total_with += len(case["with"])
+        total_without += len(case["without"])
+    assert (found, total_with) == (33, 33)
+    assert (missing_ok, total_without) == (33, 34)

@@ -1,0 +1,100 @@
+"""Credentials and subscriptions, for editors: API tokens (/tokens/) and webhooks
+(/webhooks/, with each subscription's delivery log)."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from tracker.api import serializers as s
+from tracker.api.pagination import IdPagination
+from tracker.api.permissions import EditorsOnly
+from tracker.models import ApiToken, Webhook
+from tracker.services.api_tokens import api_token_create, api_token_revoke
+from tracker.services.webhooks import webhook_create
+
+
+class TokenCreateSerializer(s.ApiTokenSerializer):
+    user = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True),
+        required=False,
+        help_text="Whose rights the token carries; yourself when left out.",
+    )
+
+
+class ApiTokenViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Tokens you created or that act as you. DELETE revokes (the row stays, for the record)."""
+
+    queryset = ApiToken.objects.all()  # the model, for the schema; rows come from get_queryset
+    serializer_class = s.ApiTokenSerializer
+    permission_classes = [EditorsOnly]
+    pagination_class = IdPagination
+
+    def get_queryset(self) -> QuerySet[ApiToken]:
+        if getattr(self, "swagger_fake_view", False):
+            return ApiToken.objects.none()
+        user = self.request.user
+        return ApiToken.objects.filter(created_by=user) | ApiToken.objects.filter(user=user)
+
+    @extend_schema(request=TokenCreateSerializer, responses={201: s.ApiTokenCreatedSerializer})
+    def create(self, request: Request) -> Response:
+        form = TokenCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        token, key = api_token_create(
+            user=form.validated_data.get("user") or request.user,
+            name=form.validated_data["name"],
+            scope=form.validated_data["scope"],
+            created_by=request.user,
+        )
+        body = s.ApiTokenCreatedSerializer(token).data
+        body["key"] = key
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance: ApiToken) -> None:
+        api_token_revoke(token=instance)
+
+
+class WebhookViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Your subscriptions. The secret signs every delivery (header X-Counterclaim-Signature:
+    `t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>">`)."""
+
+    queryset = Webhook.objects.all()  # the model, for the schema; rows come from get_queryset
+    serializer_class = s.WebhookSerializer
+    permission_classes = [EditorsOnly]
+    pagination_class = IdPagination
+
+    def get_queryset(self) -> QuerySet[Webhook]:
+        if getattr(self, "swagger_fake_view", False):
+            return Webhook.objects.none()
+        return Webhook.objects.filter(created_by=self.request.user)
+
+    def perform_create(self, serializer: s.WebhookSerializer) -> None:
+        serializer.instance = webhook_create(
+            url=serializer.validated_data["url"],
+            events=serializer.validated_data["events"],
+            created_by=self.request.user,
+        )
+
+    @extend_schema(responses=s.WebhookDeliverySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def deliveries(self, request: Request, pk: str) -> Response:
+        """The latest 100 deliveries of this subscription, newest first."""
+        webhook = get_object_or_404(self.get_queryset(), pk=pk)
+        rows = webhook.deliveries.all()[:100]
+        return Response(s.WebhookDeliverySerializer(rows, many=True).data)

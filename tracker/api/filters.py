@@ -1,0 +1,214 @@
+"""Query filters of every list. The same FilterSets drive the feeds and exports, so a consumer
+gets the same rows as Atom, GeoJSON or CSV that it gets as JSON."""
+
+from typing import Any
+
+import django_filters as filters
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db.models import Q, QuerySet
+from rest_framework.exceptions import ValidationError
+
+from tracker.enums import Aspect, Channel, EditorialState, IncidentType, SourceKind, Verdict
+from tracker.models import Claim, Incident, Party, Source, Statement
+
+SEARCH_CONFIG = "english"
+
+
+def _bbox(value: str) -> tuple[float, float, float, float]:
+    try:
+        west, south, east, north = (float(part) for part in value.split(","))
+    except ValueError as exc:
+        raise ValidationError({"bbox": "Give west,south,east,north in degrees."}) from exc
+    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
+        raise ValidationError(
+            {"bbox": "Out of range: longitudes ±180, latitudes ±90, south ≤ north."}
+        )
+    return west, south, east, north
+
+
+def bbox_q(prefix: str, value: str) -> Q:
+    """Points inside the box; a box whose west edge is east of its east edge crosses the
+    antimeridian (RFC 7946 §5.2)."""
+    west, south, east, north = _bbox(value)
+    lat = Q(**{f"{prefix}latitude__gte": south, f"{prefix}latitude__lte": north})
+    if west <= east:
+        lon = Q(**{f"{prefix}longitude__gte": west, f"{prefix}longitude__lte": east})
+    else:
+        lon = Q(**{f"{prefix}longitude__gte": west}) | Q(**{f"{prefix}longitude__lte": east})
+    return lat & lon
+
+
+def conflict_q(prefix: str, value: str) -> Q:
+    return (
+        Q(**{f"{prefix}conflict_id": int(value)})
+        if value.isdigit()
+        else Q(**{f"{prefix}conflict__slug": value})
+    )
+
+
+def search(queryset: QuerySet, value: str, *fields: str) -> QuerySet:
+    """Core PostgreSQL full-text search (websearch syntax: "quoted phrase", or, -not)."""
+    return queryset.annotate(_search=SearchVector(*fields, config=SEARCH_CONFIG)).filter(
+        _search=SearchQuery(value, search_type="websearch", config=SEARCH_CONFIG)
+    )
+
+
+class _Common(filters.FilterSet):
+    updated_since = filters.IsoDateTimeFilter(
+        method="filter_updated_since",
+        help_text="Only what changed after this instant (ISO 8601). See the sync protocol.",
+    )
+
+    def filter_updated_since(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        return queryset.filter(updated_at__gt=value)
+
+
+class IncidentFilter(_Common):
+    conflict = filters.CharFilter(method="filter_conflict", help_text="Conflict id or slug.")
+    party = filters.NumberFilter(method="filter_party", help_text="A party made a statement.")
+    side = filters.NumberFilter(method="filter_side", help_text="A party of this side spoke.")
+    type = filters.MultipleChoiceFilter(field_name="incident_type", choices=IncidentType.choices)
+    state = filters.ChoiceFilter(
+        method="filter_state",
+        choices=EditorialState.choices,
+        help_text="Editors only; everyone else always gets the published set.",
+    )
+    verdict = filters.MultipleChoiceFilter(method="filter_verdict", choices=Verdict.choices)
+    aspect = filters.MultipleChoiceFilter(method="filter_aspect", choices=Aspect.choices)
+    occurred_from = filters.IsoDateTimeFilter(field_name="occurred_start", lookup_expr="gte")
+    occurred_to = filters.IsoDateTimeFilter(field_name="occurred_start", lookup_expr="lte")
+    bbox = filters.CharFilter(method="filter_bbox", help_text="west,south,east,north (degrees).")
+    q = filters.CharFilter(method="filter_q", help_text="Full text of title, summary and place.")
+
+    class Meta:
+        model = Incident
+        fields: list[str] = []
+
+    def filter_updated_since(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        return queryset  # the view pages through change stamps instead (tracker.api.sync)
+
+    def filter_conflict(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(conflict_q("", value))
+
+    def filter_party(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        return queryset.filter(
+            id__in=Statement.objects.filter(party_id=value).values("incident_id")
+        )
+
+    def filter_side(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        spoke = Statement.objects.filter(party__alignments__side_id=value)
+        return queryset.filter(id__in=spoke.values("incident_id"))
+
+    def filter_state(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset  # applied by the view, which knows who asks
+
+    def filter_verdict(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        claims = Claim.objects.filter(verdict__in=value)
+        return (
+            queryset.filter(id__in=claims.values("statement__incident_id")) if value else queryset
+        )
+
+    def filter_aspect(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        claims = Claim.objects.filter(aspect__in=value)
+        return (
+            queryset.filter(id__in=claims.values("statement__incident_id")) if value else queryset
+        )
+
+    def filter_bbox(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(bbox_q("", value))
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return search(queryset, value, "title", "summary", "place")
+
+
+class StatementFilter(_Common):
+    conflict = filters.CharFilter(method="filter_conflict", help_text="Conflict id or slug.")
+    incident = filters.NumberFilter(field_name="incident_id")
+    party = filters.NumberFilter(field_name="party_id")
+    side = filters.NumberFilter(field_name="party__alignments__side_id", distinct=True)
+    type = filters.MultipleChoiceFilter(
+        field_name="incident__incident_type", choices=IncidentType.choices
+    )
+    channel = filters.MultipleChoiceFilter(choices=Channel.choices)
+    issued_from = filters.IsoDateTimeFilter(field_name="issued_at", lookup_expr="gte")
+    issued_to = filters.IsoDateTimeFilter(field_name="issued_at", lookup_expr="lte")
+    bbox = filters.CharFilter(method="filter_bbox", help_text="The incident's point in the box.")
+    q = filters.CharFilter(method="filter_q", help_text="Full text of the statement.")
+
+    class Meta:
+        model = Statement
+        fields: list[str] = []
+
+    def filter_conflict(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(conflict_q("incident__", value))
+
+    def filter_bbox(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(bbox_q("incident__", value))
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return search(queryset, value, "text", "translation")
+
+
+class ClaimFilter(_Common):
+    conflict = filters.CharFilter(method="filter_conflict", help_text="Conflict id or slug.")
+    incident = filters.NumberFilter(field_name="statement__incident_id")
+    party = filters.NumberFilter(field_name="statement__party_id")
+    side = filters.NumberFilter(field_name="statement__party__alignments__side_id", distinct=True)
+    type = filters.MultipleChoiceFilter(
+        field_name="statement__incident__incident_type", choices=IncidentType.choices
+    )
+    verdict = filters.MultipleChoiceFilter(choices=Verdict.choices)
+    aspect = filters.MultipleChoiceFilter(choices=Aspect.choices)
+    occurred_from = filters.IsoDateTimeFilter(
+        field_name="statement__incident__occurred_start", lookup_expr="gte"
+    )
+    occurred_to = filters.IsoDateTimeFilter(
+        field_name="statement__incident__occurred_start", lookup_expr="lte"
+    )
+    bbox = filters.CharFilter(method="filter_bbox", help_text="The incident's point in the box.")
+    q = filters.CharFilter(method="filter_q", help_text="Full text of the claim.")
+
+    class Meta:
+        model = Claim
+        fields: list[str] = []
+
+    def filter_conflict(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(conflict_q("statement__incident__", value))
+
+    def filter_bbox(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(bbox_q("statement__incident__", value))
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return search(queryset, value, "text", "place")
+
+
+class SourceFilter(_Common):
+    outlet = filters.NumberFilter(field_name="outlet_id")
+    kind = filters.MultipleChoiceFilter(choices=SourceKind.choices)
+    language = filters.CharFilter()
+    published_from = filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
+    published_to = filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lte")
+    q = filters.CharFilter(method="filter_q", help_text="Full text of title and author.")
+
+    class Meta:
+        model = Source
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return search(queryset, value, "title", "author")
+
+
+class PartyFilter(_Common):
+    conflict = filters.CharFilter(method="filter_conflict", help_text="Conflict id or slug.")
+    side = filters.NumberFilter(field_name="alignments__side_id", distinct=True)
+    q = filters.CharFilter(method="filter_q", help_text="Name or short name contains.")
+
+    class Meta:
+        model = Party
+        fields = ["kind", "country_code"]
+
+    def filter_conflict(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(conflict_q("alignments__side__", value)).distinct()
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value))

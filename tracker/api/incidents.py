@@ -1,0 +1,218 @@
+"""/api/v1/incidents/: each incident whole (statements → claims → citations, counterclaims),
+paged by change time, with tombstones under `updated_since`; editors write through the
+publishing and incident services."""
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from tracker.api import serializers as s
+from tracker.api.conditional import ConditionalGetMixin
+from tracker.api.filters import IncidentFilter
+from tracker.api.pagination import IncidentChangePagination
+from tracker.api.permissions import is_editor
+from tracker.api.sync import (
+    change_stamps,
+    incidents_or_tombstones,
+    published_last_modified,
+    sync_watermark,
+    tombstone,
+)
+from tracker.models import Incident, IncidentChange
+from tracker.selectors.incidents import incidents_page
+from tracker.services import publishing
+from tracker.services.incidents import incident_create, incident_update
+
+INCIDENT_OR_TOMBSTONE = PolymorphicProxySerializer(
+    component_name="IncidentOrTombstone",
+    serializers=[s.IncidentSerializer, s.TombstoneSerializer],
+    resource_type_field_name=None,
+)
+WATERMARK_HEADER = "X-Sync-Watermark"
+VERSION_PARAM = OpenApiParameter(
+    "version", OpenApiTypes.INT, description="The version you acted on (409 if stale)."
+)
+
+
+def _version(request: Request) -> int | None:
+    raw = request.data.get("version") if hasattr(request.data, "get") else None
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({"version": "A whole number."}) from exc
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Incidents, whole, ordered by change time",
+        description="Without `updated_since`: the published incidents that match the filters. "
+        "With it: every incident that changed after that instant, as a full incident if it "
+        "matches, else as a tombstone. Page with `next`; keep the `X-Sync-Watermark` header "
+        "of the first page as the next pass's `updated_since` (see docs/api.md).",
+        responses=INCIDENT_OR_TOMBSTONE,
+    ),
+    retrieve=extend_schema(
+        summary="One incident",
+        responses={
+            200: s.IncidentSerializer,
+            404: OpenApiResponse(description="Never published."),
+            410: OpenApiResponse(s.TombstoneSerializer, description="Deleted, merged, retracted."),
+        },
+    ),
+)
+class IncidentViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
+    queryset = Incident.objects.all()
+    pagination_class = IncidentChangePagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = IncidentFilter
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    action_permissions = {
+        "create": ["tracker.add_incident"],
+        "partial_update": ["tracker.change_incident"],
+        "destroy": ["tracker.delete_incident"],
+        "submit": ["tracker.change_incident"],
+        "publish": ["tracker.publish_incident"],
+        "retract": ["tracker.publish_incident"],
+        "merge": ["tracker.merge_incident"],
+        "unmerge": ["tracker.merge_incident"],
+    }
+
+    def _visible(self, request: Request) -> QuerySet[Incident]:
+        """Published for everyone; editors may ask for another state with `state`."""
+        state = request.query_params.get("state")
+        if state and is_editor(request):
+            return Incident.objects.live().filter(state=state)
+        return Incident.objects.published()
+
+    def _matching(self, request: Request) -> tuple[QuerySet[Incident], datetime | None]:
+        filterset = IncidentFilter(request.query_params, queryset=self._visible(request))
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        return filterset.qs, filterset.form.cleaned_data.get("updated_since")
+
+    def last_modified(self, request: Request) -> datetime | None:
+        if "pk" not in self.kwargs:
+            return published_last_modified()
+        stamp = IncidentChange.objects.filter(pk=self.kwargs["pk"]).first()
+        return stamp.changed_at if stamp is not None else None
+
+    def list(self, request: Request) -> Response:
+        matching, since = self._matching(request)
+        # Before the page query: every stamp at or before it is visible to that query.
+        watermark = sync_watermark()
+        stamps = change_stamps(matching=matching, updated_since=since).values(
+            "incident_id", "changed_at"
+        )
+        page = self.paginator.paginate_queryset(stamps, request, self)
+        data = incidents_or_tombstones(page, matching=matching, with_tombstones=since is not None)
+        response = self.paginator.get_paginated_response(data)
+        response[WATERMARK_HEADER] = watermark.isoformat()
+        return response
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        if not pk.isdigit():
+            return Response({"detail": "No such incident."}, status=status.HTTP_404_NOT_FOUND)
+        visible = Incident.objects.all() if is_editor(request) else Incident.objects.published()
+        if visible.filter(pk=pk).exists():
+            return Response(incidents_page([int(pk)])[0])
+        stamp = IncidentChange.objects.filter(pk=pk, was_published=True).first()
+        if stamp is None:
+            return Response({"detail": "No such incident."}, status=status.HTTP_404_NOT_FOUND)
+        row = Incident.objects.filter(pk=pk).values("id", "state", "merged_into_id").first()
+        return Response(tombstone(int(pk), stamp.changed_at, row), status=status.HTTP_410_GONE)
+
+    def _answer(self, incident: Incident, code: int = status.HTTP_200_OK) -> Response:
+        return Response(incidents_page([incident.pk])[0], status=code)
+
+    def _get(self, pk: str) -> Incident:
+        return get_object_or_404(Incident, pk=pk)
+
+    @extend_schema(request=s.IncidentCreateSerializer, responses={201: s.IncidentSerializer})
+    def create(self, request: Request) -> Response:
+        form = s.IncidentCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        return self._answer(incident_create(**form.validated_data), status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.IncidentUpdateSerializer,
+        responses={200: s.IncidentSerializer, 409: OpenApiResponse(description="Stale version.")},
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        form = s.IncidentUpdateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        fields = dict(form.validated_data)
+        version = fields.pop("version")
+        incident = incident_update(incident=self._get(pk), expected_version=version, **fields)
+        return self._answer(incident)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, pk: str) -> Response:
+        publishing.incident_delete(incident=self._get(pk), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _transition(self, request: Request, pk: str, service: Any, **extra: Any) -> Response:
+        incident = service(
+            incident=self._get(pk), user=request.user, expected_version=_version(request), **extra
+        )
+        return self._answer(incident)
+
+    @extend_schema(request=None, parameters=[VERSION_PARAM], responses=s.IncidentSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str) -> Response:
+        """Draft → in review."""
+        return self._transition(request, pk, publishing.incident_submit_for_review)
+
+    @extend_schema(request=None, parameters=[VERSION_PARAM], responses=s.IncidentSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: str) -> Response:
+        """→ published (announced to webhook subscribers)."""
+        return self._transition(request, pk, publishing.incident_publish)
+
+    @extend_schema(request=s.RetractSerializer, responses=s.IncidentSerializer)
+    @action(detail=True, methods=["post"])
+    def retract(self, request: Request, pk: str) -> Response:
+        """Published → retracted, with the reason."""
+        form = s.RetractSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        return self._transition(
+            request, pk, publishing.incident_retract, note=form.validated_data["note"]
+        )
+
+    @extend_schema(request=s.MergeSerializer, responses=s.IncidentSerializer)
+    @action(detail=True, methods=["post"])
+    def merge(self, request: Request, pk: str) -> Response:
+        """Merge this duplicate into `target`; answers with the target."""
+        form = s.MergeSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        target = get_object_or_404(Incident, pk=form.validated_data["target"])
+        merged = publishing.incident_merge(
+            incident=self._get(pk),
+            target=target,
+            user=request.user,
+            note=form.validated_data.get("note", ""),
+        )
+        return self._answer(merged)
+
+    @extend_schema(request=None, responses=s.IncidentSerializer)
+    @action(detail=True, methods=["post"])
+    def unmerge(self, request: Request, pk: str) -> Response:
+        """Undo this incident's last merge."""
+        return self._answer(publishing.incident_unmerge(incident=self._get(pk), user=request.user))

@@ -1,0 +1,353 @@
+"""Serializers: the read ones describe the JSON the selectors build (and the OpenAPI schema);
+the write ones validate input before a service writes it."""
+
+from rest_framework import serializers
+
+from tracker.enums import (
+    Aspect,
+    Channel,
+    CounterclaimRelation,
+    DisputeStatus,
+    EditorialState,
+    IncidentType,
+    ProposalState,
+    TimePrecision,
+    TokenScope,
+    TranslationKind,
+    Verdict,
+    WebhookEvent,
+)
+from tracker.models import (
+    ApiToken,
+    Claim,
+    Conflict,
+    Outlet,
+    Party,
+    Side,
+    Source,
+    Statement,
+    Webhook,
+    WebhookDelivery,
+)
+
+TOMBSTONE_REASONS = ["deleted", "retracted", "unpublished", "merged", "not_matching"]
+
+
+class CitationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    source = serializers.IntegerField(help_text="Source id (see /sources/).")
+    source_url = serializers.URLField()
+    source_title = serializers.CharField()
+    excerpt = serializers.CharField(help_text="Exactly the source's text at the offsets.")
+    start_offset = serializers.IntegerField(help_text="In Unicode code points.")
+    end_offset = serializers.IntegerField()
+
+
+class ClaimSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    aspect = serializers.ChoiceField(choices=Aspect.choices)
+    text = serializers.CharField()
+    accused_side = serializers.IntegerField(allow_null=True, help_text="Initiator claims: who.")
+    killed_min = serializers.IntegerField(allow_null=True)
+    killed_max = serializers.IntegerField(allow_null=True)
+    wounded_min = serializers.IntegerField(allow_null=True)
+    wounded_max = serializers.IntegerField(allow_null=True)
+    casualty_side = serializers.IntegerField(allow_null=True, help_text="Whose casualties.")
+    time_start = serializers.DateTimeField(allow_null=True)
+    time_end = serializers.DateTimeField(allow_null=True)
+    time_precision = serializers.ChoiceField(choices=[*TimePrecision.choices, ("", "")])
+    place = serializers.CharField(allow_blank=True)
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
+    verdict = serializers.ChoiceField(choices=Verdict.choices)
+    verdict_note = serializers.CharField(allow_blank=True)
+    version = serializers.IntegerField(help_text="Send it back when editing (409 if stale).")
+    updated_at = serializers.DateTimeField()
+    citations = CitationSerializer(many=True)
+
+
+class StatementSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    party = serializers.IntegerField()
+    side = serializers.IntegerField(allow_null=True, help_text="The party's side in the conflict.")
+    issued_at = serializers.DateTimeField(allow_null=True)
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    original_url = serializers.CharField(allow_blank=True)
+    text = serializers.CharField(help_text="Verbatim, in the original language.")
+    language = serializers.CharField(allow_blank=True)
+    translation = serializers.CharField(allow_blank=True)
+    translation_kind = serializers.ChoiceField(choices=[*TranslationKind.choices, ("", "")])
+    reported_by = serializers.IntegerField(allow_null=True, help_text="Outlet id.")
+    version = serializers.IntegerField()
+    updated_at = serializers.DateTimeField()
+    citations = CitationSerializer(many=True)
+    claims = ClaimSerializer(many=True)
+
+
+class CounterclaimSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    claim_a = serializers.IntegerField()
+    claim_b = serializers.IntegerField()
+    relation = serializers.ChoiceField(choices=CounterclaimRelation.choices)
+    state = serializers.ChoiceField(
+        choices=ProposalState.choices, help_text="Proposed by the system or confirmed by an editor."
+    )
+    reason = serializers.CharField(allow_blank=True)
+
+
+class IncidentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    conflict = serializers.IntegerField()
+    title = serializers.CharField()
+    summary = serializers.CharField(allow_blank=True)
+    incident_type = serializers.ChoiceField(choices=IncidentType.choices)
+    occurred_start = serializers.DateTimeField()
+    occurred_end = serializers.DateTimeField(allow_null=True)
+    time_precision = serializers.ChoiceField(choices=TimePrecision.choices)
+    local_timezone = serializers.CharField(allow_blank=True)
+    place = serializers.CharField(allow_blank=True)
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
+    state = serializers.ChoiceField(choices=EditorialState.choices)
+    merged_into = serializers.IntegerField(allow_null=True)
+    dispute_status = serializers.ChoiceField(choices=DisputeStatus.choices)
+    version = serializers.IntegerField(help_text="Send it back when editing (409 if stale).")
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField(help_text="The incident row itself.")
+    changed_at = serializers.DateTimeField(
+        help_text="Anything nested changed (the sync and cursor order)."
+    )
+    statements = StatementSerializer(many=True)
+    counterclaims = CounterclaimSerializer(
+        many=True, help_text="Every pair nobody dismissed, by claim id."
+    )
+
+
+class TombstoneSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    deleted = serializers.BooleanField(help_text="Always true: drop your copy.")
+    reason = serializers.ChoiceField(choices=TOMBSTONE_REASONS)
+    merged_into = serializers.IntegerField(allow_null=True, help_text="Where a merge took it.")
+    changed_at = serializers.DateTimeField()
+
+
+class FlatClaimSerializer(serializers.ModelSerializer):
+    incident = serializers.IntegerField(source="statement.incident_id")
+    party = serializers.IntegerField(source="statement.party_id")
+    side = serializers.IntegerField(allow_null=True)
+    citation_count = serializers.IntegerField()
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "incident",
+            "statement",
+            "party",
+            "side",
+            "aspect",
+            "text",
+            "accused_side",
+            "killed_min",
+            "killed_max",
+            "wounded_min",
+            "wounded_max",
+            "casualty_side",
+            "time_start",
+            "time_end",
+            "time_precision",
+            "place",
+            "latitude",
+            "longitude",
+            "verdict",
+            "verdict_note",
+            "citation_count",
+            "version",
+            "updated_at",
+        ]
+
+
+class FlatStatementSerializer(serializers.ModelSerializer):
+    side = serializers.IntegerField(allow_null=True)
+    claim_count = serializers.IntegerField()
+
+    class Meta:
+        model = Statement
+        fields = [
+            "id",
+            "incident",
+            "party",
+            "side",
+            "issued_at",
+            "channel",
+            "original_url",
+            "text",
+            "language",
+            "translation",
+            "translation_kind",
+            "reported_by",
+            "claim_count",
+            "version",
+            "updated_at",
+        ]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        # No extracted text or snapshot: those are the publisher's copyright.
+        fields = [
+            "id",
+            "url",
+            "outlet",
+            "kind",
+            "title",
+            "author",
+            "published_at",
+            "language",
+            "content_hash",
+            "retrieved_at",
+            "updated_at",
+        ]
+
+
+class OutletSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Outlet
+        fields = ["id", "name", "domain", "country_code", "language"]
+
+
+class SideSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Side
+        fields = ["id", "name", "role", "country_code"]
+
+
+class ConflictSerializer(serializers.ModelSerializer):
+    sides = SideSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Conflict
+        fields = ["id", "name", "slug", "description", "sides", "updated_at"]
+
+
+class PartySerializer(serializers.ModelSerializer):
+    aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="text")
+    sides = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Party
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "kind",
+            "country_code",
+            "sides",
+            "aliases",
+            "updated_at",
+        ]
+
+
+# --- writes ---------------------------------------------------------------------------------
+
+
+class IncidentCreateSerializer(serializers.Serializer):
+    conflict = serializers.PrimaryKeyRelatedField(queryset=Conflict.objects.all())
+    title = serializers.CharField(max_length=300)
+    incident_type = serializers.ChoiceField(choices=IncidentType.choices)
+    occurred_start = serializers.DateTimeField()
+    occurred_end = serializers.DateTimeField(required=False, allow_null=True)
+    time_precision = serializers.ChoiceField(choices=TimePrecision.choices, required=False)
+    local_timezone = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    place = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    latitude = serializers.FloatField(required=False, allow_null=True)
+    longitude = serializers.FloatField(required=False, allow_null=True)
+    summary = serializers.CharField(required=False, allow_blank=True)
+
+
+class IncidentUpdateSerializer(IncidentCreateSerializer):
+    conflict = None  # type: ignore[assignment]  # an incident does not change conflict
+    version = serializers.IntegerField(help_text="The version you edited; 409 if stale.")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.required = name == "version"
+
+
+class RetractSerializer(serializers.Serializer):
+    note = serializers.CharField(help_text="Why: readers are told.")
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class MergeSerializer(serializers.Serializer):
+    target = serializers.IntegerField(help_text="The incident that absorbs this one.")
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class ClaimUpdateSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="The version you edited; 409 if stale.")
+    verdict = serializers.ChoiceField(choices=Verdict.choices, required=False)
+    verdict_note = serializers.CharField(required=False, allow_blank=True)
+    text = serializers.CharField(required=False)
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    user = serializers.PrimaryKeyRelatedField(read_only=True)
+    scope = serializers.ChoiceField(choices=TokenScope.choices, default=TokenScope.READ)
+
+    class Meta:
+        model = ApiToken
+        fields = [
+            "id",
+            "name",
+            "prefix",
+            "scope",
+            "user",
+            "created_at",
+            "last_used_at",
+            "revoked_at",
+        ]
+        read_only_fields = ["prefix", "created_at", "last_used_at", "revoked_at"]
+
+
+class ApiTokenCreatedSerializer(ApiTokenSerializer):
+    key = serializers.CharField(read_only=True, help_text="Shown once; store it now.")
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = [*ApiTokenSerializer.Meta.fields, "key"]
+
+
+class WebhookSerializer(serializers.ModelSerializer):
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=WebhookEvent.choices), min_length=1
+    )
+    secret = serializers.CharField(read_only=True, help_text="Verify X-Counterclaim-Signature.")
+
+    class Meta:
+        model = Webhook
+        fields = ["id", "url", "events", "is_active", "secret", "created_at"]
+        read_only_fields = ["created_at"]
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "webhook",
+            "event",
+            "event_id",
+            "payload",
+            "status",
+            "attempts",
+            "response_status",
+            "error",
+            "created_at",
+            "last_attempt_at",
+            "delivered_at",
+        ]

@@ -1,0 +1,29 @@
+"""Mounted at /api/v1/ with the namespace "api" (config/urls.py)."""
+
+from rest_framework.routers import DefaultRouter
+
+from tracker.api.accounts import ApiTokenViewSet, WebhookViewSet
+from tracker.api.incidents import IncidentViewSet
+from tracker.api.resources import (
+    ClaimViewSet,
+    ConflictViewSet,
+    OutletViewSet,
+    PartyViewSet,
+    SourceViewSet,
+    StatementViewSet,
+)
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("incidents", IncidentViewSet, basename="incident")
+router.register("statements", StatementViewSet, basename="statement")
+router.register("claims", ClaimViewSet, basename="claim")
+router.register("sources", SourceViewSet, basename="source")
+router.register("outlets", OutletViewSet, basename="outlet")
+router.register("parties", PartyViewSet, basename="party")
+router.register("conflicts", ConflictViewSet, basename="conflict")
+router.register("tokens", ApiTokenViewSet, basename="token")
+router.register("webhooks", WebhookViewSet, basename="webhook")
+
+urlpatterns = router.urls

@@ -1,0 +1,240 @@
+"""Step 3: claims by aspect inside each statement, each with its own span.
+
+initiator (who fired first, and which side the speaker blames), timing (→ UTC interval and
+precision), location (named places, "eastern area of the border", "three areas"), casualties
+(numbers in digits or words, killed or wounded, whose side; "more than 200" is a minimum),
+means (weapons, shelling, drones) and retaliation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+from functools import lru_cache
+
+from tracker.enrich import lexicon
+from tracker.enrich.text import lower_same_length
+from tracker.enrich.timing import find_dates, find_time
+from tracker.enrich.types import ClaimProposal, SideInfo, StatementProposal
+from tracker.enums import Aspect
+
+CLAUSE_STOP = ',;:.!?\n“”«»"()[]'
+
+
+@lru_cache(maxsize=1)
+def _rx() -> dict[str, re.Pattern[str]]:
+    number_words = "|".join(
+        sorted(
+            map(re.escape, [*lexicon.NUMBER_WORDS, *lexicon.VAGUE_NUMBERS]), key=len, reverse=True
+        )
+    )
+    return {
+        "initiator": lexicon.compiled(lexicon.INITIATOR),
+        "retaliation": lexicon.compiled(lexicon.RETALIATION),
+        "means": lexicon.compiled(rf"(?<!\w)(?:{lexicon.MEANS})"),
+        "location": re.compile("|".join(f"(?:{rx})" for rx in lexicon.LOCATION)),
+        "killed": lexicon.compiled(rf"(?<!\w)(?:{lexicon.KILLED})"),
+        "wounded": lexicon.compiled(rf"(?<!\w)(?:{lexicon.WOUNDED})"),
+        "none": lexicon.compiled(lexicon.NONE_CASUALTIES),
+        "number": lexicon.compiled(
+            rf"(?<![\w.,])(?:\d{{1,3}}(?:[ ,]\d{{3}})+|\d+|{number_words})(?!\w)"
+        ),
+        "at_least": lexicon.compiled(lexicon.AT_LEAST),
+    }
+
+
+@lru_cache(maxsize=32)
+def _side_rx(country_code: str) -> re.Pattern[str] | None:
+    words = lexicon.SIDE_WORDS.get(country_code)
+    return lexicon.compiled(rf"(?<!\w)(?:{words})") if words else None
+
+
+def side_words(
+    text: str, start: int, end: int, sides: Sequence[SideInfo]
+) -> list[tuple[int, SideInfo]]:
+    """Where the text names a side ("Azerbaijani units", "Armenia's forces", "армянские")."""
+    found = []
+    for side in sides:
+        rx = _side_rx(side.country_code) if side.country_code else None
+        if rx is None:
+            rx = lexicon.compiled(rf"(?<!\w){re.escape(side.name)}\w*")
+        found.extend((m.start(), side) for m in rx.finditer(text, start, end))
+    return sorted(found, key=lambda x: x[0])
+
+
+def _clause(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    while lo < start and text[start - 1] not in CLAUSE_STOP:
+        start -= 1
+    while end < hi and text[end] not in CLAUSE_STOP:
+        end += 1
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _claim(text: str, index: int, aspect: Aspect, start: int, end: int, **values) -> ClaimProposal:
+    excerpt = text[start:end]
+    return ClaimProposal(
+        statement=index,
+        aspect=str(aspect),
+        start=start,
+        end=end,
+        excerpt=excerpt,
+        text=excerpt[:1].upper() + excerpt[1:],
+        values=values,
+    )
+
+
+def find_claims(
+    text: str,
+    statements: Sequence[StatementProposal],
+    sides: Sequence[SideInfo],
+    *,
+    timezones: dict[str, str],
+    reference: date | None,
+) -> list[ClaimProposal]:
+    lowered = lower_same_length(text)
+    claims: list[ClaimProposal] = []
+    party_dates: dict[str, date] = {}
+    for index, statement in enumerate(statements):
+        lo, hi = statement.start, statement.end
+        own = statement.party.side
+        named = side_words(lowered, lo, hi, sides)
+        claims.extend(_initiator(text, lowered, index, lo, hi, own, named))
+        zone = timezones.get(own.country_code, "") if own else ""
+        dates = find_dates(lowered, lo, hi, reference)
+        if dates:
+            party_dates[statement.party.name] = dates[0][1]
+        anchor = party_dates.get(statement.party.name, reference)
+        found = find_time(text, statement.content_start or lo, hi, timezone=zone, anchor=anchor)
+        if found is not None:
+            claims.append(
+                _claim(
+                    text,
+                    index,
+                    Aspect.TIMING,
+                    found.start,
+                    found.end,
+                    time_start=found.utc_start.isoformat() if found.utc_start else None,
+                    time_end=found.utc_end.isoformat() if found.utc_end else None,
+                    time_precision=found.precision,
+                    local=found.local,
+                )
+            )
+        claims.extend(_location(text, index, lo, hi))
+        claims.extend(_casualties(text, lowered, index, lo, hi, own, named))
+        claims.extend(_means(text, index, lo, hi))
+        retaliation = _rx()["retaliation"].search(lowered, lo, hi)
+        if retaliation:
+            start, end = _clause(text, retaliation.start(), retaliation.end(), lo, hi)
+            claims.append(_claim(text, index, Aspect.RETALIATION, start, end))
+    return claims
+
+
+def _initiator(text, lowered, index, lo, hi, own, named) -> list[ClaimProposal]:
+    for cue in _rx()["initiator"].finditer(lowered, lo, hi):
+        others = [
+            (abs(pos - cue.start()), side)
+            for pos, side in named
+            if side != own and side.belligerent
+        ]
+        if not others:
+            continue
+        accused = min(others, key=lambda x: x[0])[1]
+        start, end = _clause(text, cue.start(), cue.end(), lo, hi)
+        return [_claim(text, index, Aspect.INITIATOR, start, end, accused_side=accused.name)]
+    return []
+
+
+def _location(text: str, index: int, lo: int, hi: int) -> list[ClaimProposal]:
+    matches = [m for m in _rx()["location"].finditer(text, lo, hi) if not _is_time_word(m.group())]
+    if not matches:
+        return []
+    start, end = min(m.start() for m in matches), max(m.end() for m in matches)
+    places = "; ".join(dict.fromkeys(" ".join(m.group().split()) for m in matches))
+    return [_claim(text, index, Aspect.LOCATION, start, end, place=places[:300])]
+
+
+def _is_time_word(phrase: str) -> bool:
+    first = phrase.split()[0].lower().strip(",")
+    return first in lexicon.MONTHS or first in lexicon.WEEKDAYS
+
+
+def _means(text: str, index: int, lo: int, hi: int) -> list[ClaimProposal]:
+    matches = list(_rx()["means"].finditer(text, lo, hi))
+    if not matches:
+        return []
+    start, end = _clause(text, matches[0].start(), matches[0].end(), lo, hi)
+    end = max(end, matches[-1].end())
+    means = ", ".join(dict.fromkeys(m.group().lower() for m in matches))
+    return [_claim(text, index, Aspect.MEANS, start, end, means=means)]
+
+
+def _casualties(text, lowered, index, lo, hi, own, named) -> list[ClaimProposal]:
+    rx = _rx()
+    claims = []
+    taken: list[tuple[int, int]] = []
+    for match in rx["none"].finditer(lowered, lo, hi):
+        taken.append(match.span())
+        side = _nearest_side(named, match.start(), own, lowered, lo, hi)
+        start, end = _clause(text, match.start(), match.end(), lo, hi)
+        claims.append(
+            _claim(
+                text,
+                index,
+                Aspect.CASUALTIES,
+                start,
+                end,
+                killed_min=0,
+                killed_max=0,
+                casualty_side=side,
+            )
+        )
+    for kind in ("killed", "wounded"):
+        for match in rx[kind].finditer(lowered, lo, hi):
+            if any(a <= match.start() < b for a, b in taken):
+                continue
+            c_start, c_end = _clause(text, match.start(), match.end(), lo, hi)
+            number = _number_near(lowered, match, c_start, c_end)
+            values: dict[str, object] = {}
+            if number is not None:
+                low, high, n_start = number
+                sentence_has_min = rx["at_least"].search(
+                    lowered, max(c_start, n_start - 20), n_start
+                )
+                not_final = re.search(r"не окончательн|not (?:a )?final", lowered[lo:hi])
+                if sentence_has_min or not_final:
+                    high = None
+                values = {f"{kind}_min": low, f"{kind}_max": high}
+            side = _nearest_side(named, match.start(), own, lowered, c_start, c_end)
+            claims.append(
+                _claim(text, index, Aspect.CASUALTIES, c_start, c_end, casualty_side=side, **values)
+            )
+            taken.append((c_start, c_end))
+    return claims
+
+
+def _number_near(
+    lowered: str, cue: re.Match[str], lo: int, hi: int
+) -> tuple[int, int | None, int] | None:
+    rx = _rx()["number"]
+    before = [m for m in rx.finditer(lowered, max(lo, cue.start() - 50), cue.start())]
+    after = [m for m in rx.finditer(lowered, cue.end(), min(hi, cue.end() + 20))]
+    match = before[-1] if before else (after[0] if after else None)
+    if match is None:
+        return None
+    word = match.group()
+    if word in lexicon.VAGUE_NUMBERS:
+        low, high = lexicon.VAGUE_NUMBERS[word]
+        return low, high, match.start()
+    value = int(re.sub(r"[ ,]", "", word)) if word[0].isdigit() else lexicon.NUMBER_WORDS[word]
+    return value, value, match.start()
+
+
+def _nearest_side(named, position, own, lowered, lo, hi) -> str | None:
+    near = [(abs(pos - position), side) for pos, side in named if lo <= pos < hi]
+    if near:
+        return min(near, key=lambda x: x[0])[1].name
+    return own.name if own else None

@@ -1,0 +1,199 @@
+"""Step 4: which incident the report is about — an existing one, ranked by time overlap, place,
+parties and wording, or a new one. Every score keeps its parts so an editor sees why."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from tracker.enrich.types import (
+    ClaimProposal,
+    IncidentCandidate,
+    IncidentProposal,
+    StatementProposal,
+)
+from tracker.enums import Aspect, TimePrecision
+
+WEIGHTS = {"time": 0.35, "text": 0.3, "parties": 0.2, "place": 0.15}
+THRESHOLD = 0.5
+SLACK = timedelta(hours=12)
+WORD = re.compile(r"\w{4,}")
+CANDIDATE_WINDOW = timedelta(days=7)
+
+
+def tokens(text: str) -> Counter[str]:
+    return Counter(w.lower() for w in WORD.findall(text) if not w.isdigit())
+
+
+def cosine(a: Counter[str], b: Counter[str]) -> float:
+    if not a or not b:
+        return 0.0
+    dot = sum(count * b[word] for word, count in a.items() if word in b)
+    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
+    return dot / norm if norm else 0.0
+
+
+def document_window(
+    claims: Sequence[ClaimProposal], published: datetime | None
+) -> tuple[datetime | None, datetime | None, str]:
+    starts, ends = [], []
+    for claim in claims:
+        if claim.aspect == Aspect.TIMING and claim.values.get("time_start"):
+            starts.append(datetime.fromisoformat(claim.values["time_start"]))
+            end = claim.values.get("time_end") or claim.values["time_start"]
+            ends.append(datetime.fromisoformat(end))
+    if starts:
+        exact = all(
+            c.values.get("time_precision") == TimePrecision.EXACT
+            for c in claims
+            if c.aspect == Aspect.TIMING
+        )
+        precision = TimePrecision.EXACT if exact and len(starts) == 1 else TimePrecision.APPROXIMATE
+        return min(starts), max(ends), str(precision)
+    if published is not None:
+        return published - timedelta(days=1), published, str(TimePrecision.DAY)
+    return None, None, str(TimePrecision.DAY)
+
+
+def _time_score(start, end, candidate: IncidentCandidate) -> float:
+    if start is None or candidate.start is None:
+        return 0.0
+    c_end = candidate.end or candidate.start + timedelta(days=1)
+    gap = max(
+        (candidate.start - (end + SLACK)).total_seconds(),
+        ((start - SLACK) - c_end).total_seconds(),
+        0,
+    )
+    return round(math.exp(-gap / 3600 / 24), 3)
+
+
+def rank_incidents(
+    *,
+    text: str,
+    title: str,
+    statements: Sequence[StatementProposal],
+    claims: Sequence[ClaimProposal],
+    candidates: Sequence[IncidentCandidate],
+    published: datetime | None,
+    timezones: dict[str, str],
+) -> IncidentProposal:
+    start, end, precision = document_window(claims, published)
+    parties = {s.party.name for s in statements}
+    places = " ".join(c.values.get("place", "") for c in claims if c.aspect == Aspect.LOCATION)
+    doc_tokens = tokens(text)
+    place_tokens = set(tokens(places))
+    ranking = []
+    for candidate in candidates:
+        cand_places = set(
+            tokens(candidate.place + " " + " ".join(c.get("place", "") for c in candidate.claims))
+        )
+        union = parties | candidate.party_names
+        parts = {
+            "time": _time_score(start, end, candidate),
+            "text": round(cosine(doc_tokens, tokens(candidate.text)), 3),
+            "parties": round(len(parties & candidate.party_names) / len(union), 3)
+            if union
+            else 0.0,
+            "place": round(len(place_tokens & cand_places) / len(place_tokens | cand_places), 3)
+            if place_tokens | cand_places
+            else 0.0,
+        }
+        score = round(sum(WEIGHTS[k] * v for k, v in parts.items()), 3)
+        ranking.append(
+            {"incident_id": candidate.id, "title": candidate.title, "score": score, "parts": parts}
+        )
+    ranking.sort(key=lambda r: (-r["score"], r["incident_id"]))
+    first_location = next((c for c in claims if c.aspect == Aspect.LOCATION), None)
+    side = statements[0].party.side if statements else None
+    new = {
+        "title": (title or (statements[0].excerpt if statements else ""))[:300],
+        "occurred_start": start.isoformat() if start else None,
+        "occurred_end": end.isoformat() if end and end != start else None,
+        "time_precision": precision,
+        "place": first_location.values.get("place", "") if first_location else "",
+        "local_timezone": timezones.get(side.country_code, "") if side else "",
+    }
+    if ranking and ranking[0]["score"] >= THRESHOLD:
+        best = ranking[0]
+        return IncidentProposal(
+            best["incident_id"], best["title"], best["score"], best["parts"], ranking[:5], new
+        )
+    top = ranking[0] if ranking else None
+    return IncidentProposal(
+        None,
+        new["title"],
+        top["score"] if top else 0.0,
+        top["parts"] if top else {},
+        ranking[:5],
+        new,
+    )
+
+
+def incident_candidates(
+    *, conflict_id: int, start: datetime | None, end: datetime | None, limit: int = 50
+) -> list[IncidentCandidate]:
+    """Live incidents of the conflict whose time is near the report's, with what ranking reads."""
+    from django.db.models import Prefetch
+
+    from tracker.models import Claim, Conflict, Incident, Statement
+    from tracker.selectors.parties import party_sides_by_id
+
+    conflict = Conflict.objects.get(pk=conflict_id)
+    sides = party_sides_by_id(conflict=conflict)
+
+    incidents = Incident.objects.live().filter(conflict_id=conflict_id)
+    if start is not None:
+        incidents = incidents.filter(
+            occurred_start__gte=start - CANDIDATE_WINDOW,
+            occurred_start__lte=(end or start) + CANDIDATE_WINDOW,
+        )
+    incidents = incidents.prefetch_related(
+        Prefetch(
+            "statements",
+            queryset=Statement.objects.select_related("party").prefetch_related(
+                Prefetch(
+                    "claims", queryset=Claim.objects.select_related("accused_side", "casualty_side")
+                )
+            ),
+        )
+    ).order_by("-occurred_start")[:limit]
+    result = []
+    for incident in incidents:
+        statements = list(incident.statements.all())
+        claims = [
+            {
+                "id": claim.pk,
+                "aspect": claim.aspect,
+                "party": statement.party.name,
+                "party_id": statement.party_id,
+                "place": claim.place,
+                "side": sides[statement.party_id].name if statement.party_id in sides else None,
+                "accused_side": claim.accused_side.name if claim.accused_side else None,
+                "casualty_side": claim.casualty_side.name if claim.casualty_side else None,
+                "killed_min": claim.killed_min,
+                "killed_max": claim.killed_max,
+                "wounded_min": claim.wounded_min,
+                "wounded_max": claim.wounded_max,
+                "time_start": claim.time_start,
+                "time_end": claim.time_end,
+            }
+            for statement in statements
+            for claim in statement.claims.all()
+        ]
+        text = " ".join([incident.title, incident.summary, *(s.text for s in statements)])
+        result.append(
+            IncidentCandidate(
+                id=incident.pk,
+                title=incident.title,
+                start=incident.occurred_start,
+                end=incident.occurred_end,
+                place=incident.place,
+                party_names=frozenset(s.party.name for s in statements),
+                text=text,
+                claims=claims,
+            )
+        )
+    return result

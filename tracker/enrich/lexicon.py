@@ -1,0 +1,304 @@
+"""Word lists the rules read, by language. Party names are NOT here: they live in the data
+(PartyAlias), editable by editors. What is here is grammar: reporting verbs, aspect cues, number
+words, and the adjectives a reader uses for a side ("Azerbaijani forces")."""
+
+import re
+
+SUPPORTED_LANGUAGES = ("en", "ru", "hy", "az", "tr")
+FLAGS = re.IGNORECASE | re.UNICODE
+
+# Reporting cues after which (or before which) the speaker stands.
+VERB_CUES = {
+    "en": r"said|says|say|stated|states|announced|announces|added|adding|stressed|noted|claimed|"
+    r"claims|claiming|has claimed|reported|accused|accuses|accusing|blamed|blames|blaming|denied|"
+    r"denies|rejected|told|warned|insisted|insists|confirmed|declared|alleged|alleges|responded|"
+    r"issued a statement|in a statement|in a post|claim is that",
+    "ru": r"заявил[аио]?|заявляет|заявляют|сообщил[аио]?|сообщает|сообщают|сказал[аи]?|"
+    r"отметил[аи]?|утверждает|утверждают|утверждал[аи]?|обвинил[аи]?|обвиняет|обвиняют|"
+    r"подчеркнул[аи]?|добавил[аи]?|намекнул[аи]?|опроверг(?:ла|ли)?|отрицает|говорится|сообщается",
+    "tr": r"açıklamada|açıkladı|belirtti|belirtildi|ekledi|kaydetti|kaydedildi|reddetti|suçladı|"
+    r"iddia etti|bildirdi|duyurdu",
+    "az": r"bildirib|açıqlamasında|məlumat verib|qeyd edib|bəyan edib|ittiham edib|deyib|"
+    r"vurğulayıb|əlavə edib|rədd edib",
+    "hy": r"հայտնում է|հայտնել է|հայտարարել է|նշել է|ասել է|մեղադրել է|հաղորդում է|"
+    r"հայտարարության մեջ|հերքել է",
+}
+# Cues followed by the speaker: "according to X", "по версии X".
+PREP_CUES = {
+    "en": r"according to|reads a message from|a statement from|as quoted by|quoting",
+    "ru": r"по версии|по данным|по словам|по информации|в сообщении(?: на сайте)?|"
+    r"говорится в сообщении(?: на сайте)?",
+    "tr": r"göre",
+    "az": r"görə|məlumatına görə",
+    "hy": r"համաձայն",
+}
+# Words that point back to the party last heard from.
+ANAPHORA = {
+    "en": r"the (?:defen[cs]e )?ministry|the MoD|the department|it|the spokesman",
+    "ru": r"министерство|ведомство|в ведомстве|минобороны|там",
+    "tr": r"bakanlık|açıklamada",
+    "az": r"nazirlik|nazirlikdən",
+    "hy": r"նախարարությունը|գերատեսչությունը",
+}
+SOV_LANGUAGES = frozenset({"tr", "az", "hy"})  # the subject opens the sentence
+JOINT_SPEECH = r"each other|one another|друг друга|birbirini|bir-birini|միմյանց"
+
+CHANNELS = [
+    ("facebook", r"facebook|фейсбук|ֆեյսբուք"),
+    ("telegram", r"telegram|телеграм"),
+    ("x", r"\btwitter\b|\btweet|\bon X\b|в твиттере"),
+    ("press_conference", r"press conference|briefing|пресс-конференци|брифинг|basın toplantısı"),
+    (
+        "news_agency",
+        r"told (?:reporters|interfax|reuters|tass|sputnik|ria|afp|ap|apa)|"
+        r"«?интерфакс\w*»?|тасс|риа новости|trend reports|told a news agency",
+    ),
+    ("website", r"website|web site|на сайте|saytında|sitesinde|կայքում|written statement"),
+]
+
+# Aspects. Each value is one regex (case-insensitive) over the statement text.
+INITIATOR = (
+    r"fired first|fire first|opened fire|opening fire|open fire|violat\w+ (?:the )?(?:cease-?fire|"
+    r"truce)|provocation|aggression|sabotage|attacks? by|\w+['’]s attacks|accus\w+ \w+ (?:of|for)|"
+    r"blam\w+|fir(?:ed|ing)\b|attack(?:ed|ing)\b|shell(?:ed|ing) |"
+    r"открыл[аи]? огонь|открыв огонь|обстрел\w*|нарушил[аи]? режим|провокаци\w+|диверси\w+|"
+    r"агресси\w+|"
+    r"ateş aç\w*|ateş altına|ateşkesi ihlal|provokasiya|atəşkəs\w* poz\w*|atəş aç\w*|"
+    r"կրակ է բաց|հրադադարի ռեժիմը խախտ\w*"
+)
+RETALIATION = (
+    r"retaliat\w+|response measures|responded with fire|returned fire|silenced|"
+    r"ответн\w+|в ответ|приняты меры|misilleme\w*|karşılık ver\w*|cavab tədbir\w*|"
+    r"պատասխան\w*|ճնշվ\w*"
+)
+MEANS = (
+    r"(?:mixed|large|small|different)[- ]caliber \w+(?: arms)?|small arms|artillery|mortars?|"
+    r"drones?|UAVs?|unmanned aerial|missiles?(?: systems?)?|rockets?|tanks?|machine[- ]guns?|"
+    r"snipers?|grenade launchers?|shelling|shelled|mined|mines|various types of weapons|"
+    r"артиллери\w*|миномет\w*|пулемет\w*|стрелков\w+ оружи\w*|крупнокалиберн\w*|беспилотн\w*|"
+    r"заминир\w*|мин[аы]\b|ракет\w*|танк\w*|гранатомет\w*|"
+    r"tüfek\w*|havan\w*|topçu\w*|İHA|kalibre\w*|minaatan\w*|artilleriya\w*|PUA|dron\w*|"
+    r"հրետան\w*|ականանետ\w*|անօդաչու\w*|հրաձգային զեն\w*"
+)
+LOCATION = [
+    r"(?:north|south)?(?:east|west|north|south)(?:ern|ward)?\s+(?:area|part|section|direction|"
+    r"flank|sector)s?\s+of\s+the\s+[\w\- ]*?border",
+    r"\b(?:in|on) the country['’]s (?:east|west|north|south)\b",
+    r"\b(?:\d+|two|three|four|five|six|several|different)\s+(?:different\s+)?(?:border\s+)?"
+    r"(?:areas|regions|directions|sections|settlements|districts|villages)\b",
+    r"\bin the direction of [^,.;\"“”]+",
+    r"\b[A-Z][\w-]+(?:,\s+[A-Z][\w-]+)*(?:,?\s+and\s+[A-Z][\w-]+)?\s+(?:directions?|regions?|"
+    r"districts?|areas?)\b",
+    r"\b(?:strikes?|struck|fired|attacked|shelled|landing|hit)\s+(?:\w+\s+){0,2}?in\s+"
+    r"[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?(?:(?:,|\sand)\s+[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)*",
+    r"\b(?:near|outside|around) (?:the (?:village|town|city|settlement) of )?[A-Z][\w-]+"
+    r"(?:[ -][A-Z][\w-]+)?",
+    r"(?:по\s+)?направлени[июя]\s+[^,.;«»\"]+",
+    r"на\s+[А-ЯЁ]\w+(?:,\s+[А-ЯЁ]\w+)*(?:\s+и\s+[А-ЯЁ]\w+)?\s+направлениях",
+    r"(?:район\w*|город\w*|сел[ао]|поселк\w*)\s+[А-ЯЁ]\w+(?:,\s*[А-ЯЁ]\w+)*(?:\s+и\s+[А-ЯЁ]\w+)?",
+    r"sınırın (?:doğu|batı|kuzey|güney)\w*",
+    r"[A-ZÇŞĞÜÖİ]\w+ (?:ilinin|ilçesinin|köyünün|rayonunun|istiqamətində)",
+    r"sərhədin (?:şərq|qərb|şimal|cənub)\w*",
+]
+# Parts of the day as local (start hour, end hour); end before start wraps to the next day.
+DAYPARTS = [
+    (r"around midnight|about midnight|near midnight|около полуночи|gece yarısı", (0, 0)),
+    (r"(?:in )?the morning(?: hours)?|утром|sabah\w*", (6, 12)),
+    (r"(?:in )?the evening(?: hours)?|вечером|akşam\w*", (18, 23)),
+    (r"overnight|at night|в ночь|ночью|gece\b", (0, 6)),
+]
+APPROXIMATE = r"\b(?:around|about|approximately|roughly|some|около|примерно|civarında|təxminən)\b"
+
+NUMBER_WORDS = {
+    "no": 0,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "один": 1,
+    "одна": 1,
+    "одного": 1,
+    "два": 2,
+    "двое": 2,
+    "двух": 2,
+    "три": 3,
+    "трое": 3,
+    "трех": 3,
+    "четыре": 4,
+    "пять": 5,
+    "шесть": 6,
+    "семь": 7,
+    "восемь": 8,
+    "девять": 9,
+    "десять": 10,
+    "bir": 1,
+    "iki": 2,
+    "üç": 3,
+    "dört": 4,
+    "beş": 5,
+    "altı": 6,
+    "yedi": 7,
+    "sekiz": 8,
+    "dokuz": 9,
+}
+# Vague amounts as (min, max).
+VAGUE_NUMBERS = {
+    "dozens": (24, None),
+    "dozens of": (24, None),
+    "a dozen": (12, 12),
+    "hundreds": (200, None),
+    "several": (3, 9),
+    "десятки": (20, None),
+    "десятков": (20, None),
+    "сотни": (200, None),
+    "onlarca": (20, None),
+    "yüzlerce": (200, None),
+}
+AT_LEAST = (
+    r"more than|over|at least|no fewer than|не менее|более|свыше|больше|не окончательн\w+|"
+    r"not (?:a )?final|en az|fazla|ən azı|çox"
+)
+KILLED = (
+    r"kill(?:ed|ing)|dead|died|deaths?|lost their lives|losses|casualties|fatalities|погиб\w*|"
+    r"гибел\w*|"
+    r"убит\w*|потер[ьи]\w*|şehit\w*|hayatını kaybet\w*|can kaybı|həlak\w*|şəhid\w*|զոհ\w*"
+)
+WOUNDED = (
+    r"wound(?:ed|ing)|injur(?:ed|ing)|hurt|ранен\w*|пострадал\w*|yaralan\w*|yaralı|yaralanıb|"
+    r"վիրավոր\w*"
+)
+NONE_CASUALTIES = (
+    r"no (?:losses|casualties|deaths|fatalities)|suffered no losses|без потерь|потерь нет|"
+    r"нет потерь|"
+    r"can kaybı (?:vermediğini|yok|olmadı)|itki yoxdur|կորուստներ չկան"
+)
+
+# Side adjectives and names, by the side's country code (ISO 3166-1).
+SIDE_WORDS = {
+    "AM": r"armenia\w*|armenian\w*|армени\w*|армян\w*|ermeni\w*|ermənistan\w*|erməni\w*|"
+    r"հայաստան\w*|հայկական\w*",
+    "AZ": r"azerbaijan\w*|azeri\w*|азербайджан\w*|azərbaycan\w*|azerbaycan\w*|azeri|"
+    r"ադրբեջան\w*",
+    "RU": r"russia\w*|росси\w*|российск\w*|rusya\w*|rusiya\w*|ռուս\w*",
+}
+COUNTRY_TIMEZONES = {"AM": "Asia/Yerevan", "AZ": "Asia/Baku", "RU": "Europe/Moscow"}
+
+MONTHS = {
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+    "января": 1,
+    "февраля": 2,
+    "марта": 3,
+    "апреля": 4,
+    "мая": 5,
+    "июня": 6,
+    "июля": 7,
+    "августа": 8,
+    "сентября": 9,
+    "октября": 10,
+    "ноября": 11,
+    "декабря": 12,
+    "ocak": 1,
+    "şubat": 2,
+    "mart": 3,
+    "nisan": 4,
+    "mayıs": 5,
+    "haziran": 6,
+    "temmuz": 7,
+    "ağustos": 8,
+    "eylül": 9,
+    "ekim": 10,
+    "kasım": 11,
+    "aralık": 12,
+    "yanvar": 1,
+    "fevral": 2,
+    "aprel": 4,
+    "iyun": 6,
+    "iyul": 7,
+    "avqust": 8,
+    "sentyabr": 9,
+    "oktyabr": 10,
+    "noyabr": 11,
+    "dekabr": 12,
+    "հունվարի": 1,
+    "փետրվարի": 2,
+    "մարտի": 3,
+    "ապրիլի": 4,
+    "մայիսի": 5,
+    "հունիսի": 6,
+    "հուլիսի": 7,
+    "օգոստոսի": 8,
+    "սեպտեմբերի": 9,
+    "հոկտեմբերի": 10,
+    "նոյեմբերի": 11,
+    "դեկտեմբերի": 12,
+}
+WEEKDAYS = {
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
+    "в понедельник": 0,
+    "во вторник": 1,
+    "в среду": 2,
+    "в четверг": 3,
+    "в пятницу": 4,
+    "в субботу": 5,
+    "в воскресенье": 6,
+}
+HOURS_WORDS = r"hours|hour|часов|часа|час|saat|saatdır|ժամ"
+TODAY = r"today|сегодня|bugün|bu gün|այսօր"
+
+
+def compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, FLAGS)

@@ -1,0 +1,188 @@
+"""Step 1: recognise parties by their aliases.
+
+Aliases come from the data (PartyAlias, plus each party's name and short name), so editors extend
+recognition without code. The matcher copes with what a reader copes with: case, "Defence" or
+"Defense", possessives ("Armenia's Defense Ministry"), the inflected forms of Russian, Armenian,
+Azerbaijani and Turkish ("Минобороны Армении", "Bakü'nün", "նախարարությունը"). Overlapping matches
+resolve to the longest, so "Armenia's Defense Ministry" is the ministry, not the country."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Sequence
+
+from tracker.enrich.text import lower_same_length
+from tracker.enrich.types import Mention, PartyEntry, SideInfo
+
+CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+ARMENIAN = re.compile(r"[\u0531-\u0587]")
+# Endings a word may take in the languages that inflect names. The alias's own final vowel is
+# dropped first ("Армения" → "Армени" + "и/ю/ей").
+ENDINGS = {
+    "cyrillic": r"[а-яё]{0,3}",
+    "armenian": r"[\u0561-\u0587]{0,4}",
+    "turkic": r"(?:['’]?[a-zçğıöşüə]{1,5})?",
+}
+VOWELS = "аеёиоуыэюяйь"
+
+
+def _word_pattern(word: str, family: str) -> str:
+    if family == "cyrillic" and len(word) > 4 and word[-1] in VOWELS:
+        return re.escape(word[:-1]) + r"[а-яё]{0,3}"
+    if family in ENDINGS and len(word) > 3:
+        return re.escape(word) + ENDINGS[family]
+    escaped = re.escape(word).replace("'", "['’]")
+    # Spelling variants a reader treats as the same word.
+    return escaped.replace("defence", "defen[cs]e").replace("defense", "defen[cs]e")
+
+
+def _alias_regex(text: str, language: str) -> re.Pattern[str]:
+    lowered = lower_same_length(text.strip())
+    if CYRILLIC.search(lowered):
+        family = "cyrillic"
+    elif ARMENIAN.search(lowered):
+        family = "armenian"
+    elif language.split("-")[0] in ("az", "tr"):
+        family = "turkic"
+    else:
+        family = "english"
+    words = re.split(r"[\s\-]+", lowered.replace("’", "'"))
+    parts = [_word_pattern(word, family) for word in words if word]
+    body = r"[\s\-]+".join(parts)
+    possessive = r"(?:['’]s?)?" if family == "english" else ""
+    return re.compile(rf"(?<![\w-]){body}{possessive}(?![\w])")
+
+
+class PartyMatcher:
+    """Finds every party mention in a text. Build once per set of aliases; matching is pure."""
+
+    def __init__(self, parties: Sequence[PartyEntry]) -> None:
+        self.parties = tuple(parties)
+        self._patterns: list[tuple[str, re.Pattern[str], PartyEntry, bool, str]] = []
+        seen: set[tuple[str, str]] = set()
+        for party in self.parties:
+            for text, language, metonym in party.aliases:
+                key = (lower_same_length(text.strip()), party.name)
+                if not text.strip() or key in seen:
+                    continue
+                seen.add(key)
+                probe = key[0][:3]
+                self._patterns.append((probe, _alias_regex(text, language), party, metonym, text))
+
+    def find(self, text: str) -> list[Mention]:
+        lowered = lower_same_length(text)
+        found: list[Mention] = []
+        for probe, pattern, party, metonym, _alias in self._patterns:
+            if probe not in lowered:  # cheap filter: most aliases are absent from most texts
+                continue
+            for match in pattern.finditer(lowered):
+                start, end = match.span()
+                found.append(Mention(party, start, end, text[start:end], metonym))
+        found.sort(key=lambda m: (m.start, -(m.end - m.start), m.metonym))
+        chosen: list[Mention] = []
+        for mention in found:
+            if chosen and mention.start < chosen[-1].end:
+                continue
+            chosen.append(mention)
+        return chosen
+
+    def by_name(self, name: str) -> PartyEntry | None:
+        return next((p for p in self.parties if p.name == name), None)
+
+
+def entries_from_list(rows: Iterable[tuple]) -> list[PartyEntry]:
+    """Plain (name, short name, kind, country, side, aliases) rows, the shape of
+    tracker.demo.load.PARTIES, with SIDES rows (name, role, country) for the sides."""
+    from tracker.demo.load import SIDES
+    from tracker.enums import SideRole
+
+    sides = {
+        name: SideInfo(name=name, country_code=country, belligerent=role == SideRole.BELLIGERENT)
+        for name, role, country in SIDES
+    }
+    entries = []
+    for name, short, kind, _country, side_name, aliases in rows:
+        extra = [(name, "en", False)] + ([(short, "en", False)] if short else [])
+        entries.append(
+            PartyEntry(
+                name=name,
+                aliases=tuple((t, lang, m) for t, lang, m in [*aliases, *extra]),
+                side=sides.get(side_name),
+                kind=str(kind),
+            )
+        )
+    return entries
+
+
+def demo_matcher() -> PartyMatcher:
+    """The demo conflict's parties without a database (enrich_text, evaluation)."""
+    from tracker.demo.load import PARTIES
+
+    return PartyMatcher(entries_from_list(PARTIES))
+
+
+_cache_lock = threading.Lock()
+_cache: dict[int | None, tuple[tuple, PartyMatcher]] = {}
+
+
+def entries_from_database(conflict_id: int | None = None) -> list[PartyEntry]:
+    """Every party aligned with a side of CONFLICT_ID (any conflict if None), with its aliases."""
+    from tracker.enums import SideRole
+    from tracker.models import Alignment
+
+    alignments = Alignment.objects.select_related("party", "side").prefetch_related(
+        "party__aliases"
+    )
+    if conflict_id is not None:
+        alignments = alignments.filter(side__conflict_id=conflict_id)
+    entries = []
+    seen: set[int] = set()
+    for alignment in alignments.order_by("side__conflict_id", "party_id"):
+        party = alignment.party
+        if party.pk in seen:
+            continue
+        seen.add(party.pk)
+        side = alignment.side
+        aliases = [(a.text, a.language, a.is_metonym) for a in party.aliases.all()]
+        aliases.append((party.name, "en", False))
+        if party.short_name:
+            aliases.append((party.short_name, "en", False))
+        entries.append(
+            PartyEntry(
+                name=party.name,
+                aliases=tuple(aliases),
+                side=SideInfo(
+                    name=side.name,
+                    country_code=side.country_code,
+                    belligerent=side.role == SideRole.BELLIGERENT,
+                    id=side.pk,
+                    conflict_id=side.conflict_id,
+                ),
+                kind=party.kind,
+                id=party.pk,
+            )
+        )
+    return entries
+
+
+def database_matcher(conflict_id: int | None = None) -> PartyMatcher:
+    """Cached per process; rebuilt when a party, alias or alignment changed (one cheap query
+    decides), so an editor's new alias is used by the next enrichment without a restart."""
+    from django.db.models import Count, Max
+
+    from tracker.models import Alignment, Party, PartyAlias
+
+    stamp = (
+        tuple(PartyAlias.objects.aggregate(n=Count("id"), m=Max("id")).values()),
+        tuple(Party.objects.aggregate(n=Count("id"), m=Max("updated_at")).values()),
+        tuple(Alignment.objects.aggregate(n=Count("id"), m=Max("id")).values()),
+    )
+    with _cache_lock:
+        cached = _cache.get(conflict_id)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+    matcher = PartyMatcher(entries_from_database(conflict_id))
+    with _cache_lock:
+        _cache[conflict_id] = (stamp, matcher)
+    return matcher

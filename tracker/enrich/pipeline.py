@@ -1,0 +1,175 @@
+"""Runs the steps in order on one text and says why when it proposes nothing.
+
+Pure: the caller passes the party matcher and, optionally, a loader of incident candidates, so
+the same function serves the Celery task, `manage.py enrich_text` and the evaluation."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+
+from tracker.enrich import lexicon
+from tracker.enrich.claims import find_claims
+from tracker.enrich.counterclaims import propose_counterclaims, relate
+from tracker.enrich.incidents import document_window, rank_incidents
+from tracker.enrich.parties import PartyMatcher
+from tracker.enrich.statements import find_statements
+from tracker.enrich.text import (
+    MAX_BYTES,
+    detect_language,
+    lower_same_length,
+    mixed_scripts,
+    sentences,
+)
+from tracker.enrich.timing import find_dates
+from tracker.enrich.types import (
+    CounterclaimProposal,
+    EnrichmentResult,
+    IncidentCandidate,
+    SideInfo,
+    StatementProposal,
+)
+from tracker.enums import NoProposalReason
+
+STEPS = ("checks", "parties", "statements", "claims", "incidents", "counterclaims")
+# (start, end, conflict id) → the stored incidents worth ranking.
+CandidateLoader = Callable[[datetime | None, datetime | None, int | None], list[IncidentCandidate]]
+
+
+class _Clock:
+    def __init__(self, result: EnrichmentResult) -> None:
+        self.result = result
+        self.mark = time.perf_counter()
+
+    def lap(self, step: str) -> None:
+        now = time.perf_counter()
+        self.result.timings[step] = self.result.timings.get(step, 0.0) + now - self.mark
+        self.mark = now
+
+
+def enrich_document(
+    text: str,
+    *,
+    matcher: PartyMatcher,
+    title: str = "",
+    published_at: datetime | None = None,
+    candidates: CandidateLoader | None = None,
+) -> EnrichmentResult:
+    result = EnrichmentResult()
+    clock = _Clock(result)
+    reason = _check(text, result)
+    clock.lap("checks")
+    if reason:
+        return result
+    result.mentions = matcher.find(text)
+    clock.lap("parties")
+    if not any(m.party.side and m.party.side.belligerent for m in result.mentions):
+        return _stop(
+            result, NoProposalReason.NO_PARTY, "No alias of a party on a side of a conflict occurs."
+        )
+    result.statements = find_statements(text, sentences(text), result.mentions, result.language)
+    clock.lap("statements")
+    if not result.statements:
+        names = ", ".join(sorted({m.party.name for m in result.mentions}))
+        return _stop(result, NoProposalReason.NO_STATEMENT, f"Named but not quoted: {names}.")
+    reference = published_at.date() if published_at else None
+    for statement in result.statements:
+        statement.issued_on = _issued_on(text, statement, reference)
+    sides = list({p.side for p in matcher.parties if p.side is not None})
+    result.claims = find_claims(
+        text,
+        result.statements,
+        sides,
+        timezones=lexicon.COUNTRY_TIMEZONES,
+        reference=published_at.date() if published_at else None,
+    )
+    clock.lap("claims")
+    found: list[IncidentCandidate] = []
+    if candidates is not None:
+        start, end, _precision = document_window(result.claims, published_at)
+        side = next((s.party.side for s in result.statements if s.party.side), None)
+        found = candidates(start, end, side.conflict_id if side else None)
+    result.incident = rank_incidents(
+        text=text,
+        title=title,
+        statements=result.statements,
+        claims=result.claims,
+        candidates=found,
+        published=published_at,
+        timezones=lexicon.COUNTRY_TIMEZONES,
+    )
+    clock.lap("incidents")
+    result.counterclaims = propose_counterclaims(result.statements, result.claims)
+    if result.incident.incident_id is not None:
+        chosen = next(c for c in found if c.id == result.incident.incident_id)
+        result.counterclaims += _against_stored(result, chosen, sides)
+    clock.lap("counterclaims")
+    return result
+
+
+def _issued_on(text: str, statement: StatementProposal, reference: date | None) -> str | None:
+    """A date after the reporting verb and outside the quote is when the words were issued
+    ("… said in a post on Facebook on September 23")."""
+    cue_at = text.find(statement.cue, statement.content_start or statement.start, statement.end)
+    if cue_at < 0:
+        return None
+    quote = statement.quote or (0, 0)
+    lowered = lower_same_length(text)
+    for position, day in find_dates(lowered, cue_at, statement.end, reference):
+        if not quote[0] <= position < quote[1]:
+            return day.isoformat()
+    return None
+
+
+def _check(text: str, result: EnrichmentResult) -> str:
+    if len(text) > MAX_BYTES // 4 and len(text.encode("utf-8")) > MAX_BYTES:
+        return _stop(
+            result, NoProposalReason.TOO_LARGE, f"{len(text.encode('utf-8')):,} bytes"
+        ).reason
+    if not text.strip():
+        return _stop(result, NoProposalReason.EMPTY_TEXT, "").reason
+    mixed = mixed_scripts(text)
+    if mixed:
+        return _stop(result, NoProposalReason.MIXED_SCRIPTS, mixed).reason
+    language, score = detect_language(text)
+    result.language = language
+    if language not in lexicon.SUPPORTED_LANGUAGES:
+        supported = ", ".join(lexicon.SUPPORTED_LANGUAGES)
+        detail = f"Detected {language or 'nothing'} ({score:.0%}); supported: {supported}."
+        return _stop(result, NoProposalReason.UNSUPPORTED_LANGUAGE, detail).reason
+    return ""
+
+
+def _stop(result: EnrichmentResult, reason: NoProposalReason, detail: str) -> EnrichmentResult:
+    result.reason = str(reason)
+    result.detail = detail
+    return result
+
+
+def _against_stored(
+    result: EnrichmentResult, incident: IncidentCandidate, sides: list[SideInfo]
+) -> list[CounterclaimProposal]:
+    """This report's claims against claims already stored on the proposed incident: one pair
+    per aspect and pair of sides, as within the report."""
+    belligerent = {s.name for s in sides if s.belligerent}
+    proposals = []
+    seen: set[tuple[str, str, str]] = set()
+    for index, claim in enumerate(result.claims):
+        party = result.statements[claim.statement].party
+        mine = party.side.name if party.side else None
+        if mine not in belligerent:
+            continue
+        for stored in incident.claims:
+            side = stored.get("side")
+            key = (claim.aspect, mine, side)
+            if stored["aspect"] != claim.aspect or side in (None, mine) or key in seen:
+                continue
+            if side not in belligerent:
+                continue
+            seen.add(key)
+            relation, reason = relate(claim, stored, (party.name, stored["party"]))
+            proposals.append(
+                CounterclaimProposal(claim.aspect, index, -1, str(relation), reason, stored["id"])
+            )
+    return proposals

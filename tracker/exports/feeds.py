@@ -1,0 +1,134 @@
+"""Atom (RFC 4287) and JSON Feed 1.1 of published incidents: one entry per incident, updated
+when anything in it changes, its content each side's current positions per aspect."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html, format_html_join
+from rest_framework.exceptions import ValidationError
+
+from tracker.exports.common import in_batches, positions, published_matching, side_names
+from tracker.models import Conflict, Party
+
+FEED_SIZE = 50
+
+
+class _AtomWithContent(Atom1Feed):
+    """Django's Atom writes only <summary>; readers show <content> as the entry's body."""
+
+    def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+def _content_html(incident: dict[str, Any], sides: dict[int, str]) -> str:
+    rows = format_html_join(
+        "",
+        "<h3>{}</h3><ul>{}</ul>",
+        (
+            (
+                aspect,
+                format_html_join(
+                    "",
+                    "<li><strong>{}:</strong> {}</li>",
+                    ((side, " ".join(texts)) for side, texts in said),
+                ),
+            )
+            for aspect, said in positions(incident, sides)
+        ),
+    )
+    return format_html("<p>{}</p>{}", incident["summary"], rows) if incident["summary"] else rows
+
+
+def _scope(kind: str | None, key: str | None) -> tuple[str, dict[str, Any]]:
+    """The feed's title suffix and fixed filter for a per-conflict or per-party feed."""
+    if kind == "conflict":
+        conflict = get_object_or_404(Conflict, slug=key)
+        return f" — {conflict.name}", {"conflict": conflict}
+    if kind == "party":
+        party = get_object_or_404(Party, pk=key)
+        return f" — {party.name}", {"statements__party": party}
+    return "", {}
+
+
+def _entries(request: HttpRequest, kind: str | None, key: str | None) -> tuple[str, list[dict]]:
+    suffix, fixed = _scope(kind, key)
+    queryset = published_matching(request.GET, **fixed)
+    if fixed.get("statements__party"):
+        queryset = queryset.distinct()
+    incidents = list(in_batches(queryset, limit=FEED_SIZE))
+    sides = side_names({incident["conflict"] for incident in incidents})
+    for incident in incidents:
+        incident["url"] = request.build_absolute_uri(
+            reverse("tracker:incident-detail", args=[incident["id"]])
+        )
+        incident["content_html"] = _content_html(incident, sides)
+    return f"Counterclaim incidents{suffix}", incidents
+
+
+def _bad_request(error: ValidationError) -> HttpResponse:
+    return JsonResponse(error.detail, status=400)
+
+
+def atom(request: HttpRequest, kind: str | None = None, key: str | None = None) -> HttpResponse:
+    try:
+        title, incidents = _entries(request, kind, key)
+    except ValidationError as exc:
+        return _bad_request(exc)
+    feed = _AtomWithContent(
+        title=title,
+        link=request.build_absolute_uri(reverse("tracker:incident-list")),
+        description="Each party's account of each incident, side by side.",
+        feed_url=request.build_absolute_uri(),
+        feed_guid=request.build_absolute_uri(),
+    )
+    for incident in incidents:
+        feed.add_item(
+            title=incident["title"],
+            link=incident["url"],
+            description=incident["summary"],
+            content=incident["content_html"],
+            unique_id=incident["url"],
+            pubdate=incident["created_at"],
+            updateddate=incident["changed_at"],
+            categories=[incident["incident_type"], incident["dispute_status"]],
+        )
+    response = HttpResponse(content_type=feed.content_type)
+    feed.write(response, "utf-8")
+    return response
+
+
+def json_feed(
+    request: HttpRequest, kind: str | None = None, key: str | None = None
+) -> HttpResponse:
+    try:
+        title, incidents = _entries(request, kind, key)
+    except ValidationError as exc:
+        return _bad_request(exc)
+    body = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": title,
+        "home_page_url": request.build_absolute_uri(reverse("tracker:incident-list")),
+        "feed_url": request.build_absolute_uri(),
+        "description": "Each party's account of each incident, side by side.",
+        "items": [
+            {
+                "id": incident["url"],
+                "url": incident["url"],
+                "title": incident["title"],
+                "summary": incident["summary"],
+                "content_html": incident["content_html"],
+                "date_published": incident["created_at"].isoformat(),
+                "date_modified": incident["changed_at"].isoformat(),
+                "tags": [incident["incident_type"], incident["dispute_status"]],
+            }
+            for incident in incidents
+        ],
+    }
+    return JsonResponse(
+        body, content_type="application/feed+json", json_dumps_params={"ensure_ascii": False}
+    )

@@ -1,0 +1,100 @@
+"""Forms of the editorial pages. Each edit form carries the version it was read at, so a save
+from a stale form is refused with a message instead of overwriting someone's change."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tracker.enums import Verdict
+from tracker.models import Claim, Incident, Side, Statement
+from tracker.services.revisions import EDITABLE, Target
+
+UTC_INPUT = forms.DateTimeInput(
+    attrs={"type": "datetime-local", "step": 60}, format="%Y-%m-%dT%H:%M"
+)
+
+
+class VersionedForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def changes(self) -> dict:
+        """The edited fields only, for tracker.services.revisions.edit_submit."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class IncidentEditForm(VersionedForm):
+    class Meta:
+        model = Incident
+        fields = sorted(EDITABLE[Target.INCIDENT])
+        widgets = {
+            "occurred_start": UTC_INPUT,
+            "occurred_end": UTC_INPUT,
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class StatementEditForm(VersionedForm):
+    class Meta:
+        model = Statement
+        fields = sorted(EDITABLE[Target.STATEMENT])
+        widgets = {
+            "issued_at": UTC_INPUT,
+            "text": forms.Textarea(attrs={"rows": 4}),
+            "translation": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ClaimEditForm(VersionedForm):
+    class Meta:
+        model = Claim
+        fields = sorted(EDITABLE[Target.CLAIM])
+        widgets = {
+            "time_start": UTC_INPUT,
+            "time_end": UTC_INPUT,
+            "text": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        conflict = self.instance.statement.incident.conflict
+        for name in ("accused_side", "casualty_side"):
+            self.fields[name].queryset = Side.objects.filter(conflict=conflict)
+
+
+class VerdictForm(forms.Form):
+    verdict = forms.ChoiceField(choices=Verdict.choices, label=_("Verdict"))
+    note = forms.CharField(
+        required=False,
+        label=_("Why (shown with the verdict)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class RetractForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why is it retracted?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required. Shown to readers and sent to API consumers."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class MergeForm(forms.Form):
+    target = forms.ModelChoiceField(
+        queryset=Incident.objects.none(), label=_("Merge this incident into")
+    )
+    note = forms.CharField(required=False, label=_("Note"))
+
+    def __init__(self, *args, incident: Incident, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = (
+            Incident.objects.live()
+            .filter(conflict=incident.conflict)
+            .exclude(pk=incident.pk)
+            .order_by("-occurred_start")
+        )

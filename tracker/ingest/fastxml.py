@@ -1,0 +1,185 @@
+"""Fast path for well-formed RSS 0.9x/2.0, RSS 1.0 (RDF) and Atom 1.0: one lxml tree walk.
+
+Anything this does not recognise, or cannot parse strictly, returns None and goes to feedparser
+(tracker.ingest.lenient), which is slower but forgives what real feeds get wrong."""
+
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from tracker.enums import FeedFormat
+from tracker.ingest.dates import parse_date
+from tracker.ingest.model import ParsedEntry, ParsedFeed
+from tracker.ingest.text import html_to_text
+from tracker.ingest.xmlguard import safe_parser
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+RSS1 = "{http://purl.org/rss/1.0/}"
+RSS090 = "{http://my.netscape.com/rdf/simple/0.9/}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def parse_fast(data: bytes, *, url: str = "", encoding: str = "") -> ParsedFeed | None:
+    try:
+        root = etree.fromstring(data, safe_parser(encoding=encoding), base_url=url or None)
+    except (etree.XMLSyntaxError, ValueError, LookupError):
+        return None
+    tag = root.tag if isinstance(root.tag, str) else ""
+    if tag == "rss" and not root.nsmap.get(None):
+        return _rss(root)
+    if tag == f"{RDF}RDF":
+        return _rdf(root)
+    if tag == f"{ATOM}feed":
+        return _atom(root)
+    return None
+
+
+def _text(el: etree._Element | None) -> str:
+    if el is None:
+        return ""
+    return "".join(el.itertext()).strip()
+
+
+def _plain(el: etree._Element | None) -> str:
+    raw = _text(el)
+    return html_to_text(raw) if ("<" in raw or "&" in raw) else " ".join(raw.split())
+
+
+def _lang(raw: str) -> str:
+    return raw.strip().lower().replace("_", "-")[:16]
+
+
+def _rss(root: etree._Element) -> ParsedFeed | None:
+    channel = root.find("channel")
+    if channel is None:
+        return None
+    version = root.get("version", "")
+    language = _lang(_text(channel.find("language")) or _text(channel.find(f"{DC}language")))
+    feed = ParsedFeed(
+        format=FeedFormat.RSS,
+        version={"2.0": "rss20", "0.91": "rss091", "0.92": "rss092"}.get(version, "rss"),
+        parser="lxml",
+        title=_plain(channel.find("title")),
+        link=_text(channel.find("link")),
+        language=language,
+    )
+    items = channel.findall("item") or root.findall("item")
+    feed.entries = [_rss_item(item, language) for item in items]
+    return feed
+
+
+def _rss_item(item: etree._Element, language: str) -> ParsedEntry:
+    link = _text(item.find("link"))
+    guid = _text(item.find("guid"))
+    published, offset = parse_date(_text(item.find("pubDate")) or _text(item.find(f"{DC}date")))
+    return ParsedEntry(
+        guid=guid or link,
+        link=link or (guid if guid.startswith(("http://", "https://")) else ""),
+        title=_plain(item.find("title")),
+        author=_text(item.find("author")) or _text(item.find(f"{DC}creator")),
+        published_at=published,
+        published_offset_minutes=offset,
+        summary_html=_text(item.find("description")),
+        content_html=_text(item.find(f"{CONTENT}encoded")),
+        language=_lang(_text(item.find(f"{DC}language"))) or language,
+        tags=[t for t in (_text(c) for c in item.findall("category")) if t],
+    )
+
+
+def _rdf(root: etree._Element) -> ParsedFeed | None:
+    for ns, version in ((RSS1, "rss10"), (RSS090, "rss090")):
+        channel = root.find(f"{ns}channel")
+        items = root.findall(f"{ns}item")
+        if channel is None and not items:
+            continue
+        language = _lang(_text(channel.find(f"{DC}language")) if channel is not None else "")
+        feed = ParsedFeed(
+            format=FeedFormat.RDF,
+            version=version,
+            parser="lxml",
+            title=_plain(channel.find(f"{ns}title")) if channel is not None else "",
+            link=_text(channel.find(f"{ns}link")) if channel is not None else "",
+            language=language,
+        )
+        for item in items:
+            link = _text(item.find(f"{ns}link"))
+            published, offset = parse_date(_text(item.find(f"{DC}date")))
+            feed.entries.append(
+                ParsedEntry(
+                    guid=item.get(f"{RDF}about") or link,
+                    link=link,
+                    title=_plain(item.find(f"{ns}title")),
+                    author=_text(item.find(f"{DC}creator")),
+                    published_at=published,
+                    published_offset_minutes=offset,
+                    summary_html=_text(item.find(f"{ns}description")),
+                    content_html=_text(item.find(f"{CONTENT}encoded")),
+                    language=_lang(_text(item.find(f"{DC}language"))) or language,
+                    tags=[t for t in (_text(s) for s in item.findall(f"{DC}subject")) if t],
+                )
+            )
+        return feed
+    return ParsedFeed(format=FeedFormat.RDF, version="rss10", parser="lxml")
+
+
+def _atom_content(el: etree._Element | None) -> str:
+    """Atom text constructs: xhtml content is markup (serialise the div's children), html and
+    text are character data."""
+    if el is None:
+        return ""
+    if el.get("type") == "xhtml":
+        div = el[0] if len(el) else el
+        parts = [div.text or ""]
+        parts += [etree.tostring(child, encoding="unicode", with_tail=True) for child in div]
+        return "".join(parts).strip()
+    return _text(el)
+
+
+def _atom_link(entry: etree._Element) -> str:
+    for link in entry.findall(f"{ATOM}link"):
+        if link.get("rel", "alternate") == "alternate" and link.get("href"):
+            return urljoin(link.base or "", link.get("href", "").strip())
+    return ""
+
+
+def _atom(root: etree._Element) -> ParsedFeed:
+    language = _lang(root.get(XML_LANG, ""))
+    feed = ParsedFeed(
+        format=FeedFormat.ATOM,
+        version="atom10",
+        parser="lxml",
+        title=html_to_text(_atom_content(root.find(f"{ATOM}title"))),
+        link=_atom_link(root),
+        language=language,
+    )
+    feed_author = _text(root.find(f"{ATOM}author/{ATOM}name"))
+    for entry in root.findall(f"{ATOM}entry"):
+        published, offset = parse_date(
+            _text(entry.find(f"{ATOM}published")) or _text(entry.find(f"{ATOM}updated"))
+        )
+        guid = _text(entry.find(f"{ATOM}id"))
+        # An entry without an alternate link is still addressable by a URL-shaped id.
+        link = _atom_link(entry) or (guid if guid.startswith(("http://", "https://")) else "")
+        title = entry.find(f"{ATOM}title")
+        feed.entries.append(
+            ParsedEntry(
+                guid=guid or link,
+                link=link,
+                title=html_to_text(_atom_content(title)) if title is not None else "",
+                author=_text(entry.find(f"{ATOM}author/{ATOM}name")) or feed_author,
+                published_at=published,
+                published_offset_minutes=offset,
+                summary_html=_atom_content(entry.find(f"{ATOM}summary")),
+                content_html=_atom_content(entry.find(f"{ATOM}content")),
+                language=_lang(entry.get(XML_LANG, "")) or language,
+                tags=[
+                    c.get("term", "").strip()
+                    for c in entry.findall(f"{ATOM}category")
+                    if c.get("term", "").strip()
+                ],
+            )
+        )
+    return feed

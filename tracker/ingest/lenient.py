@@ -1,0 +1,72 @@
+"""feedparser as the lenient fallback: ill-formed XML, odd encodings, Atom 0.3, RSS 0.9x quirks.
+Its bozo reason is kept so the operator sees why the fast path was not enough."""
+
+from typing import Any
+
+import feedparser
+
+from tracker.enums import FeedFormat
+from tracker.ingest.dates import parse_date
+from tracker.ingest.model import FeedParseError, ParsedEntry, ParsedFeed
+
+# feedparser must never fetch anything itself: we hand it bytes and stop it resolving URLs.
+feedparser.RESOLVE_RELATIVE_URIS = True
+feedparser.SANITIZE_HTML = False  # nh3 sanitises everything later, once, for every path
+
+
+def _format(version: str) -> FeedFormat:
+    if version.startswith("atom"):
+        return FeedFormat.ATOM
+    if version in {"rss090", "rss10"}:
+        return FeedFormat.RDF
+    if version.startswith("rss"):
+        return FeedFormat.RSS
+    return FeedFormat.UNKNOWN
+
+
+def _entry(raw: Any, language: str) -> ParsedEntry:
+    link = raw.get("link", "") or ""
+    published, offset = parse_date(raw.get("published") or raw.get("updated"))
+    content = raw.get("content") or []
+    detail = raw.get("summary_detail") or {}
+    return ParsedEntry(
+        guid=(raw.get("id") or link or "").strip(),
+        link=link.strip(),
+        title=" ".join((raw.get("title") or "").split()),
+        author=(raw.get("author") or "").strip(),
+        published_at=published,
+        published_offset_minutes=offset,
+        summary_html=raw.get("summary", "") or "",
+        content_html=content[0].get("value", "") if content else "",
+        language=((detail.get("language") or language or "").lower().replace("_", "-"))[:16],
+        tags=[t["term"].strip() for t in raw.get("tags") or [] if (t.get("term") or "").strip()],
+    )
+
+
+def parse_lenient(
+    data: bytes, *, url: str = "", headers: dict[str, str] | None = None
+) -> ParsedFeed:
+    # Without a content type feedparser flags every document as bozo; bytes of unknown type are
+    # judged as XML, their own declaration deciding the encoding.
+    result = feedparser.parse(
+        data,
+        response_headers={"content-type": "application/xml", "content-location": url}
+        | (headers or {}),
+        sanitize_html=False,
+    )
+    reason = str(result.get("bozo_exception", "")) if result.bozo else ""
+    if not result.version and not result.entries:
+        raise FeedParseError(f"not a feed{': ' + reason if reason else ''}")
+    if reason and not result.entries:
+        raise FeedParseError(f"malformed feed, no entry could be read: {reason}")
+    language = (result.feed.get("language") or "").lower()
+    return ParsedFeed(
+        format=_format(result.version),
+        version=result.version or "unknown",
+        parser="feedparser",
+        title=" ".join((result.feed.get("title") or "").split()),
+        link=result.feed.get("link", "") or "",
+        language=language[:16],
+        entries=[_entry(e, language) for e in result.entries],
+        bozo_reason=reason,
+    )

@@ -1,0 +1,51 @@
+"""Edits to a published incident, held until an editor approves them, so the public keeps
+reading the approved version meanwhile."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tracker.enums import RevisionState
+from tracker.models.incident import Incident
+
+
+class PendingRevision(models.Model):
+    """One proposed change to one row (the incident itself, or one of its statements or claims):
+    the new values of the edited fields, and the row's version they were made against, so that
+    approving a revision made against an older version is refused instead of overwriting."""
+
+    class Target(models.TextChoices):
+        INCIDENT = "incident", _("Incident")
+        STATEMENT = "statement", _("Statement")
+        CLAIM = "claim", _("Claim")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="revisions")
+    target = models.CharField(max_length=16, choices=Target.choices)
+    target_id = models.PositiveBigIntegerField()
+    base_version = models.PositiveIntegerField()
+    changes = models.JSONField(help_text=_("Field → new value, as the edit form cleaned it."))
+    state = models.CharField(max_length=16, choices=RevisionState.choices,
+                             default=RevisionState.PENDING)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state=RevisionState.PENDING, decided_at__isnull=True)
+                | (~models.Q(state=RevisionState.PENDING) & models.Q(decided_at__isnull=False)),
+                name="revision_decided_when_not_pending",
+            ),
+        ]
+        indexes = [
+            # The incident page's "pending revisions" panel.
+            models.Index(fields=["incident", "state"], name="revision_incident_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_target_display()} {self.target_id} ({self.get_state_display()})"

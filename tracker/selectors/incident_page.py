@@ -1,0 +1,98 @@
+"""Everything around the grid on the incident page: the statement timeline with response
+latencies, the sources, pending revisions as diffs, merges and the editorial log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Count, Q
+
+from tracker.enums import RevisionState
+from tracker.models import EditorialLogEntry, Incident, PendingRevision, Source
+from tracker.selectors.grid import Grid
+from tracker.services.revisions import MODELS, revision_object
+
+
+@dataclass
+class TimelineEntry:
+    statement: Any
+    side: Any
+    # How long after the other side's first statement this one came, if it answered one.
+    answers: Any = None
+    latency: timedelta | None = None
+
+
+def statement_timeline(grid: Grid) -> list[TimelineEntry]:
+    side_of = {
+        view.claim.statement_id: view.side
+        for row in grid.rows
+        for _, cell in row.cells
+        for view in cell
+    }
+    entries = [TimelineEntry(statement=s, side=side_of.get(s.pk)) for s in grid.statements]
+    dated = sorted(
+        (e for e in entries if e.statement.issued_at), key=lambda e: e.statement.issued_at
+    )
+    for index, entry in enumerate(dated):
+        earlier = [e for e in dated[:index] if e.side and entry.side and e.side != entry.side]
+        if earlier:
+            entry.answers = earlier[0].statement
+            entry.latency = entry.statement.issued_at - earlier[0].statement.issued_at
+    return entries
+
+
+def incident_sources(incident: Incident) -> list[Source]:
+    cited_here = Q(citations__claim__statement__incident=incident) | Q(
+        citations__statement__incident=incident
+    )
+    return list(
+        Source.objects.filter(cited_here)
+        .select_related("outlet")
+        .annotate(cited=Count("citations", filter=cited_here, distinct=True))
+        .order_by("-cited", "id")
+        .distinct()
+    )
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: Any
+    new: Any
+
+
+@dataclass
+class RevisionView:
+    revision: PendingRevision
+    target_label: str
+    changes: list[FieldChange]
+
+
+def pending_revisions(incident: Incident) -> list[RevisionView]:
+    views = []
+    for revision in incident.revisions.filter(state=RevisionState.PENDING).select_related("author"):
+        obj = revision_object(revision)
+        model = MODELS[revision.target]
+        changes = []
+        for key, new in revision.changes.items():
+            field = model._meta.get_field(key.removesuffix("_id"))
+            old = getattr(obj, field.attname) if obj is not None else None
+            changes.append(FieldChange(label=str(field.verbose_name), old=old, new=new))
+        views.append(
+            RevisionView(revision=revision, target_label=str(obj or revision), changes=changes)
+        )
+    return views
+
+
+def editorial_log(incident: Incident) -> list[EditorialLogEntry]:
+    return list(
+        EditorialLogEntry.objects.filter(incident_id=incident.pk)
+        .select_related("user")
+        .order_by("-created_at", "-id")[:50]
+    )
+
+
+def merged_into_here(incident: Incident) -> list[Incident]:
+    return list(Incident.objects.filter(merged_into=incident).order_by("id"))

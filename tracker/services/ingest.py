@@ -1,0 +1,284 @@
+"""Feed entries become Sources exactly once; article pages are archived into them.
+
+Identity is enforced by PostgreSQL (unique canonical URL; unique feed + GUID), so two workers
+ingesting the same story at once still leave one row: the loser's insert conflicts and its entry
+counts as already present. Writes are batched (one SELECT for the batch's known rows, one bulk
+INSERT, one bulk UPDATE); history of every insert and update is written by the pghistory
+triggers on Source, bulk operations included."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from tracker.ingest.entries import EntryRecord
+from tracker.ingest.extract import Article, extract_article
+from tracker.ingest.fetch import FetchError, fetch
+from tracker.ingest.netpolicy import BlockedAddressError
+from tracker.ingest.simhash import MAX_DISTANCE, bands, distance
+from tracker.ingest.text import detect_language
+from tracker.models import Feed, Source
+from tracker.normalise import canonical_url, text_sha256
+from tracker.services.sources import outlet_for_url
+
+# Fields an upstream change of an entry rewrites. The text fields are rewritten only while the
+# text is still the feed's own (no article page archived over it).
+ENTRY_FIELDS = [
+    "title",
+    "author",
+    "published_at",
+    "published_offset_minutes",
+    "summary",
+    "tags",
+    "entry_hash",
+    "updated_at",
+]
+TEXT_FIELDS = ["text", "content_hash", "simhash", "simhash_bands", "language"]
+NEAR_DUPLICATE_WINDOW = timedelta(days=30)
+
+
+@dataclass
+class UpsertCounts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    # New or changed sources whose article page is to be fetched.
+    awaiting_page_ids: list[int] = field(default_factory=list)
+
+
+def _unique(records: list[EntryRecord]) -> list[EntryRecord]:
+    """A feed listing the same entry twice (same GUID or URL) yields it once: the first."""
+    seen: set[str] = set()
+    result = []
+    for record in records:
+        keys = {f"g:{record.guid}", f"u:{record.url}"}
+        if keys & seen:
+            continue
+        seen |= keys
+        result.append(record)
+    return result
+
+
+def _source_from(record: EntryRecord, feed: Feed, now) -> Source:  # type: ignore[no-untyped-def]
+    return Source(
+        url=record.url,
+        feed=feed,
+        guid=record.guid,
+        outlet=feed.outlet,
+        title=record.title,
+        author=record.author,
+        published_at=record.published_at,
+        published_offset_minutes=record.published_offset_minutes,
+        language=record.language,
+        summary=record.summary,
+        text=record.text,
+        content_hash=record.content_hash,
+        simhash=record.simhash,
+        simhash_bands=bands(record.simhash) if record.simhash is not None else [],
+        entry_hash=record.entry_hash,
+        tags=record.tags,
+        retrieved_at=now,
+        awaiting_page=not record.has_full_text,
+    )
+
+
+def _group_roots(new: list[Source]) -> None:
+    """Point each new source at the first source of its near-duplicate group: an existing row
+    with the same text hash or a SimHash within MAX_DISTANCE bits. Only rows of the last
+    NEAR_DUPLICATE_WINDOW are candidates: wire copies appear together, and the window keeps the
+    candidate set (and the query) small however large the archive grows."""
+    since = timezone.now() - NEAR_DUPLICATE_WINDOW
+    hashes = {s.content_hash for s in new if s.content_hash}
+    by_hash = {
+        h: root or pk
+        for pk, h, root in Source.objects.filter(
+            content_hash__in=hashes, created_at__gte=since
+        ).values_list("id", "content_hash", "near_duplicate_of_id")
+    }
+    rest = []
+    for source in new:
+        if source.content_hash in by_hash:
+            source.near_duplicate_of_id = by_hash[source.content_hash]
+        elif source.simhash is not None:
+            rest.append(source)
+    all_bands = sorted({b for s in rest for b in s.simhash_bands})
+    if not all_bands:
+        return
+    by_band: dict[int, list[tuple[int, int]]] = {}
+    for pk, fingerprint, root in Source.objects.filter(
+        simhash_bands__overlap=all_bands, created_at__gte=since
+    ).values_list("id", "simhash", "near_duplicate_of_id"):
+        for band in bands(fingerprint):
+            by_band.setdefault(band, []).append((fingerprint, root or pk))
+    for source in rest:
+        source.near_duplicate_of_id = _nearest(by_band, source)
+
+
+def _nearest(by_band: dict[int, list[tuple[int, int]]], source: Source) -> int | None:
+    """The group root of the first fingerprint in BY_BAND within MAX_DISTANCE of SOURCE's."""
+    if source.simhash is None:
+        return None
+    for band in source.simhash_bands:
+        for fingerprint, root in by_band.get(band, []):
+            if distance(fingerprint, source.simhash) <= MAX_DISTANCE:
+                return root
+    return None
+
+
+def _group_within_batch(created: list[Source]) -> list[Source]:
+    """Near-duplicates among the rows just inserted: later ones point at the first."""
+    first_by_hash: dict[str, int] = {}
+    first_by_band: dict[int, list[tuple[int, int]]] = {}
+    changed = []
+    for source in created:
+        root = None
+        if source.near_duplicate_of_id is None:
+            root = first_by_hash.get(source.content_hash) if source.content_hash else None
+            root = root or _nearest(first_by_band, source)
+            if root is not None:
+                source.near_duplicate_of_id = root
+                changed.append(source)
+        anchor = source.near_duplicate_of_id or source.pk
+        if source.content_hash:
+            first_by_hash.setdefault(source.content_hash, anchor)
+        if source.simhash is not None:
+            for band in source.simhash_bands:
+                first_by_band.setdefault(band, []).append((source.simhash, anchor))
+    return changed
+
+
+def _insert(rows: list[Source]) -> list[Source]:
+    """Insert ROWS in one statement; if a concurrent writer got one of them in first, fall
+    back to row-by-row so the others are still stored and the duplicate is skipped."""
+    if not rows:
+        return []
+    try:
+        with transaction.atomic():
+            return Source.objects.bulk_create(rows)
+    except IntegrityError:
+        created = []
+        for row in rows:
+            try:
+                with transaction.atomic():
+                    row.save(force_insert=True)
+            except IntegrityError:
+                continue
+            created.append(row)
+        return created
+
+
+@transaction.atomic
+def sources_upsert_entries(*, feed: Feed, records: list[EntryRecord]) -> UpsertCounts:
+    """Store RECORDS (one feed fetch) as Sources: new entries inserted, changed ones updated,
+    the rest left alone. Safe to run twice or concurrently: the database keeps one row each."""
+    counts = UpsertCounts()
+    records = _unique(records)
+    if not records:
+        return counts
+    now = timezone.now()
+    existing = Source.objects.filter(
+        Q(feed=feed, guid__in=[r.guid for r in records]) | Q(url__in=[r.url for r in records])
+    ).only("id", "url", "feed_id", "guid", "entry_hash", "snapshot_retrieved_at")
+    by_guid = {s.guid: s for s in existing if s.feed_id == feed.pk and s.guid}
+    by_url = {s.url: s for s in existing}
+    new, changed = [], []
+    for record in records:
+        source = by_guid.get(record.guid) or by_url.get(record.url)
+        if source is None:
+            new.append(_source_from(record, feed, now))
+        elif source.entry_hash == record.entry_hash or source.feed_id != feed.pk:
+            counts.unchanged += 1
+        else:
+            changed.append(_apply_change(source, record, feed, now))
+    if changed:
+        with_text = [s for s in changed if s.snapshot_retrieved_at is None]
+        text_kept = [s for s in changed if s.snapshot_retrieved_at is not None]
+        Source.objects.bulk_update(with_text, [*ENTRY_FIELDS, *TEXT_FIELDS, "awaiting_page"])
+        # An archived page outlives a feed edit; it is fetched again to follow the change.
+        Source.objects.bulk_update(text_kept, [*ENTRY_FIELDS, "awaiting_page"])
+        counts.updated = len(changed)
+    if new:
+        _group_roots(new)
+        created = _insert(new)
+        Source.objects.bulk_update(_group_within_batch(created), ["near_duplicate_of"])
+        counts.new = len(created)
+        counts.unchanged += len(new) - len(created)
+        changed += created
+    counts.awaiting_page_ids = [s.pk for s in changed if s.awaiting_page]
+    return counts
+
+
+def _apply_change(source: Source, record: EntryRecord, feed: Feed, now) -> Source:  # type: ignore[no-untyped-def]
+    fresh = _source_from(record, feed, now)
+    for name in [*ENTRY_FIELDS, *TEXT_FIELDS]:
+        if name != "updated_at":
+            setattr(source, name, getattr(fresh, name))
+    source.updated_at = now
+    source.awaiting_page = not record.has_full_text
+    return source
+
+
+@transaction.atomic
+def source_archive_page(*, source: Source, article: Article, retrieved_at) -> Source:  # type: ignore[no-untyped-def]
+    """Keep the fetched article page as SOURCE's snapshot and, when extraction found more than
+    the feed gave, its main text. A page that declares a canonical URL already held by another
+    source makes this one a near-duplicate of it rather than a second copy."""
+    source = Source.objects.select_for_update().get(pk=source.pk)
+    source.snapshot = article.snapshot
+    source.snapshot_sha256 = article.snapshot_sha256
+    source.snapshot_retrieved_at = retrieved_at
+    source.snapshot_content_type = "text/html"
+    source.awaiting_page = False
+    source.page_error = ""
+    if len(article.text) > len(source.text):
+        source.text = article.text
+        source.content_hash = text_sha256(article.text)
+        source.language = detect_language(article.text, source.language)
+    if article.canonical_url and article.canonical_url != source.url:
+        _honour_canonical(source, article.canonical_url)
+    if source.outlet_id is None:
+        source.outlet = outlet_for_url(source.url)
+    source.save()
+    return source
+
+
+def _honour_canonical(source: Source, declared: str) -> None:
+    try:
+        url = canonical_url(declared)
+    except ValueError:
+        return
+    holder = Source.objects.filter(url=url).exclude(pk=source.pk).first()
+    if holder is None:
+        source.url = url
+    elif source.near_duplicate_of_id is None:
+        source.near_duplicate_of_id = holder.near_duplicate_of_id or holder.pk
+
+
+@transaction.atomic
+def source_record_page_error(*, source: Source, error: str) -> None:
+    """The page could not be fetched: the feed's text stays; the reason is shown."""
+    Source.objects.filter(pk=source.pk).update(
+        awaiting_page=False, page_error=error[:2000], updated_at=timezone.now()
+    )
+
+
+ARTICLE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
+
+
+def source_fetch_page(*, source: Source) -> Source | None:
+    """Fetch SOURCE's article page, extract its text and archive it. A page that cannot be
+    fetched or is not HTML leaves the feed's text in place and records why."""
+    try:
+        result = fetch(source.url, accept=ARTICLE_ACCEPT)
+    except (FetchError, BlockedAddressError) as exc:
+        source_record_page_error(source=source, error=str(exc))
+        return None
+    if result.content_type not in {"text/html", "application/xhtml+xml", ""}:
+        source_record_page_error(
+            source=source, error=f"not an HTML page: {result.content_type} from {result.url}"
+        )
+        return None
+    article = extract_article(result.text(), result.body, url=result.url)
+    return source_archive_page(source=source, article=article, retrieved_at=timezone.now())

@@ -1,0 +1,169 @@
+"""An incident's editorial lifecycle: draft → in review → published → retracted, merging a
+duplicate into another incident (and undoing it), and deleting. Every transition is logged in
+EditorialLogEntry; publishing and retracting notify webhook subscribers after commit.
+
+Callers (the editorial UI, the API) check permissions; these functions check the rules."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from tracker.enums import EditorialAction, EditorialState, WebhookEvent
+from tracker.models import Counterclaim, EditorialLogEntry, Incident, Statement
+from tracker.services.common import update_versioned
+from tracker.services.webhooks import webhooks_emit
+
+User = AbstractBaseUser | None
+
+
+def _log(incident: Incident, action: EditorialAction, user: User, **values: object) -> None:
+    EditorialLogEntry.objects.create(
+        incident_id=incident.pk,
+        action=action,
+        user=user if user is not None and user.is_authenticated else None,
+        **values,
+    )
+
+
+def _transition(
+    incident: Incident,
+    *,
+    allowed_from: set[EditorialState],
+    to: EditorialState,
+    expected_version: int | None,
+) -> Incident:
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.merged_into_id is not None:
+        raise ValidationError("This incident was merged into another one; edit that one.")
+    if incident.state not in allowed_from:
+        raise ValidationError(
+            f"A {incident.get_state_display().lower()} incident cannot become {to.label.lower()}."
+        )
+    return update_versioned(incident, expected_version=expected_version, fields={"state": to})
+
+
+def _announce(event: WebhookEvent, incident: Incident, note: str = "") -> None:
+    data = {"incident": incident.pk, "title": incident.title, "state": incident.state}
+    if note:
+        data["note"] = note
+    webhooks_emit(event=event, data=data)
+
+
+@transaction.atomic
+def incident_submit_for_review(
+    *, incident: Incident, user: User, expected_version: int | None = None
+) -> Incident:
+    incident = _transition(
+        incident,
+        allowed_from={EditorialState.DRAFT},
+        to=EditorialState.IN_REVIEW,
+        expected_version=expected_version,
+    )
+    _log(incident, EditorialAction.SUBMITTED, user)
+    return incident
+
+
+@transaction.atomic
+def incident_publish(
+    *, incident: Incident, user: User, expected_version: int | None = None
+) -> Incident:
+    """Publish from review, or re-publish a retracted incident after correction."""
+    incident = _transition(
+        incident,
+        allowed_from={EditorialState.DRAFT, EditorialState.IN_REVIEW, EditorialState.RETRACTED},
+        to=EditorialState.PUBLISHED,
+        expected_version=expected_version,
+    )
+    _log(incident, EditorialAction.PUBLISHED, user)
+    _announce(WebhookEvent.INCIDENT_PUBLISHED, incident)
+    return incident
+
+
+@transaction.atomic
+def incident_retract(
+    *, incident: Incident, user: User, note: str, expected_version: int | None = None
+) -> Incident:
+    """Withdraw a published incident. NOTE (required) says why; it is logged and sent to
+    webhook subscribers, and API consumers get a tombstone with reason 'retracted'."""
+    if not note.strip():
+        raise ValidationError({"note": "Say why the incident is retracted."})
+    incident = _transition(
+        incident,
+        allowed_from={EditorialState.PUBLISHED},
+        to=EditorialState.RETRACTED,
+        expected_version=expected_version,
+    )
+    _log(incident, EditorialAction.RETRACTED, user, note=note.strip())
+    _announce(WebhookEvent.INCIDENT_RETRACTED, incident, note=note.strip())
+    return incident
+
+
+@transaction.atomic
+def incident_merge(*, incident: Incident, target: Incident, user: User, note: str = "") -> Incident:
+    """Merge duplicate INCIDENT into TARGET: its statements (with their claims, citations and
+    counterclaims) move to TARGET and INCIDENT points at it. Returns TARGET.
+
+    Which statements moved is logged, so incident_unmerge can move exactly those back."""
+    locked = {
+        row.pk: row
+        for row in Incident.objects.select_for_update().filter(pk__in=[incident.pk, target.pk])
+    }
+    if incident.pk == target.pk:
+        raise ValidationError({"target": "An incident cannot be merged into itself."})
+    incident, target = locked[incident.pk], locked[target.pk]
+    if incident.merged_into_id is not None:
+        raise ValidationError("This incident is already merged into another one.")
+    if target.merged_into_id is not None:
+        raise ValidationError({"target": "The target was itself merged; merge into its target."})
+    if incident.conflict_id != target.conflict_id:
+        raise ValidationError({"target": "Both incidents must belong to the same conflict."})
+    moved = list(Statement.objects.filter(incident=incident).values_list("id", flat=True))
+    Statement.objects.filter(id__in=moved).update(incident=target, updated_at=timezone.now())
+    update_versioned(incident, expected_version=None, fields={"merged_into": target})
+    _log(
+        incident,
+        EditorialAction.MERGED,
+        user,
+        note=note,
+        merged_into_id=target.pk,
+        moved_statement_ids=moved,
+    )
+    target.refresh_from_db()
+    return target
+
+
+@transaction.atomic
+def incident_unmerge(*, incident: Incident, user: User) -> Incident:
+    """Undo the last merge of INCIDENT: the statements that came from it go back (those since
+    deleted stay deleted), counterclaims paired across the two incidents meanwhile are removed
+    (they would relate claims of different incidents), and INCIDENT is independent again."""
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.merged_into_id is None:
+        raise ValidationError("This incident is not merged.")
+    entry = (
+        EditorialLogEntry.objects.filter(incident_id=incident.pk, action=EditorialAction.MERGED)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    moved = entry.moved_statement_ids if entry is not None else []
+    target_id = incident.merged_into_id
+    back = Statement.objects.filter(id__in=moved, incident_id=target_id)
+    back_claims = Q(claim_a__statement__in=back) ^ Q(claim_b__statement__in=back)
+    Counterclaim.objects.filter(back_claims).delete()
+    back.update(incident=incident, updated_at=timezone.now())
+    update_versioned(incident, expected_version=None, fields={"merged_into": None})
+    _log(incident, EditorialAction.UNMERGED, user, merged_into_id=target_id)
+    return incident
+
+
+@transaction.atomic
+def incident_delete(*, incident: Incident, user: User) -> None:
+    """Delete INCIDENT with everything in it. pghistory keeps every deleted row (restorable by
+    an editor); API consumers get a tombstone with reason 'deleted'."""
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if Incident.objects.filter(merged_into=incident).exists():
+        raise ValidationError("Other incidents are merged into this one; unmerge them first.")
+    _log(incident, EditorialAction.DELETED, user)
+    incident.delete()

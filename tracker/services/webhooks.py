@@ -1,0 +1,191 @@
+"""Outbound webhooks: subscriptions, events written to a delivery log in the same transaction as
+the change that caused them (so an event is never sent for a rolled-back change, nor lost for a
+committed one), and signed deliveries that a Celery task retries with backoff."""
+
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+import urllib3
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from tracker.enums import DeliveryStatus, EditorialState, WebhookEvent
+from tracker.ingest import fetch
+from tracker.ingest.netpolicy import BlockedAddressError, check_host
+from tracker.models import Claim, Counterclaim, Webhook, WebhookDelivery
+
+SIGNATURE_HEADER = "X-Counterclaim-Signature"
+MAX_ATTEMPTS = 8
+DELIVERY_TIMEOUT = urllib3.Timeout(connect=5, read=10)
+
+
+class TransientDeliveryError(Exception):
+    """The receiver was unreachable or answered 5xx/429: worth another try later."""
+
+
+def webhook_url_check(url: str) -> None:
+    """The fetcher's rules: http(s) only, and no literal private/loopback address (names are
+    checked again at connect time, against every address they resolve to)."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValidationError({"url": "An http or https URL with a host."})
+    try:
+        check_host(parts.hostname)
+    except BlockedAddressError as exc:
+        raise ValidationError({"url": str(exc)}) from exc
+
+
+@transaction.atomic
+def webhook_create(
+    *, url: str, events: list[WebhookEvent], created_by: AbstractBaseUser
+) -> Webhook:
+    webhook_url_check(url)
+    if not events:
+        raise ValidationError({"events": "Subscribe to at least one event."})
+    return Webhook.objects.create(
+        url=url,
+        events=sorted(set(events)),
+        secret=secrets.token_hex(32),
+        created_by=created_by,
+    )
+
+
+def webhook_signature(secret: str, timestamp: int, body: bytes) -> str:
+    """`t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>">`: the time inside the signed text
+    lets a receiver refuse replays of an old delivery."""
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"t={timestamp},v1={mac.hexdigest()}"
+
+
+def webhooks_emit(*, event: WebhookEvent, data: dict[str, Any]) -> list[WebhookDelivery]:
+    """Log EVENT for every active subscription to it and enqueue the deliveries after commit.
+    Call it inside the transaction that makes the change."""
+    deliveries = []
+    for webhook in Webhook.objects.filter(is_active=True, events__contains=[event]):
+        delivery = WebhookDelivery(webhook=webhook, event=event, payload={})
+        delivery.payload = json.loads(
+            json.dumps(
+                {"id": str(delivery.event_id), "event": str(event), "data": data},
+                cls=DjangoJSONEncoder,
+            )
+        )
+        delivery.save()
+        deliveries.append(delivery)
+    if deliveries:
+        from tracker.tasks.webhooks import deliver_webhook
+
+        ids = [delivery.pk for delivery in deliveries]
+        transaction.on_commit(lambda: [deliver_webhook.delay(delivery_id=i) for i in ids])
+    return deliveries
+
+
+def claim_verdict_changed(*, claim: Claim, previous: str) -> list[WebhookDelivery]:
+    """For claim_set_verdict: announce a changed verdict of a published incident's claim."""
+    incident = claim.statement.incident
+    if previous == claim.verdict or not _is_public(incident):
+        return []
+    return webhooks_emit(
+        event=WebhookEvent.CLAIM_VERDICT_CHANGED,
+        data={
+            "claim": claim.pk,
+            "incident": incident.pk,
+            "verdict": claim.verdict,
+            "previous_verdict": previous,
+            "verdict_note": claim.verdict_note,
+        },
+    )
+
+
+def counterclaim_confirmed(*, counterclaim: Counterclaim) -> list[WebhookDelivery]:
+    """For counterclaim_decide: announce a confirmed relation in a published incident."""
+    incident = counterclaim.claim_a.statement.incident
+    if not _is_public(incident):
+        return []
+    return webhooks_emit(
+        event=WebhookEvent.COUNTERCLAIM_CONFIRMED,
+        data={
+            "counterclaim": counterclaim.pk,
+            "incident": incident.pk,
+            "claim_a": counterclaim.claim_a_id,
+            "claim_b": counterclaim.claim_b_id,
+            "relation": counterclaim.relation,
+        },
+    )
+
+
+def _is_public(incident: Any) -> bool:
+    return incident.state == EditorialState.PUBLISHED and incident.merged_into_id is None
+
+
+def webhook_post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    """POST through the fetcher's guarded connection pool (every resolved address checked
+    against the SSRF policy at connect time). Returns the status; raises
+    TransientDeliveryError for network failures and BlockedAddressError for refused hosts."""
+    webhook_url_check(url)
+    try:
+        response = fetch._MANAGER.request(  # the fetcher's guarded pool; see docs/api.md
+            "POST", url, body=body, headers=headers, timeout=DELIVERY_TIMEOUT, redirect=False
+        )
+    except BlockedAddressError:
+        raise
+    except (*fetch.TRANSIENT_ERRORS, TimeoutError) as exc:
+        raise TransientDeliveryError(str(exc) or f"timed out posting to {url}") from exc
+    except urllib3.exceptions.HTTPError as exc:
+        inner = exc.reason if isinstance(exc, urllib3.exceptions.MaxRetryError) else exc
+        if isinstance(inner, BlockedAddressError):
+            raise inner from exc
+        raise TransientDeliveryError(f"cannot reach {url}: {inner}") from exc
+    return response.status
+
+
+def webhook_deliver(*, delivery: WebhookDelivery) -> WebhookDelivery:
+    """One attempt. Success (2xx) and permanent refusals (other 4xx, a blocked address, an
+    inactive subscription) are final; TransientDeliveryError is raised for the task to retry
+    until MAX_ATTEMPTS, after which the delivery is marked failed."""
+    if delivery.status != DeliveryStatus.PENDING:
+        return delivery  # a duplicate task message: the work is done
+    webhook = delivery.webhook
+    body = json.dumps(delivery.payload, separators=(",", ":")).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": settings.COUNTERCLAIM_FETCH_USER_AGENT,
+        "X-Counterclaim-Event": delivery.event,
+        "X-Counterclaim-Delivery": str(delivery.event_id),
+        SIGNATURE_HEADER: webhook_signature(webhook.secret, int(time.time()), body),
+    }
+    delivery.attempts += 1
+    delivery.last_attempt_at = timezone.now()
+    transient: TransientDeliveryError | None = None
+    try:
+        if not webhook.is_active:
+            raise BlockedAddressError("the subscription was switched off")
+        status = webhook_post(webhook.url, body, headers)
+        delivery.response_status = status
+        if 200 <= status < 300:
+            delivery.status, delivery.error = DeliveryStatus.SUCCEEDED, ""
+            delivery.delivered_at = delivery.last_attempt_at
+        elif status >= 500 or status == 429:
+            transient = TransientDeliveryError(f"HTTP {status}")
+        else:
+            delivery.status, delivery.error = DeliveryStatus.FAILED, f"HTTP {status}"
+    except (BlockedAddressError, ValidationError) as exc:
+        delivery.status, delivery.error = DeliveryStatus.FAILED, str(exc)
+    except TransientDeliveryError as exc:
+        transient = exc
+    if transient is not None:
+        delivery.error = str(transient)
+        if delivery.attempts >= MAX_ATTEMPTS:
+            delivery.status = DeliveryStatus.FAILED
+    delivery.save()
+    if transient is not None and delivery.status == DeliveryStatus.PENDING:
+        raise transient
+    return delivery

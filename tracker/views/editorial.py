@@ -1,0 +1,311 @@
+"""Editorial actions on the incident page: inline edits (htmx), verdicts, the publishing
+workflow, merges and pending revisions. Permissions are checked here, on the server, for every
+action; the rules themselves live in the services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
+
+from tracker.forms.editorial import (
+    ClaimEditForm,
+    IncidentEditForm,
+    MergeForm,
+    RetractForm,
+    StatementEditForm,
+    VerdictForm,
+)
+from tracker.models import Claim, Incident, PendingRevision, Statement
+from tracker.services.claims import claim_set_verdict
+from tracker.services.errors import StaleEditError
+from tracker.services.publishing import (
+    incident_merge,
+    incident_publish,
+    incident_retract,
+    incident_submit_for_review,
+    incident_unmerge,
+)
+from tracker.services.revisions import edit_submit, revision_approve, revision_reject
+
+PUBLISH = "tracker.publish_incident"
+MERGE = "tracker.merge_incident"
+
+
+def _require(request: HttpRequest, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied(_("Your role does not allow this."))
+
+
+def _done(request: HttpRequest, incident: Incident, message: str) -> HttpResponse:
+    """After a successful action: a full refresh for htmx, a redirect otherwise."""
+    messages.success(request, message)
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRefresh()
+    return redirect(incident)
+
+
+def _form(
+    request: HttpRequest, form: Any, *, label: str, incident: Incident, danger: bool = False
+) -> HttpResponse:
+    """The form alone for htmx (swapped in place, errors beside the fields), or inside a page
+    for a browser without JavaScript. A rejected POST is 422, except for htmx, which swaps only
+    successful responses."""
+    htmx = bool(getattr(request, "htmx", False))
+    template = "tracker/partials/edit_form.html" if htmx else "tracker/edit_page.html"
+    status = 422 if request.method == "POST" and not htmx else 200
+    context = {
+        "form": form,
+        "action": request.path,
+        "label": label,
+        "incident": incident,
+        "danger": danger,
+    }
+    return render(request, template, context, status=status)
+
+
+def _errors_to_form(form: Any, error: ValidationError | StaleEditError) -> None:
+    if isinstance(error, StaleEditError):
+        form.add_error(None, str(error))
+    elif hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _edit(
+    request: HttpRequest,
+    *,
+    obj: models.Model,
+    incident: Incident,
+    form_class: type,
+    perm: str,
+    label: str,
+) -> HttpResponse:
+    _require(request, perm)
+    form = form_class(request.POST or None, instance=type(obj)._default_manager.get(pk=obj.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            revision = edit_submit(
+                obj=obj,
+                user=request.user,
+                expected_version=form.cleaned_data["version"],
+                fields=form.changes(),
+            )
+        except (ValidationError, StaleEditError) as error:
+            _errors_to_form(form, error)
+        else:
+            held = _(
+                "%(what)s edit held for an editor's approval: the published version stays "
+                "as it is until then."
+            ) % {"what": label}
+            return _done(
+                request, incident, held if revision else _("%(what)s saved.") % {"what": label}
+            )
+    return _form(request, form, label=label, incident=incident)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = get_object_or_404(Incident.objects.live(), pk=pk)
+    return _edit(
+        request,
+        obj=incident,
+        incident=incident,
+        form_class=IncidentEditForm,
+        perm="tracker.change_incident",
+        label=_("Incident"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = get_object_or_404(Statement.objects.select_related("incident"), pk=pk)
+    return _edit(
+        request,
+        obj=statement,
+        incident=statement.incident,
+        form_class=StatementEditForm,
+        perm="tracker.change_statement",
+        label=_("Statement"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_object_or_404(Claim.objects.select_related("statement__incident__conflict"), pk=pk)
+    return _edit(
+        request,
+        obj=claim,
+        incident=claim.statement.incident,
+        form_class=ClaimEditForm,
+        perm="tracker.change_claim",
+        label=_("Claim"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim_verdict(request: HttpRequest, pk: int) -> HttpResponse:
+    """Verdicts are an editor's call (the publish permission), applied at once."""
+    _require(request, PUBLISH)
+    claim = get_object_or_404(Claim.objects.select_related("statement__incident"), pk=pk)
+    incident = claim.statement.incident
+    initial = {"verdict": claim.verdict, "note": claim.verdict_note, "version": claim.version}
+    form = VerdictForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            claim_set_verdict(
+                claim=claim,
+                verdict=form.cleaned_data["verdict"],
+                note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except (ValidationError, StaleEditError) as error:
+            _errors_to_form(form, error)
+        else:
+            return _done(request, incident, _("Verdict saved."))
+    return _form(request, form, label=_("Verdict"), incident=incident)
+
+
+def _workflow_action(
+    request: HttpRequest, pk: int, perm: str, action: Callable[[Incident], Any], done: str
+) -> HttpResponse:
+    _require(request, perm)
+    incident = get_object_or_404(Incident, pk=pk)
+    try:
+        action(incident)
+    except (ValidationError, StaleEditError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect(incident.merged_into or incident)
+    return _done(request, incident, done)
+
+
+@login_required
+@require_POST
+def incident_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _workflow_action(
+        request,
+        pk,
+        "tracker.change_incident",
+        lambda incident: incident_submit_for_review(
+            incident=incident, user=request.user, expected_version=_version(request)
+        ),
+        _("Submitted for review."),
+    )
+
+
+@login_required
+@require_POST
+def incident_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _workflow_action(
+        request,
+        pk,
+        PUBLISH,
+        lambda incident: incident_publish(
+            incident=incident, user=request.user, expected_version=_version(request)
+        ),
+        _("Published: readers can see it now."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_retract_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, PUBLISH)
+    incident = get_object_or_404(Incident.objects.live(), pk=pk)
+    form = RetractForm(request.POST or None, initial={"version": incident.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident_retract(
+                incident=incident,
+                user=request.user,
+                note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except (ValidationError, StaleEditError) as error:
+            _errors_to_form(form, error)
+        else:
+            return _done(request, incident, _("Retracted. The note is shown to readers."))
+    return _form(request, form, label=_("Retraction"), incident=incident, danger=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, MERGE)
+    incident = get_object_or_404(Incident.objects.live(), pk=pk)
+    form = MergeForm(request.POST or None, incident=incident)
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = incident_merge(
+                incident=incident,
+                target=form.cleaned_data["target"],
+                user=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("Merged #%(old)s into this incident. Undo below if it was a mistake.")
+                % {"old": incident.pk},
+            )
+            if getattr(request, "htmx", False):
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = target.get_absolute_url()
+                return response
+            return redirect(target)
+    return _form(request, form, label=_("Merge"), incident=incident)
+
+
+@login_required
+@require_POST
+def incident_unmerge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, MERGE)
+    merged = get_object_or_404(Incident, pk=pk)
+    target = merged.merged_into
+    try:
+        incident_unmerge(incident=merged, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(target or merged)
+    messages.success(request, _("Merge undone: #%(pk)s is its own incident again.") % {"pk": pk})
+    return redirect(merged)
+
+
+@login_required
+@require_POST
+def revision_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, PUBLISH)
+    revision = get_object_or_404(PendingRevision.objects.select_related("incident"), pk=pk)
+    try:
+        if request.POST.get("decision") == "approve":
+            revision_approve(revision=revision, user=request.user)
+            message = _("Revision approved and published.")
+        else:
+            revision_reject(revision=revision, user=request.user)
+            message = _("Revision rejected.")
+    except (ValidationError, StaleEditError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect(revision.incident)
+    return _done(request, revision.incident, message)
+
+
+def _version(request: HttpRequest) -> int | None:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() else None

@@ -1,0 +1,184 @@
+"""The source page (archived text, cited spans, cite by selection) and the uncited-claims list."""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tracker.forms.citations import CitationForm
+from tracker.models import Citation, Claim, Source
+from tracker.selectors.citations import (
+    Span,
+    cite_choices,
+    claim_search,
+    source_citations,
+    source_near_duplicates,
+    source_spans,
+    uncited_claims,
+)
+from tracker.services.claims import claim_create
+from tracker.services.sources import citation_create
+
+# Primary language subtags written right to left.
+RTL_LANGUAGES = {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "ug", "ur", "yi"}
+
+
+def text_direction(language: str) -> str:
+    """`rtl`/`ltr` for a BCP 47 tag; `auto` (the browser decides from the text) when unknown."""
+    primary = language.split("-")[0].split("_")[0].lower()
+    if not primary:
+        return "auto"
+    if primary in RTL_LANGUAGES or language.lower().endswith(("-arab", "-hebr")):
+        return "rtl"
+    return "ltr"
+
+
+def citation_href(citation: Citation) -> str:
+    if citation.claim_id:
+        url = reverse("tracker:incident-detail", args=[citation.claim.statement.incident_id])
+        return f"{url}#claim-{citation.claim_id}"
+    return reverse("tracker:incident-detail", args=[citation.statement.incident_id])
+
+
+def _text_html(spans: list[Span]) -> SafeString:
+    """The source text with each cited span a link to its claim. Built here, not in a template,
+    because the container's text must be Source.text exactly, character for character: the
+    browser computes citation offsets from it. Carriage returns are written as character
+    references, since a literal CR in HTML is turned into a line feed by the parser."""
+    parts = []
+    for span in spans:
+        text = escape(span.text).replace("\r", "&#13;")
+        citation = span.citation
+        if citation is None:
+            parts.append(text)
+            continue
+        target = citation.claim.text if citation.claim_id else str(citation.statement)
+        ids = " ".join(str(c.pk) for c in span.citations)
+        overlap = " overlap" if len(span.citations) > 1 else ""
+        parts.append(
+            f'<a class="cited{overlap}" draggable="false" href="{escape(citation_href(citation))}"'
+            f' data-citations="{ids}" title="{escape(target)}">{text}</a>'
+        )
+    return mark_safe("".join(parts))  # every piece escaped above
+
+
+def _page_context(
+    source: Source, form: CitationForm, *, also_claim: Claim | None = None, saved=None
+) -> dict[str, Any]:
+    citations = source_citations(source=source)
+    return {
+        "source": source,
+        "direction": text_direction(source.language),
+        "text_html": _text_html(source_spans(text=source.text, citations=citations)),
+        "citations": [(citation, citation_href(citation)) for citation in citations],
+        "choices": cite_choices(citations=citations, also_claim=also_claim),
+        "near_duplicates": source_near_duplicates(source=source),
+        "form": form,
+        "saved": saved,
+    }
+
+
+def _save_citation(form: CitationForm, source: Source, user: Any) -> Citation:
+    """The new claim (if asked for) and its citation are one change: both or neither."""
+    data = form.cleaned_data
+    with transaction.atomic():
+        claim = data["claim"]
+        if form.creates_claim:
+            claim = claim_create(
+                statement=data["statement"], aspect=data["aspect"], text=data["claim_text"]
+            )
+        return citation_create(
+            source=source,
+            excerpt=data["excerpt"],
+            start_offset=data["start_offset"],
+            claim=claim,
+            added_by=user,
+        )
+
+
+def _add_service_errors(form: CitationForm, exc: ValidationError) -> None:
+    """Messages from the services' full_clean, put on the form field they concern."""
+    renamed = {"text": "claim_text"}
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, messages in exc.message_dict.items():
+        name = renamed.get(name, name)
+        form.add_error(name if name in form.fields else None, messages)
+
+
+def _forbidden(request: HttpRequest, source: Source, form: CitationForm) -> HttpResponse:
+    message = _("Your role may read sources but not add citations or claims.")
+    if not request.htmx:
+        return HttpResponseForbidden(message)
+    form.add_error(None, message)
+    context = _page_context(source, form)
+    return render(request, "tracker/partials/cite_panel.html", context, status=403)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    source = get_object_or_404(Source.objects.select_related("outlet", "near_duplicate_of"), pk=pk)
+    if request.method == "GET":
+        claim_pk = request.GET.get("claim", "")
+        also = Claim.objects.filter(pk=claim_pk).first() if claim_pk.isdigit() else None
+        form = CitationForm(initial={"claim": also.pk} if also else None)
+        context = _page_context(source, form, also_claim=also)
+        return render(request, "tracker/source_detail.html", context)
+
+    form = CitationForm(request.POST)
+    if not request.user.has_perm("tracker.add_citation"):
+        return _forbidden(request, source, form)
+    saved = None
+    if form.is_valid():
+        if form.creates_claim and not request.user.has_perm("tracker.add_claim"):
+            return _forbidden(request, source, form)
+        try:
+            saved = _save_citation(form, source, request.user)
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+    if saved is not None and not request.htmx:
+        return redirect(f"{reverse('tracker:source-detail', args=[source.pk])}#cite-result")
+    if saved is not None:
+        # A fresh form for the next passage; the new highlight arrives out of band.
+        context = _page_context(
+            source, CitationForm(initial={"claim": saved.claim_id}), saved=saved
+        )
+        return render(request, "tracker/partials/cite_saved.html", context)
+    template = "tracker/partials/cite_panel.html" if request.htmx else "tracker/source_detail.html"
+    return render(request, template, _page_context(source, form), status=422)
+
+
+@login_required
+@permission_required("tracker.add_citation", raise_exception=True)
+@require_GET
+def source_claim_search(request: HttpRequest, pk: int) -> HttpResponse:
+    """The claim and statement choices of incidents matching `q` (htmx), above the usual ones."""
+    source = get_object_or_404(Source, pk=pk)
+    query = request.GET.get("q", "")
+    found = claim_search(query=query)
+    usual = cite_choices(citations=source_citations(source=source))
+    seen = {group.incident.pk for group in found}
+    context = {
+        "choices": found + [group for group in usual if group.incident.pk not in seen],
+        "query": query,
+        "found": found,
+        "form": CitationForm(),
+    }
+    return render(request, "tracker/partials/cite_choices.html", context)
+
+
+@login_required
+@require_GET
+def claims_uncited(request: HttpRequest) -> HttpResponse:
+    page, groups = uncited_claims(page_number=request.GET.get("page"))
+    return render(request, "tracker/claims_uncited.html", {"page_obj": page, "groups": groups})
