@@ -25,32 +25,16 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.setup import django_with_database  # noqa: E402 - after the path is set
+
 DB_NAME = "counterclaim_bench_api"
 PAGE = 50
 
 
 def _configure() -> None:
-    """Own data folder and own database, no rate limits, no query log."""
-    os.environ.setdefault("COUNTERCLAIM_DATA_DIR", str(ROOT / "var" / "bench-api"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-    os.environ["DEBUG"] = "0"
+    """Own data folder and own database, no rate limits."""
     os.environ["COUNTERCLAIM_API_RATE_ANON"] = "100000000/minute"
-    if not os.environ.get("DATABASE_URL"):
-        from config import embedded
-
-        url = embedded.postgres_url(embedded.data_dir())
-        import psycopg
-
-        with psycopg.connect(url, autocommit=True) as conn:
-            exists = conn.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]
-            ).fetchone()
-            if not exists:
-                conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-        os.environ["DATABASE_URL"] = url.replace("/postgres?", f"/{DB_NAME}?", 1)
-    import django
-
-    django.setup()
+    django_with_database(DB_NAME, data_dir="bench-api")
 
 
 SEED_SQL = """
@@ -272,11 +256,8 @@ def main() -> None:
     n = 10_000 if args.quick else 100_000
     repeat = args.repeat or (30 if args.quick else 50)
     _configure()
-    from django.core.management import call_command
     from django.test import Client
 
-    print("migrate …", flush=True)
-    call_command("migrate", verbosity=0)
     seed(n)
     client = Client(HTTP_HOST="localhost")
     url = f"/api/v1/incidents/?page_size={PAGE}"

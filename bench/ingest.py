@@ -34,6 +34,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.setup import django_with_database  # noqa: E402 - after the path is set
+
 FEEDS = ROOT / ".." / "shared" / "data" / "feeds"
 DB_NAME = "counterclaim_bench_ingest"
 # JSON Feed is left out: feedparser cannot read it, so it has no floor to compare with.
@@ -129,29 +131,9 @@ def serve(folder: Path) -> None:
 
 # --- One measured run (child process) -----------------------------------------------------------
 def _configure() -> None:
-    os.environ.setdefault("COUNTERCLAIM_DATA_DIR", str(ROOT / "var" / "bench-ingest"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-    os.environ["DEBUG"] = "0"
     os.environ["COUNTERCLAIM_FETCH_ALLOW_NETWORKS"] = "127.0.0.1/32"
     os.environ["COUNTERCLAIM_FETCH_ARTICLE_PAGES"] = "0"
-    if not os.environ.get("DATABASE_URL"):
-        from config import embedded
-
-        url = embedded.postgres_url(embedded.data_dir())
-        import psycopg
-
-        with psycopg.connect(url, autocommit=True) as conn:
-            if not conn.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]
-            ).fetchone():
-                conn.execute(f'CREATE DATABASE "{DB_NAME}"')
-        os.environ["DATABASE_URL"] = url.replace("/postgres?", f"/{DB_NAME}?", 1)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    django_with_database(DB_NAME, data_dir="bench-ingest")
 
 
 def _progress(label: str, done: int, total: int) -> None:

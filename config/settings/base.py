@@ -48,6 +48,9 @@ MIDDLEWARE = [
     "pghistory.middleware.HistoryMiddleware",
     # request.htmx: in-page saves answer with a partial instead of a whole page.
     "django_htmx.middleware.HtmxMiddleware",
+    # Content-Security-Policy without 'unsafe-inline'; login throttling per account.
+    "config.security.ContentSecurityPolicyMiddleware",
+    "config.security.LoginThrottleMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -63,6 +66,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tracker.context_processors.role",
             ],
         },
     },

@@ -134,3 +134,10 @@ def test_incident_detail_draft_is_404_for_anonymous(api, demo):
     response = api.get(reverse("api:incident-detail", args=[draft.pk]))
     assert response.status_code == 404
     assert response.json() == {"detail": "No such incident."}
+
+
+def test_incident_list_extreme_offset_is_compared_in_utc(api, demo):
+    # PostgreSQL refuses offsets past ±15:59 that ISO 8601 parsers accept.
+    response = api.get(LIST, {"occurred_to": "0210-02-06T15:05:56-16:58"})
+    assert response.status_code == 200
+    assert response.json()["results"] == []

@@ -7,6 +7,7 @@ from tracker.models import (
     Citation,
     Claim,
     Counterclaim,
+    Feed,
     Incident,
     Party,
     PartyAlias,
@@ -16,7 +17,7 @@ from tracker.models import (
 
 pytestmark = pytest.mark.django_db
 
-COUNTED = (Incident, Statement, Claim, Counterclaim, Source, Citation, Party, PartyAlias)
+COUNTED = (Incident, Statement, Claim, Counterclaim, Source, Citation, Party, PartyAlias, Feed)
 
 
 def test_load_demo_twice_changes_nothing(capsys):
@@ -31,6 +32,7 @@ def test_load_demo_twice_changes_nothing(capsys):
     assert first["Source"] == 1
     assert first["Citation"] == 12
     assert first["Party"] == len(PARTIES)
+    assert first["Feed"] == 3  # real South Caucasus feeds, fetched by the worker
     assert "Demo incident #" in capsys.readouterr().out
 
 

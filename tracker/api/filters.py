@@ -1,17 +1,37 @@
 """Query filters of every list. The same FilterSets drive the feeds and exports, so a consumer
 gets the same rows as Atom, GeoJSON or CSV that it gets as JSON."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 import django_filters as filters
+from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import Q, QuerySet
+from django_filters.fields import IsoDateTimeField
 from rest_framework.exceptions import ValidationError
 
 from tracker.enums import Aspect, Channel, EditorialState, IncidentType, SourceKind, Verdict
 from tracker.models import Claim, Incident, Party, Source, Statement
 
 SEARCH_CONFIG = "english"
+
+
+class UtcDateTimeField(IsoDateTimeField):
+    """ISO 8601 in, UTC out: PostgreSQL refuses offsets beyond ±15:59 that Python accepts."""
+
+    def clean(self, value: Any) -> datetime | None:
+        cleaned = super().clean(value)
+        if cleaned is None:
+            return None
+        try:
+            return cleaned.astimezone(UTC)
+        except (OverflowError, ValueError) as exc:
+            raise forms.ValidationError("Out of the range of dates we can compare.") from exc
+
+
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
 
 
 def _bbox(value: str) -> tuple[float, float, float, float]:
@@ -54,7 +74,7 @@ def search(queryset: QuerySet, value: str, *fields: str) -> QuerySet:
 
 
 class _Common(filters.FilterSet):
-    updated_since = filters.IsoDateTimeFilter(
+    updated_since = UtcDateTimeFilter(
         method="filter_updated_since",
         help_text="Only what changed after this instant (ISO 8601). See the sync protocol.",
     )
@@ -75,8 +95,8 @@ class IncidentFilter(_Common):
     )
     verdict = filters.MultipleChoiceFilter(method="filter_verdict", choices=Verdict.choices)
     aspect = filters.MultipleChoiceFilter(method="filter_aspect", choices=Aspect.choices)
-    occurred_from = filters.IsoDateTimeFilter(field_name="occurred_start", lookup_expr="gte")
-    occurred_to = filters.IsoDateTimeFilter(field_name="occurred_start", lookup_expr="lte")
+    occurred_from = UtcDateTimeFilter(field_name="occurred_start", lookup_expr="gte")
+    occurred_to = UtcDateTimeFilter(field_name="occurred_start", lookup_expr="lte")
     bbox = filters.CharFilter(method="filter_bbox", help_text="west,south,east,north (degrees).")
     q = filters.CharFilter(method="filter_q", help_text="Full text of title, summary and place.")
 
@@ -118,7 +138,7 @@ class IncidentFilter(_Common):
         return queryset.filter(bbox_q("", value))
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return search(queryset, value, "title", "summary", "place")
+        return queryset.search(value)  # the GIN-indexed search_vector, as the incident list
 
 
 class StatementFilter(_Common):
@@ -130,8 +150,8 @@ class StatementFilter(_Common):
         field_name="incident__incident_type", choices=IncidentType.choices
     )
     channel = filters.MultipleChoiceFilter(choices=Channel.choices)
-    issued_from = filters.IsoDateTimeFilter(field_name="issued_at", lookup_expr="gte")
-    issued_to = filters.IsoDateTimeFilter(field_name="issued_at", lookup_expr="lte")
+    issued_from = UtcDateTimeFilter(field_name="issued_at", lookup_expr="gte")
+    issued_to = UtcDateTimeFilter(field_name="issued_at", lookup_expr="lte")
     bbox = filters.CharFilter(method="filter_bbox", help_text="The incident's point in the box.")
     q = filters.CharFilter(method="filter_q", help_text="Full text of the statement.")
 
@@ -159,10 +179,10 @@ class ClaimFilter(_Common):
     )
     verdict = filters.MultipleChoiceFilter(choices=Verdict.choices)
     aspect = filters.MultipleChoiceFilter(choices=Aspect.choices)
-    occurred_from = filters.IsoDateTimeFilter(
+    occurred_from = UtcDateTimeFilter(
         field_name="statement__incident__occurred_start", lookup_expr="gte"
     )
-    occurred_to = filters.IsoDateTimeFilter(
+    occurred_to = UtcDateTimeFilter(
         field_name="statement__incident__occurred_start", lookup_expr="lte"
     )
     bbox = filters.CharFilter(method="filter_bbox", help_text="The incident's point in the box.")
@@ -186,8 +206,8 @@ class SourceFilter(_Common):
     outlet = filters.NumberFilter(field_name="outlet_id")
     kind = filters.MultipleChoiceFilter(choices=SourceKind.choices)
     language = filters.CharFilter()
-    published_from = filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
-    published_to = filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lte")
+    published_from = UtcDateTimeFilter(field_name="published_at", lookup_expr="gte")
+    published_to = UtcDateTimeFilter(field_name="published_at", lookup_expr="lte")
     q = filters.CharFilter(method="filter_q", help_text="Full text of title and author.")
 
     class Meta:

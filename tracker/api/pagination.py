@@ -4,7 +4,7 @@ returned (again) later and never skipped; page 1,000 costs what page 1 does (an 
 
 import base64
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -65,8 +65,13 @@ class KeysetPagination(BasePagination):
             return None
         try:
             at, last = base64.urlsafe_b64decode(raw.encode("ascii")).decode("ascii").split("|")
-            return (datetime.fromisoformat(at) if self.key_is_time else int(at)), int(last)
-        except (ValueError, UnicodeError) as exc:
+            if not self.key_is_time:
+                return int(at), int(last)
+            moment = datetime.fromisoformat(at)
+            if moment.tzinfo is None:
+                raise ValueError("naive time")
+            return moment.astimezone(UTC), int(last)
+        except (ValueError, UnicodeError, OverflowError) as exc:
             raise ValidationError({self.cursor_query_param: "Not a cursor from this API."}) from exc
 
     def encode_cursor(self, position: tuple[datetime | int, int]) -> str:

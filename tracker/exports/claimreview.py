@@ -53,7 +53,7 @@ def incident_claimreview_jsonld(incident: Incident, *, base_url: str = "") -> li
     if not data:
         return []
     whole = data[0]
-    page = base_url + reverse("tracker:incident-detail", args=[incident.pk])
+    page = base_url + reverse("tracker:public-incident", args=[incident.pk])
     parties = dict(
         Party.objects.filter(id__in={s["party"] for s in whole["statements"]}).values_list(
             "id", "name"

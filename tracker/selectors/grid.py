@@ -6,23 +6,35 @@ one."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 
 from tracker.enums import Aspect, ProposalState, SideRole
-from tracker.models import Citation, Claim, Counterclaim, Incident, Side, Statement
-from tracker.selectors.parties import party_sides_by_id
+from tracker.models import Citation, Claim, Counterclaim, Incident, Side, Source, Statement
+from tracker.selectors.parties import conflict_sides
 
 # Rows shown even when nobody spoke to them: silence on these is news.
 CORE_ASPECTS = (Aspect.INITIATOR, Aspect.TIMING, Aspect.LOCATION, Aspect.CASUALTIES)
+
+
+@dataclass(frozen=True, slots=True)
+class CitationView:
+    """A citation as the grid shows it: plain values, no model instance per row."""
+
+    pk: int
+    excerpt: str
+    start_offset: int
+    end_offset: int
+    source: Source
 
 
 @dataclass
 class ClaimView:
     claim: Claim
     side: Side
-    citations: list[Citation]
+    citations: list[CitationView]
     # (relation, state, the other claim, reason), dismissed pairs left out
     relations: list[tuple[Counterclaim, Claim]] = field(default_factory=list)
 
@@ -55,36 +67,41 @@ class Grid:
 
 
 def incident_grid(*, incident: Incident) -> Grid:
-    party_side = party_sides_by_id(conflict=incident.conflict)
+    all_sides, party_side = conflict_sides(conflict=incident.conflict)
+    side_by_id = {side.pk: side for side in all_sides}
     statements = list(
         Statement.objects.filter(incident=incident)
         .select_related("party", "reported_by")
-        .prefetch_related(
-            Prefetch(
-                "claims",
-                queryset=Claim.objects.select_related("accused_side", "casualty_side")
-                .prefetch_related(
-                    Prefetch(
-                        "citations",
-                        queryset=Citation.objects.select_related("source__outlet").order_by(
-                            "source_id", "start_offset"
-                        ),
-                    )
-                )
-                .order_by("aspect", "id"),
-            )
-        )
         .order_by("issued_at", "id")
     )
+    claims = list(Claim.objects.filter(statement__in=statements).order_by("aspect", "id"))
+    # Citations without their sources, then each source once: 500 citations of one report
+    # must not load (or even join) its row 500 times.
+    citations = list(
+        Citation.objects.filter(claim__in=claims)
+        .order_by("source_id", "start_offset")
+        .values_list("id", "claim_id", "source_id", "excerpt", "start_offset", "end_offset")
+    )
+    sources = {
+        source.pk: source
+        for source in Source.objects.filter(id__in={row[2] for row in citations})
+        .select_related("outlet")
+        .only("id", "url", "title", "language", "outlet__name")
+    }
+    cited: dict[int, list[CitationView]] = defaultdict(list)
+    for pk, claim_id, source_id, excerpt, start, end in citations:
+        cited[claim_id].append(CitationView(pk, excerpt, start, end, sources[source_id]))
+    statement_by_id = {statement.pk: statement for statement in statements}
     views: dict[int, ClaimView] = {}
-    for statement in statements:
+    for claim in claims:
+        statement = statement_by_id[claim.statement_id]
+        claim.statement = statement
+        # The sides are already in hand: no join for them.
+        claim.accused_side = side_by_id.get(claim.accused_side_id)
+        claim.casualty_side = side_by_id.get(claim.casualty_side_id)
         side = party_side.get(statement.party_id)
-        if side is None:
-            continue
-        for claim in statement.claims.all():
-            views[claim.pk] = ClaimView(
-                claim=claim, side=side, citations=list(claim.citations.all())
-            )
+        if side is not None:
+            views[claim.pk] = ClaimView(claim=claim, side=side, citations=cited[claim.pk])
     pairs = Counterclaim.objects.filter(
         Q(claim_a__in=views.keys()) | Q(claim_b__in=views.keys())
     ).exclude(state=ProposalState.DISMISSED)
@@ -96,7 +113,7 @@ def incident_grid(*, incident: Incident) -> Grid:
 
     spoken = {view.side for view in views.values()}
     sides = sorted(
-        spoken | set(incident.conflict.sides.filter(role=SideRole.BELLIGERENT)),
+        spoken | {side for side in all_sides if side.role == SideRole.BELLIGERENT},
         key=lambda side: side.name.casefold(),
     )
     column = {side.pk: index for index, side in enumerate(sides)}

@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from tracker.enums import RevisionState
 from tracker.models import EditorialLogEntry, Incident, PendingRevision, Source
 from tracker.selectors.grid import Grid
-from tracker.services.revisions import MODELS, revision_object
+from tracker.services.revisions import MODELS
 
 
 @dataclass
@@ -71,9 +71,22 @@ class RevisionView:
 
 
 def pending_revisions(incident: Incident) -> list[RevisionView]:
+    """Pending revisions as field diffs against the rows as published: one query for the
+    revisions, and at most one per kind of row they edit."""
+    revisions = list(
+        incident.revisions.filter(state=RevisionState.PENDING).select_related("author")
+    )
+    current: dict[tuple[str, int], Any] = {}
+    for target in {revision.target for revision in revisions}:
+        ids = [revision.target_id for revision in revisions if revision.target == target]
+        rows = MODELS[target]._default_manager.filter(pk__in=ids)
+        if target == PendingRevision.Target.STATEMENT:
+            rows = rows.select_related("party", "incident")  # both are in its name
+        for obj in rows:
+            current[(target, obj.pk)] = obj
     views = []
-    for revision in incident.revisions.filter(state=RevisionState.PENDING).select_related("author"):
-        obj = revision_object(revision)
+    for revision in revisions:
+        obj = current.get((revision.target, revision.target_id))
         model = MODELS[revision.target]
         changes = []
         for key, new in revision.changes.items():

@@ -9,11 +9,23 @@ def party_side(*, party: Party, conflict: Conflict) -> Side | None:
 
 def party_sides_by_id(*, conflict: Conflict) -> dict[int, Side]:
     """Party id → side, for every aligned party of CONFLICT, in one query."""
+    return conflict_sides(conflict=conflict)[1]
+
+
+def conflict_sides(*, conflict: Conflict) -> tuple[list[Side], dict[int, Side]]:
+    """Every side of CONFLICT, and party id → side, from one query (a LEFT JOIN of the sides to
+    their alignments: a side nobody is aligned with yet still comes back)."""
     sides: dict[int, Side] = {}
-    for side in Side.objects.filter(conflict=conflict).prefetch_related("alignments"):
-        for alignment in side.alignments.all():
-            sides[alignment.party_id] = side
-    return sides
+    party_side: dict[int, Side] = {}
+    rows = Side.objects.filter(conflict=conflict).values(
+        "id", "conflict_id", "name", "role", "country_code", "alignments__party_id"
+    )
+    for row in rows:
+        party_id = row.pop("alignments__party_id")
+        side = sides.get(row["id"]) or sides.setdefault(row["id"], Side(**row))
+        if party_id is not None:
+            party_side[party_id] = side
+    return list(sides.values()), party_side
 
 
 def sides_countries(conflict: Conflict | None = None) -> set[str]:

@@ -15,10 +15,17 @@ from tracker.enums import EditorialState, RevisionState
 from tracker.models import Claim, Incident, PendingRevision, Statement
 from tracker.services.common import update_versioned
 from tracker.services.errors import StaleEditError
+from tracker.services.incidents import EDITABLE_FIELDS as INCIDENT_EDITABLE_FIELDS
 
 Target = PendingRevision.Target
 MODELS: dict[str, type[models.Model]] = {
     Target.INCIDENT: Incident,
+    Target.STATEMENT: Statement,
+    Target.CLAIM: Claim,
+}
+# What the edit forms may change; state, merges and verdicts have their own services.
+EDITABLE: dict[str, frozenset[str]] = {
+    Target.INCIDENT: INCIDENT_EDITABLE_FIELDS,
     Target.STATEMENT: Statement,
     Target.CLAIM: Claim,
 }
@@ -101,9 +108,7 @@ def _from_json(model: type[models.Model], changes: dict[str, Any]) -> dict[str, 
     values = {}
     for key, raw in changes.items():
         field = model._meta.get_field(key.removesuffix("_id"))
-        values[field.attname] = (
-            raw if field.is_relation or raw is None else field.to_python(raw)
-        )
+        values[field.attname] = raw if field.is_relation or raw is None else field.to_python(raw)
     return values
 
 

@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from config import embedded
+from config.env import env_bool
 
 COLOURS = {"web": "\033[36m", "worker": "\033[35m", "beat": "\033[33m"}
 RESET = "\033[0m"
@@ -74,7 +75,7 @@ class Command(BaseCommand):
 
         self._report_servers(data)
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("load_demo")
+        call_command("load_demo", no_feeds=not env_bool("COUNTERCLAIM_DEMO_FEEDS", default=True))
         call_command("demo_users")
         self._supervise(port, workers, data)
 
