@@ -1,3 +1,3 @@
-from tracker.admin import domain, feeds
+from tracker.admin import domain, feeds, operations
 
-__all__ = ["domain", "feeds"]
+__all__ = ["domain", "feeds", "operations"]
