@@ -29,8 +29,9 @@ def test_incident_page_query_count_does_not_grow_with_claims(client, demo, djang
     excerpts = ["Baku", "Yerevan", "Armenia", "ministry", "border"]
     for index in range(40):
         for side in ("Armenia", "Azerbaijan"):
-            claim = claim_create(statement=demo.statements[side], aspect=Aspect.OTHER,
-                                 text=f"Claim {index}")
+            claim = claim_create(
+                statement=demo.statements[side], aspect=Aspect.OTHER, text=f"Claim {index}"
+            )
             for excerpt in excerpts[: index % 5 + 1]:
                 citation_create(source=demo.source, claim=claim, excerpt=excerpt)
     large = _queries(client, url)

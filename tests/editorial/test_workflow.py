@@ -97,7 +97,8 @@ def test_invalid_edit_shows_errors_in_place_and_changes_nothing(editor, demo):
     html = response.content.decode()
     assert response.status_code == 200  # htmx swaps only successful responses
     assert "The minimum wounded figure is larger than the maximum." in html
-    assert '<form method="post"' in html and "<html" not in html
+    assert '<form method="post"' in html
+    assert "<html" not in html
     assert not PendingRevision.objects.exists()
 
 

@@ -139,9 +139,16 @@ DROP FUNCTION IF EXISTS tracker_stamp_from_incident, tracker_stamp_from_statemen
 # Editors manage API tokens and webhooks; 0002 gave the Editor group every tracker permission
 # that existed then, so the new models' permissions are added here.
 API_PERMISSIONS = [
-    "add_apitoken", "change_apitoken", "delete_apitoken", "view_apitoken",
-    "add_webhook", "change_webhook", "delete_webhook", "view_webhook",
-    "view_webhookdelivery", "view_editoriallogentry",
+    "add_apitoken",
+    "change_apitoken",
+    "delete_apitoken",
+    "view_apitoken",
+    "add_webhook",
+    "change_webhook",
+    "delete_webhook",
+    "view_webhook",
+    "view_webhookdelivery",
+    "view_editoriallogentry",
 ]
 
 
@@ -164,108 +171,260 @@ def grant_editor_permissions(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracker', '0002_groups'),
+        ("tracker", "0002_groups"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EditorialLogEntry',
+            name="EditorialLogEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('incident_id', models.BigIntegerField(db_index=True)),
-                ('action', models.CharField(choices=[('submitted', 'Submitted for review'), ('published', 'Published'), ('retracted', 'Retracted'), ('merged', 'Merged into another incident'), ('unmerged', 'Merge undone'), ('deleted', 'Deleted')], max_length=12)),
-                ('note', models.TextField(blank=True)),
-                ('merged_into_id', models.BigIntegerField(blank=True, null=True)),
-                ('moved_statement_ids', django.contrib.postgres.fields.ArrayField(base_field=models.BigIntegerField(), blank=True, default=list, size=None)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("incident_id", models.BigIntegerField(db_index=True)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Submitted for review"),
+                            ("published", "Published"),
+                            ("retracted", "Retracted"),
+                            ("merged", "Merged into another incident"),
+                            ("unmerged", "Merge undone"),
+                            ("deleted", "Deleted"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("merged_into_id", models.BigIntegerField(blank=True, null=True)),
+                (
+                    "moved_statement_ids",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.BigIntegerField(), blank=True, default=list, size=None
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'editorial log entries',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name_plural": "editorial log entries",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='IncidentChange',
+            name="IncidentChange",
             fields=[
-                ('incident', models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name='change', serialize=False, to='tracker.incident')),
-                ('changed_at', models.DateTimeField()),
-                ('was_published', models.BooleanField(default=False)),
+                (
+                    "incident",
+                    models.OneToOneField(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        primary_key=True,
+                        related_name="change",
+                        serialize=False,
+                        to="tracker.incident",
+                    ),
+                ),
+                ("changed_at", models.DateTimeField()),
+                ("was_published", models.BooleanField(default=False)),
             ],
             options={
-                'indexes': [models.Index(fields=['changed_at', 'incident_id'], name='incidentchange_cursor_idx')],
+                "indexes": [
+                    models.Index(
+                        fields=["changed_at", "incident_id"], name="incidentchange_cursor_idx"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Webhook',
+            name="Webhook",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(max_length=2000, verbose_name='URL')),
-                ('secret', models.CharField(editable=False, max_length=64)),
-                ('events', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('incident.published', 'Incident published'), ('incident.retracted', 'Incident retracted'), ('claim.verdict_changed', 'Claim verdict changed'), ('counterclaim.confirmed', 'Counterclaim confirmed')], max_length=32), size=None)),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='webhooks', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("url", models.URLField(max_length=2000, verbose_name="URL")),
+                ("secret", models.CharField(editable=False, max_length=64)),
+                (
+                    "events",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("incident.published", "Incident published"),
+                                ("incident.retracted", "Incident retracted"),
+                                ("claim.verdict_changed", "Claim verdict changed"),
+                                ("counterclaim.confirmed", "Counterclaim confirmed"),
+                            ],
+                            max_length=32,
+                        ),
+                        size=None,
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="webhooks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='WebhookDelivery',
+            name="WebhookDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event', models.CharField(choices=[('incident.published', 'Incident published'), ('incident.retracted', 'Incident retracted'), ('claim.verdict_changed', 'Claim verdict changed'), ('counterclaim.confirmed', 'Counterclaim confirmed')], max_length=32)),
-                ('event_id', models.UUIDField(default=uuid.uuid4)),
-                ('payload', models.JSONField()),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('succeeded', 'Delivered'), ('failed', 'Failed for good')], default='pending', max_length=12)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('response_status', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_attempt_at', models.DateTimeField(blank=True, null=True)),
-                ('delivered_at', models.DateTimeField(blank=True, null=True)),
-                ('webhook', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='tracker.webhook')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "event",
+                    models.CharField(
+                        choices=[
+                            ("incident.published", "Incident published"),
+                            ("incident.retracted", "Incident retracted"),
+                            ("claim.verdict_changed", "Claim verdict changed"),
+                            ("counterclaim.confirmed", "Counterclaim confirmed"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("event_id", models.UUIDField(default=uuid.uuid4)),
+                ("payload", models.JSONField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("succeeded", "Delivered"),
+                            ("failed", "Failed for good"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("response_status", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_attempt_at", models.DateTimeField(blank=True, null=True)),
+                ("delivered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "webhook",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="tracker.webhook",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'webhook deliveries',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name_plural": "webhook deliveries",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='Who or what uses it.', max_length=100, verbose_name='name')),
-                ('prefix', models.CharField(editable=False, max_length=12, verbose_name='key prefix')),
-                ('key_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('scope', models.CharField(choices=[('read', 'Read'), ('write', 'Read and write')], default='read', max_length=8, verbose_name='scope')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="Who or what uses it.", max_length=100, verbose_name="name"
+                    ),
+                ),
+                (
+                    "prefix",
+                    models.CharField(editable=False, max_length=12, verbose_name="key prefix"),
+                ),
+                ("key_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[("read", "Read"), ("write", "Read and write")],
+                        default="read",
+                        max_length=8,
+                        verbose_name="scope",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('key_hash__regex', '^[0-9a-f]{64}$')), name='apitoken_hash_hex')],
+                "ordering": ["-created_at", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("key_hash__regex", "^[0-9a-f]{64}$")),
+                        name="apitoken_hash_hex",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='webhook',
-            constraint=models.CheckConstraint(condition=models.Q(('events', []), _negated=True), name='webhook_has_events', violation_error_message='Subscribe to at least one event.'),
+            model_name="webhook",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("events", []), _negated=True),
+                name="webhook_has_events",
+                violation_error_message="Subscribe to at least one event.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='webhookdelivery',
-            index=models.Index(fields=['webhook', '-created_at'], name='delivery_recent_idx'),
+            model_name="webhookdelivery",
+            index=models.Index(fields=["webhook", "-created_at"], name="delivery_recent_idx"),
         ),
         migrations.AddConstraint(
-            model_name='webhookdelivery',
-            constraint=models.UniqueConstraint(fields=('webhook', 'event_id'), name='delivery_unique_event'),
+            model_name="webhookdelivery",
+            constraint=models.UniqueConstraint(
+                fields=("webhook", "event_id"), name="delivery_unique_event"
+            ),
         ),
         migrations.RunSQL(STAMP_SQL, UNSTAMP_SQL),
         migrations.RunPython(grant_editor_permissions, migrations.RunPython.noop),

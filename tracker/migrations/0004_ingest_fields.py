@@ -8,93 +8,137 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracker', '0003_api_models'),
+        ("tracker", "0003_api_models"),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='source',
-            name='insert_insert',
+            model_name="source",
+            name="insert_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='source',
-            name='update_update',
+            model_name="source",
+            name="update_update",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='source',
-            name='delete_delete',
+            model_name="source",
+            name="delete_delete",
         ),
         migrations.AddField(
-            model_name='fetchlog',
-            name='parser',
+            model_name="fetchlog",
+            name="parser",
             field=models.CharField(blank=True, max_length=16),
         ),
         migrations.AddField(
-            model_name='source',
-            name='awaiting_page',
+            model_name="source",
+            name="awaiting_page",
             field=models.BooleanField(default=False, editable=False),
         ),
         migrations.AddField(
-            model_name='source',
-            name='entry_hash',
+            model_name="source",
+            name="entry_hash",
             field=models.CharField(blank=True, editable=False, max_length=64),
         ),
         migrations.AddField(
-            model_name='source',
-            name='page_error',
-            field=models.TextField(blank=True, verbose_name='last article-page fetch error'),
+            model_name="source",
+            name="page_error",
+            field=models.TextField(blank=True, verbose_name="last article-page fetch error"),
         ),
         migrations.AddField(
-            model_name='source',
-            name='simhash_bands',
-            field=django.contrib.postgres.fields.ArrayField(base_field=models.IntegerField(), blank=True, default=list, editable=False, size=None),
+            model_name="source",
+            name="simhash_bands",
+            field=django.contrib.postgres.fields.ArrayField(
+                base_field=models.IntegerField(),
+                blank=True,
+                default=list,
+                editable=False,
+                size=None,
+            ),
         ),
         migrations.AddField(
-            model_name='source',
-            name='snapshot_retrieved_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='snapshot retrieved at'),
+            model_name="source",
+            name="snapshot_retrieved_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="snapshot retrieved at"),
         ),
         migrations.AddField(
-            model_name='sourceevent',
-            name='awaiting_page',
+            model_name="sourceevent",
+            name="awaiting_page",
             field=models.BooleanField(default=False, editable=False),
         ),
         migrations.AddField(
-            model_name='sourceevent',
-            name='entry_hash',
+            model_name="sourceevent",
+            name="entry_hash",
             field=models.CharField(blank=True, editable=False, max_length=64),
         ),
         migrations.AddField(
-            model_name='sourceevent',
-            name='page_error',
-            field=models.TextField(blank=True, verbose_name='last article-page fetch error'),
+            model_name="sourceevent",
+            name="page_error",
+            field=models.TextField(blank=True, verbose_name="last article-page fetch error"),
         ),
         migrations.AddField(
-            model_name='sourceevent',
-            name='simhash_bands',
-            field=django.contrib.postgres.fields.ArrayField(base_field=models.IntegerField(), blank=True, default=list, editable=False, size=None),
+            model_name="sourceevent",
+            name="simhash_bands",
+            field=django.contrib.postgres.fields.ArrayField(
+                base_field=models.IntegerField(),
+                blank=True,
+                default=list,
+                editable=False,
+                size=None,
+            ),
         ),
         migrations.AddField(
-            model_name='sourceevent',
-            name='snapshot_retrieved_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='snapshot retrieved at'),
+            model_name="sourceevent",
+            name="snapshot_retrieved_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="snapshot retrieved at"),
         ),
         migrations.AddIndex(
-            model_name='source',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['simhash_bands'], name='source_simhash_bands_gin'),
+            model_name="source",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["simhash_bands"], name="source_simhash_bands_gin"
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='source',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "tracker_sourceevent" ("author", "awaiting_page", "content_hash", "created_at", "entry_hash", "feed_id", "guid", "id", "kind", "language", "near_duplicate_of_id", "outlet_id", "page_error", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_at", "published_offset_minutes", "retrieved_at", "simhash", "simhash_bands", "snapshot_content_type", "snapshot_retrieved_at", "snapshot_sha256", "summary", "tags", "text", "title", "updated_at", "url") VALUES (NEW."author", NEW."awaiting_page", NEW."content_hash", NEW."created_at", NEW."entry_hash", NEW."feed_id", NEW."guid", NEW."id", NEW."kind", NEW."language", NEW."near_duplicate_of_id", NEW."outlet_id", NEW."page_error", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."published_at", NEW."published_offset_minutes", NEW."retrieved_at", NEW."simhash", NEW."simhash_bands", NEW."snapshot_content_type", NEW."snapshot_retrieved_at", NEW."snapshot_sha256", NEW."summary", NEW."tags", NEW."text", NEW."title", NEW."updated_at", NEW."url"); RETURN NULL;', hash='d9a68799baba213336ede0a7b7c9636b28061f85', operation='INSERT', pgid='pgtrigger_insert_insert_7a971', table='tracker_source', when='AFTER')),
+            model_name="source",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "tracker_sourceevent" ("author", "awaiting_page", "content_hash", "created_at", "entry_hash", "feed_id", "guid", "id", "kind", "language", "near_duplicate_of_id", "outlet_id", "page_error", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_at", "published_offset_minutes", "retrieved_at", "simhash", "simhash_bands", "snapshot_content_type", "snapshot_retrieved_at", "snapshot_sha256", "summary", "tags", "text", "title", "updated_at", "url") VALUES (NEW."author", NEW."awaiting_page", NEW."content_hash", NEW."created_at", NEW."entry_hash", NEW."feed_id", NEW."guid", NEW."id", NEW."kind", NEW."language", NEW."near_duplicate_of_id", NEW."outlet_id", NEW."page_error", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."published_at", NEW."published_offset_minutes", NEW."retrieved_at", NEW."simhash", NEW."simhash_bands", NEW."snapshot_content_type", NEW."snapshot_retrieved_at", NEW."snapshot_sha256", NEW."summary", NEW."tags", NEW."text", NEW."title", NEW."updated_at", NEW."url"); RETURN NULL;',
+                    hash="d9a68799baba213336ede0a7b7c9636b28061f85",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_7a971",
+                    table="tracker_source",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='source',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."author" IS DISTINCT FROM (NEW."author") OR OLD."awaiting_page" IS DISTINCT FROM (NEW."awaiting_page") OR OLD."content_hash" IS DISTINCT FROM (NEW."content_hash") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."entry_hash" IS DISTINCT FROM (NEW."entry_hash") OR OLD."feed_id" IS DISTINCT FROM (NEW."feed_id") OR OLD."guid" IS DISTINCT FROM (NEW."guid") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."kind" IS DISTINCT FROM (NEW."kind") OR OLD."language" IS DISTINCT FROM (NEW."language") OR OLD."near_duplicate_of_id" IS DISTINCT FROM (NEW."near_duplicate_of_id") OR OLD."outlet_id" IS DISTINCT FROM (NEW."outlet_id") OR OLD."page_error" IS DISTINCT FROM (NEW."page_error") OR OLD."published_at" IS DISTINCT FROM (NEW."published_at") OR OLD."published_offset_minutes" IS DISTINCT FROM (NEW."published_offset_minutes") OR OLD."retrieved_at" IS DISTINCT FROM (NEW."retrieved_at") OR OLD."simhash" IS DISTINCT FROM (NEW."simhash") OR OLD."simhash_bands" IS DISTINCT FROM (NEW."simhash_bands") OR OLD."snapshot_content_type" IS DISTINCT FROM (NEW."snapshot_content_type") OR OLD."snapshot_retrieved_at" IS DISTINCT FROM (NEW."snapshot_retrieved_at") OR OLD."snapshot_sha256" IS DISTINCT FROM (NEW."snapshot_sha256") OR OLD."summary" IS DISTINCT FROM (NEW."summary") OR OLD."tags" IS DISTINCT FROM (NEW."tags") OR OLD."text" IS DISTINCT FROM (NEW."text") OR OLD."title" IS DISTINCT FROM (NEW."title") OR OLD."updated_at" IS DISTINCT FROM (NEW."updated_at") OR OLD."url" IS DISTINCT FROM (NEW."url"))', func='INSERT INTO "tracker_sourceevent" ("author", "awaiting_page", "content_hash", "created_at", "entry_hash", "feed_id", "guid", "id", "kind", "language", "near_duplicate_of_id", "outlet_id", "page_error", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_at", "published_offset_minutes", "retrieved_at", "simhash", "simhash_bands", "snapshot_content_type", "snapshot_retrieved_at", "snapshot_sha256", "summary", "tags", "text", "title", "updated_at", "url") VALUES (NEW."author", NEW."awaiting_page", NEW."content_hash", NEW."created_at", NEW."entry_hash", NEW."feed_id", NEW."guid", NEW."id", NEW."kind", NEW."language", NEW."near_duplicate_of_id", NEW."outlet_id", NEW."page_error", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."published_at", NEW."published_offset_minutes", NEW."retrieved_at", NEW."simhash", NEW."simhash_bands", NEW."snapshot_content_type", NEW."snapshot_retrieved_at", NEW."snapshot_sha256", NEW."summary", NEW."tags", NEW."text", NEW."title", NEW."updated_at", NEW."url"); RETURN NULL;', hash='07f10abfa2bd6c071413753795ce86d8b1038f93', operation='UPDATE', pgid='pgtrigger_update_update_3b705', table='tracker_source', when='AFTER')),
+            model_name="source",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition='WHEN (OLD."author" IS DISTINCT FROM (NEW."author") OR OLD."awaiting_page" IS DISTINCT FROM (NEW."awaiting_page") OR OLD."content_hash" IS DISTINCT FROM (NEW."content_hash") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."entry_hash" IS DISTINCT FROM (NEW."entry_hash") OR OLD."feed_id" IS DISTINCT FROM (NEW."feed_id") OR OLD."guid" IS DISTINCT FROM (NEW."guid") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."kind" IS DISTINCT FROM (NEW."kind") OR OLD."language" IS DISTINCT FROM (NEW."language") OR OLD."near_duplicate_of_id" IS DISTINCT FROM (NEW."near_duplicate_of_id") OR OLD."outlet_id" IS DISTINCT FROM (NEW."outlet_id") OR OLD."page_error" IS DISTINCT FROM (NEW."page_error") OR OLD."published_at" IS DISTINCT FROM (NEW."published_at") OR OLD."published_offset_minutes" IS DISTINCT FROM (NEW."published_offset_minutes") OR OLD."retrieved_at" IS DISTINCT FROM (NEW."retrieved_at") OR OLD."simhash" IS DISTINCT FROM (NEW."simhash") OR OLD."simhash_bands" IS DISTINCT FROM (NEW."simhash_bands") OR OLD."snapshot_content_type" IS DISTINCT FROM (NEW."snapshot_content_type") OR OLD."snapshot_retrieved_at" IS DISTINCT FROM (NEW."snapshot_retrieved_at") OR OLD."snapshot_sha256" IS DISTINCT FROM (NEW."snapshot_sha256") OR OLD."summary" IS DISTINCT FROM (NEW."summary") OR OLD."tags" IS DISTINCT FROM (NEW."tags") OR OLD."text" IS DISTINCT FROM (NEW."text") OR OLD."title" IS DISTINCT FROM (NEW."title") OR OLD."updated_at" IS DISTINCT FROM (NEW."updated_at") OR OLD."url" IS DISTINCT FROM (NEW."url"))',
+                    func='INSERT INTO "tracker_sourceevent" ("author", "awaiting_page", "content_hash", "created_at", "entry_hash", "feed_id", "guid", "id", "kind", "language", "near_duplicate_of_id", "outlet_id", "page_error", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_at", "published_offset_minutes", "retrieved_at", "simhash", "simhash_bands", "snapshot_content_type", "snapshot_retrieved_at", "snapshot_sha256", "summary", "tags", "text", "title", "updated_at", "url") VALUES (NEW."author", NEW."awaiting_page", NEW."content_hash", NEW."created_at", NEW."entry_hash", NEW."feed_id", NEW."guid", NEW."id", NEW."kind", NEW."language", NEW."near_duplicate_of_id", NEW."outlet_id", NEW."page_error", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."published_at", NEW."published_offset_minutes", NEW."retrieved_at", NEW."simhash", NEW."simhash_bands", NEW."snapshot_content_type", NEW."snapshot_retrieved_at", NEW."snapshot_sha256", NEW."summary", NEW."tags", NEW."text", NEW."title", NEW."updated_at", NEW."url"); RETURN NULL;',
+                    hash="07f10abfa2bd6c071413753795ce86d8b1038f93",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_3b705",
+                    table="tracker_source",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='source',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "tracker_sourceevent" ("author", "awaiting_page", "content_hash", "created_at", "entry_hash", "feed_id", "guid", "id", "kind", "language", "near_duplicate_of_id", "outlet_id", "page_error", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_at", "published_offset_minutes", "retrieved_at", "simhash", "simhash_bands", "snapshot_content_type", "snapshot_retrieved_at", "snapshot_sha256", "summary", "tags", "text", "title", "updated_at", "url") VALUES (OLD."author", OLD."awaiting_page", OLD."content_hash", OLD."created_at", OLD."entry_hash", OLD."feed_id", OLD."guid", OLD."id", OLD."kind", OLD."language", OLD."near_duplicate_of_id", OLD."outlet_id", OLD."page_error", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."published_at", OLD."published_offset_minutes", OLD."retrieved_at", OLD."simhash", OLD."simhash_bands", OLD."snapshot_content_type", OLD."snapshot_retrieved_at", OLD."snapshot_sha256", OLD."summary", OLD."tags", OLD."text", OLD."title", OLD."updated_at", OLD."url"); RETURN NULL;', hash='0066c14dce3850bab805eff188d615049926d490', operation='DELETE', pgid='pgtrigger_delete_delete_0b8b4', table='tracker_source', when='AFTER')),
+            model_name="source",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "tracker_sourceevent" ("author", "awaiting_page", "content_hash", "created_at", "entry_hash", "feed_id", "guid", "id", "kind", "language", "near_duplicate_of_id", "outlet_id", "page_error", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_at", "published_offset_minutes", "retrieved_at", "simhash", "simhash_bands", "snapshot_content_type", "snapshot_retrieved_at", "snapshot_sha256", "summary", "tags", "text", "title", "updated_at", "url") VALUES (OLD."author", OLD."awaiting_page", OLD."content_hash", OLD."created_at", OLD."entry_hash", OLD."feed_id", OLD."guid", OLD."id", OLD."kind", OLD."language", OLD."near_duplicate_of_id", OLD."outlet_id", OLD."page_error", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."published_at", OLD."published_offset_minutes", OLD."retrieved_at", OLD."simhash", OLD."simhash_bands", OLD."snapshot_content_type", OLD."snapshot_retrieved_at", OLD."snapshot_sha256", OLD."summary", OLD."tags", OLD."text", OLD."title", OLD."updated_at", OLD."url"); RETURN NULL;',
+                    hash="0066c14dce3850bab805eff188d615049926d490",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_0b8b4",
+                    table="tracker_source",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]

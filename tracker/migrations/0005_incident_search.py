@@ -8,31 +8,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracker', '0004_ingest_fields'),
+        ("tracker", "0004_ingest_fields"),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='incident',
-            name='update_update',
+            model_name="incident",
+            name="update_update",
         ),
         migrations.AddField(
-            model_name='incident',
-            name='search_vector',
-            field=models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.SearchVector('title', 'summary', 'place', config='simple'), output_field=django.contrib.postgres.search.SearchVectorField()),
+            model_name="incident",
+            name="search_vector",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=django.contrib.postgres.search.SearchVector(
+                    "title", "summary", "place", config="simple"
+                ),
+                output_field=django.contrib.postgres.search.SearchVectorField(),
+            ),
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='incident_search_gin'),
+            model_name="incident",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["search_vector"], name="incident_search_gin"
+            ),
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['-occurred_start', '-id'], name='incident_occurred_idx'),
+            model_name="incident",
+            index=models.Index(fields=["-occurred_start", "-id"], name="incident_occurred_idx"),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='incident',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."conflict_id" IS DISTINCT FROM (NEW."conflict_id") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."incident_type" IS DISTINCT FROM (NEW."incident_type") OR OLD."latitude" IS DISTINCT FROM (NEW."latitude") OR OLD."local_timezone" IS DISTINCT FROM (NEW."local_timezone") OR OLD."longitude" IS DISTINCT FROM (NEW."longitude") OR OLD."merged_into_id" IS DISTINCT FROM (NEW."merged_into_id") OR OLD."occurred_end" IS DISTINCT FROM (NEW."occurred_end") OR OLD."occurred_start" IS DISTINCT FROM (NEW."occurred_start") OR OLD."place" IS DISTINCT FROM (NEW."place") OR OLD."state" IS DISTINCT FROM (NEW."state") OR OLD."summary" IS DISTINCT FROM (NEW."summary") OR OLD."time_precision" IS DISTINCT FROM (NEW."time_precision") OR OLD."title" IS DISTINCT FROM (NEW."title") OR OLD."updated_at" IS DISTINCT FROM (NEW."updated_at") OR OLD."version" IS DISTINCT FROM (NEW."version"))', func='INSERT INTO "tracker_incidentevent" ("conflict_id", "created_at", "id", "incident_type", "latitude", "local_timezone", "longitude", "merged_into_id", "occurred_end", "occurred_start", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "place", "state", "summary", "time_precision", "title", "updated_at", "version") VALUES (NEW."conflict_id", NEW."created_at", NEW."id", NEW."incident_type", NEW."latitude", NEW."local_timezone", NEW."longitude", NEW."merged_into_id", NEW."occurred_end", NEW."occurred_start", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."place", NEW."state", NEW."summary", NEW."time_precision", NEW."title", NEW."updated_at", NEW."version"); RETURN NULL;', hash='7fc1df12ea64a7022c10ddbac8523693d405851c', operation='UPDATE', pgid='pgtrigger_update_update_67ebe', table='tracker_incident', when='AFTER')),
+            model_name="incident",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition='WHEN (OLD."conflict_id" IS DISTINCT FROM (NEW."conflict_id") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."incident_type" IS DISTINCT FROM (NEW."incident_type") OR OLD."latitude" IS DISTINCT FROM (NEW."latitude") OR OLD."local_timezone" IS DISTINCT FROM (NEW."local_timezone") OR OLD."longitude" IS DISTINCT FROM (NEW."longitude") OR OLD."merged_into_id" IS DISTINCT FROM (NEW."merged_into_id") OR OLD."occurred_end" IS DISTINCT FROM (NEW."occurred_end") OR OLD."occurred_start" IS DISTINCT FROM (NEW."occurred_start") OR OLD."place" IS DISTINCT FROM (NEW."place") OR OLD."state" IS DISTINCT FROM (NEW."state") OR OLD."summary" IS DISTINCT FROM (NEW."summary") OR OLD."time_precision" IS DISTINCT FROM (NEW."time_precision") OR OLD."title" IS DISTINCT FROM (NEW."title") OR OLD."updated_at" IS DISTINCT FROM (NEW."updated_at") OR OLD."version" IS DISTINCT FROM (NEW."version"))',
+                    func='INSERT INTO "tracker_incidentevent" ("conflict_id", "created_at", "id", "incident_type", "latitude", "local_timezone", "longitude", "merged_into_id", "occurred_end", "occurred_start", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "place", "state", "summary", "time_precision", "title", "updated_at", "version") VALUES (NEW."conflict_id", NEW."created_at", NEW."id", NEW."incident_type", NEW."latitude", NEW."local_timezone", NEW."longitude", NEW."merged_into_id", NEW."occurred_end", NEW."occurred_start", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."place", NEW."state", NEW."summary", NEW."time_precision", NEW."title", NEW."updated_at", NEW."version"); RETURN NULL;',
+                    hash="7fc1df12ea64a7022c10ddbac8523693d405851c",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_67ebe",
+                    table="tracker_incident",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]

@@ -8,125 +8,480 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pghistory', '0007_auto_20250421_0444'),
-        ('tracker', '0005_incident_search'),
+        ("pghistory", "0007_auto_20250421_0444"),
+        ("tracker", "0005_incident_search"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EnrichmentRun',
+            name="EnrichmentRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('running', 'Running'), ('proposed', 'Proposals ready'), ('no_proposals', 'Nothing to propose'), ('failed', 'Failed')], max_length=16)),
-                ('reason', models.CharField(blank=True, choices=[('empty_text', 'The source has no text'), ('too_large', 'The text is larger than 5 MB'), ('mixed_scripts', 'The text mixes scripts'), ('unsupported_language', 'The language is not supported'), ('no_party', 'No party of a tracked conflict is named'), ('no_statement', 'No party is quoted or reported as saying anything')], max_length=24)),
-                ('detail', models.TextField(blank=True)),
-                ('language', models.CharField(blank=True, max_length=16)),
-                ('content_hash', models.CharField(blank=True, max_length=64)),
-                ('timings', models.JSONField(blank=True, default=dict, help_text='Seconds per step.')),
-                ('started_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrichment_runs', to='tracker.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("running", "Running"),
+                            ("proposed", "Proposals ready"),
+                            ("no_proposals", "Nothing to propose"),
+                            ("failed", "Failed"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("empty_text", "The source has no text"),
+                            ("too_large", "The text is larger than 5 MB"),
+                            ("mixed_scripts", "The text mixes scripts"),
+                            ("unsupported_language", "The language is not supported"),
+                            ("no_party", "No party of a tracked conflict is named"),
+                            ("no_statement", "No party is quoted or reported as saying anything"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("detail", models.TextField(blank=True)),
+                ("language", models.CharField(blank=True, max_length=16)),
+                ("content_hash", models.CharField(blank=True, max_length=64)),
+                (
+                    "timings",
+                    models.JSONField(blank=True, default=dict, help_text="Seconds per step."),
+                ),
+                ("started_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrichment_runs",
+                        to="tracker.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at', '-id'],
+                "ordering": ["-started_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Proposal',
+            name="Proposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('statement', 'Statement'), ('claim', 'Claim'), ('incident', 'Incident'), ('counterclaim', 'Counterclaim')], max_length=16)),
-                ('state', models.CharField(choices=[('proposed', 'Proposed'), ('confirmed', 'Confirmed'), ('dismissed', 'Dismissed')], default='proposed', max_length=16)),
-                ('position', models.PositiveIntegerField(default=0, help_text='Order within the run.')),
-                ('start_offset', models.PositiveIntegerField(blank=True, null=True)),
-                ('end_offset', models.PositiveIntegerField(blank=True, null=True)),
-                ('excerpt', models.TextField(blank=True)),
-                ('payload', models.JSONField(default=dict)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('claim', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='tracker.claim')),
-                ('counterclaim', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='tracker.counterclaim')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('incident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='tracker.incident')),
-                ('other', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tracker.proposal')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='tracker.proposal')),
-                ('party', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='tracker.party')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='proposals', to='tracker.enrichmentrun')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='proposals', to='tracker.source')),
-                ('statement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='tracker.statement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("statement", "Statement"),
+                            ("claim", "Claim"),
+                            ("incident", "Incident"),
+                            ("counterclaim", "Counterclaim"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("confirmed", "Confirmed"),
+                            ("dismissed", "Dismissed"),
+                        ],
+                        default="proposed",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveIntegerField(default=0, help_text="Order within the run."),
+                ),
+                ("start_offset", models.PositiveIntegerField(blank=True, null=True)),
+                ("end_offset", models.PositiveIntegerField(blank=True, null=True)),
+                ("excerpt", models.TextField(blank=True)),
+                ("payload", models.JSONField(default=dict)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="tracker.claim",
+                    ),
+                ),
+                (
+                    "counterclaim",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="tracker.counterclaim",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="tracker.incident",
+                    ),
+                ),
+                (
+                    "other",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="tracker.proposal",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="tracker.proposal",
+                    ),
+                ),
+                (
+                    "party",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="tracker.party",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="proposals",
+                        to="tracker.enrichmentrun",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="proposals",
+                        to="tracker.source",
+                    ),
+                ),
+                (
+                    "statement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="tracker.statement",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['run', 'position', 'id'],
+                "ordering": ["run", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ProposalEvent',
+            name="ProposalEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('kind', models.CharField(choices=[('statement', 'Statement'), ('claim', 'Claim'), ('incident', 'Incident'), ('counterclaim', 'Counterclaim')], max_length=16)),
-                ('state', models.CharField(choices=[('proposed', 'Proposed'), ('confirmed', 'Confirmed'), ('dismissed', 'Dismissed')], default='proposed', max_length=16)),
-                ('position', models.PositiveIntegerField(default=0, help_text='Order within the run.')),
-                ('start_offset', models.PositiveIntegerField(blank=True, null=True)),
-                ('end_offset', models.PositiveIntegerField(blank=True, null=True)),
-                ('excerpt', models.TextField(blank=True)),
-                ('payload', models.JSONField(default=dict)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('claim', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='tracker.claim')),
-                ('counterclaim', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='tracker.counterclaim')),
-                ('decided_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
-                ('incident', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='tracker.incident')),
-                ('other', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='tracker.proposal')),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='tracker.proposal')),
-                ('party', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='tracker.party')),
-                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
-                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='tracker.proposal')),
-                ('run', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='tracker.enrichmentrun')),
-                ('source', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='tracker.source')),
-                ('statement', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='tracker.statement')),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("statement", "Statement"),
+                            ("claim", "Claim"),
+                            ("incident", "Incident"),
+                            ("counterclaim", "Counterclaim"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("confirmed", "Confirmed"),
+                            ("dismissed", "Dismissed"),
+                        ],
+                        default="proposed",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveIntegerField(default=0, help_text="Order within the run."),
+                ),
+                ("start_offset", models.PositiveIntegerField(blank=True, null=True)),
+                ("end_offset", models.PositiveIntegerField(blank=True, null=True)),
+                ("excerpt", models.TextField(blank=True)),
+                ("payload", models.JSONField(default=dict)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="tracker.claim",
+                    ),
+                ),
+                (
+                    "counterclaim",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="tracker.counterclaim",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="tracker.incident",
+                    ),
+                ),
+                (
+                    "other",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="tracker.proposal",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="tracker.proposal",
+                    ),
+                ),
+                (
+                    "party",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="tracker.party",
+                    ),
+                ),
+                (
+                    "pgh_context",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pghistory.context",
+                    ),
+                ),
+                (
+                    "pgh_obj",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="events",
+                        to="tracker.proposal",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="tracker.enrichmentrun",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="tracker.source",
+                    ),
+                ),
+                (
+                    "statement",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="tracker.statement",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddIndex(
-            model_name='enrichmentrun',
-            index=models.Index(fields=['source', '-started_at'], name='enrichmentrun_latest_idx'),
+            model_name="enrichmentrun",
+            index=models.Index(fields=["source", "-started_at"], name="enrichmentrun_latest_idx"),
         ),
         migrations.AddConstraint(
-            model_name='enrichmentrun',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'no_proposals'), _negated=True), models.Q(('reason', ''), _negated=True), _connector='OR'), name='enrichmentrun_reason_when_empty', violation_error_message='A run that proposes nothing says why.'),
+            model_name="enrichmentrun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "no_proposals"), _negated=True),
+                    models.Q(("reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="enrichmentrun_reason_when_empty",
+                violation_error_message="A run that proposes nothing says why.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='proposal',
-            index=models.Index(fields=['state', 'source'], name='proposal_inbox_idx'),
+            model_name="proposal",
+            index=models.Index(fields=["state", "source"], name="proposal_inbox_idx"),
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.CheckConstraint(condition=models.Q(('start_offset__isnull', True), ('end_offset__gte', models.F('start_offset')), _connector='OR'), name='proposal_span_ordered'),
+            model_name="proposal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("start_offset__isnull", True),
+                    ("end_offset__gte", models.F("start_offset")),
+                    _connector="OR",
+                ),
+                name="proposal_span_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.CheckConstraint(condition=models.Q(('state', 'proposed'), ('decided_at__isnull', False), _connector='OR'), name='proposal_decided_has_time', violation_error_message='A decided proposal records when it was decided.'),
+            model_name="proposal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("state", "proposed"), ("decided_at__isnull", False), _connector="OR"
+                ),
+                name="proposal_decided_has_time",
+                violation_error_message="A decided proposal records when it was decided.",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='proposal',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "tracker_proposalevent" ("claim_id", "counterclaim_id", "created_at", "decided_at", "decided_by_id", "end_offset", "excerpt", "id", "incident_id", "kind", "other_id", "parent_id", "party_id", "payload", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "run_id", "source_id", "start_offset", "state", "statement_id", "updated_at") VALUES (NEW."claim_id", NEW."counterclaim_id", NEW."created_at", NEW."decided_at", NEW."decided_by_id", NEW."end_offset", NEW."excerpt", NEW."id", NEW."incident_id", NEW."kind", NEW."other_id", NEW."parent_id", NEW."party_id", NEW."payload", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."position", NEW."run_id", NEW."source_id", NEW."start_offset", NEW."state", NEW."statement_id", NEW."updated_at"); RETURN NULL;', hash='e9b4da81c228ebb598ad56e1df8a969590816576', operation='INSERT', pgid='pgtrigger_insert_insert_559a3', table='tracker_proposal', when='AFTER')),
+            model_name="proposal",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "tracker_proposalevent" ("claim_id", "counterclaim_id", "created_at", "decided_at", "decided_by_id", "end_offset", "excerpt", "id", "incident_id", "kind", "other_id", "parent_id", "party_id", "payload", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "run_id", "source_id", "start_offset", "state", "statement_id", "updated_at") VALUES (NEW."claim_id", NEW."counterclaim_id", NEW."created_at", NEW."decided_at", NEW."decided_by_id", NEW."end_offset", NEW."excerpt", NEW."id", NEW."incident_id", NEW."kind", NEW."other_id", NEW."parent_id", NEW."party_id", NEW."payload", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."position", NEW."run_id", NEW."source_id", NEW."start_offset", NEW."state", NEW."statement_id", NEW."updated_at"); RETURN NULL;',
+                    hash="e9b4da81c228ebb598ad56e1df8a969590816576",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_559a3",
+                    table="tracker_proposal",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='proposal',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "tracker_proposalevent" ("claim_id", "counterclaim_id", "created_at", "decided_at", "decided_by_id", "end_offset", "excerpt", "id", "incident_id", "kind", "other_id", "parent_id", "party_id", "payload", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "run_id", "source_id", "start_offset", "state", "statement_id", "updated_at") VALUES (NEW."claim_id", NEW."counterclaim_id", NEW."created_at", NEW."decided_at", NEW."decided_by_id", NEW."end_offset", NEW."excerpt", NEW."id", NEW."incident_id", NEW."kind", NEW."other_id", NEW."parent_id", NEW."party_id", NEW."payload", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."position", NEW."run_id", NEW."source_id", NEW."start_offset", NEW."state", NEW."statement_id", NEW."updated_at"); RETURN NULL;', hash='64ffa8e47490a3ee990736a5ee6daa7da1eb2c25', operation='UPDATE', pgid='pgtrigger_update_update_617f1', table='tracker_proposal', when='AFTER')),
+            model_name="proposal",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "tracker_proposalevent" ("claim_id", "counterclaim_id", "created_at", "decided_at", "decided_by_id", "end_offset", "excerpt", "id", "incident_id", "kind", "other_id", "parent_id", "party_id", "payload", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "run_id", "source_id", "start_offset", "state", "statement_id", "updated_at") VALUES (NEW."claim_id", NEW."counterclaim_id", NEW."created_at", NEW."decided_at", NEW."decided_by_id", NEW."end_offset", NEW."excerpt", NEW."id", NEW."incident_id", NEW."kind", NEW."other_id", NEW."parent_id", NEW."party_id", NEW."payload", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."position", NEW."run_id", NEW."source_id", NEW."start_offset", NEW."state", NEW."statement_id", NEW."updated_at"); RETURN NULL;',
+                    hash="64ffa8e47490a3ee990736a5ee6daa7da1eb2c25",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_617f1",
+                    table="tracker_proposal",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='proposal',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "tracker_proposalevent" ("claim_id", "counterclaim_id", "created_at", "decided_at", "decided_by_id", "end_offset", "excerpt", "id", "incident_id", "kind", "other_id", "parent_id", "party_id", "payload", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "run_id", "source_id", "start_offset", "state", "statement_id", "updated_at") VALUES (OLD."claim_id", OLD."counterclaim_id", OLD."created_at", OLD."decided_at", OLD."decided_by_id", OLD."end_offset", OLD."excerpt", OLD."id", OLD."incident_id", OLD."kind", OLD."other_id", OLD."parent_id", OLD."party_id", OLD."payload", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."position", OLD."run_id", OLD."source_id", OLD."start_offset", OLD."state", OLD."statement_id", OLD."updated_at"); RETURN NULL;', hash='9df219742080db6c3c4ce5d6817f6558db4df1ec', operation='DELETE', pgid='pgtrigger_delete_delete_cecb9', table='tracker_proposal', when='AFTER')),
+            model_name="proposal",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "tracker_proposalevent" ("claim_id", "counterclaim_id", "created_at", "decided_at", "decided_by_id", "end_offset", "excerpt", "id", "incident_id", "kind", "other_id", "parent_id", "party_id", "payload", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "run_id", "source_id", "start_offset", "state", "statement_id", "updated_at") VALUES (OLD."claim_id", OLD."counterclaim_id", OLD."created_at", OLD."decided_at", OLD."decided_by_id", OLD."end_offset", OLD."excerpt", OLD."id", OLD."incident_id", OLD."kind", OLD."other_id", OLD."parent_id", OLD."party_id", OLD."payload", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."position", OLD."run_id", OLD."source_id", OLD."start_offset", OLD."state", OLD."statement_id", OLD."updated_at"); RETURN NULL;',
+                    hash="9df219742080db6c3c4ce5d6817f6558db4df1ec",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_cecb9",
+                    table="tracker_proposal",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]

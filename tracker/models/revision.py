@@ -24,12 +24,15 @@ class PendingRevision(models.Model):
     target_id = models.PositiveBigIntegerField()
     base_version = models.PositiveIntegerField()
     changes = models.JSONField(help_text=_("Field → new value, as the edit form cleaned it."))
-    state = models.CharField(max_length=16, choices=RevisionState.choices,
-                             default=RevisionState.PENDING)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                               related_name="+")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                   blank=True, related_name="+")
+    state = models.CharField(
+        max_length=16, choices=RevisionState.choices, default=RevisionState.PENDING
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
