@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
 from tracker.enums import Aspect, ProposalState, SideRole
 from tracker.models import Citation, Claim, Counterclaim, Incident, Side, Source, Statement
 from tracker.selectors.parties import conflict_sides
@@ -74,11 +72,11 @@ def incident_grid(*, incident: Incident) -> Grid:
         .select_related("party", "reported_by")
         .order_by("issued_at", "id")
     )
-    claims = list(Claim.objects.filter(statement__in=statements).order_by("aspect", "id"))
+    claims = list(Claim.objects.filter(statement__incident=incident).order_by("aspect", "id"))
     # Citations without their sources, then each source once: 500 citations of one report
     # must not load (or even join) its row 500 times.
     citations = list(
-        Citation.objects.filter(claim__in=claims)
+        Citation.objects.filter(claim__statement__incident=incident)
         .order_by("source_id", "start_offset")
         .values_list("id", "claim_id", "source_id", "excerpt", "start_offset", "end_offset")
     )
@@ -102,9 +100,10 @@ def incident_grid(*, incident: Incident) -> Grid:
         side = party_side.get(statement.party_id)
         if side is not None:
             views[claim.pk] = ClaimView(claim=claim, side=side, citations=cited[claim.pk])
-    pairs = Counterclaim.objects.filter(
-        Q(claim_a__in=views.keys()) | Q(claim_b__in=views.keys())
-    ).exclude(state=ProposalState.DISMISSED)
+    # Both claims of a pair belong to one incident (the database enforces it): join, don't list ids.
+    pairs = Counterclaim.objects.filter(claim_a__statement__incident=incident).exclude(
+        state=ProposalState.DISMISSED
+    )
     for pair in pairs:
         first, second = views.get(pair.claim_a_id), views.get(pair.claim_b_id)
         if first and second:
