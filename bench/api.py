@@ -125,13 +125,17 @@ def seed(n: int) -> None:
     print(f"seed: {n:,} incidents, {claims:,} claims in {time.perf_counter() - started:.0f} s")
 
 
-def timed(fn: Any, repeat: int) -> list[float]:
-    fn()  # warm
-    samples = []
+def timed(fns: dict[str, Any], repeat: int) -> dict[str, list[float]]:
+    """Samples of each of FNS, taken in turn: on a shared machine a burst of load from elsewhere
+    then falls on all of them alike instead of on whichever ran during it."""
+    for fn in fns.values():
+        fn()  # warm
+    samples: dict[str, list[float]] = {name: [] for name in fns}
     for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
+        for name, fn in fns.items():
+            started = time.perf_counter()
+            fn()
+            samples[name].append((time.perf_counter() - started) * 1000)
     return samples
 
 
@@ -263,19 +267,27 @@ def main() -> None:
     url = f"/api/v1/incidents/?page_size={PAGE}"
     assert client.get(url).status_code == 200
 
-    print(f"incidents list, {repeat} samples …", flush=True)
-    api = timed(lambda: client.get(url).content, repeat)
-    floor = timed(floor_page, repeat)
     deep_page = min(1000, n // PAGE - 1)  # the quick run has only 200 pages
-    print(f"cursor page {deep_page:,} vs page 1 …", flush=True)
     deep_cursor = cursor_at(PAGE * (deep_page - 1))
-    deep = timed(lambda: client.get(f"{url}&cursor={deep_cursor}").content, repeat)
     from tracker.models import IncidentChange
 
     middle = IncidentChange.objects.order_by("changed_at")[n // 2].changed_at
     since = f"{url}&updated_since={middle.isoformat().replace('+', '%2B')}&type=shelling"
-    print("filtered updated_since page …", flush=True)
-    filtered = timed(lambda: client.get(since).content, repeat)
+    print(
+        f"incidents list, floor, cursor page {deep_page:,}, filtered updated_since page:"
+        f" {repeat} samples each, in turn …",
+        flush=True,
+    )
+    samples = timed(
+        {
+            "api": lambda: client.get(url).content,
+            "floor": floor_page,
+            "deep": lambda: client.get(f"{url}&cursor={deep_cursor}").content,
+            "filtered": lambda: client.get(since).content,
+        },
+        repeat,
+    )
+    api, floor, deep, filtered = (samples[k] for k in ("api", "floor", "deep", "filtered"))
     print("claims CSV export …", flush=True)
     rows, seconds, memory = export_claims_csv(client)
 
@@ -309,7 +321,8 @@ def main() -> None:
     )
     summary = f"""## API (`bench/api.py{" --quick" if args.quick else ""}`)
 
-{n:,} incidents, {rows:,} claims; pages of {PAGE} whole incidents; {repeat} samples each.
+{n:,} incidents, {rows:,} claims; pages of {PAGE} whole incidents; {repeat} samples each, the four
+measurements taken in turn.
 
 {table}
 

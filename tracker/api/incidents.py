@@ -103,6 +103,10 @@ class IncidentViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
         return Incident.objects.published()
 
     def _matching(self, request: Request) -> tuple[QuerySet[Incident], datetime | None]:
+        if not IncidentFilter.base_filters.keys() & request.query_params.keys():
+            # No filter asked for (the common case): building and validating the FilterSet
+            # would cost more than the page query.
+            return self._visible(request), None
         filterset = IncidentFilter(request.query_params, queryset=self._visible(request))
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
