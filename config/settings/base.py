@@ -108,7 +108,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# With the broker down, a publish gives up after ~1 s instead of holding the request; the work
+# is kept in PostgreSQL (due feeds, unenriched sources, pending webhook deliveries) and the
+# periodic scans find it again.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "resend-lost-webhooks": {"task": "tracker.webhooks.resend_lost", "schedule": 120.0},
+}
 CELERY_TIMEZONE = "UTC"
 
 # --- Auth, i18n, static -----------------------------------------------------------------------

@@ -39,3 +39,17 @@ def screenshot(page, name: str) -> Path:
         page.screenshot(path=SCREENSHOTS / f"{name}-{label}.png", full_page=True)
     page.set_viewport_size(DESKTOP)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def csp_violations(page) -> list[str]:
+    """Console messages of Content-Security-Policy violations on this page (there must be none:
+    the templates carry no inline script or style)."""
+    seen: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            seen.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return seen

@@ -19,7 +19,26 @@ def test_healthz_is_503_when_the_broker_is_down(client, settings, tmp_path):
     response = client.get(reverse("tracker:healthz"))
     body = response.json()
     assert response.status_code == 503
-    assert body["status"] == "down"
+    assert body["status"] == "degraded"
     assert body["database"]["ok"] is True
     assert body["broker"]["ok"] is False
     assert "nothing-listens-here.sock" in body["broker"]["error"]
+
+
+def test_healthz_is_down_when_the_database_is_unreachable(client, settings):
+    from django.db import connections
+
+    connection = connections["default"]
+    original = dict(connection.settings_dict)
+    connection.close()
+    connection.settings_dict["HOST"] = "/nonexistent-socket-dir"
+    try:
+        response = client.get(reverse("tracker:healthz"))
+    finally:
+        connection.close()
+        connection.settings_dict.update(original)
+    body = response.json()
+    assert response.status_code == 503
+    assert body["status"] == "down"
+    assert body["database"]["ok"] is False
+    assert body["broker"]["ok"] is True

@@ -7,6 +7,7 @@ import hmac
 import json
 import secrets
 import time
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,6 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from tracker.enums import DeliveryStatus, EditorialState, WebhookEvent
@@ -84,8 +86,28 @@ def webhooks_emit(*, event: WebhookEvent, data: dict[str, Any]) -> list[WebhookD
         from tracker.tasks.webhooks import deliver_webhook
 
         ids = [delivery.pk for delivery in deliveries]
-        transaction.on_commit(lambda: [deliver_webhook.delay(delivery_id=i) for i in ids])
+        # robust: with the broker down the change still commits and the caller gets its answer;
+        # the deliveries stay pending in PostgreSQL (the outbox) for webhooks_resend_pending.
+        transaction.on_commit(
+            lambda: [deliver_webhook.delay(delivery_id=i) for i in ids], robust=True
+        )
     return deliveries
+
+
+# A delivery never attempted this long after it was written lost its task message (broker down
+# or restarted); one attempted this long ago lost its retry.
+RESEND_UNATTEMPTED_AFTER = timedelta(minutes=2)
+RESEND_STALLED_AFTER = timedelta(hours=2)
+
+
+def webhooks_pending_lost() -> list[int]:
+    """Ids of pending deliveries whose task message is evidently gone, for re-enqueueing."""
+    now = timezone.now()
+    lost = WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING).filter(
+        Q(last_attempt_at__isnull=True, created_at__lt=now - RESEND_UNATTEMPTED_AFTER)
+        | Q(last_attempt_at__lt=now - RESEND_STALLED_AFTER)
+    )
+    return list(lost.order_by("id").values_list("id", flat=True)[:1000])
 
 
 def claim_verdict_changed(*, claim: Claim, previous: str) -> list[WebhookDelivery]:

@@ -5,7 +5,12 @@ import logging
 from celery import shared_task
 
 from tracker.models import WebhookDelivery
-from tracker.services.webhooks import MAX_ATTEMPTS, TransientDeliveryError, webhook_deliver
+from tracker.services.webhooks import (
+    MAX_ATTEMPTS,
+    TransientDeliveryError,
+    webhook_deliver,
+    webhooks_pending_lost,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -25,3 +30,15 @@ def deliver_webhook(self, *, delivery_id: int) -> None:  # type: ignore[no-untyp
         logger.info("webhook delivery %s is gone", delivery_id)
         return
     webhook_deliver(delivery=delivery)
+
+
+@shared_task(name="tracker.webhooks.resend_lost")
+def resend_lost_webhooks() -> int:
+    """Beat: re-enqueue deliveries whose message was lost (the outbox is the delivery row);
+    delivering twice is harmless, webhook_deliver skips what is no longer pending."""
+    ids = webhooks_pending_lost()
+    for delivery_id in ids:
+        deliver_webhook.delay(delivery_id=delivery_id)
+    if ids:
+        logger.info("re-enqueued %d webhook deliveries", len(ids))
+    return len(ids)

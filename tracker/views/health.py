@@ -1,4 +1,8 @@
-"""/healthz: is the database reachable, is the broker reachable. 503 when either is not."""
+"""/healthz: is the database reachable, is the broker reachable.
+
+200 "ok" when both are; 503 "degraded" when only the broker is down (pages and edits keep
+working, background work waits in PostgreSQL and resumes when it is back); 503 "down" when the
+database is down (nothing works)."""
 
 import time
 
@@ -41,7 +45,10 @@ def _check_broker() -> dict:
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": _check_database(), "broker": _check_broker()}
-    healthy = all(check["ok"] for check in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503
-    )
+    if not checks["database"]["ok"]:
+        status = "down"
+    elif not checks["broker"]["ok"]:
+        status = "degraded"
+    else:
+        status = "ok"
+    return JsonResponse({"status": status, **checks}, status=200 if status == "ok" else 503)
