@@ -2,10 +2,11 @@
 and the real database."""
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tests.ingest.conftest import DATA, FEEDS
@@ -280,3 +281,58 @@ def test_feed_fetch_skips_a_feed_another_worker_holds(server):
         release.set()
         thread.join()
     assert feed_fetch(feed=feed).log.entries_new == 55
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batched_insert_skips_rows_a_concurrent_transaction_committed(server):
+    """The second writer reads no known rows (the first has not committed), so its one
+    INSERT … ON CONFLICT carries all 55 entries; it waits on the first writer's keys and,
+    once they are committed, skips every row: still 55 rows, all counted as present."""
+    records = feed_entry_records(parse_feed(GUARDIAN), feed_url="")[0]
+    feeds = [_feed(server, f"b{i}.xml") for i in range(2)]
+    inserted, release = threading.Event(), threading.Event()
+    results = []
+
+    def first():
+        with transaction.atomic():
+            sources_upsert_entries(feed=feeds[0], records=records)
+            inserted.set()
+            release.wait(10)
+        connection.close()
+
+    def second():
+        results.append(sources_upsert_entries(feed=feeds[1], records=records))
+        connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    threads[0].start()
+    inserted.wait(10)
+    threads[1].start()
+    for _ in range(200):  # until the second writer's INSERT waits on the first's row locks
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                break
+        time.sleep(0.05)
+    else:
+        pytest.fail("the second writer never waited on the first")
+    release.set()
+    for t in threads:
+        t.join()
+    assert Source.objects.count() == 55
+    assert (results[0].new, results[0].unchanged) == (0, 55)
+
+
+@pytest.mark.django_db
+def test_feed_fetch_restores_synchronous_commit(server):
+    """Fetch writes commit without waiting for the WAL flush; the connection's setting is
+    back to the default afterwards, for a 200 and for a 304."""
+    feed = _feed(server)
+    for _ in range(2):
+        feed_fetch(feed=feed)
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"

@@ -2,17 +2,20 @@
 
 Identity is enforced by PostgreSQL (unique canonical URL; unique feed + GUID), so two workers
 ingesting the same story at once still leave one row: the loser's insert conflicts and its entry
-counts as already present. Writes are batched (one SELECT for the batch's known rows, one bulk
-INSERT, one bulk UPDATE); history of every insert and update is written by the pghistory
-triggers on Source, bulk operations included."""
+counts as already present. Writes are batched: per feed fetch one SELECT of the rows already
+known, one of the near-duplicate candidates, one INSERT … ON CONFLICT DO NOTHING of all new rows
+(tracker.ingest.batchsql) and one UPDATE of the changed ones; history of every insert and update
+is written by the pghistory triggers on Source, batched statements included."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from tracker.ingest.batchsql import insert_from_json_sql, json_rows
 from tracker.ingest.entries import EntryRecord
 from tracker.ingest.extract import Article, extract_article
 from tracker.ingest.fetch import FetchError, fetch
@@ -61,118 +64,125 @@ def _unique(records: list[EntryRecord]) -> list[EntryRecord]:
     return result
 
 
-def _source_from(record: EntryRecord, feed: Feed, now) -> Source:  # type: ignore[no-untyped-def]
-    return Source(
-        url=record.url,
-        feed=feed,
-        guid=record.guid,
-        outlet=feed.outlet,
-        title=record.title,
-        author=record.author,
-        published_at=record.published_at,
-        published_offset_minutes=record.published_offset_minutes,
-        language=record.language,
-        summary=record.summary,
-        text=record.text,
-        content_hash=record.content_hash,
-        simhash=record.simhash,
-        simhash_bands=bands(record.simhash) if record.simhash is not None else [],
-        entry_hash=record.entry_hash,
-        tags=record.tags,
-        retrieved_at=now,
-        awaiting_page=not record.has_full_text,
-    )
-
-
-def _group_roots(new: list[Source]) -> None:
-    """Point each new source at the first source of its near-duplicate group: an existing row
-    with the same text hash or a SimHash within MAX_DISTANCE bits. Only rows of the last
-    NEAR_DUPLICATE_WINDOW are candidates: wire copies appear together, and the window keeps the
-    candidate set (and the query) small however large the archive grows."""
-    since = timezone.now() - NEAR_DUPLICATE_WINDOW
-    hashes = {s.content_hash for s in new if s.content_hash}
-    by_hash = {
-        h: root or pk
-        for pk, h, root in Source.objects.filter(
-            content_hash__in=hashes, created_at__gte=since
-        ).values_list("id", "content_hash", "near_duplicate_of_id")
+def _row(record: EntryRecord, feed: Feed, now: datetime) -> dict[str, Any]:
+    """The columns of a new Source for RECORD (the rest take their defaults)."""
+    return {
+        "url": record.url,
+        "feed_id": feed.pk,
+        "guid": record.guid,
+        "outlet_id": feed.outlet_id,
+        "title": record.title,
+        "author": record.author,
+        "published_at": record.published_at,
+        "published_offset_minutes": record.published_offset_minutes,
+        "language": record.language,
+        "summary": record.summary,
+        "text": record.text,
+        "content_hash": record.content_hash,
+        "simhash": record.simhash,
+        "simhash_bands": bands(record.simhash) if record.simhash is not None else [],
+        "entry_hash": record.entry_hash,
+        "tags": record.tags,
+        "retrieved_at": now,
+        "awaiting_page": not record.has_full_text,
+        "near_duplicate_of_id": None,
+        "created_at": now,
+        "updated_at": now,
     }
-    rest = []
-    for source in new:
-        if source.content_hash in by_hash:
-            source.near_duplicate_of_id = by_hash[source.content_hash]
-        elif source.simhash is not None:
-            rest.append(source)
-    all_bands = sorted({b for s in rest for b in s.simhash_bands})
-    if not all_bands:
+
+
+def _group_roots(rows: list[dict[str, Any]]) -> None:
+    """Point each new row at the first source of its near-duplicate group: an existing row
+    with the same text hash or a SimHash within MAX_DISTANCE bits, found in one query. Only rows
+    of the last NEAR_DUPLICATE_WINDOW are candidates: wire copies appear together, and the
+    window keeps the candidate set small however large the archive grows. Of the rows sharing
+    a text hash and fingerprint (a story's copies) only the first is read: they are in one group
+    already, so the query returns one row per story, not one per copy."""
+    hashes = {r["content_hash"] for r in rows if r["content_hash"]}
+    all_bands = sorted({b for r in rows for b in r["simhash_bands"]})
+    if not hashes and not all_bands:
         return
+    with connection.cursor() as cursor:
+        # Matching bands are common (a copy of a story matches all its copies), so the planner
+        # prices a sequential scan lower than the indexes; evaluating && on every row of the
+        # window is many times slower and grows with the archive. This transaction only.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    candidates = (
+        Source.objects.filter(created_at__gte=timezone.now() - NEAR_DUPLICATE_WINDOW)
+        .filter(Q(content_hash__in=hashes) | Q(simhash_bands__overlap=all_bands))
+        .order_by("content_hash", "simhash", "id")
+        .distinct("content_hash", "simhash")
+        .values_list("id", "content_hash", "simhash", "near_duplicate_of_id")
+    )
+    by_hash: dict[str, tuple[int, int]] = {}  # hash → (first id, its group root)
     by_band: dict[int, list[tuple[int, int]]] = {}
-    for pk, fingerprint, root in Source.objects.filter(
-        simhash_bands__overlap=all_bands, created_at__gte=since
-    ).values_list("id", "simhash", "near_duplicate_of_id"):
-        for band in bands(fingerprint):
-            by_band.setdefault(band, []).append((fingerprint, root or pk))
-    for source in rest:
-        source.near_duplicate_of_id = _nearest(by_band, source)
+    for pk, content_hash, fingerprint, root in candidates:
+        if content_hash in hashes and pk < by_hash.get(content_hash, (pk + 1,))[0]:
+            by_hash[content_hash] = (pk, root or pk)
+        if fingerprint is not None:
+            for band in bands(fingerprint):
+                by_band.setdefault(band, []).append((fingerprint, root or pk))
+    for row in rows:
+        if row["content_hash"] in by_hash:
+            row["near_duplicate_of_id"] = by_hash[row["content_hash"]][1]
+        else:
+            row["near_duplicate_of_id"] = _nearest(by_band, row)
 
 
-def _nearest(by_band: dict[int, list[tuple[int, int]]], source: Source) -> int | None:
-    """The group root of the first fingerprint in BY_BAND within MAX_DISTANCE of SOURCE's."""
-    if source.simhash is None:
+def _nearest(by_band: dict[int, list[tuple[int, int]]], row: dict[str, Any]) -> int | None:
+    """The group root of the first fingerprint in BY_BAND within MAX_DISTANCE of ROW's."""
+    if row["simhash"] is None:
         return None
-    for band in source.simhash_bands:
+    for band in row["simhash_bands"]:
         for fingerprint, root in by_band.get(band, []):
-            if distance(fingerprint, source.simhash) <= MAX_DISTANCE:
+            if distance(fingerprint, row["simhash"]) <= MAX_DISTANCE:
                 return root
     return None
 
 
-def _group_within_batch(created: list[Source]) -> list[Source]:
+def _group_within_batch(created: list[dict[str, Any]]) -> list[Source]:
     """Near-duplicates among the rows just inserted: later ones point at the first."""
     first_by_hash: dict[str, int] = {}
     first_by_band: dict[int, list[tuple[int, int]]] = {}
     changed = []
-    for source in created:
-        root = None
-        if source.near_duplicate_of_id is None:
-            root = first_by_hash.get(source.content_hash) if source.content_hash else None
-            root = root or _nearest(first_by_band, source)
+    for row in created:
+        if row["near_duplicate_of_id"] is None:
+            root = first_by_hash.get(row["content_hash"]) if row["content_hash"] else None
+            root = root or _nearest(first_by_band, row)
             if root is not None:
-                source.near_duplicate_of_id = root
-                changed.append(source)
-        anchor = source.near_duplicate_of_id or source.pk
-        if source.content_hash:
-            first_by_hash.setdefault(source.content_hash, anchor)
-        if source.simhash is not None:
-            for band in source.simhash_bands:
-                first_by_band.setdefault(band, []).append((source.simhash, anchor))
+                row["near_duplicate_of_id"] = root
+                changed.append(Source(pk=row["id"], near_duplicate_of_id=root))
+        anchor = row["near_duplicate_of_id"] or row["id"]
+        if row["content_hash"]:
+            first_by_hash.setdefault(row["content_hash"], anchor)
+        if row["simhash"] is not None:
+            for band in row["simhash_bands"]:
+                first_by_band.setdefault(band, []).append((row["simhash"], anchor))
     return changed
 
 
-def _insert(rows: list[Source]) -> list[Source]:
-    """Insert ROWS in one statement; if a concurrent writer got one of them in first, fall
-    back to row-by-row so the others are still stored and the duplicate is skipped."""
-    if not rows:
-        return []
-    try:
-        with transaction.atomic():
-            return Source.objects.bulk_create(rows)
-    except IntegrityError:
-        created = []
-        for row in rows:
-            try:
-                with transaction.atomic():
-                    row.save(force_insert=True)
-            except IntegrityError:
-                continue
-            created.append(row)
-        return created
+def _insert(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Insert ROWS in one statement; the ones a concurrent writer stored first (same URL, or
+    same feed and GUID) are skipped by PostgreSQL. Rows go in URL order, so two writers
+    inserting overlapping batches take their index locks in the same order and cannot
+    deadlock. Returns the rows inserted, each with its new "id"."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            insert_from_json_sql(Source),
+            [json_rows(Source, sorted(rows, key=lambda r: r["url"]))],
+        )
+        ids = {url: pk for pk, url in cursor.fetchall()}
+    created = [row for row in rows if row["url"] in ids]
+    for row in created:
+        row["id"] = ids[row["url"]]
+    return created
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def sources_upsert_entries(*, feed: Feed, records: list[EntryRecord]) -> UpsertCounts:
     """Store RECORDS (one feed fetch) as Sources: new entries inserted, changed ones updated,
-    the rest left alone. Safe to run twice or concurrently: the database keeps one row each."""
+    the rest left alone. Safe to run twice or concurrently: the database keeps one row each.
+    (No savepoint: it runs inside the fetch's transaction, and any error aborts all of it.)"""
     counts = UpsertCounts()
     records = _unique(records)
     if not records:
@@ -187,11 +197,11 @@ def sources_upsert_entries(*, feed: Feed, records: list[EntryRecord]) -> UpsertC
     for record in records:
         source = by_guid.get(record.guid) or by_url.get(record.url)
         if source is None:
-            new.append(_source_from(record, feed, now))
+            new.append(_row(record, feed, now))
         elif source.entry_hash == record.entry_hash or source.feed_id != feed.pk:
             counts.unchanged += 1
         else:
-            changed.append(_apply_change(source, record, feed, now))
+            changed.append(_apply_change(source, _row(record, feed, now)))
     if changed:
         with_text = [s for s in changed if s.snapshot_retrieved_at is None]
         text_kept = [s for s in changed if s.snapshot_retrieved_at is not None]
@@ -199,24 +209,23 @@ def sources_upsert_entries(*, feed: Feed, records: list[EntryRecord]) -> UpsertC
         # An archived page outlives a feed edit; it is fetched again to follow the change.
         Source.objects.bulk_update(text_kept, [*ENTRY_FIELDS, "awaiting_page"])
         counts.updated = len(changed)
+        counts.awaiting_page_ids = [s.pk for s in changed if s.awaiting_page]
     if new:
         _group_roots(new)
         created = _insert(new)
-        Source.objects.bulk_update(_group_within_batch(created), ["near_duplicate_of"])
+        grouped = _group_within_batch(created)
+        if grouped:
+            Source.objects.bulk_update(grouped, ["near_duplicate_of"])
         counts.new = len(created)
         counts.unchanged += len(new) - len(created)
-        changed += created
-    counts.awaiting_page_ids = [s.pk for s in changed if s.awaiting_page]
+        counts.awaiting_page_ids += [row["id"] for row in created if row["awaiting_page"]]
     return counts
 
 
-def _apply_change(source: Source, record: EntryRecord, feed: Feed, now) -> Source:  # type: ignore[no-untyped-def]
-    fresh = _source_from(record, feed, now)
+def _apply_change(source: Source, row: dict[str, Any]) -> Source:
     for name in [*ENTRY_FIELDS, *TEXT_FIELDS]:
-        if name != "updated_at":
-            setattr(source, name, getattr(fresh, name))
-    source.updated_at = now
-    source.awaiting_page = not record.has_full_text
+        setattr(source, name, row[name])
+    source.awaiting_page = row["awaiting_page"]
     return source
 
 

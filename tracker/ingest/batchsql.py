@@ -1,0 +1,52 @@
+"""SQL for the batched write path: any number of rows in one statement, as one JSON parameter.
+
+A multi-row INSERT built by Django's compiler costs more Python per row than PostgreSQL spends
+storing it, and its text changes with the row count. One fixed statement per model reads the rows
+from a JSON array (`jsonb_to_recordset`): its text is built once, its parameter is one orjson
+string. Uniqueness is still PostgreSQL's: `ON CONFLICT DO NOTHING` skips a row another writer
+stored first, and RETURNING says which rows this statement inserted. Triggers (pghistory) fire
+per row as for any INSERT."""
+
+from functools import cache
+from typing import Any
+
+import orjson
+from django.db import connection
+from django.db.models import Field, Model
+
+
+def _fields(model: type[Model]) -> list[Field]:
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+@cache
+def insert_from_json_sql(model: type[Model]) -> str:
+    """INSERT of every concrete column of MODEL from a JSON array of objects keyed by column,
+    returning (id, <first unique column or id>) of the rows inserted."""
+    qn = connection.ops.quote_name
+    fields = _fields(model)
+    columns = ", ".join(qn(f.column) for f in fields)
+    types = ", ".join(f"{qn(f.column)} {f.db_type(connection)}" for f in fields)
+    key = next((f.column for f in fields if f.unique), model._meta.pk.column)
+    return (  # names from the model's meta; values are bound
+        f"INSERT INTO {qn(model._meta.db_table)} ({columns}) SELECT {columns} "  # noqa: S608
+        f"FROM jsonb_to_recordset(%s::jsonb) AS r({types}) "
+        f"ON CONFLICT DO NOTHING RETURNING {qn(model._meta.pk.column)}, {qn(key)}"
+    )
+
+
+@cache
+def _defaults(model: type[Model]) -> dict[str, Any]:
+    return {f.column: f.get_default() for f in _fields(model)}
+
+
+def json_rows(model: type[Model], rows: list[dict[str, Any]]) -> str:
+    """ROWS (column → value; missing columns take the field's default) as the JSON parameter
+    of `insert_from_json_sql(MODEL)`. Defaults are computed once: they are only serialised."""
+    defaults = _defaults(model)
+    return orjson.dumps([{**defaults, **row} for row in rows]).decode()
+
+
+def row_of(instance: Model) -> dict[str, Any]:
+    """An unsaved instance as a row for `json_rows`."""
+    return {f.column: f.value_from_object(instance) for f in _fields(type(instance))}
