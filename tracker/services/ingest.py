@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from tracker.ingest.batchsql import insert_from_json_sql, json_rows
@@ -40,6 +39,18 @@ ENTRY_FIELDS = [
 ]
 TEXT_FIELDS = ["text", "content_hash", "simhash", "simhash_bands", "language"]
 NEAR_DUPLICATE_WINDOW = timedelta(days=30)
+# The existing sources an upsert's entries may be: same feed and GUID, or same canonical URL.
+_EXISTING_SQL = (
+    "SELECT id, url, feed_id, guid, entry_hash, snapshot_retrieved_at FROM tracker_source "
+    "WHERE (feed_id = %s AND guid = ANY(%s)) OR url = ANY(%s)"
+)
+# Near-duplicate candidates of the window: one row per (text hash, fingerprint), its first.
+_CANDIDATES_SQL = (
+    "SELECT DISTINCT ON (content_hash, simhash) id, content_hash, simhash, near_duplicate_of_id "
+    "FROM tracker_source WHERE created_at >= %s "
+    "AND (content_hash = ANY(%s) OR simhash_bands && %s::integer[]) "
+    "ORDER BY content_hash, simhash, id"
+)
 
 
 @dataclass
@@ -105,15 +116,15 @@ def _group_roots(rows: list[dict[str, Any]]) -> None:
     with connection.cursor() as cursor:
         # Matching bands are common (a copy of a story matches all its copies), so the planner
         # prices a sequential scan lower than the indexes; evaluating && on every row of the
-        # window is many times slower and grows with the archive. This transaction only.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-    candidates = (
-        Source.objects.filter(created_at__gte=timezone.now() - NEAR_DUPLICATE_WINDOW)
-        .filter(Q(content_hash__in=hashes) | Q(simhash_bands__overlap=all_bands))
-        .order_by("content_hash", "simhash", "id")
-        .distinct("content_hash", "simhash")
-        .values_list("id", "content_hash", "simhash", "near_duplicate_of_id")
-    )
+        # window is many times slower and grows with the archive. This transaction only; one
+        # round trip for both statements. Raw SQL: the ORM spent longer building this query
+        # than PostgreSQL running it.
+        cursor.execute(
+            f"SET LOCAL enable_seqscan = off; {_CANDIDATES_SQL}",
+            [timezone.now() - NEAR_DUPLICATE_WINDOW, sorted(hashes), all_bands],
+        )
+        cursor.nextset()  # from SET's result to the SELECT's
+        candidates = cursor.fetchall()
     by_hash: dict[str, tuple[int, int]] = {}  # hash → (first id, its group root)
     by_band: dict[int, list[tuple[int, int]]] = {}
     for pk, content_hash, fingerprint, root in candidates:
@@ -188,9 +199,21 @@ def sources_upsert_entries(*, feed: Feed, records: list[EntryRecord]) -> UpsertC
     if not records:
         return counts
     now = timezone.now()
-    existing = Source.objects.filter(
-        Q(feed=feed, guid__in=[r.guid for r in records]) | Q(url__in=[r.url for r in records])
-    ).only("id", "url", "feed_id", "guid", "entry_hash", "snapshot_retrieved_at")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _EXISTING_SQL, [feed.pk, [r.guid for r in records], [r.url for r in records]]
+        )
+        existing = [
+            Source(
+                id=pk,
+                url=url,
+                feed_id=feed_id,
+                guid=guid,
+                entry_hash=entry_hash,
+                snapshot_retrieved_at=snapshot_at,
+            )
+            for pk, url, feed_id, guid, entry_hash, snapshot_at in cursor.fetchall()
+        ]
     by_guid = {s.guid: s for s in existing if s.feed_id == feed.pk and s.guid}
     by_url = {s.url: s for s in existing}
     new, changed = [], []
