@@ -26,25 +26,6 @@ MODELS: dict[str, type[models.Model]] = {
 # What the edit forms may change; state, merges and verdicts have their own services.
 EDITABLE: dict[str, frozenset[str]] = {
     Target.INCIDENT: INCIDENT_EDITABLE_FIELDS,
-    Target.STATEMENT: Statement,
-    Target.CLAIM: Claim,
-}
-# What the edit forms may change; state, merges and verdicts have their own services.
-EDITABLE: dict[str, frozenset[str]] = {
-    Target.INCIDENT: frozenset(
-        {
-            "title",
-            "summary",
-            "incident_type",
-            "occurred_start",
-            "occurred_end",
-            "time_precision",
-            "local_timezone",
-            "place",
-            "latitude",
-            "longitude",
-        }
-    ),
     Target.STATEMENT: frozenset(
         {
             "issued_at",
