@@ -27,7 +27,6 @@ def _range(low: int | None, high: int | None) -> str:
     return str(low) if low == high else f"{low}–{high}"
 
 
-@register.simple_tag
 def claim_figures(claim: Claim) -> str:
     """The structured values an editor compares across columns, in one short line."""
     parts = []
