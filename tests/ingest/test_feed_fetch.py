@@ -382,3 +382,22 @@ def test_feed_fetch_200_outside_a_transaction_unlocks_and_resets(server):
     assert feed_fetch(feed=feed).log.entries_new == 55
     assert _session_state() == (0, "on")
     assert connection.connection.info.transaction_status.name == "IDLE"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("path", ["data/feeds/rss2/guardian-us.rss", "status/500"])
+def test_fetch_outcome_returned_is_what_was_stored(server, path):
+    """The feed state and log travel as JSON and the log comes back from RETURNING: what the
+    caller gets is exactly the committed rows (304 and failure: the one-round-trip path)."""
+    feed = _feed(server, path)
+    feed_fetch(feed=feed)
+    log = feed_fetch(feed=feed).log
+    assert log.outcome == (FetchOutcome.NOT_MODIFIED if "rss" in path else FetchOutcome.ERROR)
+    stored = FetchLog.objects.get(pk=log.pk)
+    columns = [f.attname for f in FetchLog._meta.concrete_fields]
+    assert [getattr(log, c) for c in columns] == [getattr(stored, c) for c in columns]
+    assert log.feed is feed
+    columns = [f.attname for f in Feed._meta.concrete_fields]
+    assert [getattr(feed, c) for c in columns] == [
+        getattr(Feed.objects.get(pk=feed.pk), c) for c in columns
+    ]

@@ -40,13 +40,12 @@ def _defaults(model: type[Model]) -> dict[str, Any]:
     return {f.column: f.get_default() for f in _fields(model)}
 
 
+def row_with_defaults(model: type[Model], row: dict[str, Any]) -> dict[str, Any]:
+    """ROW (column → value) completed with the field defaults of MODEL, computed once."""
+    return {**_defaults(model), **row}
+
+
 def json_rows(model: type[Model], rows: list[dict[str, Any]]) -> str:
     """ROWS (column → value; missing columns take the field's default) as the JSON parameter
     of `insert_from_json_sql(MODEL)`. Defaults are computed once: they are only serialised."""
-    defaults = _defaults(model)
-    return orjson.dumps([{**defaults, **row} for row in rows]).decode()
-
-
-def row_of(instance: Model) -> dict[str, Any]:
-    """An unsaved instance as a row for `json_rows`."""
-    return {f.column: f.value_from_object(instance) for f in _fields(type(instance))}
+    return orjson.dumps([row_with_defaults(model, row) for row in rows]).decode()

@@ -1,5 +1,9 @@
 """A parsed feed entry turned into what a Source stores: canonical URL, sanitised summary, plain
-text, hashes, fingerprint and language. Pure: no database."""
+text, hashes, fingerprint and language. Pure: no database.
+
+In two steps: an EntryDraft (canonical URL, GUID, hash of the raw entry) is enough to recognise
+an entry already stored unchanged, the usual case of a re-fetched feed; only new or changed
+entries pay for the rest (text, sanitising, SimHash, language) in `EntryDraft.record()`."""
 
 import hashlib
 from dataclasses import dataclass
@@ -32,12 +36,47 @@ class EntryRecord:
     tags: list[str]
     has_full_text: bool
 
+    def record(self) -> "EntryRecord":
+        """Already complete (the same interface as EntryDraft)."""
+        return self
+
 
 class EntrySkipped(ValueError):
     """The entry cannot become a Source (no usable link); the message says why."""
 
 
-def entry_record(entry: ParsedEntry, *, feed_url: str = "") -> EntryRecord:
+@dataclass(slots=True)
+class EntryDraft:
+    entry: ParsedEntry
+    url: str  # canonical
+    guid: str
+    title: str
+    author: str
+    entry_hash: str  # SHA-256 of the entry as the feed gave it: equal means unchanged
+
+    def record(self) -> EntryRecord:
+        """The costly rest of the entry: text, sanitised summary, hashes, SimHash, language."""
+        entry = self.entry
+        text = html_to_text(entry.content_html or entry.summary_html)
+        return EntryRecord(
+            url=self.url,
+            guid=self.guid,
+            title=self.title,
+            author=self.author,
+            published_at=entry.published_at,
+            published_offset_minutes=entry.published_offset_minutes,
+            language=detect_language(f"{self.title}\n{text}", entry.language),
+            summary=sanitise_html(entry.summary_html or entry.content_html),
+            text=text,
+            content_hash=text_sha256(text),
+            simhash=simhash(f"{self.title}\n{text}"),
+            entry_hash=self.entry_hash,
+            tags=[tag[:100] for tag in entry.tags],
+            has_full_text=bool(entry.content_html) and len(text) >= FULL_TEXT_MIN_CHARS,
+        )
+
+
+def entry_draft(entry: ParsedEntry, *, feed_url: str = "") -> EntryDraft:
     link = urljoin(feed_url, entry.link) if feed_url and entry.link else entry.link
     if not link:
         raise EntrySkipped(f"entry {entry.guid or entry.title or '?'!r} has no link")
@@ -45,9 +84,6 @@ def entry_record(entry: ParsedEntry, *, feed_url: str = "") -> EntryRecord:
         url = canonical_url(link)
     except ValueError as exc:
         raise EntrySkipped(str(exc)) from exc
-    body = entry.content_html or entry.summary_html
-    text = html_to_text(body)
-    summary_source = entry.summary_html or entry.content_html
     title = entry.title[:1000]
     author = entry.author[:500]
     published = entry.published_at.isoformat() if entry.published_at else ""
@@ -56,19 +92,8 @@ def entry_record(entry: ParsedEntry, *, feed_url: str = "") -> EntryRecord:
             "utf-8", errors="surrogatepass"
         )
     ).hexdigest()
-    return EntryRecord(
-        url=url,
-        guid=(entry.guid or url)[:2000],
-        title=title,
-        author=author,
-        published_at=entry.published_at,
-        published_offset_minutes=entry.published_offset_minutes,
-        language=detect_language(f"{title}\n{text}", entry.language),
-        summary=sanitise_html(summary_source),
-        text=text,
-        content_hash=text_sha256(text),
-        simhash=simhash(f"{title}\n{text}"),
-        entry_hash=entry_hash,
-        tags=[tag[:100] for tag in entry.tags],
-        has_full_text=bool(entry.content_html) and len(text) >= FULL_TEXT_MIN_CHARS,
-    )
+    return EntryDraft(entry, url, (entry.guid or url)[:2000], title, author, entry_hash)
+
+
+def entry_record(entry: ParsedEntry, *, feed_url: str = "") -> EntryRecord:
+    return entry_draft(entry, feed_url=feed_url).record()

@@ -79,8 +79,9 @@ class Source(models.Model):
             ),
         ]
         indexes = [
-            # Exact-duplicate check at ingest: WHERE content_hash = %s.
-            models.Index(fields=["content_hash"], name="source_content_hash_idx"),
+            # Exact-duplicate check at ingest: the first row (lowest id) of a text hash, read
+            # without visiting the hash's other rows.
+            models.Index(fields=["content_hash", "id"], name="source_content_hash_id_idx"),
             models.Index(fields=["updated_at", "id"], name="source_updated_idx"),
             # Near-duplicate candidates at ingest: WHERE simhash_bands && ARRAY[...]. No pending
             # list (fastupdate): every ingest batch searches the index right after inserting

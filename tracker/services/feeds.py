@@ -1,21 +1,18 @@
-"""Feeds: registering them (by hand, admin, OPML), fetching one end to end, and the log, health
-and back-off that follow every fetch."""
+"""Feeds: registering them (by hand, admin, OPML) and fetching one end to end. The lock, log,
+health and back-off that follow every fetch are in tracker.services.feed_outcome."""
 
-import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from tracker.enums import FeedHealth, FetchOutcome
-from tracker.ingest.batchsql import insert_from_json_sql, json_rows, row_of
-from tracker.ingest.entries import EntryRecord, EntrySkipped, entry_record
+from tracker.enums import FetchOutcome
+from tracker.ingest.entries import EntryDraft, EntryRecord, EntrySkipped, entry_draft
 from tracker.ingest.fetch import FetchError, FetchResult, HTTPStatusError, fetch
 from tracker.ingest.model import FeedParseError, ParsedFeed
 from tracker.ingest.netpolicy import BlockedAddressError
@@ -23,7 +20,14 @@ from tracker.ingest.opml import parse_opml
 from tracker.ingest.parse import parse_feed
 from tracker.models import Conflict, Feed, FetchLog, Outlet
 from tracker.services.common import save_validated
-from tracker.services.ingest import UpsertCounts, sources_upsert_entries
+from tracker.services.feed_outcome import (
+    LOCK_NAMESPACE,
+    UNLOCK_SQL,
+    fetch_lock,
+    record_failure,
+    record_success,
+)
+from tracker.services.ingest import sources_upsert_entries
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
@@ -31,20 +35,6 @@ FEED_ACCEPT = (
 )
 # A claimed feed that no worker finished (killed, lost message) is due again after this.
 CLAIM_LEASE = timedelta(minutes=10)
-# Consecutive failures from which a feed shows as failing rather than degraded.
-FAILING_AFTER = 3
-# Advisory-lock namespace for "this feed is being fetched" (any constant unique to the project).
-_LOCK_NAMESPACE = 0x1F2E
-_FEED_COLUMNS = [f.attname for f in Feed._meta.concrete_fields]
-# The feed's row, then (for the fetch's writes until the unlock) relaxed synchronous_commit: a
-# fetch's commit need not wait for the WAL flush; a PostgreSQL crash can lose only the last
-# moments of fetches, whole (never half), and the next fetch redoes them. Last, the lock.
-_LOCK_AND_RELOAD_SQL = (  # names from the model's meta; values are bound
-    f"SELECT {', '.join(f.column for f in Feed._meta.concrete_fields)}, "  # noqa: S608
-    "set_config('synchronous_commit', 'off', false), pg_try_advisory_lock(%s, %s) "
-    f"FROM {Feed._meta.db_table} WHERE id = %s"
-)
-_UNLOCK_SQL = "SELECT pg_advisory_unlock(%s, %s)"
 
 
 @dataclass
@@ -139,56 +129,14 @@ def feed_lock(feed_id: int) -> Iterator[bool]:
     """Session advisory lock: one fetch of a feed at a time across all workers. PostgreSQL
     drops it with the connection, so a killed worker never leaves a feed locked."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_NAMESPACE, feed_id])
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_NAMESPACE, feed_id])
         acquired = bool(cursor.fetchone()[0])
     try:
         yield acquired
     finally:
         if acquired:
             with connection.cursor() as cursor:
-                cursor.execute(_UNLOCK_SQL, [_LOCK_NAMESPACE, feed_id])
-
-
-@dataclass
-class _FetchLock:
-    feed_id: int
-    acquired: bool
-    # Set once a write statement has committed and unlocked in the same round trip.
-    released: bool = False
-
-
-@contextmanager
-def _fetch_lock(feed: Feed) -> Iterator[_FetchLock]:
-    """feed_lock for a fetch: the same query reloads FEED from its row (one round trip, not
-    two) and relaxes synchronous_commit for the fetch's writes until the unlock. A feed that no
-    longer exists is never locked. A fetch without entries to store (304, failure) commits its
-    write, unlocks and resets in one round trip (see _save_feed_and_log)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_LOCK_AND_RELOAD_SQL, [_LOCK_NAMESPACE, feed.pk, feed.pk])
-        row = cursor.fetchone()
-    lock = _FetchLock(feed.pk, bool(row and row[-1]))
-    if row is not None:
-        fresh = Feed.from_db(connection.alias, _FEED_COLUMNS, row[:-2])
-        for name in _FEED_COLUMNS:
-            setattr(feed, name, getattr(fresh, name))
-    try:
-        yield lock
-    finally:
-        if not lock.released:
-            with connection.cursor() as cursor:
-                if lock.acquired:
-                    cursor.execute(
-                        f"{_UNLOCK_SQL}; RESET synchronous_commit", [_LOCK_NAMESPACE, feed.pk]
-                    )
-                else:
-                    cursor.execute("RESET synchronous_commit")
-
-
-def backoff_delay(*, interval: timedelta, failures: int) -> timedelta:
-    """interval × 2^failures, capped, with ±20 % jitter so failing feeds do not retry in step."""
-    cap = timedelta(minutes=settings.COUNTERCLAIM_FEED_MAX_BACKOFF_MINUTES)
-    base = min(interval * (2 ** min(failures, 20)), cap)
-    return base * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not cryptography
+                cursor.execute(UNLOCK_SQL, [LOCK_NAMESPACE, feed_id])
 
 
 def feed_fetch(*, feed: Feed) -> FeedFetchReport | None:
@@ -198,7 +146,7 @@ def feed_fetch(*, feed: Feed) -> FeedFetchReport | None:
     The network and parsing happen outside any transaction; the writes of one fetch (sources,
     log, feed state) are one transaction, so a crash leaves either all of them or none. A 304
     costs two round trips: lock and reload; feed state and log committed, then unlock."""
-    with _fetch_lock(feed) as lock:
+    with fetch_lock(feed) as lock:
         if not lock.acquired:
             return None
         started = timezone.now()
@@ -209,11 +157,11 @@ def feed_fetch(*, feed: Feed) -> FeedFetchReport | None:
         except (FetchError, BlockedAddressError) as exc:
             status = exc.status if isinstance(exc, HTTPStatusError) else None
             return FeedFetchReport(
-                _record_failure(feed, started, str(exc), status=status, release=lock)
+                record_failure(feed, started, str(exc), status=status, release=lock)
             )
         if result.not_modified:
             return FeedFetchReport(
-                _record_success(feed, started, result, FetchOutcome.NOT_MODIFIED, release=lock)
+                record_success(feed, started, result, FetchOutcome.NOT_MODIFIED, release=lock)
             )
         try:
             parsed = parse_feed(
@@ -224,23 +172,30 @@ def feed_fetch(*, feed: Feed) -> FeedFetchReport | None:
             )
         except FeedParseError as exc:
             return FeedFetchReport(
-                _record_failure(
+                record_failure(
                     feed, started, str(exc), status=result.status, result=result, release=lock
                 )
             )
-        records, skipped = feed_entry_records(parsed, feed_url=result.url)
+        records, skipped = feed_entry_drafts(parsed, feed_url=result.url)
         return _store(feed, started, result, parsed, records, skipped)
 
 
-def feed_entry_records(parsed: ParsedFeed, *, feed_url: str) -> tuple[list[EntryRecord], list[str]]:
-    """The entries that can become sources, and why the others cannot."""
-    records, skipped = [], []
+def feed_entry_drafts(parsed: ParsedFeed, *, feed_url: str) -> tuple[list[EntryDraft], list[str]]:
+    """The entries that can become sources (identity and raw hash only), and why the others
+    cannot."""
+    drafts, skipped = [], []
     for entry in parsed.entries:
         try:
-            records.append(entry_record(entry, feed_url=feed_url))
+            drafts.append(entry_draft(entry, feed_url=feed_url))
         except EntrySkipped as exc:
             skipped.append(str(exc))
-    return records, skipped
+    return drafts, skipped
+
+
+def feed_entry_records(parsed: ParsedFeed, *, feed_url: str) -> tuple[list[EntryRecord], list[str]]:
+    """The entries that can become sources, complete, and why the others cannot."""
+    drafts, skipped = feed_entry_drafts(parsed, feed_url=feed_url)
+    return [draft.record() for draft in drafts], skipped
 
 
 @transaction.atomic
@@ -249,7 +204,7 @@ def _store(
     started: datetime,
     result: FetchResult,
     parsed: ParsedFeed,
-    records: list[EntryRecord],
+    records: list[EntryDraft],
     skipped: list[str],
 ) -> FeedFetchReport:
     counts = sources_upsert_entries(feed=feed, records=records)
@@ -262,131 +217,10 @@ def _store(
     feed.format = parsed.format
     if not feed.title and parsed.title:
         feed.title = parsed.title[:500]
-    log = _record_success(
+    log = record_success(
         feed, started, result, outcome, counts=counts, parser=parsed.parser, note="; ".join(notes)
     )
     return FeedFetchReport(log, counts.awaiting_page_ids)
-
-
-def _record_success(
-    feed: Feed,
-    started: datetime,
-    result: FetchResult,
-    outcome: FetchOutcome,
-    *,
-    counts: UpsertCounts | None = None,
-    parser: str = "",
-    note: str = "",
-    release: _FetchLock | None = None,
-) -> FetchLog:
-    now = timezone.now()
-    if result.status != 304:
-        feed.etag = result.headers.get("etag", "")[:500]
-        feed.last_modified = result.headers.get("last-modified", "")[:100]
-    feed.last_fetched_at = feed.last_success_at = now
-    feed.consecutive_failures = 0
-    feed.health = FeedHealth.OK
-    feed.last_error = ""
-    feed.next_fetch_at = now + feed.poll_interval
-    counts = counts or UpsertCounts()
-    log = FetchLog(
-        feed=feed,
-        url=result.url,
-        started_at=started,
-        status_code=result.status,
-        bytes_received=len(result.body),
-        duration_ms=int((now - started).total_seconds() * 1000),
-        entries_new=counts.new,
-        entries_updated=counts.updated,
-        entries_unchanged=counts.unchanged,
-        outcome=outcome,
-        parser=parser,
-        error=note,
-    )
-    return _save_feed_and_log(feed, _SUCCESS_FIELDS, log, release=release)
-
-
-def _record_failure(
-    feed: Feed,
-    started: datetime,
-    error: str,
-    *,
-    status: int | None = None,
-    result: FetchResult | None = None,
-    release: _FetchLock | None = None,
-) -> FetchLog:
-    """Nothing stored from earlier fetches is touched: only the feed's health and schedule."""
-    now = timezone.now()
-    feed.consecutive_failures += 1
-    feed.health = (
-        FeedHealth.FAILING if feed.consecutive_failures >= FAILING_AFTER else FeedHealth.DEGRADED
-    )
-    feed.last_error = error[:2000]
-    feed.last_fetched_at = now
-    feed.next_fetch_at = now + backoff_delay(
-        interval=feed.poll_interval, failures=feed.consecutive_failures
-    )
-    log = FetchLog(
-        feed=feed,
-        url=result.url if result else feed.url,
-        started_at=started,
-        status_code=status,
-        bytes_received=len(result.body) if result else 0,
-        duration_ms=int((now - started).total_seconds() * 1000),
-        outcome=FetchOutcome.ERROR,
-        error=error[:2000],
-    )
-    return _save_feed_and_log(feed, _FAILURE_FIELDS, log, release=release)
-
-
-# The feed columns a fetch's outcome writes (and nothing else: an admin's concurrent edit of,
-# say, the interval is not overwritten with the value read before the fetch).
-_FAILURE_FIELDS = (
-    "consecutive_failures",
-    "health",
-    "last_error",
-    "last_fetched_at",
-    "next_fetch_at",
-)
-_SUCCESS_FIELDS = (*_FAILURE_FIELDS, "etag", "last_modified", "last_success_at", "format", "title")
-
-
-def _save_feed_and_log(
-    feed: Feed, fields: tuple[str, ...], log: FetchLog, *, release: _FetchLock | None = None
-) -> FetchLog:
-    """FEED's FIELDS and LOG written by one statement (UPDATE in a WITH, then the INSERT): atomic
-    on its own, and one round trip, which is most of what a 304 costs. With RELEASE, outside a
-    transaction, the same round trip commits it and then drops the fetch's lock: BEGIN …
-    COMMIT, so the next holder of the lock reads the committed row."""
-    feed.updated_at = timezone.now()
-    columns = [Feed._meta.get_field(name) for name in (*fields, "updated_at")]
-    qn = connection.ops.quote_name
-    assignments = ", ".join(f"{qn(f.column)} = %s" for f in columns)
-    sql = (  # names from the model's meta; values are bound
-        f"WITH feed AS (UPDATE {qn(Feed._meta.db_table)} SET {assignments} "  # noqa: S608
-        f"WHERE {qn(Feed._meta.pk.column)} = %s) {insert_from_json_sql(FetchLog)}"
-    )
-    params = [f.get_db_prep_save(getattr(feed, f.attname), connection) for f in columns]
-    params += [feed.pk, json_rows(FetchLog, [row_of(log)])]
-    release = release if release and release.acquired and not connection.in_atomic_block else None
-    with connection.cursor() as cursor:
-        if release is None:
-            cursor.execute(sql, params)
-        else:
-            try:
-                cursor.execute(
-                    f"BEGIN; {sql}; COMMIT; {_UNLOCK_SQL}; RESET synchronous_commit",
-                    [*params, _LOCK_NAMESPACE, release.feed_id],
-                )
-            except Exception:
-                cursor.execute("ROLLBACK")
-                raise
-            release.released = True
-            cursor.nextset()  # from BEGIN's result to the INSERT's
-        log.pk = cursor.fetchone()[0]
-    log._state.adding = False
-    log._state.db = connection.alias
-    return log
 
 
 @transaction.atomic

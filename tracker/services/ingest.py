@@ -7,6 +7,7 @@ known, one of the near-duplicate candidates, one INSERT … ON CONFLICT DO NOTHI
 (tracker.ingest.batchsql) and one UPDATE of the changed ones; history of every insert and update
 is written by the pghistory triggers on Source, batched statements included."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,7 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from tracker.ingest.batchsql import insert_from_json_sql, json_rows
-from tracker.ingest.entries import EntryRecord
+from tracker.ingest.entries import EntryDraft, EntryRecord
 from tracker.ingest.extract import Article, extract_article
 from tracker.ingest.fetch import FetchError, fetch
 from tracker.ingest.netpolicy import BlockedAddressError
@@ -44,12 +45,20 @@ _EXISTING_SQL = (
     "SELECT id, url, feed_id, guid, entry_hash, snapshot_retrieved_at FROM tracker_source "
     "WHERE (feed_id = %s AND guid = ANY(%s)) OR url = ANY(%s)"
 )
-# Near-duplicate candidates of the window: one row per (text hash, fingerprint), its first.
+# Near-duplicate candidates of the window, two halves. By fingerprint: the rows whose bands
+# (stored only for a group's distinct fingerprints) share one with the batch, one per (text
+# hash, fingerprint). By text hash: per hash, its first row, read from the (content_hash, id)
+# index without visiting the story's other copies. The last column says whether the row's
+# fingerprint is indexed (its bands stored).
 _CANDIDATES_SQL = (
-    "SELECT DISTINCT ON (content_hash, simhash) id, content_hash, simhash, near_duplicate_of_id "
-    "FROM tracker_source WHERE created_at >= %s "
-    "AND (content_hash = ANY(%s) OR simhash_bands && %s::integer[]) "
-    "ORDER BY content_hash, simhash, id"
+    "SELECT * FROM (SELECT DISTINCT ON (content_hash, simhash) id, content_hash, simhash, "
+    "near_duplicate_of_id, cardinality(simhash_bands) > 0 FROM tracker_source "
+    "WHERE created_at >= %(since)s AND simhash_bands && %(bands)s::integer[] "
+    "ORDER BY content_hash, simhash, id) AS by_band UNION ALL "
+    "SELECT s.* FROM unnest(%(hashes)s::varchar[]) AS h(content_hash) CROSS JOIN LATERAL "
+    "(SELECT id, content_hash, simhash, near_duplicate_of_id, cardinality(simhash_bands) > 0 "
+    "FROM tracker_source WHERE content_hash = h.content_hash AND created_at >= %(since)s "
+    "ORDER BY id LIMIT 1) AS s"
 )
 
 
@@ -62,7 +71,11 @@ class UpsertCounts:
     awaiting_page_ids: list[int] = field(default_factory=list)
 
 
-def _unique(records: list[EntryRecord]) -> list[EntryRecord]:
+# A complete entry, or a draft completed only if it is to be written.
+Entry = EntryRecord | EntryDraft
+
+
+def _unique(records: Sequence[Entry]) -> list[Entry]:
     """A feed listing the same entry twice (same GUID or URL) yields it once: the first."""
     seen: set[str] = set()
     result = []
@@ -106,45 +119,70 @@ def _group_roots(rows: list[dict[str, Any]]) -> None:
     """Point each new row at the first source of its near-duplicate group: an existing row
     with the same text hash or a SimHash within MAX_DISTANCE bits, found in one query. Only rows
     of the last NEAR_DUPLICATE_WINDOW are candidates: wire copies appear together, and the
-    window keeps the candidate set small however large the archive grows. Of the rows sharing
-    a text hash and fingerprint (a story's copies) only the first is read: they are in one group
-    already, so the query returns one row per story, not one per copy."""
+    window keeps the candidate set small however large the archive grows. Then keep the bands
+    only of rows whose fingerprint is not indexed yet (_index_distinct)."""
     hashes = {r["content_hash"] for r in rows if r["content_hash"]}
     all_bands = sorted({b for r in rows for b in r["simhash_bands"]})
-    if not hashes and not all_bands:
-        return
-    with connection.cursor() as cursor:
-        # Matching bands are common (a copy of a story matches all its copies), so the planner
-        # prices a sequential scan lower than the indexes; evaluating && on every row of the
-        # window is many times slower and grows with the archive. This transaction only; one
-        # round trip for both statements. Raw SQL: the ORM spent longer building this query
-        # than PostgreSQL running it.
-        cursor.execute(
-            f"SET LOCAL enable_seqscan = off; {_CANDIDATES_SQL}",
-            [timezone.now() - NEAR_DUPLICATE_WINDOW, sorted(hashes), all_bands],
-        )
-        cursor.nextset()  # from SET's result to the SELECT's
-        candidates = cursor.fetchall()
-    by_hash: dict[str, tuple[int, int]] = {}  # hash → (first id, its group root)
-    by_band: dict[int, list[tuple[int, int]]] = {}
-    for pk, content_hash, fingerprint, root in candidates:
-        if content_hash in hashes and pk < by_hash.get(content_hash, (pk + 1,))[0]:
-            by_hash[content_hash] = (pk, root or pk)
-        if fingerprint is not None:
-            for band in bands(fingerprint):
-                by_band.setdefault(band, []).append((fingerprint, root or pk))
-    for row in rows:
-        if row["content_hash"] in by_hash:
-            row["near_duplicate_of_id"] = by_hash[row["content_hash"]][1]
+    indexed: set[int] = set()
+    if hashes or all_bands:
+        with connection.cursor() as cursor:
+            # Matching bands are common (a copy of a story matches all its copies), so the
+            # planner prices a sequential scan lower than the indexes; evaluating && on every
+            # row of the window is many times slower and grows with the archive. This
+            # transaction only; one round trip for both statements. Raw SQL: the ORM spent
+            # longer building this query than PostgreSQL running it.
+            cursor.execute(
+                f"SET LOCAL enable_seqscan = off; {_CANDIDATES_SQL}",
+                {
+                    "since": timezone.now() - NEAR_DUPLICATE_WINDOW,
+                    "bands": all_bands,
+                    "hashes": sorted(hashes),
+                },
+            )
+            cursor.nextset()  # from SET's result to the SELECT's
+            # In the order of one query over both halves, each row once: which group a
+            # fingerprint near two groups joins must not depend on which half found it.
+            candidates = sorted(
+                set(cursor.fetchall()), key=lambda c: (c[1], c[2] is None, c[2] or 0, c[0])
+            )
+        by_hash: dict[str, tuple[int, int]] = {}  # hash → (first id, its group root)
+        by_band: dict[int, list[tuple[int, int]]] = {}
+        for pk, content_hash, fingerprint, root, has_bands in candidates:
+            if content_hash in hashes and pk < by_hash.get(content_hash, (pk + 1,))[0]:
+                by_hash[content_hash] = (pk, root or pk)
+            if fingerprint is not None and has_bands:
+                indexed.add(fingerprint)
+            if fingerprint is not None:
+                for band in bands(fingerprint):
+                    by_band.setdefault(band, []).append((fingerprint, root or pk))
+        for row in rows:
+            if row["content_hash"] in by_hash:
+                row["near_duplicate_of_id"] = by_hash[row["content_hash"]][1]
+            else:
+                row["near_duplicate_of_id"] = _nearest(by_band, row)
+    _index_distinct(rows, indexed)
+
+
+def _index_distinct(rows: list[dict[str, Any]], indexed: set[int]) -> None:
+    """Store a row's bands only if no candidate of the window, and no row before it in this
+    batch (insert order: URL), already indexes its exact fingerprint. Every copy of a story
+    would otherwise add the same six keys to the GIN index, and every later search would
+    visit all of them; one indexed copy per fingerprint finds the group just as well."""
+    for row in sorted(rows, key=lambda r: r["url"]):
+        fingerprint = row["simhash"]
+        if fingerprint is None:
+            continue
+        if fingerprint in indexed:
+            row["simhash_bands"] = []
         else:
-            row["near_duplicate_of_id"] = _nearest(by_band, row)
+            indexed.add(fingerprint)
 
 
 def _nearest(by_band: dict[int, list[tuple[int, int]]], row: dict[str, Any]) -> int | None:
     """The group root of the first fingerprint in BY_BAND within MAX_DISTANCE of ROW's."""
     if row["simhash"] is None:
         return None
-    for band in row["simhash_bands"]:
+    for band in bands(row["simhash"]):
         for fingerprint, root in by_band.get(band, []):
             if distance(fingerprint, row["simhash"]) <= MAX_DISTANCE:
                 return root
@@ -167,7 +205,7 @@ def _group_within_batch(created: list[dict[str, Any]]) -> list[Source]:
         if row["content_hash"]:
             first_by_hash.setdefault(row["content_hash"], anchor)
         if row["simhash"] is not None:
-            for band in row["simhash_bands"]:
+            for band in bands(row["simhash"]):
                 first_by_band.setdefault(band, []).append((row["simhash"], anchor))
     return changed
 
@@ -190,10 +228,11 @@ def _insert(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 @transaction.atomic(savepoint=False)
-def sources_upsert_entries(*, feed: Feed, records: list[EntryRecord]) -> UpsertCounts:
+def sources_upsert_entries(*, feed: Feed, records: Sequence[Entry]) -> UpsertCounts:
     """Store RECORDS (one feed fetch) as Sources: new entries inserted, changed ones updated,
-    the rest left alone. Safe to run twice or concurrently: the database keeps one row each.
-    (No savepoint: it runs inside the fetch's transaction, and any error aborts all of it.)"""
+    the rest left alone (a draft of an entry stored unchanged is never completed). Safe to run
+    twice or concurrently: the database keeps one row each. (No savepoint: it runs inside the
+    fetch's transaction, and any error aborts all of it.)"""
     counts = UpsertCounts()
     records = _unique(records)
     if not records:
@@ -220,11 +259,11 @@ def sources_upsert_entries(*, feed: Feed, records: list[EntryRecord]) -> UpsertC
     for record in records:
         source = by_guid.get(record.guid) or by_url.get(record.url)
         if source is None:
-            new.append(_row(record, feed, now))
+            new.append(_row(record.record(), feed, now))
         elif source.entry_hash == record.entry_hash or source.feed_id != feed.pk:
             counts.unchanged += 1
         else:
-            changed.append(_apply_change(source, _row(record, feed, now)))
+            changed.append(_apply_change(source, _row(record.record(), feed, now)))
     if changed:
         with_text = [s for s in changed if s.snapshot_retrieved_at is None]
         text_kept = [s for s in changed if s.snapshot_retrieved_at is not None]

@@ -1,0 +1,217 @@
+"""What a fetch leaves besides sources: the per-feed lock, the feed's health and schedule, and
+its FetchLog row. A 304 is only this, so it is written in two round trips and little Python: the
+feed's new state and the log each travel as one JSON parameter of one fixed statement."""
+
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
+
+import orjson
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from tracker.enums import FeedHealth, FetchOutcome
+from tracker.ingest.batchsql import insert_from_json_sql, row_with_defaults
+from tracker.ingest.fetch import FetchResult
+from tracker.models import Feed, FetchLog
+from tracker.services.ingest import UpsertCounts
+
+# Consecutive failures from which a feed shows as failing rather than degraded.
+FAILING_AFTER = 3
+# Advisory-lock namespace for "this feed is being fetched" (any constant unique to the project).
+LOCK_NAMESPACE = 0x1F2E
+_FEED_COLUMNS = [f.attname for f in Feed._meta.concrete_fields]
+_LOG_COLUMNS = [f.attname for f in FetchLog._meta.concrete_fields]  # the primary key first
+# The feed's row, then (for the fetch's writes until the unlock) relaxed synchronous_commit: a
+# fetch's commit need not wait for the WAL flush; a PostgreSQL crash can lose only the last
+# moments of fetches, whole (never half), and the next fetch redoes them. Last, the lock.
+_LOCK_AND_RELOAD_SQL = (  # names from the model's meta; values are bound
+    f"SELECT {', '.join(f.column for f in Feed._meta.concrete_fields)}, "  # noqa: S608
+    "set_config('synchronous_commit', 'off', false), pg_try_advisory_lock(%s, %s) "
+    f"FROM {Feed._meta.db_table} WHERE id = %s"
+)
+UNLOCK_SQL = "SELECT pg_advisory_unlock(%s, %s)"
+
+
+@dataclass
+class FetchLock:
+    feed_id: int
+    acquired: bool
+    # Set once a write statement has committed and unlocked in the same round trip.
+    released: bool = False
+
+
+@contextmanager
+def fetch_lock(feed: Feed) -> Iterator[FetchLock]:
+    """feed_lock for a fetch: the same query reloads FEED from its row (one round trip, not
+    two) and relaxes synchronous_commit for the fetch's writes until the unlock. A feed that no
+    longer exists is never locked. A fetch without entries to store (304, failure) commits its
+    write, unlocks and resets in one round trip (see _save_feed_and_log)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_AND_RELOAD_SQL, [LOCK_NAMESPACE, feed.pk, feed.pk])
+        row = cursor.fetchone()
+    lock = FetchLock(feed.pk, bool(row and row[-1]))
+    if row is not None:  # raw values, as Feed.from_db would set them (no converters either)
+        for name, value in zip(_FEED_COLUMNS, row, strict=False):
+            setattr(feed, name, value)
+    try:
+        yield lock
+    finally:
+        if not lock.released:
+            with connection.cursor() as cursor:
+                if lock.acquired:
+                    cursor.execute(
+                        f"{UNLOCK_SQL}; RESET synchronous_commit", [LOCK_NAMESPACE, feed.pk]
+                    )
+                else:
+                    cursor.execute("RESET synchronous_commit")
+
+
+def backoff_delay(*, interval: timedelta, failures: int) -> timedelta:
+    """interval × 2^failures, capped, with ±20 % jitter so failing feeds do not retry in step."""
+    cap = timedelta(minutes=settings.COUNTERCLAIM_FEED_MAX_BACKOFF_MINUTES)
+    base = min(interval * (2 ** min(failures, 20)), cap)
+    return base * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not cryptography
+
+
+def record_success(
+    feed: Feed,
+    started: datetime,
+    result: FetchResult,
+    outcome: FetchOutcome,
+    *,
+    counts: UpsertCounts | None = None,
+    parser: str = "",
+    note: str = "",
+    release: FetchLock | None = None,
+) -> FetchLog:
+    now = timezone.now()
+    if result.status != 304:
+        feed.etag = result.headers.get("etag", "")[:500]
+        feed.last_modified = result.headers.get("last-modified", "")[:100]
+    feed.last_fetched_at = feed.last_success_at = now
+    feed.consecutive_failures = 0
+    feed.health = FeedHealth.OK
+    feed.last_error = ""
+    feed.next_fetch_at = now + feed.poll_interval
+    counts = counts or UpsertCounts()
+    log = dict(
+        feed_id=feed.pk,
+        url=result.url,
+        started_at=started,
+        status_code=result.status,
+        bytes_received=len(result.body),
+        duration_ms=int((now - started).total_seconds() * 1000),
+        entries_new=counts.new,
+        entries_updated=counts.updated,
+        entries_unchanged=counts.unchanged,
+        outcome=outcome,
+        parser=parser,
+        error=note,
+    )
+    return _save_feed_and_log(feed, _SUCCESS_FIELDS, log, release=release)
+
+
+def record_failure(
+    feed: Feed,
+    started: datetime,
+    error: str,
+    *,
+    status: int | None = None,
+    result: FetchResult | None = None,
+    release: FetchLock | None = None,
+) -> FetchLog:
+    """Nothing stored from earlier fetches is touched: only the feed's health and schedule."""
+    now = timezone.now()
+    feed.consecutive_failures += 1
+    feed.health = (
+        FeedHealth.FAILING if feed.consecutive_failures >= FAILING_AFTER else FeedHealth.DEGRADED
+    )
+    feed.last_error = error[:2000]
+    feed.last_fetched_at = now
+    feed.next_fetch_at = now + backoff_delay(
+        interval=feed.poll_interval, failures=feed.consecutive_failures
+    )
+    log = dict(
+        feed_id=feed.pk,
+        url=result.url if result else feed.url,
+        started_at=started,
+        status_code=status,
+        bytes_received=len(result.body) if result else 0,
+        duration_ms=int((now - started).total_seconds() * 1000),
+        outcome=FetchOutcome.ERROR,
+        error=error[:2000],
+    )
+    return _save_feed_and_log(feed, _FAILURE_FIELDS, log, release=release)
+
+
+# The feed columns a fetch's outcome writes (and nothing else: an admin's concurrent edit of,
+# say, the interval is not overwritten with the value read before the fetch).
+_FAILURE_FIELDS = (
+    "consecutive_failures",
+    "health",
+    "last_error",
+    "last_fetched_at",
+    "next_fetch_at",
+)
+_SUCCESS_FIELDS = (*_FAILURE_FIELDS, "etag", "last_modified", "last_success_at", "format", "title")
+
+
+@cache
+def _save_sql(fields: tuple[str, ...]) -> str:
+    """The statement of _save_feed_and_log for FIELDS, built once: the feed's new values come
+    as one JSON object, the log row as one JSON array (fewer parameters to quote than
+    columns, which was most of a 304's Python)."""
+    qn = connection.ops.quote_name
+    columns = [Feed._meta.get_field(name) for name in fields]
+    types = ", ".join(f"{qn(f.column)} {f.db_type(connection)}" for f in columns)
+    assignments = ", ".join(f"{qn(f.column)} = r.{qn(f.column)}" for f in columns)
+    table, pk = qn(Feed._meta.db_table), qn(Feed._meta.pk.column)
+    return (  # names from the model's meta; values are bound
+        f"WITH feed AS (UPDATE {table} SET {assignments} "  # noqa: S608
+        f"FROM jsonb_to_record(%s::jsonb) AS r({types}) WHERE {table}.{pk} = %s) "
+        f"{insert_from_json_sql(FetchLog)}"
+    )
+
+
+def _save_feed_and_log(
+    feed: Feed, fields: tuple[str, ...], log: dict[str, Any], *, release: FetchLock | None = None
+) -> FetchLog:
+    """FEED's FIELDS and the LOG row (column → value) written by one statement (UPDATE in a
+    WITH, then the INSERT): atomic on its own, and one round trip, which is most of what a 304
+    costs. With RELEASE, outside a transaction, the same round trip commits it and then drops
+    the fetch's lock: BEGIN … COMMIT, so the next holder of the lock reads the committed row."""
+    feed.updated_at = timezone.now()
+    fields = (*fields, "updated_at")
+    sql = _save_sql(fields)
+    # The fields' attnames are their columns (no foreign keys among them).
+    state = orjson.dumps({name: getattr(feed, name) for name in fields}).decode()
+    row = row_with_defaults(FetchLog, log)
+    params = [state, feed.pk, orjson.dumps([row]).decode()]
+    release = release if release and release.acquired and not connection.in_atomic_block else None
+    with connection.cursor() as cursor:
+        if release is None:
+            cursor.execute(sql, params)
+        else:
+            try:
+                cursor.execute(
+                    f"BEGIN; {sql}; COMMIT; {UNLOCK_SQL}; RESET synchronous_commit",
+                    [*params, LOCK_NAMESPACE, release.feed_id],
+                )
+            except Exception:
+                cursor.execute("ROLLBACK")
+                raise
+            release.released = True
+            cursor.nextset()  # from BEGIN's result to the INSERT's
+        pk = cursor.fetchone()[0]
+    # The columns of FetchLog are its attnames; all of them, in the model's order.
+    instance = FetchLog.from_db(
+        connection.alias, _LOG_COLUMNS, [pk, *(row[name] for name in _LOG_COLUMNS[1:])]
+    )
+    FetchLog.feed.field.set_cached_value(instance, feed)
+    return instance
