@@ -14,11 +14,23 @@ class Feed(models.Model):
     url = models.URLField(_("URL"), max_length=2000, unique=True)
     title = models.CharField(_("title"), max_length=500, blank=True)
     format = models.CharField(max_length=16, choices=FeedFormat.choices, default=FeedFormat.UNKNOWN)
+    # No index on these two: a newsroom has hundreds of feeds, not millions, and every fetch
+    # updates its feed row, writing every index on it (next_fetch_at changes, so no HOT update).
     conflict = models.ForeignKey(
-        Conflict, on_delete=models.SET_NULL, null=True, blank=True, related_name="feeds"
+        Conflict,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feeds",
+        db_index=False,
     )
     outlet = models.ForeignKey(
-        Outlet, on_delete=models.SET_NULL, null=True, blank=True, related_name="feeds"
+        Outlet,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feeds",
+        db_index=False,
     )
     tags = ArrayField(models.CharField(max_length=100), default=list, blank=True)
     poll_interval = models.DurationField(default=timedelta(minutes=15))
@@ -55,8 +67,14 @@ class Feed(models.Model):
 
 
 class FetchLog(models.Model):
+    # fetchlog_feed_recent_idx (feed, -started_at) serves every lookup by feed.
     feed = models.ForeignKey(
-        Feed, on_delete=models.CASCADE, null=True, blank=True, related_name="fetch_logs"
+        Feed,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="fetch_logs",
+        db_index=False,
     )
     url = models.URLField(max_length=2000)
     started_at = models.DateTimeField()
