@@ -5,25 +5,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracker', '0009_ingest_speed2_content_hash_id_index'),
+        ("tracker", "0009_ingest_speed2_content_hash_id_index"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='feed',
-            name='conflict',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='feeds', to='tracker.conflict'),
+            model_name="feed",
+            name="conflict",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="feeds",
+                to="tracker.conflict",
+            ),
         ),
         migrations.AlterField(
-            model_name='feed',
-            name='outlet',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='feeds', to='tracker.outlet'),
+            model_name="feed",
+            name="outlet",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="feeds",
+                to="tracker.outlet",
+            ),
         ),
         migrations.AlterField(
-            model_name='fetchlog',
-            name='feed',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='fetch_logs', to='tracker.feed'),
+            model_name="fetchlog",
+            name="feed",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="fetch_logs",
+                to="tracker.feed",
+            ),
         ),
     ]
