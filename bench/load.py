@@ -46,6 +46,8 @@ def _configure() -> None:
     os.environ["COUNTERCLAIM_API_RATE_USER"] = "100000000/minute"
     os.environ["COUNTERCLAIM_FETCH_ALLOW_NETWORKS"] = "127.0.0.1/32"
     os.environ["COUNTERCLAIM_FETCH_ARTICLE_PAGES"] = "0"
+    # The WSGI server here starts a thread per request: connections must close with it.
+    os.environ["COUNTERCLAIM_DB_CONN_MAX_AGE"] = "0"
     django_with_database(DB_NAME, data_dir="bench-load")
 
 

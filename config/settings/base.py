@@ -87,8 +87,14 @@ if EMBEDDED_BROKER:
 else:
     CELERY_BROKER_URL = REDIS_URL
 
+# Connections are kept per thread between requests (gunicorn's fixed threads reuse them); a
+# server that starts a thread per request must set 0, or every thread leaves one open.
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=env_int("COUNTERCLAIM_DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
