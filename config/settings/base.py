@@ -44,7 +44,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Puts the requesting user into every history event written during the request.
+    # Puts the requesting user into every history event written during the request (writes
+    # only: PGHISTORY_MIDDLEWARE_METHODS).
     "pghistory.middleware.HistoryMiddleware",
     # request.htmx: in-page saves answer with a partial instead of a whole page.
     "django_htmx.middleware.HtmxMiddleware",
@@ -265,3 +266,7 @@ CELERY_BEAT_SCHEDULE["enrich-scan"] = {
     "task": "tracker.enrich_scan",
     "schedule": env_int("COUNTERCLAIM_ENRICH_SCAN_SECONDS", 120),
 }
+
+# History records who wrote; a GET writes nothing, and reading its user would load the session
+# on every page, so that even the public page varied by cookie and no shared cache could keep it.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")

@@ -1,0 +1,78 @@
+"""Cache validators for the public outputs: a fingerprint of everything a published incident (or
+the published set) shows, read in one query without rendering anything, so that a CDN, a reverse
+proxy or a browser revalidating gets its 304 for the price of an index lookup.
+
+Both read the change stamps PostgreSQL's triggers keep (tracker.models.IncidentChange): any
+insert, update or delete of an incident, its statements, claims, citations, counterclaims or a
+cited source rewrites its incident's stamp, and so does publishing, retracting, merging or
+approving a pending revision, since each of those writes rows. Conflict and party names, shown
+beside the incident, come from their own `updated_at`."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection
+from django.db.models import Max, OuterRef, Subquery
+
+from tracker.models import Incident, Statement
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """`tag` changes whenever the output would; `last_modified` is when it last did."""
+
+    tag: str
+    last_modified: datetime | None
+
+
+def _fingerprint(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def incident_freshness(pk: int) -> Freshness | None:
+    """The validator of incident PK's public page; None when there is no such incident."""
+    parties = (
+        Statement.objects.filter(incident=OuterRef("pk"))
+        .order_by()
+        .values("incident")
+        .annotate(last=Max("party__updated_at"))
+        .values("last")
+    )
+    row = (
+        Incident.objects.filter(pk=pk)
+        .annotate(parties_at=Subquery(parties))
+        .values(
+            "state", "merged_into_id", "change__changed_at", "conflict__updated_at", "parties_at"
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    stamps = [row["change__changed_at"], row["conflict__updated_at"], row["parties_at"]]
+    return Freshness(
+        tag=_fingerprint(pk, *row.values()),
+        last_modified=max(stamp for stamp in stamps if stamp is not None),
+    )
+
+
+# The sum of every stamp catches a change whose stamp is older than the newest one (a stamp
+# carries its transaction's start time, so a long transaction can commit one after a younger
+# transaction's): max(changed_at) alone would then stay the same and answer a stale 304.
+PUBLISHED_SET_SQL = """
+SELECT count(*), max(c.changed_at), sum(extract(epoch FROM c.changed_at)),
+       (SELECT max(updated_at) FROM tracker_conflict),
+       (SELECT max(updated_at) FROM tracker_party)
+  FROM tracker_incidentchange c
+ WHERE c.was_published
+"""
+
+
+def published_set_freshness() -> Freshness:
+    """The validator of every output listing published incidents (feeds, exports): it changes
+    when any incident that was ever public changes, leaves the set or joins it."""
+    with connection.cursor() as cursor:
+        cursor.execute(PUBLISHED_SET_SQL)
+        row = cursor.fetchone()
+    stamps = [stamp for stamp in (row[1], row[3], row[4]) if stamp is not None]
+    return Freshness(tag=_fingerprint(*row), last_modified=max(stamps) if stamps else None)
