@@ -45,7 +45,7 @@ def published_matching(params: QueryDict, **fixed: Any) -> QuerySet[Incident]:
     `updated_since` is refused, not ignored: an export of what changed cannot say what left the
     published set, which only the API's tombstones do. Feeds revalidate with ETag instead."""
     if "updated_since" in params:
-        raise ValidationError({"updated_since": UPDATED_SINCE_REFUSED})
+        raise ValidationError({"updated_since": [UPDATED_SINCE_REFUSED]})
     queryset = Incident.objects.published().filter(**fixed)
     filterset = IncidentFilter(params, queryset=queryset)
     if not filterset.is_valid():

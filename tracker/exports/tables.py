@@ -144,7 +144,7 @@ def _rows(queryset: QuerySet, columns: dict[str, Any]) -> Iterator[tuple]:
 def _bom(request: HttpRequest) -> bool:
     raw = request.GET.get("bom", "true").strip().lower()
     if raw not in BOM_CHOICES:
-        raise ValidationError({"bom": "true (the default: for spreadsheets) or false."})
+        raise ValidationError({"bom": ["true (the default: for spreadsheets) or false."]})
     return BOM_CHOICES[raw]
 
 
