@@ -5,11 +5,11 @@ threads) and a real Celery worker, on loopback, each phase bounded in time and r
   2. public page alone: CLIENTS threads GET the public incident page with If-None-Match, as a
      CDN or reverse proxy revalidating its copy does;
   3. mixed, at once: READERS threads cycle through the public page (conditional), the public
-     API list and the editorial incident page (logged in); EDITORS threads PATCH claims through
-     the API with a write token, each on its own claims, each write carrying the version it read
+     API list and the editorial incident page (logged in); EDITORS threads PATCH incidents
+     through the API with a write token, each its own draft, each write carrying the version it read
      (a lost update would show as a 409); and the Celery worker fetches feeds served by a local
      HTTP server, enqueued over and over with conditional GETs off, so fetches race each other.
-Then the database is checked: every claim holds exactly its last acknowledged write and its
+Then the database is checked: every draft holds exactly its last acknowledged write and its
 version counts every write; every feed entry is one source; no more fetch logs than fetches.
 Clients keep their connection open (HTTP/1.1 keep-alive), as a proxy in front would.
 
@@ -70,9 +70,10 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _seed() -> dict:
-    """Fresh rows: the demo incident (published, for readers), a draft copy of it (for writers:
-    a published incident's edits wait for approval), users, a write token, a session."""
+def _seed(editors: int) -> dict:
+    """Fresh rows: the demo incident (published, for readers), a draft copy per editor (edits
+    to a published incident wait for approval; a draft's apply at once), users, a write token,
+    a session."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.models import Group, User
     from django.contrib.sessions.backends.db import SessionStore
@@ -80,7 +81,7 @@ def _seed() -> dict:
 
     from tracker.demo.load import demo_load
     from tracker.enums import EditorialState, TokenScope
-    from tracker.models import Claim, Incident, Statement
+    from tracker.models import Incident
     from tracker.services.api_tokens import api_token_create
 
     with connection.cursor() as cursor:
@@ -91,20 +92,14 @@ def _seed() -> dict:
     demo_load()
     Incident.objects.update(state=EditorialState.PUBLISHED)
     published = Incident.objects.get()
-    draft = Incident.objects.get()
-    draft.pk = None
-    draft.state = EditorialState.DRAFT
-    draft.title = f"{published.title} (draft)"
-    draft.save()
-    for statement in Statement.objects.filter(incident=published):
-        claims = list(statement.claims.all())
-        statement.pk = None
-        statement.incident = draft
-        statement.save()
-        for claim in claims:
-            claim.pk = None
-            claim.statement = statement
-            claim.save()
+    drafts = {}
+    for n in range(editors):
+        draft = Incident.objects.get(pk=published.pk)
+        draft.pk = None
+        draft.state = EditorialState.DRAFT
+        draft.title = f"{published.title} (draft {n + 1})"
+        draft.save()
+        drafts[draft.pk] = draft.version
     editor = User.objects.create_user("load-editor", password=os.urandom(8).hex())
     editor.groups.add(Group.objects.get(name="Editor"))
     _, key = api_token_create(user=editor, name="load", scope=TokenScope.WRITE, created_by=editor)
@@ -115,7 +110,7 @@ def _seed() -> dict:
     session.create()
     return {
         "incident": published.pk,
-        "claims": {c.pk: c.version for c in Claim.objects.filter(statement__incident=draft)},
+        "drafts": drafts,
         "token": key,
         "session": session.session_key,
     }
@@ -220,24 +215,25 @@ def _reader(port: int, seed: dict, rec: Recorder, until: float) -> None:
     _loop(until, step)
 
 
-def _editor(port: int, seed: dict, claims: list[int], rec: Recorder, until: float, done) -> None:  # type: ignore[no-untyped-def]
+def _editor(port: int, seed: dict, pk: int, rec: Recorder, until: float, done) -> None:  # type: ignore[no-untyped-def]
+    """Edits its own draft incident through the API, sending the version it last read."""
     client = Client(port, rec)
     auth = {"Authorization": f"Token {seed['token']}"}
-    versions = {pk: seed["claims"][pk] for pk in claims}
+    version = seed["drafts"][pk]
 
     def step(n: int) -> None:
-        pk = claims[n % len(claims)]
-        text = f"Load write {n} to claim {pk}."
+        nonlocal version
+        title = f"Load write {n} to incident {pk}"
         answer = client.call(
             "API write",
-            f"/api/v1/claims/{pk}/",
+            f"/api/v1/incidents/{pk}/",
             method="PATCH",
-            body={"version": versions[pk], "text": text},
+            body={"version": version, "title": title},
             headers=auth,
         )
         if answer is not None and answer[0] == 200:
-            versions[pk] = json.loads(answer[2])["version"]
-            done[pk] = (text, versions[pk])
+            version = json.loads(answer[2])["version"]
+            done[pk] = (title, version)
 
     _loop(until, step)
 
@@ -363,11 +359,11 @@ def main() -> None:
     from django.conf import settings
 
     from tracker.management.commands.runstack import stack_commands
-    from tracker.models import Claim, FetchLog, Source
+    from tracker.models import FetchLog, Incident, Source
     from tracker.services.feeds import feed_create
 
     print("seeding…", flush=True)
-    seed = _seed()
+    seed = _seed(editors)
     files = ThreadingHTTPServer(
         ("127.0.0.1", 0),
         lambda *a, **k: _QuietFiles(*a, directory=str(FEEDS.resolve()), **k),
@@ -415,17 +411,14 @@ def main() -> None:
 
         rec = Recorder()
         until = time.monotonic() + mixed
-        claims = sorted(seed["claims"])
         done: dict[int, tuple[str, int]] = {}
         enqueued: list[int] = []
         threads = [
             threading.Thread(target=_reader, args=(port, seed, rec, until)) for _ in range(readers)
         ]
         threads += [
-            threading.Thread(
-                target=_editor, args=(port, seed, claims[e::editors], rec, until, done)
-            )
-            for e in range(editors)
+            threading.Thread(target=_editor, args=(port, seed, pk, rec, until, done))
+            for pk in seed["drafts"]
         ]
         threads.append(threading.Thread(target=_storm, args=(feed_ids, until, enqueued)))
         elapsed = _run(threads)
@@ -437,8 +430,8 @@ def main() -> None:
 
     lost = [
         pk
-        for pk, (text, version) in done.items()
-        if Claim.objects.filter(pk=pk, text=text, version=version).count() != 1
+        for pk, (title, version) in done.items()
+        if Incident.objects.filter(pk=pk, title=title, version=version).count() != 1
     ]
     sources = Source.objects.filter(feed_id__in=feed_ids)
     duplicates = sources.count() - sources.values("url").distinct().count()
@@ -472,8 +465,8 @@ def main() -> None:
         *_table(rec, elapsed, floor_rate),
         "",
         f"All phases: {total} requests, **{len(errors)} errors**.",
-        f"Database afterwards: {len(done)} claims written, {len(lost)} not holding their last "
-        f"acknowledged write; {sources.count()} sources from the storm's feeds, "
+        f"Database afterwards: {len(done)} draft incidents written, {len(lost)} not holding "
+        f"their last acknowledged write; {sources.count()} sources from the storm's feeds, "
         f"{duplicates} duplicates; {fetched} fetch logs for {len(enqueued)} fetches enqueued "
         f"(a fetch that finds its feed locked by another logs nothing; "
         f"{'ok' if 0 < fetched <= len(enqueued) else 'MISMATCH'}).",

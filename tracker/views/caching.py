@@ -13,7 +13,8 @@ from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponseBase
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.urls import Resolver404, resolve
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
 from tracker.selectors.freshness import Freshness
@@ -50,35 +51,79 @@ def _validators(response: HttpResponseBase, etag: str, freshness: Freshness) -> 
         response["Last-Modified"] = http_date(freshness.last_modified.timestamp())
 
 
+def _revalidate(
+    request: HttpRequest, freshness: Callable[..., Freshness | None], kwargs: dict[str, Any]
+) -> tuple[HttpResponseBase | None, Callable[[HttpResponseBase], None]]:
+    """The 304 (or 412) this request gets, if any, and what marks a full answer as cacheable."""
+    current = freshness(**kwargs) if request.method in ("GET", "HEAD") else None
+    if current is None:
+        return None, lambda answer: None
+    # Per URL: the same data filtered two ways must not share a tag.
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:12]
+    etag = quote_etag(f"{current.tag}-{path}")
+    modified = current.last_modified
+    answer = get_conditional_response(
+        request,
+        etag=etag,
+        last_modified=int(modified.timestamp()) if modified is not None else None,
+    )
+
+    def mark(response: HttpResponseBase) -> None:
+        if response.status_code in CACHEABLE or response.status_code == 304:
+            _validators(response, etag, current)
+            mark_public(response)
+
+    return answer, mark
+
+
 def cached_publicly(
     freshness: Callable[..., Freshness | None],
 ) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """Decorate a GET view whose answer depends only on its URL and the data FRESHNESS (called
-    with the view's URL keyword arguments) fingerprints. A 304 skips the view entirely."""
+    with the view's URL keyword arguments) fingerprints. A 304 skips the view entirely, and
+    RevalidationMiddleware answers it before the rest of the middleware runs."""
 
     def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            current = freshness(**kwargs) if request.method in ("GET", "HEAD") else None
-            if current is None:
-                return view(request, *args, **kwargs)
-            # Per URL: the same data filtered two ways must not share a tag.
-            path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:12]
-            etag = quote_etag(f"{current.tag}-{path}")
-            modified = current.last_modified
-            answer = get_conditional_response(
-                request,
-                etag=etag,
-                last_modified=int(modified.timestamp()) if modified is not None else None,
-            )
+            answer, mark = _revalidate(request, freshness, kwargs)
             if answer is None:
                 answer = view(request, *args, **kwargs)
-                if answer.status_code not in CACHEABLE:
-                    return answer
-            _validators(answer, etag, current)
-            mark_public(answer)
+            mark(answer)
             return answer
 
+        wrapped.freshness = freshness  # type: ignore[attr-defined]
         return wrapped
 
     return decorator
+
+
+class RevalidationMiddleware:
+    """Answers a revalidation (If-None-Match / If-Modified-Since) of a `cached_publicly` view
+    with its 304 right after static files, skipping sessions, CSRF, auth, messages, history and
+    CSP, none of which a 304 of a public answer needs. This is the request a CDN sends for a
+    page going viral, so it should cost about what a static file does (docs/benchmarks.md).
+
+    The 304 repeats the Vary of the full answer (LocaleMiddleware's Accept-Language), as
+    RFC 9110 asks; anything else falls through to the normal stack."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.method in ("GET", "HEAD") and (
+            "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
+        ):
+            request.get_host()  # the host check CommonMiddleware would make (400 if not allowed)
+            try:
+                match = resolve(request.path_info)
+            except Resolver404:
+                return self.get_response(request)
+            freshness = getattr(match.func, "freshness", None)
+            if freshness is not None:
+                answer, mark = _revalidate(request, freshness, match.kwargs)
+                if answer is not None and answer.status_code == 304:
+                    mark(answer)
+                    patch_vary_headers(answer, ("Accept-Language",))
+                    return answer
+        return self.get_response(request)
