@@ -3,9 +3,10 @@ Cache-Control that lets shared caches (a CDN, a reverse proxy) keep the answer, 
 Last-Modified answered with 304 before the view does any work.
 
 Browsers keep a copy MAX_AGE seconds and shared caches S_MAXAGE; after that each revalidates
-with If-None-Match, which costs one indexed query here. Publishing, retracting or approving a
-revision rewrites the incident's change stamp, so the next revalidation gets the new version:
-nothing stays stale longer than S_MAXAGE + MAX_AGE (see docs/reliability.md)."""
+with If-None-Match, which costs one indexed query here, or none while the validator is
+remembered (tracker.selectors.freshness). Publishing, retracting or approving a revision
+rewrites the incident's change stamp, so the next revalidation gets the new version: nothing
+stays stale longer than MAX_AGE + S_MAXAGE + STALE_WHILE_REVALIDATE (docs/api.md)."""
 
 import hashlib
 from collections.abc import Callable
@@ -58,9 +59,10 @@ def _revalidate(
     current = freshness(**kwargs) if request.method in ("GET", "HEAD") else None
     if current is None:
         return None, lambda answer: None
-    # Per URL: the same data filtered two ways must not share a tag.
+    # Per URL: the same data filtered two ways must not share a tag. Weak (W/): it vouches for
+    # the data, not the bytes (an empty feed's <updated> is the time of asking).
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:12]
-    etag = quote_etag(f"{current.tag}-{path}")
+    etag = "W/" + quote_etag(f"{current.tag}-{path}")
     modified = current.last_modified
     answer = get_conditional_response(
         request,
