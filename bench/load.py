@@ -476,7 +476,9 @@ def main() -> None:
         "",
         *_table(rec, elapsed, floor_rate),
         "",
-        f"All phases: {total} requests, **{len(errors)} errors**.",
+        f"All phases: {total} requests, **{len(errors)} errors**. Load average at the end "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs: absolute times depend on what else "
+        "the machine runs; the ratios against the floor, measured alongside, are the result.",
         f"Database afterwards: {len(done)} draft incidents written, {len(lost)} not holding "
         f"their last acknowledged write; {sources.count()} sources from the storm's feeds, "
         f"{duplicates} duplicates; {fetched} fetch logs for {len(enqueued)} fetches enqueued "
