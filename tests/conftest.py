@@ -36,6 +36,16 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _validators_listener_closed(django_db_setup, django_db_blocker):
+    """The web process's LISTEN connection (tracker.selectors.freshness) would keep the test
+    database from being dropped at the end."""
+    yield
+    from tracker.selectors.freshness import stop_listening
+
+    stop_listening()
+
+
 @pytest.fixture
 def roles(db):
     """The Editor, Journalist and Viewer groups. A transactional test (live_server) empties every

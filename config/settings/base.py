@@ -37,6 +37,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A CDN's revalidation of a public page or feed: its 304 before sessions, auth and the rest.
+    "tracker.views.caching.RevalidationMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -44,7 +46,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Puts the requesting user into every history event written during the request.
+    # Puts the requesting user into every history event written during the request (writes
+    # only: PGHISTORY_MIDDLEWARE_METHODS).
     "pghistory.middleware.HistoryMiddleware",
     # request.htmx: in-page saves answer with a partial instead of a whole page.
     "django_htmx.middleware.HtmxMiddleware",
@@ -265,3 +268,7 @@ CELERY_BEAT_SCHEDULE["enrich-scan"] = {
     "task": "tracker.enrich_scan",
     "schedule": env_int("COUNTERCLAIM_ENRICH_SCAN_SECONDS", 120),
 }
+
+# History records who wrote; a GET writes nothing, and reading its user would load the session
+# on every page, so that even the public page varied by cookie and no shared cache could keep it.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")

@@ -25,7 +25,7 @@ def test_atom_feed_parses_with_positions_per_side(client, demo):
     assert feed.version == "atom10"
     (entry,) = feed.entries
     assert entry.title == demo.incident.title
-    assert entry.link == f"http://testserver/incidents/{demo.incident.pk}/"
+    assert entry.link == f"http://testserver/p/incidents/{demo.incident.pk}/"
     content = entry.content[0].value
     assert "<h3>Who started it</h3>" in content
     assert "<strong>Armenia:</strong> Azerbaijani units fired first" in content
@@ -69,7 +69,7 @@ def test_claims_csv_one_row_per_claim(client, demo):
     claim_set_verdict(claim=demo.claims[("Armenia", "casualties")], verdict=Verdict.CORROBORATED)
     response = client.get("/feeds/claims.csv")
     assert response.streaming
-    rows = list(csv.DictReader(io.StringIO(_body(response).decode())))
+    rows = list(csv.DictReader(io.StringIO(_body(response).decode("utf-8-sig"))))
     assert len(rows) == Claim.objects.count()
     casualties = next(r for r in rows if r["aspect"] == "casualties")
     assert (casualties["side"], casualties["wounded_min"], casualties["verdict"]) == (
@@ -82,11 +82,11 @@ def test_claims_csv_one_row_per_claim(client, demo):
 
 def test_incidents_and_citations_csv(client, demo):
     incidents = list(
-        csv.DictReader(io.StringIO(_body(client.get("/feeds/incidents.csv")).decode()))
+        csv.DictReader(io.StringIO(_body(client.get("/feeds/incidents.csv")).decode("utf-8-sig")))
     )
     assert [row["title"] for row in incidents] == [demo.incident.title]
     citations = list(
-        csv.DictReader(io.StringIO(_body(client.get("/feeds/citations.csv")).decode()))
+        csv.DictReader(io.StringIO(_body(client.get("/feeds/citations.csv")).decode("utf-8-sig")))
     )
     assert {row["incident"] for row in citations} == {str(demo.incident.pk)}
     assert len(citations) == len(demo.claims) + 2
@@ -94,7 +94,8 @@ def test_incidents_and_citations_csv(client, demo):
 
 def test_csv_cells_cannot_start_formulas(client, demo):
     Incident.objects.filter(pk=demo.incident.pk).update(title='=HYPERLINK("http://x")')
-    rows = list(csv.reader(io.StringIO(_body(client.get("/feeds/incidents.csv")).decode())))
+    body = _body(client.get("/feeds/incidents.csv")).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
     assert rows[1][2] == '\'=HYPERLINK("http://x")'
     assert [safe_cell(v) for v in ("+1", "-2", "@a", "\tx", 5, None)] == [
         "'+1",

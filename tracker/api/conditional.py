@@ -2,16 +2,23 @@
 
 The ETag is a hash of the rendered body, so it is exact for any representation (a page, an
 object, a tombstone) at the price of rendering before answering 304: the saving is the
-consumer's bandwidth and parsing. Last-Modified comes from the view (`last_modified()`)."""
+consumer's bandwidth and parsing. Last-Modified comes from the view (`last_modified()`).
+
+Cache-Control: an anonymous read is the same for everyone, so shared caches (a CDN) may keep it
+(tracker.views.caching.mark_public); a read with a token or a session may differ by role
+(editors see other states), so it is private, and `Vary: Authorization` keeps a shared cache from
+serving an anonymous copy to a token holder."""
 
 import hashlib
 from datetime import datetime
 from typing import Any
 
 from django.http import HttpResponseBase
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 from rest_framework.request import Request
+
+from tracker.views.caching import mark_private, mark_public
 
 # Headers a 304 must repeat (RFC 9110 §15.4.5) or that sync consumers read from it.
 KEPT_ON_304 = ("Cache-Control", "Vary", "X-Sync-Watermark")
@@ -27,6 +34,11 @@ class ConditionalGetMixin:
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
+        if request.auth is None and not request.user.is_authenticated:
+            mark_public(response)
+        else:
+            mark_private(response)
+        patch_vary_headers(response, ["Authorization"])
         response.render()
         etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
         response["ETag"] = etag

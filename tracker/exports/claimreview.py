@@ -7,12 +7,12 @@ The rating scale is 1 (false) to 5 (corroborated), as Google's fact-check markup
 import json
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.html import json_script
 from django.utils.safestring import SafeString
 
 from tracker.enums import Verdict
+from tracker.exports.common import publisher
 from tracker.models import Incident, Party
 from tracker.selectors.incidents import incidents_page
 
@@ -36,13 +36,6 @@ def claimreview_rating(verdict: Verdict | str) -> dict[str, Any] | None:
         "bestRating": 5,
         "worstRating": 1,
         "alternateName": Verdict(verdict).label,
-    }
-
-
-def _publisher() -> dict[str, str]:
-    return {
-        "@type": "Organization",
-        "name": getattr(settings, "COUNTERCLAIM_PUBLISHER", "Counterclaim"),
     }
 
 
@@ -87,7 +80,7 @@ def incident_claimreview_jsonld(incident: Incident, *, base_url: str = "") -> li
                     "url": f"{page}#claim-{claim['id']}",
                     "claimReviewed": claim["text"],
                     "itemReviewed": reviewed,
-                    "author": _publisher(),
+                    "author": publisher(),
                     "datePublished": claim["updated_at"].date().isoformat(),
                     "reviewRating": rating,
                 }

@@ -1,9 +1,11 @@
 """What every export shares: the API's incident filters applied to the published set, the
-rows in batches (constant memory for any size), and each side's positions per aspect."""
+rows in batches (constant memory for any size), each side's positions per aspect, who publishes
+them, and their cache validator."""
 
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import QueryDict
 from rest_framework.exceptions import ValidationError
@@ -11,14 +13,39 @@ from rest_framework.exceptions import ValidationError
 from tracker.api.filters import IncidentFilter
 from tracker.enums import Aspect
 from tracker.models import Incident, Side
+from tracker.selectors.freshness import Freshness, published_set_freshness
 from tracker.selectors.incidents import incidents_page
 
 BATCH = 200
+UPDATED_SINCE_REFUSED = (
+    "Feeds and exports always hold the whole published set. For what changed since an instant,"
+    " deletions and retractions included, use /api/v1/incidents/?updated_since=…; to avoid"
+    " downloading an unchanged export again, send If-None-Match with its ETag."
+)
+
+
+def publisher() -> dict[str, str]:
+    """The organisation publishing the outputs (author of feeds and ClaimReviews)."""
+    return {
+        "@type": "Organization",
+        "name": getattr(settings, "COUNTERCLAIM_PUBLISHER", "Counterclaim"),
+    }
+
+
+def published_outputs_freshness(**_url_kwargs: Any) -> Freshness:
+    """Every export's validator, whatever its scope or filters: a change to any incident that
+    was ever public may add, alter or drop one of its rows."""
+    return published_set_freshness()
 
 
 def published_matching(params: QueryDict, **fixed: Any) -> QuerySet[Incident]:
     """The published incidents matching PARAMS (the API's filters) and FIXED (from the URL,
-    e.g. a conflict slug). Bad parameters raise a ValidationError naming them."""
+    e.g. a conflict slug). Bad parameters raise a ValidationError naming them.
+
+    `updated_since` is refused, not ignored: an export of what changed cannot say what left the
+    published set, which only the API's tombstones do. Feeds revalidate with ETag instead."""
+    if "updated_since" in params:
+        raise ValidationError({"updated_since": [UPDATED_SINCE_REFUSED]})
     queryset = Incident.objects.published().filter(**fixed)
     filterset = IncidentFilter(params, queryset=queryset)
     if not filterset.is_valid():

@@ -1,26 +1,54 @@
 """Atom (RFC 4287) and JSON Feed 1.1 of published incidents: one entry per incident, updated
-when anything in it changes, its content each side's current positions per aspect."""
+when anything in it changes, its content each side's current positions per aspect.
+
+Every entry links to the incident's public page, which anyone can open; the publisher
+(COUNTERCLAIM_PUBLISHER) is the feed's author, as RFC 4287 requires an author on the feed or on
+each entry. There is no feed-level home page: the incident list is for logged-in staff."""
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, rfc3339_date
 from django.utils.html import format_html, format_html_join
 from rest_framework.exceptions import ValidationError
 
-from tracker.exports.common import in_batches, positions, published_matching, side_names
+from tracker.exports.common import (
+    in_batches,
+    positions,
+    published_matching,
+    published_outputs_freshness,
+    publisher,
+    side_names,
+)
 from tracker.models import Conflict, Party
+from tracker.views.caching import cached_publicly
 
 FEED_SIZE = 50
+SUBTITLE = "Each party's account of each incident, side by side."
 
 
-class _AtomWithContent(Atom1Feed):
-    """Django's Atom writes only <summary>; readers show <content> as the entry's body."""
+class _IncidentAtom(Atom1Feed):
+    """Django's Atom, corrected where RFC 4287 and readers need it: the summary is plain text
+    (`type="text"`, where Django declares every summary HTML), the positions go in <content>,
+    and the feed has no alternate link (it would lead to a login page)."""
+
+    def add_root_elements(self, handler: Any) -> None:
+        handler.addQuickElement("title", self.feed["title"])
+        handler.addQuickElement("link", "", {"rel": "self", "href": self.feed["feed_url"]})
+        handler.addQuickElement("id", self.feed["id"])
+        handler.addQuickElement("updated", rfc3339_date(self.latest_post_date()))
+        handler.startElement("author", {})
+        handler.addQuickElement("name", self.feed["author_name"])
+        handler.endElement("author")
+        handler.addQuickElement("subtitle", self.feed["subtitle"], {"type": "text"})
 
     def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
-        super().add_item_elements(handler, item)
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"]:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
         if item.get("content"):
             handler.addQuickElement("content", item["content"], {"type": "html"})
 
@@ -64,7 +92,7 @@ def _entries(request: HttpRequest, kind: str | None, key: str | None) -> tuple[s
     sides = side_names({incident["conflict"] for incident in incidents})
     for incident in incidents:
         incident["url"] = request.build_absolute_uri(
-            reverse("tracker:incident-detail", args=[incident["id"]])
+            reverse("tracker:public-incident", args=[incident["id"]])
         )
         incident["content_html"] = _content_html(incident, sides)
     return f"Counterclaim incidents{suffix}", incidents
@@ -74,15 +102,19 @@ def _bad_request(error: ValidationError) -> HttpResponse:
     return JsonResponse(error.detail, status=400)
 
 
-def atom(request: HttpRequest, kind: str | None = None, key: str | None = None) -> HttpResponse:
+@cached_publicly(published_outputs_freshness)
+def atom(request: HttpRequest, kind: str | None = None, key: str | None = None) -> HttpResponseBase:
     try:
         title, incidents = _entries(request, kind, key)
     except ValidationError as exc:
         return _bad_request(exc)
-    feed = _AtomWithContent(
+    feed = _IncidentAtom(
         title=title,
-        link=request.build_absolute_uri(reverse("tracker:incident-list")),
-        description="Each party's account of each incident, side by side.",
+        link="",
+        description=SUBTITLE,
+        subtitle=SUBTITLE,
+        language=settings.LANGUAGE_CODE,
+        author_name=publisher()["name"],
         feed_url=request.build_absolute_uri(),
         feed_guid=request.build_absolute_uri(),
     )
@@ -102,9 +134,10 @@ def atom(request: HttpRequest, kind: str | None = None, key: str | None = None) 
     return response
 
 
+@cached_publicly(published_outputs_freshness)
 def json_feed(
     request: HttpRequest, kind: str | None = None, key: str | None = None
-) -> HttpResponse:
+) -> HttpResponseBase:
     try:
         title, incidents = _entries(request, kind, key)
     except ValidationError as exc:
@@ -112,9 +145,10 @@ def json_feed(
     body = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": title,
-        "home_page_url": request.build_absolute_uri(reverse("tracker:incident-list")),
         "feed_url": request.build_absolute_uri(),
-        "description": "Each party's account of each incident, side by side.",
+        "description": SUBTITLE,
+        "authors": [{"name": publisher()["name"]}],
+        "language": settings.LANGUAGE_CODE,
         "items": [
             {
                 "id": incident["url"],

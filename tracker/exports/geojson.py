@@ -1,16 +1,18 @@
 """GeoJSON (RFC 7946) FeatureCollection of published incidents that have a point, streamed.
-Coordinates are [longitude, latitude]; the API's filters apply, `bbox` included."""
+Coordinates are [longitude, latitude]; the API's filters apply, `bbox` included. Each
+feature's `url` is the incident's public page."""
 
 from collections.abc import Iterator
 
 import orjson
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from rest_framework.exceptions import ValidationError
 
-from tracker.exports.common import published_matching
+from tracker.exports.common import published_matching, published_outputs_freshness
 from tracker.selectors.incidents import incidents_with_dispute_status
+from tracker.views.caching import cached_publicly
 
 PROPERTIES = ("title", "incident_type", "occurred_start", "occurred_end", "place", "state")
 
@@ -36,7 +38,8 @@ def _features(rows: Iterator[dict], page_url: tuple[str, str]) -> Iterator[bytes
     yield b"]}"
 
 
-def incidents_geojson(request: HttpRequest) -> HttpResponse:
+@cached_publicly(published_outputs_freshness)
+def incidents_geojson(request: HttpRequest) -> HttpResponseBase:
     try:
         matching = published_matching(request.GET)
     except ValidationError as exc:
@@ -57,7 +60,7 @@ def incidents_geojson(request: HttpRequest) -> HttpResponse:
         .iterator(chunk_size=2000)
     )
     # The page address around the id, split once instead of reversing per row.
-    head, tail = request.build_absolute_uri(reverse("tracker:incident-detail", args=[0])).rsplit(
+    head, tail = request.build_absolute_uri(reverse("tracker:public-incident", args=[0])).rsplit(
         "/0/", 1
     )
     return StreamingHttpResponse(_features(rows, (head, tail)), content_type="application/geo+json")

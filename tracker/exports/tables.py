@@ -1,28 +1,40 @@
 """Streamed CSV of incidents, claims and citations. Rows come from a server-side cursor and go
 out as they are written, so a million-row export holds the same memory as a ten-row one.
 
-Cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) get a leading
-apostrophe (OWASP's CSV injection advice); numbers stay numbers."""
+Made to open correctly in a spreadsheet whatever the script: UTF-8 with a byte-order mark by
+default (without one, Excel reads UTF-8 as the local code page and mangles Armenian, Cyrillic or
+Arabic; `?bom=false` drops it for tools that choke on it), instants as ISO 8601 UTC with `Z`
+(`2022-09-13T03:40:00Z`, which spreadsheets and pandas parse alike). Cells that a spreadsheet
+would run as a formula (=, +, -, @, tab, CR first) get a leading apostrophe (OWASP's CSV
+injection advice); numbers stay numbers. New columns go at the end, so a desk's import by
+position keeps working."""
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.db.models.functions import Coalesce, TruncDate
+from django.http import HttpRequest, HttpResponseBase, JsonResponse, StreamingHttpResponse
 from rest_framework.exceptions import ValidationError
 
-from tracker.exports.common import published_matching
-from tracker.models import Alignment, Citation, Claim, Statement
+from tracker.exports.common import published_matching, published_outputs_freshness
+from tracker.models import Alignment, Citation, Claim, Incident, Statement
+from tracker.selectors.incidents import incidents_with_dispute_status
+from tracker.views.caching import cached_publicly
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_ROWS = 2000
+BOM = "\ufeff"
+BOM_CHOICES = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 
 def safe_cell(value: Any) -> Any:
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
@@ -35,9 +47,9 @@ class _Echo:
         return value
 
 
-def csv_lines(header: list[str], rows: Iterable[tuple]) -> Iterator[str]:
+def csv_lines(header: list[str], rows: Iterable[tuple], *, bom: bool = True) -> Iterator[str]:
     writer = csv.writer(_Echo())
-    yield writer.writerow(header)
+    yield (BOM if bom else "") + writer.writerow(header)
     for row in rows:
         yield writer.writerow([safe_cell(value) for value in row])
 
@@ -77,6 +89,12 @@ INCIDENT_COLUMNS = {
     "longitude": F("longitude"),
     "statement_count": _count(Statement, "incident"),
     "changed_at": F("change__changed_at"),
+    # The day it began in UTC, for pivot tables; occurred_start has the instant.
+    "date": TruncDate("occurred_start", tzinfo=UTC),
+    "conflict_name": F("conflict__name"),
+    "summary": F("summary"),
+    "dispute_status": F("dispute_status"),
+    "local_timezone": F("local_timezone"),
 }
 CLAIM_COLUMNS = {
     "id": F("id"),
@@ -100,6 +118,7 @@ CLAIM_COLUMNS = {
     "longitude": F("longitude"),
     "verdict": F("verdict"),
     "citation_count": _count(Citation, "claim"),
+    "verdict_note": F("verdict_note"),
 }
 CITATION_COLUMNS = {
     "id": F("id"),
@@ -122,36 +141,62 @@ def _rows(queryset: QuerySet, columns: dict[str, Any]) -> Iterator[tuple]:
     return annotated.order_by("pk").values_list(*names).iterator(chunk_size=CHUNK_ROWS)
 
 
-def _stream(name: str, columns: dict[str, Any], queryset: QuerySet) -> StreamingHttpResponse:
+def _bom(request: HttpRequest) -> bool:
+    raw = request.GET.get("bom", "true").strip().lower()
+    if raw not in BOM_CHOICES:
+        raise ValidationError({"bom": ["true (the default: for spreadsheets) or false."]})
+    return BOM_CHOICES[raw]
+
+
+def _stream(
+    name: str, columns: dict[str, Any], queryset: QuerySet, *, bom: bool
+) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        csv_lines(list(columns), _rows(queryset, columns)), content_type="text/csv; charset=utf-8"
+        csv_lines(list(columns), _rows(queryset, columns), bom=bom),
+        content_type="text/csv; charset=utf-8; header=present",
     )
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
 
 
-def incidents_csv(request: HttpRequest) -> HttpResponse:
+def _table(
+    request: HttpRequest,
+    name: str,
+    columns: dict[str, Any],
+    rows: Callable[[QuerySet[Incident]], QuerySet],
+) -> HttpResponseBase:
+    """The CSV of ROWS(matching incidents), or 400 naming each bad parameter."""
     try:
         matching = published_matching(request.GET)
+        bom = _bom(request)
     except ValidationError as exc:
         return JsonResponse(exc.detail, status=400)
-    return _stream("incidents", INCIDENT_COLUMNS, matching)
+    return _stream(name, columns, rows(matching), bom=bom)
 
 
-def claims_csv(request: HttpRequest) -> HttpResponse:
-    try:
-        matching = published_matching(request.GET)
-    except ValidationError as exc:
-        return JsonResponse(exc.detail, status=400)
-    return _stream("claims", CLAIM_COLUMNS, Claim.objects.filter(statement__incident__in=matching))
+@cached_publicly(published_outputs_freshness)
+def incidents_csv(request: HttpRequest) -> HttpResponseBase:
+    return _table(request, "incidents", INCIDENT_COLUMNS, incidents_with_dispute_status)
 
 
-def citations_csv(request: HttpRequest) -> HttpResponse:
-    try:
-        matching = published_matching(request.GET)
-    except ValidationError as exc:
-        return JsonResponse(exc.detail, status=400)
-    cited = Citation.objects.filter(
-        claim__statement__incident__in=matching
-    ) | Citation.objects.filter(statement__incident__in=matching)
-    return _stream("citations", CITATION_COLUMNS, cited)
+@cached_publicly(published_outputs_freshness)
+def claims_csv(request: HttpRequest) -> HttpResponseBase:
+    return _table(
+        request,
+        "claims",
+        CLAIM_COLUMNS,
+        lambda matching: Claim.objects.filter(statement__incident__in=matching),
+    )
+
+
+@cached_publicly(published_outputs_freshness)
+def citations_csv(request: HttpRequest) -> HttpResponseBase:
+    return _table(
+        request,
+        "citations",
+        CITATION_COLUMNS,
+        lambda matching: (
+            Citation.objects.filter(claim__statement__incident__in=matching)
+            | Citation.objects.filter(statement__incident__in=matching)
+        ),
+    )

@@ -1,16 +1,26 @@
 """Published incidents for anyone, without logging in: the grid, its citations, and ClaimReview
-JSON-LD for every claim with a verdict (for search engines and fact-check aggregators)."""
+JSON-LD for every claim with a verdict (for search engines and fact-check aggregators).
 
+The page is the same for every reader, logged in or not (no user menu, no CSRF token, no
+session read), so a CDN may keep one copy and serve it to all (tracker.views.caching)."""
+
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from tracker.enums import EditorialAction, EditorialState
 from tracker.exports.claimreview import incident_claimreview_jsonld, jsonld_script
 from tracker.models import EditorialLogEntry, Incident
+from tracker.selectors.freshness import incident_freshness
 from tracker.selectors.grid import incident_grid
 from tracker.selectors.incident_page import statement_timeline
+from tracker.views.caching import cached_publicly
+
+# Overrides the context processors' per-reader values: what one reader sees, all may be served.
+ANY_READER = {"user": AnonymousUser(), "perms": {}, "csrf_token": "", "messages": ()}
 
 
+@cached_publicly(incident_freshness)
 def public_incident(request: HttpRequest, pk: int) -> HttpResponse:
     incident = get_object_or_404(Incident.objects.select_related("conflict", "merged_into"), pk=pk)
     if incident.merged_into_id:
@@ -25,7 +35,7 @@ def public_incident(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "tracker/public_retracted.html",
-            {"incident": incident, "retraction": retraction},
+            {**ANY_READER, "incident": incident, "retraction": retraction},
             status=410,
         )
     if incident.state != EditorialState.PUBLISHED:
@@ -36,6 +46,7 @@ def public_incident(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "tracker/public_incident.html",
         {
+            **ANY_READER,
             "incident": incident,
             "grid": grid,
             "timeline": statement_timeline(grid),

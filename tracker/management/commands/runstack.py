@@ -45,6 +45,54 @@ def _port_free(port: int) -> bool:
     return True
 
 
+def stack_commands(*, port: int, workers: int, data: Path) -> dict[str, list[str]]:
+    """The processes of the deployed app: web (gunicorn, 2 workers of 4 threads), Celery worker
+    (WORKERS processes) and beat. Shared with bench/load.py, which measures exactly these."""
+    python = sys.executable
+    return {
+        "web": [
+            python,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--access-logfile",
+            "-",
+            "--error-logfile",
+            "-",
+        ],
+        "worker": [
+            python,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--loglevel",
+            "info",
+            "--concurrency",
+            str(workers),
+        ],
+        "beat": [
+            python,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "beat",
+            "--loglevel",
+            "info",
+            "--schedule",
+            str(data / "celerybeat-schedule"),
+        ],
+    }
+
+
 class Command(BaseCommand):
     help = "Run web, worker and beat together on the configured (or embedded) servers."
 
@@ -93,49 +141,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Database: {db}\nBroker:   {broker}")
 
     def _supervise(self, port: int, workers: int, data: Path) -> None:
-        python = sys.executable
-        commands = {
-            "web": [
-                python,
-                "-m",
-                "gunicorn",
-                "config.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-                "--threads",
-                "4",
-                "--access-logfile",
-                "-",
-                "--error-logfile",
-                "-",
-            ],
-            "worker": [
-                python,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--loglevel",
-                "info",
-                "--concurrency",
-                str(workers),
-            ],
-            "beat": [
-                python,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "beat",
-                "--loglevel",
-                "info",
-                "--schedule",
-                str(data / "celerybeat-schedule"),
-            ],
-        }
+        commands = stack_commands(port=port, workers=workers, data=data)
         env = {
             **os.environ,
             "PYTHONUNBUFFERED": "1",
