@@ -3,7 +3,12 @@
 initiator (who fired first, and which side the speaker blames), timing (→ UTC interval and
 precision), location (named places, "eastern area of the border", "three areas"), casualties
 (numbers in digits or words, killed or wounded, whose side; "more than 200" is a minimum),
-means (weapons, shelling, drones) and retaliation."""
+means (weapons, shelling, drones), damage (material losses: vehicles, aircraft, buildings,
+infrastructure; with a count where one is given) and retaliation.
+
+Casualty and damage words come from every language pack (reports quote across languages);
+number words from the report's own language and English. Side words ("Azerbaijani units")
+come from the data: see parties.with_side_words."""
 
 from __future__ import annotations
 
@@ -13,28 +18,39 @@ from datetime import date
 from functools import lru_cache
 
 from tracker.enrich import lexicon
+from tracker.enrich.languages import pack, union
 from tracker.enrich.text import lower_same_length
-from tracker.enrich.timing import find_dates, find_time
+from tracker.enrich.timing import country_zone, find_dates, find_time
 from tracker.enrich.types import ClaimProposal, SideInfo, StatementProposal
 from tracker.enums import Aspect
 
 CLAUSE_STOP = ',;:.!?\n“”«»"()[]'
 
 
-@lru_cache(maxsize=1)
-def _rx() -> dict[str, re.Pattern[str]]:
+@lru_cache(maxsize=32)
+def _number_words(language: str) -> dict[str, int]:
+    words = dict(lexicon.NUMBER_WORDS)
+    english, own = pack("en"), pack(language)
+    for found in (english, own):
+        if found is not None:
+            words.update(found.numbers)
+    return words
+
+
+@lru_cache(maxsize=32)
+def _rx(language: str = "en") -> dict[str, re.Pattern[str]]:
+    numbers = _number_words(language)
     number_words = "|".join(
-        sorted(
-            map(re.escape, [*lexicon.NUMBER_WORDS, *lexicon.VAGUE_NUMBERS]), key=len, reverse=True
-        )
+        sorted(map(re.escape, [*numbers, *lexicon.VAGUE_NUMBERS]), key=len, reverse=True)
     )
     return {
         "initiator": lexicon.compiled(lexicon.INITIATOR),
         "retaliation": lexicon.compiled(lexicon.RETALIATION),
         "means": lexicon.compiled(rf"(?<!\w)(?:{lexicon.MEANS})"),
         "location": re.compile("|".join(f"(?:{rx})" for rx in lexicon.LOCATION)),
-        "killed": lexicon.compiled(rf"(?<!\w)(?:{lexicon.KILLED})"),
-        "wounded": lexicon.compiled(rf"(?<!\w)(?:{lexicon.WOUNDED})"),
+        "killed": lexicon.compiled(rf"(?<!\w)(?:{lexicon.KILLED}|{union('killed')})"),
+        "wounded": lexicon.compiled(rf"(?<!\w)(?:{lexicon.WOUNDED}|{union('wounded')})"),
+        "damage": lexicon.compiled(rf"(?<!\w)(?:{union('damage')})(?!\w)"),
         "none": lexicon.compiled(lexicon.NONE_CASUALTIES),
         "number": lexicon.compiled(
             rf"(?<![\w.,])(?:\d{{1,3}}(?:[ ,]\d{{3}})+|\d+|{number_words})(?!\w)"
@@ -43,10 +59,11 @@ def _rx() -> dict[str, re.Pattern[str]]:
     }
 
 
-@lru_cache(maxsize=32)
-def _side_rx(country_code: str) -> re.Pattern[str] | None:
-    words = lexicon.SIDE_WORDS.get(country_code)
-    return lexicon.compiled(rf"(?<!\w)(?:{words})") if words else None
+@lru_cache(maxsize=256)
+def _side_rx(words: tuple[str, ...], name: str) -> re.Pattern[str]:
+    stems = [*words, lower_same_length(name)] if name else list(words)
+    alternation = "|".join(sorted(map(re.escape, stems), key=len, reverse=True))
+    return lexicon.compiled(rf"(?<!\w)(?:{alternation})\w*")
 
 
 def side_words(
@@ -55,9 +72,7 @@ def side_words(
     """Where the text names a side ("Azerbaijani units", "Armenia's forces", "армянские")."""
     found = []
     for side in sides:
-        rx = _side_rx(side.country_code) if side.country_code else None
-        if rx is None:
-            rx = lexicon.compiled(rf"(?<!\w){re.escape(side.name)}\w*")
+        rx = _side_rx(side.words, side.name)
         found.extend((m.start(), side) for m in rx.finditer(text, start, end))
     return sorted(found, key=lambda x: x[0])
 
@@ -92,10 +107,13 @@ def find_claims(
     statements: Sequence[StatementProposal],
     sides: Sequence[SideInfo],
     *,
-    timezones: dict[str, str],
     reference: date | None,
+    language: str = "en",
+    lowered: str | None = None,
 ) -> list[ClaimProposal]:
-    lowered = lower_same_length(text)
+    lowered = lowered if lowered is not None else lower_same_length(text)
+    rx = _rx(language)
+    numbers = _number_words(language)
     claims: list[ClaimProposal] = []
     party_dates: dict[str, date] = {}
     for index, statement in enumerate(statements):
@@ -103,12 +121,14 @@ def find_claims(
         own = statement.party.side
         named = side_words(lowered, lo, hi, sides)
         claims.extend(_initiator(text, lowered, index, lo, hi, own, named))
-        zone = timezones.get(own.country_code, "") if own else ""
+        zone = country_zone(own.country_code) if own and own.country_code else ""
         dates = find_dates(lowered, lo, hi, reference)
         if dates:
             party_dates[statement.party.name] = dates[0][1]
         anchor = party_dates.get(statement.party.name, reference)
-        found = find_time(text, statement.content_start or lo, hi, timezone=zone, anchor=anchor)
+        found = find_time(
+            text, statement.content_start or lo, hi, timezone=zone, anchor=anchor, lowered=lowered
+        )
         if found is not None:
             claims.append(
                 _claim(
@@ -124,9 +144,10 @@ def find_claims(
                 )
             )
         claims.extend(_location(text, index, lo, hi))
-        claims.extend(_casualties(text, lowered, index, lo, hi, own, named))
+        claims.extend(_casualties(text, lowered, index, lo, hi, own, named, rx, numbers))
         claims.extend(_means(text, index, lo, hi))
-        retaliation = _rx()["retaliation"].search(lowered, lo, hi)
+        claims.extend(_damage(text, lowered, index, lo, hi, own, named, rx, numbers))
+        retaliation = rx["retaliation"].search(lowered, lo, hi)
         if retaliation:
             start, end = _clause(text, retaliation.start(), retaliation.end(), lo, hi)
             claims.append(_claim(text, index, Aspect.RETALIATION, start, end))
@@ -172,8 +193,24 @@ def _means(text: str, index: int, lo: int, hi: int) -> list[ClaimProposal]:
     return [_claim(text, index, Aspect.MEANS, start, end, means=means)]
 
 
-def _casualties(text, lowered, index, lo, hi, own, named) -> list[ClaimProposal]:
-    rx = _rx()
+def _damage(text, lowered, index, lo, hi, own, named, rx, numbers) -> list[ClaimProposal]:
+    """Material losses: what was destroyed or hit, with a count where the text gives one
+    ("struck two Israeli military vehicles, as well as a tank"), and whose it was."""
+    matches = list(rx["damage"].finditer(lowered, lo, hi))
+    if not matches:
+        return []
+    start, end = _clause(text, matches[0].start(), matches[0].end(), lo, hi)
+    end = max(end, _clause(text, matches[-1].start(), matches[-1].end(), lo, hi)[1])
+    values: dict[str, object] = {"damage": ", ".join(dict.fromkeys(m.group() for m in matches))}
+    number = _number_near(lowered, matches[0], start, end, rx, numbers)
+    if number is not None:
+        values["damage_count"] = number[0]
+    side = _nearest_side(named, matches[0].start(), own, lowered, start, end)
+    values["damage_side"] = side
+    return [_claim(text, index, Aspect.DAMAGE, start, end, **values)]
+
+
+def _casualties(text, lowered, index, lo, hi, own, named, rx, numbers) -> list[ClaimProposal]:
     claims = []
     taken: list[tuple[int, int]] = []
     for match in rx["none"].finditer(lowered, lo, hi):
@@ -197,7 +234,7 @@ def _casualties(text, lowered, index, lo, hi, own, named) -> list[ClaimProposal]
             if any(a <= match.start() < b for a, b in taken):
                 continue
             c_start, c_end = _clause(text, match.start(), match.end(), lo, hi)
-            number = _number_near(lowered, match, c_start, c_end)
+            number = _number_near(lowered, match, c_start, c_end, rx, numbers)
             values: dict[str, object] = {}
             if number is not None:
                 low, high, n_start = number
@@ -217,9 +254,14 @@ def _casualties(text, lowered, index, lo, hi, own, named) -> list[ClaimProposal]
 
 
 def _number_near(
-    lowered: str, cue: re.Match[str], lo: int, hi: int
+    lowered: str,
+    cue: re.Match[str],
+    lo: int,
+    hi: int,
+    patterns: dict[str, re.Pattern[str]],
+    numbers: dict[str, int],
 ) -> tuple[int, int | None, int] | None:
-    rx = _rx()["number"]
+    rx = patterns["number"]
     before = [m for m in rx.finditer(lowered, max(lo, cue.start() - 50), cue.start())]
     after = [m for m in rx.finditer(lowered, cue.end(), min(hi, cue.end() + 20))]
     match = before[-1] if before else (after[0] if after else None)
@@ -229,7 +271,7 @@ def _number_near(
     if word in lexicon.VAGUE_NUMBERS:
         low, high = lexicon.VAGUE_NUMBERS[word]
         return low, high, match.start()
-    value = int(re.sub(r"[ ,]", "", word)) if word[0].isdigit() else lexicon.NUMBER_WORDS[word]
+    value = int(re.sub(r"[ ,]", "", word)) if word[0].isdigit() else numbers[word]
     return value, value, match.start()
 
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
+from tracker.enrich.languages import compiled, union
 from tracker.enrich.text import lower_same_length
 from tracker.enrich.types import Mention, PartyEntry, SideInfo
 
@@ -91,6 +94,42 @@ class PartyMatcher:
         return next((p for p in self.parties if p.name == name), None)
 
 
+NAME_WORD = re.compile(r"[^\W\d_]{4,}")
+CYRILLIC_ENDING = re.compile(r"[аеёиоуыэюяйь]{1,2}$")
+
+
+def _stems(alias: str) -> set[str]:
+    stems = set()
+    for word in NAME_WORD.findall(lower_same_length(alias)):
+        stem = CYRILLIC_ENDING.sub("", word) if CYRILLIC.search(word) else word
+        if len(stem) >= 4:
+            stems.add(stem)
+    return stems
+
+
+def with_side_words(entries: Sequence[PartyEntry]) -> list[PartyEntry]:
+    """Give each side the words a reader names it by, taken from its name and its parties'
+    aliases ("Armenian side" → "armenian…", "Израиль" → "израил…"): the words that belong to one
+    side only and are not grammar ("ministry", "army": the packs' speaker nouns)."""
+    grammar = compiled(rf"(?:{union('speakers')})\w*")
+    by_side: dict[SideInfo, set[str]] = {}
+    for entry in entries:
+        if entry.side is None:
+            continue
+        words = by_side.setdefault(entry.side, _stems(entry.side.name))
+        for text, _language, _metonym in entry.aliases:
+            words |= _stems(text)
+    counts = Counter(word for words in by_side.values() for word in words)
+    sides = {
+        side: replace(
+            side,
+            words=tuple(sorted(w for w in words if counts[w] == 1 and not grammar.fullmatch(w))),
+        )
+        for side, words in by_side.items()
+    }
+    return [replace(e, side=sides[e.side]) if e.side else e for e in entries]
+
+
 def entries_from_list(rows: Iterable[tuple]) -> list[PartyEntry]:
     """Plain (name, short name, kind, country, side, aliases) rows, the shape of
     tracker.demo.load.PARTIES, with SIDES rows (name, role, country) for the sides."""
@@ -112,7 +151,7 @@ def entries_from_list(rows: Iterable[tuple]) -> list[PartyEntry]:
                 kind=str(kind),
             )
         )
-    return entries
+    return with_side_words(entries)
 
 
 def demo_matcher() -> PartyMatcher:
@@ -163,7 +202,7 @@ def entries_from_database(conflict_id: int | None = None) -> list[PartyEntry]:
                 id=party.pk,
             )
         )
-    return entries
+    return with_side_words(entries)
 
 
 def database_matcher(conflict_id: int | None = None) -> PartyMatcher:

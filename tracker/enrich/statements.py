@@ -1,90 +1,141 @@
 """Step 2: attributed statements — who says what, where the text says it.
 
-A sentence is a statement when it carries a reporting cue ("said", "according to", "заявила",
-"belirtti") and the cue's speaker resolves to a known party: the nearest party before the verb
-("Baku said ..."), the party after an inverted verb or a preposition ("..., said the ministry",
-"according to X", "заявила Госпогранслужба"), the first party of a verb-final sentence (Turkish,
-Azerbaijani, Armenian), or, for "the ministry" / "it" / "Bakanlık", the party last heard from.
-Quoted paragraphs that follow a statement without an attribution of their own continue it."""
+A sentence is a statement when it carries a reporting cue from the language's pack ("said",
+"according to", "заявило", "قال") and the cue's speaker resolves: the nearest party before the
+verb ("Baku said ..."), the party after an inverted verb or a preposition ("..., said the
+ministry", "according to X"), the party before a postposition ("X'e göre"), the first party of
+a verb-final sentence, the party after a verb-first one (Arabic), or, for "the ministry" / "it" /
+"ведомства", the party last heard from. A speaker that is no configured party ("the Kremlin
+spokesman", "Nagorno-Karabakh's military") becomes a new-party proposal with its span, for the
+editor to map. Without a pack, the language-independent cues still work: a quotation signed
+after a dash, a headline "Party: …". Quoted paragraphs that follow a statement, and paragraphs
+inside a quotation left open, continue it.
+
+Linear in the text: mentions are looked up by bisection, never scanned per sentence."""
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tracker.enrich import lexicon
+from tracker.enrich.languages import LanguagePack, compiled, pack
 from tracker.enrich.text import Sentence, quote_spans
-from tracker.enrich.types import Mention, PartyEntry, StatementProposal
+from tracker.enrich.types import Mention, PartyEntry, SideInfo, StatementProposal
 
 CLOSING_MARKS = "”»\"'’"
+OPENING_MARKS = '"“«„'
 SAY_VERBS = re.compile(r"said|says|added|stressed|noted|told|stated|announced", re.IGNORECASE)
 CONTINUATION_PARAGRAPHS = 6
 HEADING_MAX = 160
 HEADING_PARAGRAPHS = 4  # headings and decks open a page
 INVERTED_AFTER_QUOTE = 50
+SPEAKER_WORDS = 8  # a speaker phrase is short: "the Kremlin spokesman Dmitry Peskov"
+PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "this", "that", "there"})
+# Determiners a speaker phrase may open with, dropped from its span.
+ARTICLES = frozenset({"the", "a", "an", "its", "their", "his", "her", "le", "la", "les", "l'"})
+NEVER = r"(?!x)x"  # matches nothing: a field a pack leaves empty
 
 
 @dataclass(frozen=True)
 class Patterns:
     verbs: re.Pattern[str]
     preps: re.Pattern[str]
+    post_preps: re.Pattern[str]
     anaphora: re.Pattern[str]
+    speakers: re.Pattern[str]
+    clause: re.Pattern[str]
     joint: re.Pattern[str]
     channels: tuple[tuple[str, re.Pattern[str]], ...]
-    sov: bool
-    speaker_before_prep: bool
+    order: str
+    code: str
+
+    @property
+    def sov(self) -> bool:
+        return self.order == "sov"
 
 
-_patterns: dict[str, Patterns] = {}
+def _words(alternation: str) -> re.Pattern[str]:
+    return compiled(rf"(?<!\w)(?:{alternation or NEVER})(?!\w)")
 
 
+@lru_cache(maxsize=64)
 def patterns(language: str) -> Patterns:
-    if language not in _patterns:
-        lang = language if language in lexicon.VERB_CUES else "en"
-        _patterns[language] = Patterns(
-            verbs=lexicon.compiled(rf"(?<!\w)(?:{lexicon.VERB_CUES[lang]})(?!\w)"),
-            preps=lexicon.compiled(rf"(?<!\w)(?:{lexicon.PREP_CUES[lang]})(?!\w)"),
-            anaphora=lexicon.compiled(rf"(?<!\w)(?:{lexicon.ANAPHORA[lang]})(?!\w)"),
-            joint=lexicon.compiled(lexicon.JOINT_SPEECH),
-            channels=tuple((name, lexicon.compiled(rx)) for name, rx in lexicon.CHANNELS),
-            sov=lang in lexicon.SOV_LANGUAGES,
-            speaker_before_prep=lang in ("tr", "az"),
-        )
-    return _patterns[language]
+    found: LanguagePack | None = pack(language)
+    # No pack: only the language-independent cues (signed quotes, "Party: …" headlines).
+    source = found or LanguagePack(code="", verbs="")
+    return Patterns(
+        verbs=_words(source.verbs),
+        preps=_words(source.preps),
+        post_preps=_words(source.post_preps),
+        anaphora=_words(source.anaphora),
+        speakers=_words(source.speakers),
+        clause=_words(source.clause_words),
+        joint=compiled(lexicon.JOINT_SPEECH),
+        channels=tuple((name, compiled(rx)) for name, rx in lexicon.CHANNELS),
+        order=source.order,
+        code=source.code,
+    )
 
 
 class _Context:
     """What the resolver needs while walking the sentences in order."""
 
-    def __init__(self, text: str, mentions: Sequence[Mention]) -> None:
+    def __init__(self, text: str, mentions: Sequence[Mention], sides: Sequence[SideInfo]) -> None:
         self.text = text
         self.mentions = mentions
+        self.starts = [m.start for m in mentions]
+        self.sides = sides
         self.last_party: PartyEntry | None = None
+
+    def between(self, start: int, end: int) -> list[Mention]:
+        """Mentions starting in [START, END), by bisection."""
+        i = bisect_left(self.starts, start)
+        j = bisect_left(self.starts, end, lo=i)
+        return list(self.mentions[i:j])
+
+    def last_before(self, position: int) -> PartyEntry | None:
+        i = bisect_left(self.starts, position)
+        while i > 0:
+            i -= 1
+            if self.mentions[i].end <= position:
+                return self.mentions[i].party
+        return None
 
 
 def find_statements(
-    text: str, sentences: Sequence[Sentence], mentions: Sequence[Mention], language: str
+    text: str,
+    sentences: Sequence[Sentence],
+    mentions: Sequence[Mention],
+    language: str,
+    sides: Sequence[SideInfo] = (),
 ) -> list[StatementProposal]:
     rx = patterns(language)
-    context = _Context(text, mentions)
+    context = _Context(text, mentions, sides)
+    per_paragraph = Counter(s.paragraph for s in sentences)
+    body_paragraphs = len(per_paragraph)
     statements: list[StatementProposal] = []
     last_paragraph = -10
     continuing: StatementProposal | None = None
     for sentence in sentences:
-        if _is_heading(text, sentence, sentences):
+        if body_paragraphs > HEADING_PARAGRAPHS and _is_heading(text, sentence, per_paragraph):
             continue
         quotes = quote_spans(text, sentence.start, sentence.end)
         found = _resolve(context, sentence, quotes, rx)
         if found is None:
             continuing = _continue(text, sentence, statements, continuing, last_paragraph)
+            if continuing is not None:
+                last_paragraph = sentence.paragraph
             continue
         party, cue, cue_start = found
-        continuing = None
         prefix_is_attribution = (
             not rx.sov
             and not any(q_start < cue_start for q_start, _ in quotes)
-            and any(m.party == party and sentence.start <= m.start < cue_start for m in mentions)
+            and any(m.party == party for m in context.between(sentence.start, cue_start))
         )
         quote = max(quotes, key=lambda q: q[1] - q[0]) if quotes else None
         statement = StatementProposal(
@@ -101,13 +152,18 @@ def find_statements(
         statements.append(statement)
         context.last_party = party
         last_paragraph = sentence.paragraph
+        # A quotation still open at the end of its paragraph goes on in the next ones.
+        continuing = statement if quote and _unclosed(text, quote) else None
     return statements
 
 
-def _is_heading(text: str, sentence: Sentence, sentences: Sequence[Sentence]) -> bool:
+def _unclosed(text: str, quote: tuple[int, int]) -> bool:
+    return text[quote[1] - 1] not in CLOSING_MARKS
+
+
+def _is_heading(text: str, sentence: Sentence, per_paragraph: Counter[int]) -> bool:
     """A short paragraph with no closing punctuation restates the body: not a statement."""
-    alone = [s for s in sentences if s.paragraph == sentence.paragraph]
-    if len(alone) != 1 or sentence.paragraph >= HEADING_PARAGRAPHS:
+    if per_paragraph[sentence.paragraph] != 1 or sentence.paragraph >= HEADING_PARAGRAPHS:
         return False
     body = text[sentence.start : sentence.end].rstrip(CLOSING_MARKS)
     return len(body) <= HEADING_MAX and not body.endswith((".", "!", "?", "։", ":"))
@@ -122,45 +178,79 @@ def _resolve(
 ) -> tuple[PartyEntry, str, int] | None:
     text = context.text
     s_start, s_end = sentence.start, sentence.end
-    outside = [
-        m for m in context.mentions if s_start <= m.start < s_end and not _inside(m.start, quotes)
-    ]
+    outside = [m for m in context.between(s_start, s_end) if not _inside(m.start, quotes)]
     outside_text = "".join(
         " " * (e - s) if any(s == q[0] for q in quotes) else text[s:e]
         for s, e in _pieces(s_start, s_end, quotes)
     )
     if rx.joint.search(outside_text):
         return None
-    # "… ” – Ministry of Defense of Azerbaijan": a quote signed after a dash.
-    for _q_start, q_end in quotes:
-        tail = text[q_end:s_end]
-        dash = re.match(r"\s*,?\s*[–—-]\s*", tail)
-        if dash:
-            after = [m for m in outside if m.start == q_end + dash.end()]
-            if after:
-                return after[0].party, "signed quote", q_end
+    signed = _signed(context, sentence, quotes, outside)
+    if signed is not None:
+        return signed
     for cue in rx.preps.finditer(text, s_start, s_end):
         if _inside(cue.start(), quotes):
             continue
         party = _after(context, outside, cue.end(), s_end, rx, clause_only=True)
-        if rx.speaker_before_prep:
-            party = _before(context, outside, s_start, cue.start(), rx)
+        party = party or _new_after(context, cue.end(), s_end, rx)
+        if party is not None:
+            return party, cue.group(), cue.start()
+    for cue in rx.post_preps.finditer(text, s_start, s_end):
+        if _inside(cue.start(), quotes):
+            continue
+        party = _before(context, outside, s_start, cue.start(), rx)
+        party = party or _new_before(context, s_start, cue.start(), rx)
         if party is not None:
             return party, cue.group(), cue.start()
     for cue in rx.verbs.finditer(text, s_start, s_end):
         if _inside(cue.start(), quotes):
             continue
-        party = None
-        reach = _inverted(text, s_start, cue, rx)
-        if reach:
-            party = _after(context, outside, cue.end(), s_end, rx, reach=reach)
-        if party is None and rx.sov:
-            first = [m for m in outside if m.start < cue.start()]
-            party = first[0].party if first else _anaphor(context, s_start, cue.end(), rx)
-        if party is None:
-            party = _before(context, outside, s_start, cue.start(), rx)
+        party = _speaker_of(context, sentence, outside, cue, rx)
         if party is not None:
             return party, cue.group(), cue.start()
+    return None
+
+
+def _speaker_of(
+    context: _Context, sentence: Sentence, outside: list[Mention], cue: re.Match[str], rx: Patterns
+) -> PartyEntry | None:
+    text, s_start, s_end = context.text, sentence.start, sentence.end
+    party = None
+    reach = _inverted(text, s_start, cue, rx)
+    if reach:
+        party = _after(context, outside, cue.end(), s_end, rx, reach=reach)
+    if party is None and rx.sov:
+        first = [m for m in outside if m.start < cue.start()]
+        party = first[0].party if first else _anaphor(context, s_start, cue.end(), rx)
+    if party is None and rx.order == "vso" and not text[s_start : cue.start()].strip():
+        party = _after(context, outside, cue.end(), s_end, rx)
+    if party is None:
+        party = _before(context, outside, s_start, cue.start(), rx)
+    if party is None and (reach or rx.order == "vso"):
+        party = _new_after(context, cue.end(), s_end, rx)
+    if party is None:
+        party = _new_before(context, s_start, cue.start(), rx)
+    return party
+
+
+def _signed(
+    context: _Context, sentence: Sentence, quotes: list[tuple[int, int]], outside: list[Mention]
+) -> tuple[PartyEntry, str, int] | None:
+    """Language-independent attributions: "“…” – Ministry of Defence" and a paragraph that
+    opens "Party: …" (headlines, wire flashes, social posts)."""
+    text = context.text
+    for _q_start, q_end in quotes:
+        dash = re.match(r"\s*,?\s*[–—-]\s*", text[q_end : sentence.end])
+        if dash:
+            after = [m for m in outside if m.start == q_end + dash.end()]
+            if after:
+                return after[0].party, "signed quote", q_end
+    colon = text.find(":", sentence.start, min(sentence.end, sentence.start + 60))
+    if colon > sentence.start and text[sentence.start] not in OPENING_MARKS:
+        head = [m for m in outside if m.end <= colon]
+        label = text[sentence.start : colon]
+        if head and len(label.split()) <= 6 and not re.search(r"\d|https?$", label):
+            return head[-1].party, "headline colon", colon
     return None
 
 
@@ -185,7 +275,7 @@ def _inverted(text: str, s_start: int, cue: re.Match[str], rx: Patterns) -> int:
     if before[-1] in CLOSING_MARKS or before.endswith((",”", ',"', "»,", "—", "–")):
         return INVERTED_AFTER_QUOTE
     if before.endswith(",") and not rx.sov:
-        english = rx is patterns("en")
+        english = rx.code == "en"
         return 0 if english and not SAY_VERBS.fullmatch(cue.group()) else 2
     return 0
 
@@ -202,7 +292,7 @@ def _after(
 ) -> PartyEntry | None:
     """The speaker standing after a cue: a party starting within REACH characters (an article
     may come first), or "the ministry" pointing back."""
-    window = context.text[start:end]
+    window = context.text[start : min(end, start + 120)]
     lead = re.match(r"\s*(?:the\s+)?", window, re.IGNORECASE)
     stop = min(len(window), max(reach, lead.end() + 1 if lead else 0), 80)
     if clause_only:
@@ -213,8 +303,12 @@ def _after(
             return mention.party
     spaces = len(window) - len(window.lstrip())
     anaphor = rx.anaphora.search(window, spaces, min(len(window), stop + 20))
-    if anaphor and anaphor.start() < max(stop, spaces + 1) and anaphor.group().lower() != "it":
-        return context.last_party or _last_mentioned(context, start)
+    if (
+        anaphor
+        and anaphor.start() < max(stop, spaces + 1)
+        and anaphor.group().lower() not in PRONOUNS
+    ):
+        return context.last_party or context.last_before(start)
     return None
 
 
@@ -226,22 +320,86 @@ def _before(
     anaphors = [
         a
         for a in rx.anaphora.finditer(context.text, s_start, cue_start)
-        if a.group().lower() != "it" or cue_start - a.end() <= 1
+        if a.group().lower() not in PRONOUNS or cue_start - a.end() <= 1
     ]
     if anaphors and (mention is None or anaphors[-1].start() > mention.end):
-        return context.last_party or _last_mentioned(context, anaphors[-1].start())
+        return context.last_party or context.last_before(anaphors[-1].start())
     return mention.party if mention else None
 
 
 def _anaphor(context: _Context, s_start: int, limit: int, rx: Patterns) -> PartyEntry | None:
     if rx.anaphora.search(context.text, s_start, limit):
-        return context.last_party or _last_mentioned(context, s_start)
+        return context.last_party or context.last_before(s_start)
     return None
 
 
-def _last_mentioned(context: _Context, position: int) -> PartyEntry | None:
-    earlier = [m for m in context.mentions if m.end <= position]
-    return earlier[-1].party if earlier else None
+CLAUSE_MARKS = re.compile(r"[,;:()\[\]“”\"«»„\n.!?]")
+
+
+def _new_before(context: _Context, s_start: int, cue_start: int, rx: Patterns) -> PartyEntry | None:
+    """A speaker phrase before the verb that names no configured party: the words of the
+    clause up to the verb ("the Kremlin spokesman said", "Nagorno-Karabakh's military said")."""
+    text = context.text
+    start = s_start
+    for mark in CLAUSE_MARKS.finditer(text, s_start, cue_start):
+        start = mark.end()
+    if rx.sov:  # the subject opens the clause: cut after its speaker noun and the name after it
+        noun = rx.speakers.search(text, start, cue_start)
+        if noun is None:
+            return None
+        end = noun.end()
+        name = re.match(r"(?:\s+[^\W\d_][\w'’-]*){0,3}", text[end:cue_start])
+        return _new_party(context, start, end + (name.end() if name else 0), rx)
+    for word in rx.clause.finditer(text, start, cue_start):
+        start = word.end()
+    return _new_party(context, start, cue_start, rx)
+
+
+def _new_after(context: _Context, start: int, end: int, rx: Patterns) -> PartyEntry | None:
+    """A speaker phrase after an inverted verb or a preposition: "…,” said the Kremlin
+    spokesman", "according to Taliban officials", "قال المتحدث باسم …"."""
+    text = context.text
+    stop = CLAUSE_MARKS.search(text, start, end)
+    limit = stop.start() if stop else end
+    word = rx.clause.search(text, start, limit)
+    return _new_party(context, start, word.start() if word else limit, rx)
+
+
+def _new_party(context: _Context, start: int, end: int, rx: Patterns) -> PartyEntry | None:
+    text = context.text
+    words = list(re.finditer(r"[^\s]+", text[start:end]))
+    if not words:
+        return None
+    words = words[-SPEAKER_WORDS:] if rx.order != "vso" else words[:SPEAKER_WORDS]
+    while words and words[0].group().lower().strip("'’") in ARTICLES:
+        words = words[1:]
+    if not words:
+        return None
+    p_start, p_end = start + words[0].start(), start + words[-1].end()
+    phrase = text[p_start:p_end]
+    tokens = phrase.split()
+    if tokens[0].lower() in PRONOUNS:
+        return None
+    named = rx.speakers.search(phrase) is not None
+    proper = len(tokens) <= 4 and all(t[0].isupper() for t in tokens if t[0].isalpha())
+    if not named and not (proper and any(t[0].isupper() for t in tokens)):
+        return None
+    return PartyEntry(
+        name=phrase,
+        aliases=(),
+        side=_side_named(context, p_start, p_end),
+        kind="new",
+        new=True,
+        span=(p_start, p_end),
+    )
+
+
+def _side_named(context: _Context, start: int, end: int) -> SideInfo | None:
+    """The side a new speaker's words name ("the Israeli military" → Israel), if exactly one."""
+    from tracker.enrich.claims import side_words
+
+    named = {side for _, side in side_words(context.text.lower(), start, end, context.sides)}
+    return named.pop() if len(named) == 1 else None
 
 
 def _channel(text: str, sentence: Sentence, quotes: list[tuple[int, int]], rx: Patterns) -> str:
@@ -263,13 +421,13 @@ def _continue(
 ) -> StatementProposal | None:
     """A paragraph opening with a quotation right after a statement carries on that statement;
     while that quotation stays unclosed, so do the paragraphs after it."""
-    opens_quote = text[sentence.start] in '"“«„'
+    opens_quote = text[sentence.start] in OPENING_MARKS
     if continuing is not None:
-        if opens_quote or sentence.paragraph - last_paragraph > CONTINUATION_PARAGRAPHS:
+        if sentence.paragraph - last_paragraph > CONTINUATION_PARAGRAPHS:
             return None
         continuing.end = sentence.end
         continuing.excerpt = text[continuing.start : continuing.end]
-        closes = any(mark in continuing.excerpt[1:] for mark in '"”»')
+        closes = any(mark in text[sentence.start + 1 : sentence.end] for mark in '"”»')
         return None if closes else continuing
     if not statements or not opens_quote or sentence.paragraph != last_paragraph + 1:
         return None
