@@ -20,10 +20,19 @@ from tracker.enrich.types import Mention, PartyEntry, SideInfo
 
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 ARMENIAN = re.compile(r"[\u0531-\u0587]")
+ARABIC = re.compile(r"[\u0600-\u06FF]")
+HEBREW = re.compile(r"[\u0590-\u05FF]")
+# Proclitics written onto the next word: "وحماس" (and Hamas), "לצה״ל" (to the IDF). A name may
+# stand right after one of them as well as after a space.
+START = {
+    "arabic": r"(?:(?<![\w-])|(?<=(?<!\w)[وفبلك])|(?<=(?<!\w)[وفبلك]?ال))",
+    "hebrew": r"(?:(?<![\w-])|(?<=(?<!\w)[והבלמשכ])|(?<=(?<!\w)[והבלמשכ]ה))",
+}
+PROCLITICS = "وفبلكوהבלמשכ"
 # Endings a word may take in the languages that inflect names. The alias's own final vowel is
 # dropped first ("Армения" → "Армени" + "и/ю/ей").
 ENDINGS = {
-    "cyrillic": r"[а-яё]{0,3}",
+    "cyrillic": r"[а-яёіїєґ]{0,3}",
     "armenian": r"[\u0561-\u0587]{0,4}",
     "turkic": r"(?:['’]?[a-zçğıöşüə]{1,5})?",
 }
@@ -32,7 +41,7 @@ VOWELS = "аеёиоуыэюяйь"
 
 def _word_pattern(word: str, family: str) -> str:
     if family == "cyrillic" and len(word) > 4 and word[-1] in VOWELS:
-        return re.escape(word[:-1]) + r"[а-яё]{0,3}"
+        return re.escape(word[:-1]) + ENDINGS["cyrillic"]
     if family in ENDINGS and len(word) > 3:
         return re.escape(word) + ENDINGS[family]
     escaped = re.escape(word).replace("'", "['’]")
@@ -46,6 +55,10 @@ def _alias_regex(text: str, language: str) -> re.Pattern[str]:
         family = "cyrillic"
     elif ARMENIAN.search(lowered):
         family = "armenian"
+    elif ARABIC.search(lowered):
+        family = "arabic"
+    elif HEBREW.search(lowered):
+        family = "hebrew"
     elif language.split("-")[0] in ("az", "tr"):
         family = "turkic"
     else:
@@ -54,15 +67,24 @@ def _alias_regex(text: str, language: str) -> re.Pattern[str]:
     parts = [_word_pattern(word, family) for word in words if word]
     body = r"[\s\-]+".join(parts)
     possessive = r"(?:['’]s?)?" if family == "english" else ""
-    return re.compile(rf"(?<![\w-]){body}{possessive}(?![\w])")
+    start = START.get(family, r"(?<![\w-])")
+    return re.compile(rf"{start}{body}{possessive}(?![\w])")
+
+
+WORD_START = re.compile(r"(?<!\w)\w")
+PROBE = 3
 
 
 class PartyMatcher:
-    """Finds every party mention in a text. Build once per set of aliases; matching is pure."""
+    """Finds every party mention in a text. Build once per set of aliases; matching is pure.
+
+    One pass: at each word start (and just after a proclitic) the first letters pick the few
+    aliases that can start there, so the time is linear in the text whatever the number of
+    aliases."""
 
     def __init__(self, parties: Sequence[PartyEntry]) -> None:
         self.parties = tuple(parties)
-        self._patterns: list[tuple[str, re.Pattern[str], PartyEntry, bool, str]] = []
+        self._by_probe: dict[str, list[tuple[re.Pattern[str], PartyEntry, bool]]] = {}
         seen: set[tuple[str, str]] = set()
         for party in self.parties:
             for text, language, metonym in party.aliases:
@@ -70,18 +92,26 @@ class PartyMatcher:
                 if not text.strip() or key in seen:
                     continue
                 seen.add(key)
-                probe = key[0][:3]
-                self._patterns.append((probe, _alias_regex(text, language), party, metonym, text))
+                entry = (_alias_regex(text, language), party, metonym)
+                self._by_probe.setdefault(key[0][:PROBE], []).append(entry)
+        self._lengths = sorted({len(probe) for probe in self._by_probe}, reverse=True)
 
     def find(self, text: str) -> list[Mention]:
         lowered = lower_same_length(text)
         found: list[Mention] = []
-        for probe, pattern, party, metonym, _alias in self._patterns:
-            if probe not in lowered:  # cheap filter: most aliases are absent from most texts
-                continue
-            for match in pattern.finditer(lowered):
-                start, end = match.span()
-                found.append(Mention(party, start, end, text[start:end], metonym))
+        for word in WORD_START.finditer(lowered):
+            first = word.start()
+            # After a proclitic ("و", "ال", "ה") the name may start one or two letters in.
+            extra = 3 if lowered[first] in PROCLITICS else 1
+            for position in range(first, first + extra):
+                for length in self._lengths:
+                    for pattern, party, metonym in self._by_probe.get(
+                        lowered[position : position + length], ()
+                    ):
+                        match = pattern.match(lowered, position)
+                        if match:
+                            start, end = match.span()
+                            found.append(Mention(party, start, end, text[start:end], metonym))
         found.sort(key=lambda m: (m.start, -(m.end - m.start), m.metonym))
         chosen: list[Mention] = []
         for mention in found:

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from tracker.enrich import lexicon
 from tracker.enrich.languages import LanguagePack, compiled, pack
-from tracker.enrich.text import Sentence, quote_spans
+from tracker.enrich.text import Sentence, lower_same_length, quote_spans
 from tracker.enrich.types import Mention, PartyEntry, SideInfo, StatementProposal
 
 CLOSING_MARKS = "”»\"'’"
@@ -87,6 +87,7 @@ class _Context:
 
     def __init__(self, text: str, mentions: Sequence[Mention], sides: Sequence[SideInfo]) -> None:
         self.text = text
+        self.lowered = lower_same_length(text)
         self.mentions = mentions
         self.starts = [m.start for m in mentions]
         self.sides = sides
@@ -398,7 +399,7 @@ def _side_named(context: _Context, start: int, end: int) -> SideInfo | None:
     """The side a new speaker's words name ("the Israeli military" → Israel), if exactly one."""
     from tracker.enrich.claims import side_words
 
-    named = {side for _, side in side_words(context.text.lower(), start, end, context.sides)}
+    named = {side for _, side in side_words(context.lowered, start, end, context.sides)}
     return named.pop() if len(named) == 1 else None
 
 

@@ -139,17 +139,23 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+QUOTE_OPENERS = re.compile("[" + re.escape("".join(QUOTE_PAIRS)) + "]")
+
+
 def quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Quoted stretches inside [START, END), marks included. An unclosed quote runs to END."""
     spans = []
     i = start
-    while i < end:
+    while True:
+        opener = QUOTE_OPENERS.search(text, i, end)
+        if opener is None:
+            break
+        i = opener.start()
         char = text[i]
-        closer = QUOTE_PAIRS.get(char)
-        if closer is None or (char == '"' and i > start and text[i - 1].isalnum()):
+        if char == '"' and i > start and text[i - 1].isalnum():
             i += 1
             continue
-        j = text.find(closer, i + 1, end)
+        j = text.find(QUOTE_PAIRS[char], i + 1, end)
         if j < 0:
             spans.append((i, end))
             break
@@ -160,14 +166,18 @@ def quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def sentences(text: str) -> list[Sentence]:
     """Sentences with offsets; a sentence never ends inside a quotation, so a quoted statement
-    of several sentences and its attribution stay together."""
+    of several sentences and its attribution stay together. One pass: the quotations of a
+    paragraph are walked with the boundaries, both in order."""
     result = []
     for number, (p_start, p_end) in enumerate(paragraphs(text)):
         quotes = quote_spans(text, p_start, p_end)
         cut = p_start
+        k = 0
         for match in SENTENCE_END.finditer(text, p_start, p_end):
             boundary = match.end()
-            if any(q_start < boundary - 1 < q_end - 1 for q_start, q_end in quotes):
+            while k < len(quotes) and quotes[k][1] - 1 <= boundary - 1:
+                k += 1
+            if k < len(quotes) and quotes[k][0] < boundary - 1:
                 continue
             _add(result, text, cut, boundary, number)
             cut = boundary
@@ -187,7 +197,6 @@ def _add(result: list[Sentence], text: str, start: int, end: int, paragraph: int
 def lower_same_length(text: str) -> str:
     """text.lower() with one character out per character in, so offsets stay valid
     (Turkish İ lower-cases to two code points)."""
-    lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    if "İ" not in text:  # the one code point whose lower case is two
+        return text.lower()
+    return "İ".join(part.lower() for part in text.split("İ"))
