@@ -76,7 +76,7 @@ def test_import_creates_then_updates_without_duplicates(tmp_path):
     assert snapshot[1] == [
         ("Lakeland", SideRole.THIRD_PARTY, "FI"),
         ("Northern Front", SideRole.BELLIGERENT, ""),
-        ("Republic of Norland", SideRole.BELLIGERENT, ""),
+        ("Republic of Norland", SideRole.BELLIGERENT, "NO"),
     ]
     assert snapshot[2] == [
         ("Lakeland", PartyKind.GOVERNMENT, "FI"),

@@ -95,6 +95,10 @@ class PartyMatcher:
                 entry = (_alias_regex(text, language), party, metonym)
                 self._by_probe.setdefault(key[0][:PROBE], []).append(entry)
         self._lengths = sorted({len(probe) for probe in self._by_probe}, reverse=True)
+        self._narrowed: dict[int, PartyMatcher] = {}
+        self.conflict_ids = frozenset(
+            p.side.conflict_id for p in self.parties if p.side and p.side.conflict_id is not None
+        )
 
     def find(self, text: str) -> list[Mention]:
         lowered = lower_same_length(text)
@@ -119,6 +123,25 @@ class PartyMatcher:
                 continue
             chosen.append(mention)
         return chosen
+
+    def conflicts(self, mentions: Sequence[Mention]) -> Counter[int]:
+        """How often each conflict's belligerent parties are named among MENTIONS."""
+        named = Counter(m.party.name for m in mentions)
+        counts: Counter[int] = Counter()
+        for party in self.parties:
+            side = party.side
+            if side and side.belligerent and side.conflict_id is not None:
+                counts[side.conflict_id] += named[party.name]
+        return +counts
+
+    def for_conflict(self, conflict_id: int) -> PartyMatcher:
+        """The parties of one conflict only (cached): a report is read in the conflict it
+        names most, so a party of two conflicts speaks for its side in that one."""
+        if conflict_id not in self._narrowed:
+            self._narrowed[conflict_id] = PartyMatcher(
+                [p for p in self.parties if p.side and p.side.conflict_id == conflict_id]
+            )
+        return self._narrowed[conflict_id]
 
     def by_name(self, name: str) -> PartyEntry | None:
         return next((p for p in self.parties if p.name == name), None)
@@ -149,15 +172,72 @@ def with_side_words(entries: Sequence[PartyEntry]) -> list[PartyEntry]:
         words = by_side.setdefault(entry.side, _stems(entry.side.name))
         for text, _language, _metonym in entry.aliases:
             words |= _stems(text)
-    counts = Counter(word for words in by_side.values() for word in words)
+    # A word two sides of one conflict share names neither.
+    counts = Counter((side.conflict_id, word) for side, words in by_side.items() for word in words)
     sides = {
         side: replace(
             side,
-            words=tuple(sorted(w for w in words if counts[w] == 1 and not grammar.fullmatch(w))),
+            words=tuple(
+                sorted(
+                    w
+                    for w in words
+                    if counts[(side.conflict_id, w)] == 1 and not grammar.fullmatch(w)
+                )
+            ),
         )
         for side, words in by_side.items()
     }
     return [replace(e, side=sides[e.side]) if e.side else e for e in entries]
+
+
+def common_country(parties: Iterable[dict]) -> str:
+    """A side's country when the file gives none: the country most of its parties share."""
+    countries = Counter((p.get("country") or "").upper() for p in parties)
+    countries.pop("", None)
+    if not countries:
+        return ""
+    country, count = countries.most_common(1)[0]
+    return country if count * 2 >= sum(countries.values()) else ""
+
+
+def entries_from_conflicts(data: list[dict]) -> list[PartyEntry]:
+    """The parties of a conflicts file (the import_conflict shape) without a database: the
+    same entries the database gives after `manage.py import_conflict FILE`. Third parties speak
+    for a side of their own, not a belligerent one."""
+    entries = []
+    for number, conflict in enumerate(data, start=1):
+        groups = [
+            (side, side.get("role") or "belligerent", side.get("parties", []))
+            for side in conflict["sides"]
+        ]
+        groups += [
+            ({"name": p["name"], "country": p.get("country")}, "third_party", [p])
+            for p in conflict.get("third_parties", [])
+        ]
+        for side_data, role, parties in groups:
+            side = SideInfo(
+                name=side_data["name"],
+                country_code=(side_data.get("country") or common_country(parties)).upper(),
+                belligerent=role == "belligerent",
+                conflict_id=number,
+            )
+            for party in parties:
+                aliases = [
+                    (a["text"], a.get("language") or "", bool(a.get("metonym")))
+                    for a in party.get("aliases", [])
+                ]
+                aliases.append((party["name"], "en", False))
+                if party.get("short_name"):
+                    aliases.append((party["short_name"], "en", False))
+                entries.append(
+                    PartyEntry(
+                        name=party["name"],
+                        aliases=tuple(aliases),
+                        side=side,
+                        kind=party.get("kind") or "",
+                    )
+                )
+    return with_side_words(entries)
 
 
 def entries_from_list(rows: Iterable[tuple]) -> list[PartyEntry]:
@@ -206,12 +286,10 @@ def entries_from_database(conflict_id: int | None = None) -> list[PartyEntry]:
     if conflict_id is not None:
         alignments = alignments.filter(side__conflict_id=conflict_id)
     entries = []
-    seen: set[int] = set()
+    # One entry per alignment: a party of two conflicts ("Houthis") speaks for a side in each;
+    # the pipeline keeps the conflict the text is about (PartyMatcher.for_conflict).
     for alignment in alignments.order_by("side__conflict_id", "party_id"):
         party = alignment.party
-        if party.pk in seen:
-            continue
-        seen.add(party.pk)
         side = alignment.side
         aliases = [(a.text, a.language, a.is_metonym) for a in party.aliases.all()]
         aliases.append((party.name, "en", False))

@@ -64,6 +64,10 @@ def enrich_document(
     if reason:
         return result
     result.mentions = matcher.find(text)
+    conflicts = matcher.conflicts(result.mentions)
+    if len(matcher.conflict_ids) > 1 and conflicts:
+        matcher = matcher.for_conflict(conflicts.most_common(1)[0][0])
+        result.mentions = matcher.find(text)
     clock.lap("parties")
     if not any(m.party.side and m.party.side.belligerent for m in result.mentions):
         return _stop(

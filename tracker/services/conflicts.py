@@ -17,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models.functions import Lower
 
+from tracker.enrich.parties import common_country
 from tracker.enums import PartyKind, SideRole
 from tracker.models import Alignment, Conflict, Party, PartyAlias, Side
 
@@ -186,7 +187,10 @@ def _write_conflict(entry: dict, summary: ImportSummary) -> None:
     )
     summary.count("conflicts", created)
     for side_data in entry["sides"]:
-        side = _write_side(conflict, side_data, SideRole.BELLIGERENT, summary)
+        country = side_data.get("country") or common_country(side_data.get("parties", []))
+        side = _write_side(
+            conflict, {**side_data, "country": country}, SideRole.BELLIGERENT, summary
+        )
         for party_data in side_data.get("parties", []):
             _write_party(side, party_data, summary)
     for party_data in entry.get("third_parties", []):
