@@ -25,7 +25,7 @@ HEBREW = re.compile(r"[\u0590-\u05FF]")
 # Proclitics written onto the next word: "وحماس" (and Hamas), "לצה״ל" (to the IDF). A name may
 # stand right after one of them as well as after a space.
 START = {
-    "arabic": r"(?:(?<![\w-])|(?<=(?<!\w)[وفبلك])|(?<=(?<!\w)[وفبلك]?ال))",
+    "arabic": r"(?:(?<![\w-])|(?<=(?<!\w)[وفبلك])|(?<=(?<!\w)ال)|(?<=(?<!\w)[وفبلك]ال))",
     "hebrew": r"(?:(?<![\w-])|(?<=(?<!\w)[והבלמשכ])|(?<=(?<!\w)[והבלמשכ]ה))",
 }
 PROCLITICS = "وفبلكوהבלמשכ"
@@ -105,8 +105,8 @@ class PartyMatcher:
         found: list[Mention] = []
         for word in WORD_START.finditer(lowered):
             first = word.start()
-            # After a proclitic ("و", "ال", "ה") the name may start one or two letters in.
-            extra = 3 if lowered[first] in PROCLITICS else 1
+            # After proclitics ("و", "ال", "وال", "ה") the name may start up to three letters in.
+            extra = 4 if lowered[first] in PROCLITICS else 1
             for position in range(first, first + extra):
                 for length in self._lengths:
                     for pattern, party, metonym in self._by_probe.get(

@@ -34,6 +34,7 @@ CONTINUATION_PARAGRAPHS = 6
 HEADING_MAX = 160
 HEADING_PARAGRAPHS = 4  # headings and decks open a page
 INVERTED_AFTER_QUOTE = 50
+AFTER_VERB = 30  # "подтвердила пресс-служба НАТО", "a affirmé M. Gallant"
 SPEAKER_WORDS = 8  # a speaker phrase is short: "the Kremlin spokesman Dmitry Peskov"
 PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "this", "that", "there"})
 # Determiners a speaker phrase may open with, dropped from its span.
@@ -127,35 +128,48 @@ def find_statements(
             continue
         quotes = quote_spans(text, sentence.start, sentence.end)
         found = _resolve(context, sentence, quotes, rx)
-        if found is None:
+        if not found:
             continuing = _continue(text, sentence, statements, continuing, last_paragraph)
             if continuing is not None:
                 last_paragraph = sentence.paragraph
             continue
-        party, cue, cue_start = found
-        prefix_is_attribution = (
-            not rx.sov
-            and not any(q_start < cue_start for q_start, _ in quotes)
-            and any(m.party == party for m in context.between(sentence.start, cue_start))
-        )
-        quote = max(quotes, key=lambda q: q[1] - q[0]) if quotes else None
-        statement = StatementProposal(
-            party=party,
-            start=sentence.start,
-            end=sentence.end,
-            excerpt=text[sentence.start : sentence.end],
-            kind="direct" if quote and quote[1] - quote[0] > 20 else "reported",
-            channel=_channel(text, sentence, quotes, rx),
-            quote=quote,
-            cue=cue,
-            content_start=cue_start if prefix_is_attribution else sentence.start,
-        )
-        statements.append(statement)
-        context.last_party = party
+        for party, cue, cue_start in found:
+            statement = _statement(context, sentence, quotes, rx, party, cue, cue_start)
+            statements.append(statement)
+            context.last_party = party
         last_paragraph = sentence.paragraph
         # A quotation still open at the end of its paragraph goes on in the next ones.
-        continuing = statement if quote and _unclosed(text, quote) else None
+        continuing = statement if statement.quote and _unclosed(text, statement.quote) else None
     return statements
+
+
+def _statement(
+    context: _Context,
+    sentence: Sentence,
+    quotes: list[tuple[int, int]],
+    rx: Patterns,
+    party: PartyEntry,
+    cue: str,
+    cue_start: int,
+) -> StatementProposal:
+    text = context.text
+    prefix_is_attribution = (
+        not rx.sov
+        and not any(q_start < cue_start for q_start, _ in quotes)
+        and any(m.party == party for m in context.between(sentence.start, cue_start))
+    )
+    quote = max(quotes, key=lambda q: q[1] - q[0]) if quotes else None
+    return StatementProposal(
+        party=party,
+        start=sentence.start,
+        end=sentence.end,
+        excerpt=text[sentence.start : sentence.end],
+        kind="direct" if quote and quote[1] - quote[0] > 20 else "reported",
+        channel=_channel(text, sentence, quotes, rx),
+        quote=quote,
+        cue=cue,
+        content_start=cue_start if prefix_is_attribution else sentence.start,
+    )
 
 
 def _unclosed(text: str, quote: tuple[int, int]) -> bool:
@@ -176,7 +190,9 @@ def _inside(position: int, spans: Sequence[tuple[int, int]]) -> bool:
 
 def _resolve(
     context: _Context, sentence: Sentence, quotes: list[tuple[int, int]], rx: Patterns
-) -> tuple[PartyEntry, str, int] | None:
+) -> list[tuple[PartyEntry, str, int]]:
+    """Every attribution clause of the sentence, in order: one per speaker ("X said …, while
+    Y denied it" is two statements; "X said …, adding …" is one)."""
     text = context.text
     s_start, s_end = sentence.start, sentence.end
     outside = [m for m in context.between(s_start, s_end) if not _inside(m.start, quotes)]
@@ -185,31 +201,37 @@ def _resolve(
         for s, e in _pieces(s_start, s_end, quotes)
     )
     if rx.joint.search(outside_text):
-        return None
+        return []
     signed = _signed(context, sentence, quotes, outside)
     if signed is not None:
-        return signed
+        return [signed]
+    found: list[tuple[PartyEntry, str, int]] = []
     for cue in rx.preps.finditer(text, s_start, s_end):
         if _inside(cue.start(), quotes):
             continue
         party = _after(context, outside, cue.end(), s_end, rx, clause_only=True)
         party = party or _new_after(context, cue.end(), s_end, rx)
         if party is not None:
-            return party, cue.group(), cue.start()
+            found.append((party, cue.group(), cue.start()))
     for cue in rx.post_preps.finditer(text, s_start, s_end):
         if _inside(cue.start(), quotes):
             continue
         party = _before(context, outside, s_start, cue.start(), rx)
         party = party or _new_before(context, s_start, cue.start(), rx)
         if party is not None:
-            return party, cue.group(), cue.start()
+            found.append((party, cue.group(), cue.start()))
     for cue in rx.verbs.finditer(text, s_start, s_end):
         if _inside(cue.start(), quotes):
             continue
         party = _speaker_of(context, sentence, outside, cue, rx)
         if party is not None:
-            return party, cue.group(), cue.start()
-    return None
+            found.append((party, cue.group(), cue.start()))
+    found.sort(key=lambda f: f[2])
+    distinct: list[tuple[PartyEntry, str, int]] = []
+    for item in found:
+        if all(item[0].name != kept[0].name for kept in distinct):
+            distinct.append(item)
+    return distinct
 
 
 def _speaker_of(
@@ -231,6 +253,9 @@ def _speaker_of(
         party = _new_after(context, cue.end(), s_end, rx)
     if party is None:
         party = _new_before(context, s_start, cue.start(), rx)
+    if party is None and rx.code != "en":
+        # Free word order puts the speaker after the verb: "…, подтвердила пресс-служба НАТО".
+        party = _after(context, outside, cue.end(), s_end, rx, reach=AFTER_VERB, clause_only=True)
     return party
 
 
@@ -276,8 +301,9 @@ def _inverted(text: str, s_start: int, cue: re.Match[str], rx: Patterns) -> int:
     if before[-1] in CLOSING_MARKS or before.endswith((",”", ',"', "»,", "—", "–")):
         return INVERTED_AFTER_QUOTE
     if before.endswith(",") and not rx.sov:
-        english = rx.code == "en"
-        return 0 if english and not SAY_VERBS.fullmatch(cue.group()) else 2
+        if rx.code == "en":
+            return INVERTED_AFTER_QUOTE if SAY_VERBS.fullmatch(cue.group()) else 0
+        return AFTER_VERB
     return 0
 
 
@@ -385,10 +411,13 @@ def _new_party(context: _Context, start: int, end: int, rx: Patterns) -> PartyEn
     proper = len(tokens) <= 4 and all(t[0].isupper() for t in tokens if t[0].isalpha())
     if not named and not (proper and any(t[0].isupper() for t in tokens)):
         return None
+    side = _side_named(context, p_start, p_end)
+    if side is None:  # a speaker of no side is no party to the conflict (a foreign leader)
+        return None
     return PartyEntry(
         name=phrase,
         aliases=(),
-        side=_side_named(context, p_start, p_end),
+        side=side,
         kind="new",
         new=True,
         span=(p_start, p_end),

@@ -9,12 +9,17 @@ PACK = LanguagePack(
     r"accusing|blamed|blames|blaming|denied|denies|denying|rejected|rejects|told|tells|warned|"
     r"warns|insisted|insists|confirmed|confirms|declared|declares|alleged|alleges|responded|"
     r"admitted|admits|acknowledged|acknowledges|explained|asserted|revealed|vowed|threatened|"
-    r"urged|wrote|tweeted|posted|estimated|described|condemned|pledged|disclosed|"
+    r"urged|wrote|tweeted|posted|estimated|described|condemned|pledged|disclosed|commented|"
+    r"pointed out|put forth|reaffirmed|reaffirms|reiterated|emphasi[sz]ed|emphasi[sz]es|"
+    r"mentioned|underlined|underscored|highlighted|informed|briefed|outlined|recalled|"
+    r"suggested|proposed|assured|argued|welcomed|called (?:for|on)|asked|requested|demanded|"
+    r"promised|agreed|believes|dismissed|dismisses|vowed|threatens|announce|confirm|deny|"
+    r"denounced|praised|expressed|noting|adding|warning|telling|according|"
     r"(?:issued|published|released) (?:a|an) (?:statement|communique|communiqué)|"
     r"in a statement|in a post|claim is that|took responsibility|claimed responsibility",
     preps=r"according to|reads a message from|a statement from|as quoted by|quoting|"
     r"a spokes(?:man|woman|person) for|statement by",
-    anaphora=r"the (?:defen[cs]e )?ministry|the MoD|the department|it|he|she|they|"
+    anaphora=r"the (?:defen[cs]e )?ministry|the MoD|the department|it|he|she|they|it was|"
     r"the spokes(?:man|woman|person)|the army|the military|the group|the agency|the office",
     speakers=r"spokes(?:man|woman|person|people)|ministry|ministries|military|army|armed forces|"
     r"forces|police|government|officials?|minister|president|commander|governor|authorities|"

@@ -10,7 +10,8 @@ PACK = LanguagePack(
     r"indique|indiquent|annonce|annoncent|précise|ajoute|souligne|assure|estime|dénonce|accuse|"
     r"accusent|dément|confirme|confirment|reconnaît|revendique|revendiquent|dit|disent|"
     r"a-t-(?:il|elle) (?:dit|déclaré|ajouté|précisé|affirmé|indiqué)|"
-    r"dans un communiqué|dans un message",
+    r"dans un communiqué|dans un message|évoque|évoquent|menace|menacent|promet|affirmé|"
+    r"déclaré|annoncé|assure|prévient|a prévenu|a averti|a menacé|a promis|a ajouté",
     preps=r"selon|d['’]après|de source",
     anaphora=r"le ministère|l['’]armée|le porte-parole|il|elle|le mouvement|le groupe",
     speakers=r"porte-parole|ministère|armée|gouvernement|police|autorités|responsables?|"
