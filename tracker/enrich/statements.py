@@ -35,6 +35,7 @@ HEADING_MAX = 160
 HEADING_PARAGRAPHS = 4  # headings and decks open a page
 INVERTED_AFTER_QUOTE = 50
 AFTER_VERB = 30  # "подтвердила пресс-служба НАТО", "a affirmé M. Gallant"
+SUBJECT_GAP = 25  # characters between a subject and its verb ("Hamas swiftly denied")
 SPEAKER_WORDS = 8  # a speaker phrase is short: "the Kremlin spokesman Dmitry Peskov"
 PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "this", "that", "there"})
 # Determiners a speaker phrase may open with, dropped from its span.
@@ -93,6 +94,11 @@ class _Context:
         self.starts = [m.start for m in mentions]
         self.sides = sides
         self.last_party: PartyEntry | None = None
+        self.language = ""
+        counts = Counter(
+            m.party.side for m in mentions if m.party.side and m.party.side.belligerent
+        )
+        self.main_side = counts.most_common(1)[0][0] if counts else None
 
     def between(self, start: int, end: int) -> list[Mention]:
         """Mentions starting in [START, END), by bisection."""
@@ -118,6 +124,7 @@ def find_statements(
 ) -> list[StatementProposal]:
     rx = patterns(language)
     context = _Context(text, mentions, sides)
+    context.language = language
     per_paragraph = Counter(s.paragraph for s in sentences)
     body_paragraphs = len(per_paragraph)
     statements: list[StatementProposal] = []
@@ -227,11 +234,23 @@ def _resolve(
         if party is not None:
             found.append((party, cue.group(), cue.start()))
     found.sort(key=lambda f: f[2])
-    distinct: list[tuple[PartyEntry, str, int]] = []
-    for item in found:
-        if all(item[0].name != kept[0].name for kept in distinct):
+    distinct: list[tuple[PartyEntry, str, int]] = found[:1]
+    for item in found[1:]:
+        # A further speaker in the sentence must stand by its own verb ("…, while Y denied"),
+        # not be the object of the first one ("X informed Y …, noting").
+        if all(item[0].name != kept[0].name for kept in distinct) and _beside(context, item):
             distinct.append(item)
     return distinct
+
+
+def _beside(context: _Context, item: tuple[PartyEntry, str, int]) -> bool:
+    party, _cue, at = item
+    if party.new:
+        return party.span is not None and abs(party.span[1] - at) <= SUBJECT_GAP
+    return any(
+        m.party.name == party.name and (0 <= at - m.end <= SUBJECT_GAP or 0 <= m.start - at <= 40)
+        for m in context.between(max(0, at - 80), at + 40)
+    )
 
 
 def _speaker_of(
@@ -275,8 +294,12 @@ def _signed(
     if colon > sentence.start and text[sentence.start] not in OPENING_MARKS:
         head = [m for m in outside if m.end <= colon]
         label = text[sentence.start : colon]
-        if head and len(label.split()) <= 6 and not re.search(r"\d|https?$", label):
-            return head[-1].party, "headline colon", colon
+        if len(label.split()) <= 6 and not re.search(r"\d|https?$", label):
+            if head:
+                return head[-1].party, "headline colon", colon
+            speaker = _new_party(context, sentence.start, colon, patterns(context.language))
+            if speaker is not None:
+                return speaker, "headline colon", colon
     return None
 
 
@@ -412,6 +435,9 @@ def _new_party(context: _Context, start: int, end: int, rx: Patterns) -> PartyEn
     if not named and not (proper and any(t[0].isupper() for t in tokens)):
         return None
     side = _side_named(context, p_start, p_end)
+    if side is None and named:
+        # "Officials said", "security sources": the side the report is mostly about.
+        side = context.main_side
     if side is None:  # a speaker of no side is no party to the conflict (a foreign leader)
         return None
     return PartyEntry(

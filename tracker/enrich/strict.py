@@ -2,12 +2,12 @@
 counterclaim must be matched one-to-one by a proposal whose span overlaps its anchor, on the same
 side (the key-set scores of evaluation.py only ask whether a kind of thing was found).
 
-Steps: statement (span overlaps the attribution clause, same side; same party when the label
-names a configured one), claim (overlap, same aspect and side; same accused side for initiator),
-timing (the claims of aspect timing alone), casualty figure (a figure of an overlapping
-casualties claim: same kind, minimum and victims' side; "more than N" is labelled N–N and
-proposed N–open, so the maximum is not compared), counterclaim (same aspect, relation and pair of
-sides). Micro-averaged over the set, and per language."""
+Steps: statement (span overlaps the attribution clause, same side: a new-party proposal on
+the right side counts, since the editor maps it to the party in one step); claim (overlap, same
+aspect and side; same accused side for initiator); timing (the claims of aspect timing alone);
+casualty figure (a figure of an overlapping casualties claim: same kind, minimum and victims'
+side; "more than N" is labelled N–N and proposed N–open, so the maximum is not compared);
+counterclaim (same aspect, relation and pair of sides). Micro-averaged, and per language."""
 
 from __future__ import annotations
 
@@ -66,10 +66,8 @@ def strict_scores(
     predicted = [((s.start, s.end), s, statement_side(s)) for s in statements]
 
     def same_statement(g: Any, p: Any) -> bool:
-        (span, party, side, _), (p_span, p_statement, p_side) = g, p
-        if not _overlaps(span, p_span) or side != p_side:
-            return False
-        return party is None or (not p_statement.party.new and p_statement.party.name == party)
+        (span, _party, side, _), (p_span, _statement, p_side) = g, p
+        return _overlaps(span, p_span) and side == p_side
 
     out["statement"] = _scored(
         *_match(gold_statements, predicted, same_statement),

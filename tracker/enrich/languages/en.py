@@ -18,6 +18,8 @@ PACK = LanguagePack(
     r"(?:issued|published|released) (?:a|an) (?:statement|communique|communiqué)|"
     r"in a statement|in a post|claim is that|took responsibility|claimed responsibility",
     preps=r"according to|reads a message from|a statement from|as quoted by|quoting|"
+    r"(?:was|were|has been|had been) (?:announced|stated|reported|said|confirmed|noted|"
+    r"declared|claimed) by|"
     r"a spokes(?:man|woman|person) for|statement by",
     anaphora=r"the (?:defen[cs]e )?ministry|the MoD|the department|it|he|she|they|it was|"
     r"the spokes(?:man|woman|person)|the army|the military|the group|the agency|the office",
