@@ -46,10 +46,11 @@ def _rx(language: str = "en") -> dict[str, re.Pattern[str]]:
     return {
         "initiator": lexicon.compiled(lexicon.INITIATOR),
         "retaliation": lexicon.compiled(lexicon.RETALIATION),
+        "responsibility": lexicon.compiled(rf"(?<!\w)(?:{union('responsibility')})"),
         "means": lexicon.compiled(rf"(?<!\w)(?:{lexicon.MEANS})"),
         "location": re.compile("|".join(f"(?:{rx})" for rx in lexicon.LOCATION)),
-        "killed": lexicon.compiled(rf"(?<!\w)(?:{lexicon.KILLED}|{union('killed')})"),
-        "wounded": lexicon.compiled(rf"(?<!\w)(?:{lexicon.WOUNDED}|{union('wounded')})"),
+        "killed": lexicon.compiled(rf"(?<!\w)(?:{lexicon.KILLED}|{union('killed')})(?!\w)"),
+        "wounded": lexicon.compiled(rf"(?<!\w)(?:{lexicon.WOUNDED}|{union('wounded')})(?!\w)"),
         "damage": lexicon.compiled(rf"(?<!\w)(?:{union('damage')})(?!\w)"),
         "none": lexicon.compiled(lexicon.NONE_CASUALTIES),
         "number": lexicon.compiled(
@@ -116,11 +117,16 @@ def find_claims(
     numbers = _number_words(language)
     claims: list[ClaimProposal] = []
     party_dates: dict[str, date] = {}
+    spans: set[tuple[int, int]] = set()
     for index, statement in enumerate(statements):
         lo, hi = statement.start, statement.end
+        if (lo, hi) in spans:  # a second speaker of the same sentence: its claims are taken
+            continue
+        spans.add((lo, hi))
+        first = len(claims)
         own = statement.party.side
         named = side_words(lowered, lo, hi, sides)
-        claims.extend(_initiator(text, lowered, index, lo, hi, own, named))
+        claims.extend(_initiator(text, lowered, index, lo, hi, own, named, rx))
         zone = country_zone(own.country_code) if own and own.country_code else ""
         dates = find_dates(lowered, lo, hi, reference)
         if dates:
@@ -151,11 +157,33 @@ def find_claims(
         if retaliation:
             start, end = _clause(text, retaliation.start(), retaliation.end(), lo, hi)
             claims.append(_claim(text, index, Aspect.RETALIATION, start, end))
+        if len(claims) == first:
+            claims.append(_other(text, index, statement))
     return claims
 
 
-def _initiator(text, lowered, index, lo, hi, own, named) -> list[ClaimProposal]:
-    for cue in _rx()["initiator"].finditer(lowered, lo, hi):
+OTHER_MAX = 300
+
+
+def _other(text: str, index: int, statement: StatementProposal) -> ClaimProposal:
+    """What a statement asserts beyond the aspects (a denial, a deal, a demand): its content
+    after the reporting cue, for the editor to keep or dismiss."""
+    start = statement.content_start or statement.start
+    if start == statement.start and statement.cue:
+        at = text.find(statement.cue, statement.start, statement.end)
+        start = at + len(statement.cue) if at >= 0 and at - statement.start < 80 else start
+    while start < statement.end and not text[start].isalnum():
+        start += 1
+    end = min(statement.end, start + OTHER_MAX)
+    return _claim(text, index, Aspect.OTHER, start, max(end, start))
+
+
+def _initiator(text, lowered, index, lo, hi, own, named, rx) -> list[ClaimProposal]:
+    responsibility = rx["responsibility"].search(lowered, lo, hi)
+    if responsibility and own is not None:  # a claim of responsibility accuses its speaker
+        start, end = _clause(text, responsibility.start(), responsibility.end(), lo, hi)
+        return [_claim(text, index, Aspect.INITIATOR, start, end, accused_side=own.name)]
+    for cue in rx["initiator"].finditer(lowered, lo, hi):
         others = [
             (abs(pos - cue.start()), side)
             for pos, side in named
@@ -212,9 +240,9 @@ def _damage(text, lowered, index, lo, hi, own, named, rx, numbers) -> list[Claim
 
 def _casualties(text, lowered, index, lo, hi, own, named, rx, numbers) -> list[ClaimProposal]:
     claims = []
-    taken: list[tuple[int, int]] = []
+    nothing: list[tuple[int, int]] = []
     for match in rx["none"].finditer(lowered, lo, hi):
-        taken.append(match.span())
+        nothing.append(match.span())
         side = _nearest_side(named, match.start(), own, lowered, lo, hi)
         start, end = _clause(text, match.start(), match.end(), lo, hi)
         claims.append(
@@ -231,9 +259,11 @@ def _casualties(text, lowered, index, lo, hi, own, named, rx, numbers) -> list[C
         )
     for kind in ("killed", "wounded"):
         for match in rx[kind].finditer(lowered, lo, hi):
-            if any(a <= match.start() < b for a, b in taken):
-                continue
+            if any(a <= match.start() < b for a, b in nothing):
+                continue  # inside "no losses"
             c_start, c_end = _clause(text, match.start(), match.end(), lo, hi)
+            # "22 were killed and 38 injured", "killed 7, wounded 29": one claim, two figures.
+            joined = _joinable(claims, kind, c_start)
             number = _number_near(lowered, match, c_start, c_end, rx, numbers)
             values: dict[str, object] = {}
             if number is not None:
@@ -245,12 +275,36 @@ def _casualties(text, lowered, index, lo, hi, own, named, rx, numbers) -> list[C
                 if sentence_has_min or not_final:
                     high = None
                 values = {f"{kind}_min": low, f"{kind}_max": high}
+            if joined is not None:
+                _extend(text, joined, c_start, c_end, values)
+                continue
             side = _nearest_side(named, match.start(), own, lowered, c_start, c_end)
             claims.append(
                 _claim(text, index, Aspect.CASUALTIES, c_start, c_end, casualty_side=side, **values)
             )
-            taken.append((c_start, c_end))
     return claims
+
+
+MERGE_GAP = 40  # characters between the killed and the wounded of one account
+
+
+def _joinable(claims: list[ClaimProposal], kind: str, start: int) -> ClaimProposal | None:
+    for claim in claims:
+        if claim.start <= start < claim.end:  # the same clause
+            return claim
+        near = claim.start - MERGE_GAP <= start <= claim.end + MERGE_GAP
+        if near and f"{kind}_min" not in claim.values and claim.values.get("killed_max") != 0:
+            return claim
+    return None
+
+
+def _extend(
+    text: str, claim: ClaimProposal, start: int, end: int, values: dict[str, object]
+) -> None:
+    claim.start, claim.end = min(claim.start, start), max(claim.end, end)
+    claim.excerpt = text[claim.start : claim.end]
+    claim.text = claim.excerpt[:1].upper() + claim.excerpt[1:]
+    claim.values.update(values)
 
 
 def _number_near(

@@ -51,6 +51,7 @@ class LanguagePack:
     killed: str = ""
     wounded: str = ""
     damage: str = ""  # material losses: vehicles, aircraft, buildings, infrastructure
+    responsibility: str = ""  # claiming an attack: an initiator claim against the speaker's side
     numbers: dict[str, int] = field(default_factory=dict)
     months: dict[str, int] = field(default_factory=dict)
     # Speaker phrases are cut at these words, which start a new clause ("… that", "… , who").

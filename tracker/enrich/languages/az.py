@@ -42,5 +42,6 @@ PACK = LanguagePack(
         "noyabr": 11,
         "dekabr": 12,
     },
+    responsibility=r"öz üzərinə götür\w*",
     clause_words=r"ki|və|lakin",
 )

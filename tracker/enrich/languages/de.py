@@ -48,5 +48,6 @@ PACK = LanguagePack(
         "november": 11,
         "dezember": 12,
     },
+    responsibility=r"bekannte\w* sich|übernahm\w* die Verantwortung",
     clause_words=r"dass|nachdem|und|aber",
 )

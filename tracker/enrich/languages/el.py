@@ -45,5 +45,6 @@ PACK = LanguagePack(
         "νοεμβρίου": 11,
         "δεκεμβρίου": 12,
     },
+    responsibility=r"ανέλαβε την ευθύνη",
     clause_words=r"ότι|που|και|αλλά",
 )

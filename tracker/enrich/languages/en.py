@@ -69,5 +69,7 @@ PACK = LanguagePack(
         "ninety": 90,
         "hundred": 100,
     },
+    responsibility=r"claim(?:ed|s)? responsibility|took responsibility|accepted responsibility|"
+    r"responsibility (?:was|has been) claimed",
     clause_words=r"that|who|which|after|when|while|and|but",
 )

@@ -46,5 +46,6 @@ PACK = LanguagePack(
         "noviembre": 11,
         "diciembre": 12,
     },
+    responsibility=r"reivindic\w*|se atribuy\w*",
     clause_words=r"que|quien|después|cuando|y|pero",
 )

@@ -51,5 +51,6 @@ PACK = LanguagePack(
         "novembre": 11,
         "décembre": 12,
     },
+    responsibility=r"revendiqu\w*",
     clause_words=r"que|qui|après|lors|et|mais",
 )

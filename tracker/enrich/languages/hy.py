@@ -34,5 +34,6 @@ PACK = LanguagePack(
         "նոյեմբերի": 11,
         "դեկտեմբերի": 12,
     },
+    responsibility=r"ստանձնել է պատասխանատվությունը",
     clause_words=r"որ|և|բայց",
 )

@@ -31,5 +31,6 @@ PACK = LanguagePack(
         "on": 10,
         "yüz": 100,
     },
+    responsibility=r"üstlendi|üstlenen",
     clause_words=r"ki|ve|ancak",
 )
