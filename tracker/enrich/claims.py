@@ -64,7 +64,8 @@ def _rx(language: str = "en") -> dict[str, re.Pattern[str]]:
 def _side_rx(words: tuple[str, ...], name: str) -> re.Pattern[str]:
     stems = [*words, lower_same_length(name)] if name else list(words)
     alternation = "|".join(sorted(map(re.escape, stems), key=len, reverse=True))
-    return lexicon.compiled(rf"(?<!\w)(?:{alternation})\w*")
+    # Arabic and Hebrew write the article and conjunctions onto the word ("الإسرائيلي").
+    return lexicon.compiled(rf"(?<!\w)(?:[وفبلك]?ال|[והבלמשכ])?(?:{alternation})\w*")
 
 
 def side_words(

@@ -147,7 +147,8 @@ class PartyMatcher:
         return next((p for p in self.parties if p.name == name), None)
 
 
-NAME_WORD = re.compile(r"[^\W\d_]{4,}")
+# Letters and the combining vowel signs of Indic scripts, which \w leaves out.
+NAME_WORD = re.compile(r"(?:[^\W\d_]|[\u0900-\u0dff]){4,}")
 CYRILLIC_ENDING = re.compile(r"[аеёиоуыэюяйь]{1,2}$")
 
 

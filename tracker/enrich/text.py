@@ -12,7 +12,12 @@ MAX_BYTES = 5 * 1024 * 1024
 LANGUAGE_SAMPLE = 3000
 HTML_HINT = re.compile(r"<(?:html|body|p|div|article|span)\b", re.IGNORECASE)
 QUOTE_PAIRS = {"“": "”", "«": "»", "„": "“", '"': '"'}
-SENTENCE_END = re.compile(r"[.!?։。]+[\"'”»]?(?=\s*[“«]|\s+[\"'“«(\[]?[A-ZА-ЯЁÇŞĞÜÖİƏԱ-Ֆ0-9])")
+SENTENCE_END = re.compile(
+    r"[.!?։。]+[\"'”»]?(?=\s*[“«]|\s+[\"'“«(\[]?[A-ZА-ЯЁÇŞĞÜÖİƏԱ-Ֆ0-9])"
+    # Sentences run together without a space ("…car bombing.Colombia has asked"), as some
+    # scraped texts have them; a lower-case word before keeps "U.S.Army" whole.
+    r"|(?<=[a-zа-яё]{2})[.!?]+(?=[A-ZА-ЯЁ][a-zа-яё])"
+)
 
 
 @dataclass(frozen=True)
