@@ -297,7 +297,10 @@ def _signed(
         if len(label.split()) <= 6 and not re.search(r"\d|https?$", label):
             if head:
                 return head[-1].party, "headline colon", colon
-            speaker = _new_party(context, sentence.start, colon, patterns(context.language))
+            start = sentence.start
+            for mark in CLAUSE_MARKS.finditer(text, sentence.start, colon):
+                start = mark.end()
+            speaker = _new_party(context, start, colon, patterns(context.language))
             if speaker is not None:
                 return speaker, "headline colon", colon
     return None
@@ -383,7 +386,7 @@ def _anaphor(context: _Context, s_start: int, limit: int, rx: Patterns) -> Party
     return None
 
 
-CLAUSE_MARKS = re.compile(r"[,;:()\[\]“”\"«»„\n.!?]")
+CLAUSE_MARKS = re.compile(r"[,;:()\[\]“”\"«»„\n.!?|،#]")
 
 
 def _new_before(context: _Context, s_start: int, cue_start: int, rx: Patterns) -> PartyEntry | None:
@@ -454,7 +457,8 @@ def _side_named(context: _Context, start: int, end: int) -> SideInfo | None:
     """The side a new speaker's words name ("the Israeli military" → Israel), if exactly one."""
     from tracker.enrich.claims import side_words
 
-    named = {side for _, side in side_words(context.lowered, start, end, context.sides)}
+    sides = [side for side in context.sides if side.belligerent]
+    named = {side for _, side in side_words(context.lowered, start, end, sides)}
     return named.pop() if len(named) == 1 else None
 
 

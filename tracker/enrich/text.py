@@ -17,6 +17,10 @@ SENTENCE_END = re.compile(
     # Sentences run together without a space ("…car bombing.Colombia has asked"), as some
     # scraped texts have them; a lower-case word before keeps "U.S.Army" whole.
     r"|(?<=[a-zа-яё]{2})[.!?]+(?=[A-ZА-ЯЁ][a-zа-яё])"
+    # Scripts without capitals (Arabic, Hebrew, Persian, Devanagari): any letter may follow.
+    r"|[.!?؟।]+(?=\s+[\u0590-\u08ff\u0900-\u097f])"
+    # Posts string headlines together behind a marker: "… 🔴 حماس: …".
+    r"|(?<=\S)\s+(?=[\u2600-\u27bf\U0001f300-\U0001faff]\s)"
 )
 
 
