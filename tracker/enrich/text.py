@@ -152,7 +152,9 @@ QUOTE_OPENERS = re.compile("[" + re.escape("".join(QUOTE_PAIRS)) + "]")
 
 
 def quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Quoted stretches inside [START, END), marks included. An unclosed quote runs to END."""
+    """Quoted stretches inside [START, END), marks included. An unclosed quote runs to END.
+    A '"' between two letters is no quotation mark (Hebrew gershayim: צה"ל), and a name in
+    quotation marks («Талибан», "Hamas") is a name, not a quotation: neither is returned."""
     spans = []
     i = start
     while True:
@@ -164,13 +166,25 @@ def quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if char == '"' and i > start and text[i - 1].isalnum():
             i += 1
             continue
-        j = text.find(QUOTE_PAIRS[char], i + 1, end)
+        j = _closer(text, QUOTE_PAIRS[char], i + 1, end)
         if j < 0:
             spans.append((i, end))
             break
-        spans.append((i, j + 1))
+        if len(text[i + 1 : j].split()) > NAME_WORDS or SENTENCE_MARK.search(text, i + 1, j):
+            spans.append((i, j + 1))
         i = j + 1
     return spans
+
+
+NAME_WORDS = 3  # «Аль-Каида», "Islamic State of Iraq": names, not quotations
+SENTENCE_MARK = re.compile(r"[.!?,;:]")
+
+
+def _closer(text: str, mark: str, start: int, end: int) -> int:
+    j = text.find(mark, start, end)
+    while mark == '"' and 0 < j < end - 1 and text[j - 1].isalpha() and text[j + 1].isalpha():
+        j = text.find(mark, j + 1, end)  # gershayim inside a word
+    return j
 
 
 def sentences(text: str) -> list[Sentence]:
