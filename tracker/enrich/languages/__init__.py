@@ -52,6 +52,7 @@ class LanguagePack:
     wounded: str = ""
     damage: str = ""  # material losses: vehicles, aircraft, buildings, infrastructure
     responsibility: str = ""  # claiming an attack: an initiator claim against the speaker's side
+    denial: str = ""  # "denied", "опроверг": the statement's content is an "other" claim
     numbers: dict[str, int] = field(default_factory=dict)
     months: dict[str, int] = field(default_factory=dict)
     # Speaker phrases are cut at these words, which start a new clause ("… that", "… , who").

@@ -43,5 +43,6 @@ PACK = LanguagePack(
         "dekabr": 12,
     },
     responsibility=r"öz üzərinə götür\w*",
+    denial=r"təkzib\w*|rədd\w*",
     clause_words=r"ki|və|lakin",
 )

@@ -49,5 +49,6 @@ PACK = LanguagePack(
         "dezember": 12,
     },
     responsibility=r"bekannte\w* sich|übernahm\w* die Verantwortung",
+    denial=r"dementierte|bestritt|bestreitet|wies\w* zurück",
     clause_words=r"dass|nachdem|und|aber",
 )

@@ -46,5 +46,6 @@ PACK = LanguagePack(
         "δεκεμβρίου": 12,
     },
     responsibility=r"ανέλαβε την ευθύνη",
+    denial=r"διέψευσε|αρνήθηκε|απέρριψε",
     clause_words=r"ότι|που|και|αλλά",
 )

@@ -71,5 +71,6 @@ PACK = LanguagePack(
     },
     responsibility=r"claim(?:ed|s)? responsibility|took responsibility|accepted responsibility|"
     r"responsibility (?:was|has been) claimed",
+    denial=r"denied|denies|denying|rejected|rejects|dismissed|dismisses|refuted|disputed",
     clause_words=r"that|who|which|after|when|while|and|but",
 )

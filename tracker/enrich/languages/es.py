@@ -47,5 +47,6 @@ PACK = LanguagePack(
         "diciembre": 12,
     },
     responsibility=r"reivindic\w*|se atribuy\w*",
+    denial=r"negó|niega|rechazó|rechaza|desmintió",
     clause_words=r"que|quien|después|cuando|y|pero",
 )

@@ -52,5 +52,6 @@ PACK = LanguagePack(
         "décembre": 12,
     },
     responsibility=r"revendiqu\w*",
+    denial=r"dément|démenti|nié|nie|rejeté|rejette|conteste|contesté",
     clause_words=r"que|qui|après|lors|et|mais",
 )

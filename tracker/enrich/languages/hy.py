@@ -35,5 +35,6 @@ PACK = LanguagePack(
         "դեկտեմբերի": 12,
     },
     responsibility=r"ստանձնել է պատասխանատվությունը",
+    denial=r"հերքել է|հերքեց",
     clause_words=r"որ|և|բայց",
 )

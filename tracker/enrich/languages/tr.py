@@ -32,5 +32,6 @@ PACK = LanguagePack(
         "yüz": 100,
     },
     responsibility=r"üstlendi|üstlenen",
+    denial=r"yalanladı|reddetti",
     clause_words=r"ki|ve|ancak",
 )
