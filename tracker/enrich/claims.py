@@ -13,6 +13,7 @@ come from the data: see parties.with_side_words."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
@@ -21,7 +22,7 @@ from tracker.enrich import lexicon
 from tracker.enrich.languages import pack, union
 from tracker.enrich.text import lower_same_length
 from tracker.enrich.timing import country_zone, find_dates, find_time
-from tracker.enrich.types import ClaimProposal, SideInfo, StatementProposal
+from tracker.enrich.types import ClaimProposal, Mention, SideInfo, StatementProposal
 from tracker.enums import Aspect
 
 CLAUSE_STOP = ',;:.!?\n“”«»"()[]'
@@ -113,13 +114,17 @@ def find_claims(
     reference: date | None,
     language: str = "en",
     lowered: str | None = None,
+    mentions: Sequence[Mention] = (),
 ) -> list[ClaimProposal]:
+    """MENTIONS (the parties named, in text order) name sides too: "blamed the ELN" accuses
+    the ELN's side even where no side word ("Azerbaijani") is used."""
     lowered = lowered if lowered is not None else lower_same_length(text)
     rx = _rx(language)
     numbers = _number_words(language)
     claims: list[ClaimProposal] = []
     party_dates: dict[str, date] = {}
     spans: set[tuple[int, int]] = set()
+    starts = [m.start for m in mentions]
     for index, statement in enumerate(statements):
         lo, hi = statement.start, statement.end
         if (lo, hi) in spans:  # a second speaker of the same sentence: its claims are taken
@@ -128,6 +133,13 @@ def find_claims(
         first = len(claims)
         own = statement.party.side
         named = side_words(lowered, lo, hi, sides)
+        first_mention = bisect_left(starts, lo)
+        named += [
+            (m.start, m.party.side)
+            for m in mentions[first_mention : bisect_left(starts, hi, lo=first_mention)]
+            if m.party.side is not None
+        ]
+        named.sort(key=lambda x: x[0])
         claims.extend(_initiator(text, lowered, index, lo, hi, own, named, rx))
         zone = country_zone(own.country_code) if own and own.country_code else ""
         dates = find_dates(lowered, lo, hi, reference)

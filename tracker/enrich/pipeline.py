@@ -92,6 +92,7 @@ def enrich_document(
         reference=reference,
         language=result.language,
         lowered=lowered,
+        mentions=result.mentions,
     )
     clock.lap("claims")
     found: list[IncidentCandidate] = []

@@ -373,7 +373,8 @@ def _before(
     anaphors = [
         a
         for a in rx.anaphora.finditer(context.text, s_start, cue_start)
-        if a.group().lower() not in PRONOUNS or cue_start - a.end() <= 1
+        if (a.group().lower() not in PRONOUNS or cue_start - a.end() <= 1)
+        and not NAME_AFTER.search(context.text, a.end(), cue_start)
     ]
     if anaphors and (mention is None or anaphors[-1].start() > mention.end):
         return context.last_party or context.last_before(anaphors[-1].start())
@@ -386,6 +387,8 @@ def _anaphor(context: _Context, s_start: int, limit: int, rx: Patterns) -> Party
     return None
 
 
+# "министерства иностранных дел Германии заявил": a name after the noun makes it no anaphor.
+NAME_AFTER = re.compile(r"\s[A-ZА-ЯЁΑ-Ω][\w-]+")
 CLAUSE_MARKS = re.compile(r"[,;:()\[\]“”\"«»„\n.!?|،#]")
 
 
