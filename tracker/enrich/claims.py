@@ -41,15 +41,18 @@ def _number_words(language: str) -> dict[str, int]:
 @lru_cache(maxsize=32)
 def _rx(language: str = "en") -> dict[str, re.Pattern[str]]:
     numbers = _number_words(language)
+    own = pack(language)
+    # Weapons in the report's own language only: across languages short words over-match.
+    own_means = f"|{own.means}" if own and own.means else ""
     number_words = "|".join(
         sorted(map(re.escape, [*numbers, *lexicon.VAGUE_NUMBERS]), key=len, reverse=True)
     )
     return {
-        "initiator": lexicon.compiled(lexicon.INITIATOR),
+        "initiator": lexicon.compiled(f"{lexicon.INITIATOR}|{union('initiator')}"),
         "retaliation": lexicon.compiled(lexicon.RETALIATION),
         "responsibility": lexicon.compiled(rf"(?<!\w)(?:{union('responsibility')})"),
         "denial": lexicon.compiled(rf"(?<!\w)(?:{union('denial')})(?!\w)"),
-        "means": lexicon.compiled(rf"(?<!\w)(?:{lexicon.MEANS})"),
+        "means": lexicon.compiled(rf"(?<!\w)(?:{lexicon.MEANS}{own_means})"),
         "location": re.compile("|".join(f"(?:{rx})" for rx in lexicon.LOCATION)),
         "killed": lexicon.compiled(rf"(?<!\w)(?:{lexicon.KILLED}|{union('killed')})(?!\w)"),
         "wounded": lexicon.compiled(rf"(?<!\w)(?:{lexicon.WOUNDED}|{union('wounded')})(?!\w)"),
@@ -163,9 +166,9 @@ def find_claims(
                     local=found.local,
                 )
             )
-        claims.extend(_location(text, index, lo, hi))
+        claims.extend(_location(text, index, lo, hi, rx))
         claims.extend(_casualties(text, lowered, index, lo, hi, own, named, rx, numbers))
-        claims.extend(_means(text, index, lo, hi))
+        claims.extend(_means(text, index, lo, hi, rx))
         claims.extend(_damage(text, lowered, index, lo, hi, own, named, rx, numbers))
         retaliation = rx["retaliation"].search(lowered, lo, hi)
         if retaliation:
@@ -212,8 +215,8 @@ def _initiator(text, lowered, index, lo, hi, own, named, rx) -> list[ClaimPropos
     return []
 
 
-def _location(text: str, index: int, lo: int, hi: int) -> list[ClaimProposal]:
-    matches = [m for m in _rx()["location"].finditer(text, lo, hi) if not _is_time_word(m.group())]
+def _location(text: str, index: int, lo: int, hi: int, rx) -> list[ClaimProposal]:
+    matches = [m for m in rx["location"].finditer(text, lo, hi) if not _is_time_word(m.group())]
     if not matches:
         return []
     start, end = min(m.start() for m in matches), max(m.end() for m in matches)
@@ -226,8 +229,8 @@ def _is_time_word(phrase: str) -> bool:
     return first in lexicon.MONTHS or first in lexicon.WEEKDAYS
 
 
-def _means(text: str, index: int, lo: int, hi: int) -> list[ClaimProposal]:
-    matches = list(_rx()["means"].finditer(text, lo, hi))
+def _means(text: str, index: int, lo: int, hi: int, rx) -> list[ClaimProposal]:
+    matches = list(rx["means"].finditer(text, lo, hi))
     if not matches:
         return []
     start, end = _clause(text, matches[0].start(), matches[0].end(), lo, hi)

@@ -53,6 +53,11 @@ class LanguagePack:
     damage: str = ""  # material losses: vehicles, aircraft, buildings, infrastructure
     responsibility: str = ""  # claiming an attack: an initiator claim against the speaker's side
     denial: str = ""  # "denied", "опроверг": the statement's content is an "other" claim
+    # Aspect cues beyond the shared ones in lexicon.py (which hold en, ru, tr, az, hy). Places
+    # stay language-independent there: prepositions + a word ("في X", "à X") proposed a place
+    # in nearly every sentence of the dev set.
+    initiator: str = ""
+    means: str = ""
     numbers: dict[str, int] = field(default_factory=dict)
     months: dict[str, int] = field(default_factory=dict)
     # Speaker phrases are cut at these words, which start a new clause ("… that", "… , who").

@@ -50,5 +50,8 @@ PACK = LanguagePack(
     },
     responsibility=r"bekannte\w* sich|übernahm\w* die Verantwortung",
     denial=r"dementierte|bestritt|bestreitet|wies\w* zurück",
+    initiator=r"beschuldig\w*|angriff\w*|angegriffen|verantwortlich",
+    means=r"rakete\w*|granate\w*|luftangriff\w*|drohne\w*|artillerie|sprengsatz\w*|"
+    r"beschuss",
     clause_words=r"dass|nachdem|und|aber",
 )

@@ -72,5 +72,9 @@ PACK = LanguagePack(
     responsibility=r"claim(?:ed|s)? responsibility|took responsibility|accepted responsibility|"
     r"responsibility (?:was|has been) claimed",
     denial=r"denied|denies|denying|rejected|rejects|dismissed|dismisses|refuted|disputed",
+    initiator=r"responsible for|launched (?:an? )?(?:\w+ )?(?:attack|offensive|"
+    r"assault)|carried out (?:an? )?(?:\w+ )?attack|outrages?",
+    means=r"air ?strikes?|explosives?|car bombs?|suicide bomb\w*|roadside bombs?|"
+    r"IEDs?|bombings?|gunfire|rifles?|airstrikes?",
     clause_words=r"that|who|which|after|when|while|and|but",
 )

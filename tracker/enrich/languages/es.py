@@ -48,5 +48,8 @@ PACK = LanguagePack(
     },
     responsibility=r"reivindic\w*|se atribuy\w*",
     denial=r"negó|niega|rechazó|rechaza|desmintió",
+    initiator=r"acus\w*|atac\w*|violación|violó|responsab\w*",
+    means=r"cohetes?|misiles?|bombardeos?|drones?|disparos|explosivos?|artillería|"
+    r"coche bomba",
     clause_words=r"que|quien|después|cuando|y|pero",
 )

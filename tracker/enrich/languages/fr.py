@@ -53,5 +53,8 @@ PACK = LanguagePack(
     },
     responsibility=r"revendiqu\w*",
     denial=r"dément|démenti|nié|nie|rejeté|rejette|conteste|contesté",
+    initiator=r"accus\w*|attaques?|violé|violation|infiltrés?|responsab\w*",
+    means=r"roquettes?|missiles?|obus|frappes?|bombardements?|drones?|tirs?|"
+    r"explosifs?|artillerie",
     clause_words=r"que|qui|après|lors|et|mais",
 )
