@@ -19,7 +19,7 @@ from datetime import date
 from functools import lru_cache
 
 from tracker.enrich import lexicon
-from tracker.enrich.languages import pack, union
+from tracker.enrich.languages import merged, pack, union
 from tracker.enrich.text import lower_same_length
 from tracker.enrich.timing import country_zone, find_dates, find_time
 from tracker.enrich.types import ClaimProposal, Mention, SideInfo, StatementProposal
@@ -30,9 +30,9 @@ CLAUSE_STOP = ',;:.!?\n“”«»"()[]'
 
 @lru_cache(maxsize=32)
 def _number_words(language: str) -> dict[str, int]:
-    words = dict(lexicon.NUMBER_WORDS)
-    english, own = pack("en"), pack(language)
-    for found in (english, own):
+    # English and the report's own language only: "on" is ten in Turkish, "un" one in French.
+    words: dict[str, int] = {}
+    for found in (pack("en"), pack(language)):
         if found is not None:
             words.update(found.numbers)
     return words
@@ -226,7 +226,7 @@ def _location(text: str, index: int, lo: int, hi: int, rx) -> list[ClaimProposal
 
 def _is_time_word(phrase: str) -> bool:
     first = phrase.split()[0].lower().strip(",")
-    return first in lexicon.MONTHS or first in lexicon.WEEKDAYS
+    return first in merged("months") or first in lexicon.WEEKDAYS
 
 
 def _means(text: str, index: int, lo: int, hi: int, rx) -> list[ClaimProposal]:

@@ -16,15 +16,19 @@ Linear in the text: mentions are looked up by bisection, never scanned per sente
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import lru_cache
 
-from tracker.enrich import lexicon
-from tracker.enrich.languages import LanguagePack, compiled, pack
-from tracker.enrich.text import Sentence, lower_same_length, quote_spans
+from tracker.enrich.reading import Context, Patterns, patterns
+from tracker.enrich.speakers import (
+    CLAUSE_MARKS,
+    NAME_AFTER,
+    PRONOUNS,
+    new_after,
+    new_before,
+    new_party,
+)
+from tracker.enrich.text import Sentence, quote_spans
 from tracker.enrich.types import Mention, PartyEntry, SideInfo, StatementProposal
 
 CLOSING_MARKS = "”»\"'’"
@@ -36,83 +40,6 @@ HEADING_PARAGRAPHS = 4  # headings and decks open a page
 INVERTED_AFTER_QUOTE = 50
 AFTER_VERB = 30  # "подтвердила пресс-служба НАТО", "a affirmé M. Gallant"
 SUBJECT_GAP = 25  # characters between a subject and its verb ("Hamas swiftly denied")
-SPEAKER_WORDS = 8  # a speaker phrase is short: "the Kremlin spokesman Dmitry Peskov"
-PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "this", "that", "there"})
-# Determiners a speaker phrase may open with, dropped from its span.
-ARTICLES = frozenset({"the", "a", "an", "its", "their", "his", "her", "le", "la", "les", "l'"})
-NEVER = r"(?!x)x"  # matches nothing: a field a pack leaves empty
-
-
-@dataclass(frozen=True)
-class Patterns:
-    verbs: re.Pattern[str]
-    preps: re.Pattern[str]
-    post_preps: re.Pattern[str]
-    anaphora: re.Pattern[str]
-    speakers: re.Pattern[str]
-    clause: re.Pattern[str]
-    joint: re.Pattern[str]
-    channels: tuple[tuple[str, re.Pattern[str]], ...]
-    order: str
-    code: str
-
-    @property
-    def sov(self) -> bool:
-        return self.order == "sov"
-
-
-def _words(alternation: str) -> re.Pattern[str]:
-    return compiled(rf"(?<!\w)(?:{alternation or NEVER})(?!\w)")
-
-
-@lru_cache(maxsize=64)
-def patterns(language: str) -> Patterns:
-    found: LanguagePack | None = pack(language)
-    # No pack: only the language-independent cues (signed quotes, "Party: …" headlines).
-    source = found or LanguagePack(code="", verbs="")
-    return Patterns(
-        verbs=_words(source.verbs),
-        preps=_words(source.preps),
-        post_preps=_words(source.post_preps),
-        anaphora=_words(source.anaphora),
-        speakers=_words(source.speakers),
-        clause=_words(source.clause_words),
-        joint=compiled(lexicon.JOINT_SPEECH),
-        channels=tuple((name, compiled(rx)) for name, rx in lexicon.CHANNELS),
-        order=source.order,
-        code=source.code,
-    )
-
-
-class _Context:
-    """What the resolver needs while walking the sentences in order."""
-
-    def __init__(self, text: str, mentions: Sequence[Mention], sides: Sequence[SideInfo]) -> None:
-        self.text = text
-        self.lowered = lower_same_length(text)
-        self.mentions = mentions
-        self.starts = [m.start for m in mentions]
-        self.sides = sides
-        self.last_party: PartyEntry | None = None
-        self.language = ""
-        counts = Counter(
-            m.party.side for m in mentions if m.party.side and m.party.side.belligerent
-        )
-        self.main_side = counts.most_common(1)[0][0] if counts else None
-
-    def between(self, start: int, end: int) -> list[Mention]:
-        """Mentions starting in [START, END), by bisection."""
-        i = bisect_left(self.starts, start)
-        j = bisect_left(self.starts, end, lo=i)
-        return list(self.mentions[i:j])
-
-    def last_before(self, position: int) -> PartyEntry | None:
-        i = bisect_left(self.starts, position)
-        while i > 0:
-            i -= 1
-            if self.mentions[i].end <= position:
-                return self.mentions[i].party
-        return None
 
 
 def find_statements(
@@ -123,7 +50,7 @@ def find_statements(
     sides: Sequence[SideInfo] = (),
 ) -> list[StatementProposal]:
     rx = patterns(language)
-    context = _Context(text, mentions, sides)
+    context = Context(text, mentions, sides)
     context.language = language
     per_paragraph = Counter(s.paragraph for s in sentences)
     body_paragraphs = len(per_paragraph)
@@ -151,7 +78,7 @@ def find_statements(
 
 
 def _statement(
-    context: _Context,
+    context: Context,
     sentence: Sentence,
     quotes: list[tuple[int, int]],
     rx: Patterns,
@@ -196,7 +123,7 @@ def _inside(position: int, spans: Sequence[tuple[int, int]]) -> bool:
 
 
 def _resolve(
-    context: _Context, sentence: Sentence, quotes: list[tuple[int, int]], rx: Patterns
+    context: Context, sentence: Sentence, quotes: list[tuple[int, int]], rx: Patterns
 ) -> list[tuple[PartyEntry, str, int]]:
     """Every attribution clause of the sentence, in order: one per speaker ("X said …, while
     Y denied it" is two statements; "X said …, adding …" is one)."""
@@ -217,14 +144,14 @@ def _resolve(
         if _inside(cue.start(), quotes):
             continue
         party = _after(context, outside, cue.end(), s_end, rx, clause_only=True)
-        party = party or _new_after(context, cue.end(), s_end, rx)
+        party = party or new_after(context, cue.end(), s_end, rx)
         if party is not None:
             found.append((party, cue.group(), cue.start()))
     for cue in rx.post_preps.finditer(text, s_start, s_end):
         if _inside(cue.start(), quotes):
             continue
         party = _before(context, outside, s_start, cue.start(), rx)
-        party = party or _new_before(context, s_start, cue.start(), rx)
+        party = party or new_before(context, s_start, cue.start(), rx)
         if party is not None:
             found.append((party, cue.group(), cue.start()))
     for cue in rx.verbs.finditer(text, s_start, s_end):
@@ -243,7 +170,7 @@ def _resolve(
     return distinct
 
 
-def _beside(context: _Context, item: tuple[PartyEntry, str, int]) -> bool:
+def _beside(context: Context, item: tuple[PartyEntry, str, int]) -> bool:
     party, _cue, at = item
     if party.new:
         return party.span is not None and abs(party.span[1] - at) <= SUBJECT_GAP
@@ -254,7 +181,7 @@ def _beside(context: _Context, item: tuple[PartyEntry, str, int]) -> bool:
 
 
 def _speaker_of(
-    context: _Context, sentence: Sentence, outside: list[Mention], cue: re.Match[str], rx: Patterns
+    context: Context, sentence: Sentence, outside: list[Mention], cue: re.Match[str], rx: Patterns
 ) -> PartyEntry | None:
     text, s_start, s_end = context.text, sentence.start, sentence.end
     party = None
@@ -269,9 +196,9 @@ def _speaker_of(
     if party is None:
         party = _before(context, outside, s_start, cue.start(), rx)
     if party is None and (reach or rx.order == "vso"):
-        party = _new_after(context, cue.end(), s_end, rx)
+        party = new_after(context, cue.end(), s_end, rx)
     if party is None:
-        party = _new_before(context, s_start, cue.start(), rx)
+        party = new_before(context, s_start, cue.start(), rx)
     if party is None and rx.code != "en":
         # Free word order puts the speaker after the verb: "…, подтвердила пресс-служба НАТО".
         party = _after(context, outside, cue.end(), s_end, rx, reach=AFTER_VERB, clause_only=True)
@@ -279,7 +206,7 @@ def _speaker_of(
 
 
 def _signed(
-    context: _Context, sentence: Sentence, quotes: list[tuple[int, int]], outside: list[Mention]
+    context: Context, sentence: Sentence, quotes: list[tuple[int, int]], outside: list[Mention]
 ) -> tuple[PartyEntry, str, int] | None:
     """Language-independent attributions: "“…” – Ministry of Defence" and a paragraph that
     opens "Party: …" (headlines, wire flashes, social posts)."""
@@ -300,7 +227,7 @@ def _signed(
             start = sentence.start
             for mark in CLAUSE_MARKS.finditer(text, sentence.start, colon):
                 start = mark.end()
-            speaker = _new_party(context, start, colon, patterns(context.language))
+            speaker = new_party(context, start, colon, patterns(context.language))
             if speaker is not None:
                 return speaker, "headline colon", colon
     return None
@@ -334,7 +261,7 @@ def _inverted(text: str, s_start: int, cue: re.Match[str], rx: Patterns) -> int:
 
 
 def _after(
-    context: _Context,
+    context: Context,
     outside: Sequence[Mention],
     start: int,
     end: int,
@@ -366,7 +293,7 @@ def _after(
 
 
 def _before(
-    context: _Context, outside: Sequence[Mention], s_start: int, cue_start: int, rx: Patterns
+    context: Context, outside: Sequence[Mention], s_start: int, cue_start: int, rx: Patterns
 ) -> PartyEntry | None:
     candidates = [m for m in outside if m.end <= cue_start]
     mention = candidates[-1] if candidates else None
@@ -381,88 +308,10 @@ def _before(
     return mention.party if mention else None
 
 
-def _anaphor(context: _Context, s_start: int, limit: int, rx: Patterns) -> PartyEntry | None:
+def _anaphor(context: Context, s_start: int, limit: int, rx: Patterns) -> PartyEntry | None:
     if rx.anaphora.search(context.text, s_start, limit):
         return context.last_party or context.last_before(s_start)
     return None
-
-
-# "министерства иностранных дел Германии заявил": a name after the noun makes it no anaphor.
-NAME_AFTER = re.compile(r"\s[A-ZА-ЯЁΑ-Ω][\w-]+")
-CLAUSE_MARKS = re.compile(r"[,;:()\[\]“”\"«»„\n.!?|،#]")
-
-
-def _new_before(context: _Context, s_start: int, cue_start: int, rx: Patterns) -> PartyEntry | None:
-    """A speaker phrase before the verb that names no configured party: the words of the
-    clause up to the verb ("the Kremlin spokesman said", "Nagorno-Karabakh's military said")."""
-    text = context.text
-    start = s_start
-    for mark in CLAUSE_MARKS.finditer(text, s_start, cue_start):
-        start = mark.end()
-    if rx.sov:  # the subject opens the clause: cut after its speaker noun and the name after it
-        noun = rx.speakers.search(text, start, cue_start)
-        if noun is None:
-            return None
-        end = noun.end()
-        name = re.match(r"(?:\s+[^\W\d_][\w'’-]*){0,3}", text[end:cue_start])
-        return _new_party(context, start, end + (name.end() if name else 0), rx)
-    for word in rx.clause.finditer(text, start, cue_start):
-        start = word.end()
-    return _new_party(context, start, cue_start, rx)
-
-
-def _new_after(context: _Context, start: int, end: int, rx: Patterns) -> PartyEntry | None:
-    """A speaker phrase after an inverted verb or a preposition: "…,” said the Kremlin
-    spokesman", "according to Taliban officials", "قال المتحدث باسم …"."""
-    text = context.text
-    stop = CLAUSE_MARKS.search(text, start, end)
-    limit = stop.start() if stop else end
-    word = rx.clause.search(text, start, limit)
-    return _new_party(context, start, word.start() if word else limit, rx)
-
-
-def _new_party(context: _Context, start: int, end: int, rx: Patterns) -> PartyEntry | None:
-    text = context.text
-    words = list(re.finditer(r"[^\s]+", text[start:end]))
-    if not words:
-        return None
-    words = words[-SPEAKER_WORDS:] if rx.order != "vso" else words[:SPEAKER_WORDS]
-    while words and words[0].group().lower().strip("'’") in ARTICLES:
-        words = words[1:]
-    if not words:
-        return None
-    p_start, p_end = start + words[0].start(), start + words[-1].end()
-    phrase = text[p_start:p_end]
-    tokens = phrase.split()
-    if tokens[0].lower() in PRONOUNS:
-        return None
-    named = rx.speakers.search(phrase) is not None
-    proper = len(tokens) <= 4 and all(t[0].isupper() for t in tokens if t[0].isalpha())
-    if not named and not (proper and any(t[0].isupper() for t in tokens)):
-        return None
-    side = _side_named(context, p_start, p_end)
-    if side is None and named:
-        # "Officials said", "security sources": the side the report is mostly about.
-        side = context.main_side
-    if side is None:  # a speaker of no side is no party to the conflict (a foreign leader)
-        return None
-    return PartyEntry(
-        name=phrase,
-        aliases=(),
-        side=side,
-        kind="new",
-        new=True,
-        span=(p_start, p_end),
-    )
-
-
-def _side_named(context: _Context, start: int, end: int) -> SideInfo | None:
-    """The side a new speaker's words name ("the Israeli military" → Israel), if exactly one."""
-    from tracker.enrich.claims import side_words
-
-    sides = [side for side in context.sides if side.belligerent]
-    named = {side for _, side in side_words(context.lowered, start, end, sides)}
-    return named.pop() if len(named) == 1 else None
 
 
 def _channel(text: str, sentence: Sentence, quotes: list[tuple[int, int]], rx: Patterns) -> str:

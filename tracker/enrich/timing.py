@@ -15,10 +15,13 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
 from tracker.enrich import lexicon
+from tracker.enrich.languages import merged
 from tracker.enrich.text import lower_same_length
 from tracker.enums import TimePrecision
 
-_MONTH = "|".join(sorted(map(re.escape, lexicon.MONTHS), key=len, reverse=True))
+MONTHS = merged("months")
+NUMBERS = merged("numbers")
+_MONTH = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
 DATE_RX = [
     re.compile(rf"(?<!\w)({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?(?!\d)"),
     re.compile(
@@ -84,7 +87,7 @@ def find_dates(
             month_word = groups[0] if not groups[0].isdigit() else groups[1]
             day_text = groups[1] if not groups[0].isdigit() else groups[0]
             year = int(groups[2]) if groups[2] else None
-            made = _make_date(year, lexicon.MONTHS[month_word], int(day_text), reference)
+            made = _make_date(year, MONTHS[month_word], int(day_text), reference)
             if made:
                 found.append((match.start(), made))
     if reference is not None:
@@ -116,7 +119,7 @@ def _make_date(year: int | None, month: int, day: int, reference: date | None) -
 def _number(word: str) -> int | None:
     if word.isdigit():
         return int(word)
-    return lexicon.NUMBER_WORDS.get(word)
+    return NUMBERS.get(word)
 
 
 @lru_cache(maxsize=1)

@@ -84,5 +84,15 @@ def union(attribute: str) -> str:
     return "|".join(f"(?:{getattr(p, attribute)})" for p in all_packs() if getattr(p, attribute))
 
 
+@cache
+def merged(attribute: str) -> dict[str, int]:
+    """Number or month words of every pack in one table (dates and durations are read
+    whatever the report's language); the first pack in PACK_CODES wins a shared word."""
+    table: dict[str, int] = {}
+    for found in reversed(all_packs()):
+        table.update(getattr(found, attribute))
+    return table
+
+
 def compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, FLAGS)
