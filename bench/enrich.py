@@ -7,6 +7,10 @@ it and split it into words. Nothing is stored; no database is needed.
 
     .venv/bin/python bench/enrich.py            # 20 rounds over the articles
     .venv/bin/python bench/enrich.py --quick    # 3 rounds
+
+Then one report of 128 KB, 512 KB and 2 MB (the articles repeated, seed report first, cut at a
+paragraph): seconds, peak memory (tracemalloc, a separate pass) and the seconds per MB against
+the 128 KB run. Linear time keeps that ratio near 1; the old quadratic steps made it 16 at 2 MB.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import os
 import re
 import sys
 import time
+import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 ARTICLES = ROOT / ".." / "shared" / "data" / "articles"
 GOAL = 20.0  # articles per second on one core
+SIZES_KB = (128, 512, 2048)
+LINEAR_GOAL = 1.5  # seconds per MB at 2 MB over seconds per MB at 128 KB
 
 
 def load_articles() -> list[tuple[str, str]]:
@@ -99,11 +106,65 @@ def main() -> None:
         "| --- | --- |",
         *[f"| {step} | {100 * value / total_steps:.1f}% |" for step, value in steps.items()],
     ]
+    lines += [
+        "",
+        *scaling(articles, matcher, published, enrich_document, rounds=1 if args.quick else 3),
+    ]
     markdown = "\n".join(lines)
     print(markdown)
     from bench.report import write_section
 
     write_section("enrich", markdown)
+
+
+def report_of(articles: list[tuple[str, str]], size: int) -> str:
+    """SIZE bytes of report: the articles repeated (the seed report first, so every size has
+    statements), cut at a paragraph boundary."""
+    ordered = sorted(articles, key=lambda a: not a[0].startswith("seed"))
+    unit = "\n\n".join(text for _, text in ordered)
+    text = unit * (size // len(unit.encode("utf-8")) + 1)
+    cut = text.encode("utf-8")[:size].decode("utf-8", errors="ignore")
+    return cut[: cut.rfind("\n\n")]
+
+
+def scaling(articles, matcher, published, enrich_document, *, rounds: int) -> list[str]:
+    rows = []
+    base = None
+    for kb in SIZES_KB:
+        text = report_of(articles, kb * 1024)
+        megabytes = len(text.encode("utf-8")) / 1024 / 1024
+        best = floor = float("inf")
+        for _ in range(rounds):
+            start = time.perf_counter()
+            floor_pass([text])
+            floor = min(floor, time.perf_counter() - start)
+            start = time.perf_counter()
+            result = enrich_document(text, matcher=matcher, published_at=published)
+            best = min(best, time.perf_counter() - start)
+        tracemalloc.start()
+        enrich_document(text, matcher=matcher, published_at=published)
+        peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
+        tracemalloc.stop()
+        per_mb = best / megabytes
+        base = base or per_mb
+        rows.append(
+            f"| {kb:,} KB | {len(result.statements):,} / {len(result.claims):,} | {best:.2f} s | "
+            f"{per_mb:.2f} s | **{per_mb / base:.2f}** | {best / floor:.0f}× | "
+            f"{peak:.0f} MB ({peak / megabytes:.0f}× the text) |"
+        )
+        print(rows[-1], flush=True)
+    ratio = per_mb / base
+    return [
+        f"One report at three sizes (best of {rounds}): time and memory linear in the text.",
+        "",
+        "| size | statements / claims | time | per MB | per MB ÷ 128 KB's | ÷ floor | "
+        "peak memory |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+        *rows,
+        "",
+        f"Goal: per-MB time at 2 MB within {LINEAR_GOAL}× of 128 KB's: "
+        f"{'met' if ratio <= LINEAR_GOAL else 'NOT met'} ({ratio:.2f}×).",
+    ]
 
 
 if __name__ == "__main__":

@@ -180,6 +180,8 @@ class NoProposalReason(models.TextChoices):
 
     EMPTY_TEXT = "empty_text", _("The source has no text")
     TOO_LARGE = "too_large", _("The text is larger than 5 MB")
+    BINARY = "binary", _("The file is not text")
+    WRONG_ENCODING = "wrong_encoding", _("The text is not in UTF-8 (or UTF-16 with a BOM)")
     MIXED_SCRIPTS = "mixed_scripts", _("The text mixes scripts")
     UNSUPPORTED_LANGUAGE = "unsupported_language", _("The language is not supported")
     NO_PARTY = "no_party", _("No party of a tracked conflict is named")

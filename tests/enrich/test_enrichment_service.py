@@ -73,7 +73,7 @@ def test_changed_text_replaces_undecided_proposals_and_keeps_decided(seed_source
         (
             "Le ministère arménien de la Défense a déclaré que les forces azerbaïdjanaises avaient "
             "ouvert le feu.",
-            NoProposalReason.UNSUPPORTED_LANGUAGE,
+            NoProposalReason.NO_PARTY,
         ),
         (
             "The weather in the capital was mild and the markets were calm all week.",
@@ -82,7 +82,7 @@ def test_changed_text_replaces_undecided_proposals_and_keeps_decided(seed_source
     ],
 )
 def test_bad_source_records_a_reason_and_stores_nothing(demo, text, reason):
-    source = source_create(url=f"https://example.org/{reason}", text=text)
+    source = source_create(url=f"https://example.org/{reason}/{len(text)}", text=text)
     run = enrich_source(source_id=source.pk)
     stored = EnrichmentRun.objects.get(pk=run)
     assert (stored.status, stored.reason) == (EnrichmentStatus.NO_PROPOSALS, reason)

@@ -63,3 +63,24 @@ def test_correcting_a_dismissed_proposal_shows_the_error_in_place(client, journa
     )
     assert again.status_code == 422
     assert "This proposal was already dismissed." in again.content.decode()
+
+
+def test_inbox_shows_new_party_proposals_and_damage_claims(client, journalist, demo):
+    from tracker.services.sources import source_create
+
+    source = source_create(
+        url="https://example.org/karabakh-report",
+        title="Shelling near the line of contact",
+        text=(
+            "Azerbaijan's Defence Ministry said Armenian forces fired on its positions.\n\n"
+            "The Armenian health ministry said the shelling destroyed two houses and a bridge "
+            "in the village."
+        ),
+        language="en",
+    )
+    source_enrich(source=source)
+    client.force_login(journalist)
+    body = client.get(reverse("tracker:inbox")).content.decode()
+    new = '<span class="badge new-party">New party</span> <strong>Armenian health ministry</strong>'
+    assert new in body
+    assert "damage: destroyed, houses, bridge (2) (Armenia)" in body

@@ -1,22 +1,28 @@
-"""Scores the pipeline against the labelled set in tests/enrich/eval/: precision, recall and F1
-per step (party, statement, aspect, casualty figure, counterclaim relation) and overall.
+"""Scores the pipeline against labelled sets: precision, recall and F1 per step, overall and per
+language, two ways. Key-set scores (the first measure, kept for comparison): party (the set of
+speaking parties), statement, aspect (party, aspect, accused side), casualty figure,
+counterclaim relation, each as a set per article. Strict scores (strict.py): every labelled
+instance matched one-to-one by span overlap and side.
 
 Label format (one JSON file per article): `article` (path relative to the repository),
 `published_at`, and the `statements` (party + an `anchor` substring of the statement),
 `claims` (party, aspect, `accused_side` for initiator, `figures` for casualties) and
-`counterclaims` (aspect + relation) a careful editor marks."""
+`counterclaims` (aspect + relation) a careful editor marks. Corpus labels add `conflict`,
+`language`, `side` on statements and claims, `speaker` for a speaker no configured party covers
+(`party` null), and anchor into the text from its line 3 (line 1 is the collector's label)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tracker.enrich.parties import PartyMatcher
 from tracker.enrich.pipeline import enrich_document
+from tracker.enrich.strict import STRICT_STEPS, strict_scores
 from tracker.enrich.text import load_document
 from tracker.enrich.types import EnrichmentResult
 
@@ -54,6 +60,8 @@ class ArticleReport:
     scores: dict[str, Score]
     misses: list[str] = field(default_factory=list)
     result: EnrichmentResult | None = None
+    strict: dict[str, Score] = field(default_factory=dict)
+    language: str = ""
 
 
 def _sets(gold: set, predicted: set, misses: list[str], step: str) -> Score:
@@ -90,9 +98,10 @@ def predicted_claims(result: EnrichmentResult) -> list[dict[str, Any]]:
             for kind in ("killed", "wounded")
             if values.get(f"{kind}_min") is not None
         ]
+        party = result.statements[claim.statement].party
         claims.append(
             {
-                "party": result.statements[claim.statement].party.name,
+                "party": None if party.new else party.name,
                 "aspect": claim.aspect,
                 "accused_side": values.get("accused_side"),
                 "figures": figures,
@@ -101,16 +110,26 @@ def predicted_claims(result: EnrichmentResult) -> list[dict[str, Any]]:
     return claims
 
 
+def _published(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def evaluate_article(label_path: Path, root: Path, matcher: PartyMatcher) -> ArticleReport:
     label = json.loads(label_path.read_text(encoding="utf-8"))
     text = load_document((root / label["article"]).read_text(encoding="utf-8", errors="replace"))
-    published = datetime.fromisoformat(label["published_at"]) if label.get("published_at") else None
-    result = enrich_document(text, matcher=matcher, published_at=published)
+    if "conflict" in label:  # a corpus text: lines 1-2 are the collector's label
+        text = text.split("\n", 2)[2] if text.count("\n") >= 2 else ""
+    result = enrich_document(
+        text, matcher=matcher, published_at=_published(label.get("published_at"))
+    )
     misses: list[str] = []
     scores = {
         "party": _sets(
             {s["party"] for s in label["statements"]},
-            {s.party.name for s in result.statements},
+            {None if s.party.new else s.party.name for s in result.statements},
             misses,
             "party",
         ),
@@ -126,7 +145,22 @@ def evaluate_article(label_path: Path, root: Path, matcher: PartyMatcher) -> Art
         misses,
         "counterclaim",
     )
-    return ArticleReport(label_path.stem, scores, misses, result)
+    _fill_sides(label, matcher)
+    strict = {}
+    for step, (tp, fp, fn, said) in strict_scores(text, label, result).items():
+        strict[step] = Score(tp, fp, fn)
+        misses.extend(f"strict {line}" for line in said)
+    language = label.get("language") or result.language
+    return ArticleReport(label_path.stem, scores, misses, result, strict, language)
+
+
+def _fill_sides(label: dict[str, Any], matcher: PartyMatcher) -> None:
+    """First-set labels name the party only: its side comes from the parties' data."""
+    for item in [*label["statements"], *label["claims"]]:
+        if "side" not in item:
+            party = matcher.by_name(item.get("party") or "")
+            side = party.side if party else None
+            item["side"] = side.name if side and side.belligerent else None
 
 
 def _statements(text: str, gold: list[dict], result: EnrichmentResult, misses: list[str]) -> Score:
@@ -142,7 +176,7 @@ def _statements(text: str, gold: list[dict], result: EnrichmentResult, misses: l
                 i
                 for i, s in enumerate(result.statements)
                 if i not in used
-                and s.party.name == item["party"]
+                and (None if s.party.new else s.party.name) == item["party"]
                 and s.start < end
                 and start < s.end
             ),
@@ -169,12 +203,26 @@ def evaluate(
     path: Path, root: Path, matcher: PartyMatcher
 ) -> tuple[list[ArticleReport], dict[str, Score]]:
     reports = [evaluate_article(p, root, matcher) for p in label_files(path)]
-    totals = {step: Score() for step in (*STEPS, "overall")}
+    return reports, totals(reports, "scores", STEPS)
+
+
+def totals(reports: list[ArticleReport], kind: str, steps: tuple[str, ...]) -> dict[str, Score]:
+    """Micro-averaged scores per step and overall, of KIND ("scores": key sets; "strict")."""
+    summed = {step: Score() for step in (*steps, "overall")}
     for report in reports:
-        for step, score in report.scores.items():
-            totals[step].add(score)
-            totals["overall"].add(score)
-    return reports, totals
+        for step, score in getattr(report, kind).items():
+            summed[step].add(score)
+            summed["overall"].add(score)
+    return summed
+
+
+def by_language(reports: list[ArticleReport]) -> dict[str, dict[str, Score]]:
+    """Strict scores per language."""
+    languages = sorted({r.language for r in reports})
+    return {
+        language: totals([r for r in reports if r.language == language], "strict", STRICT_STEPS)
+        for language in languages
+    }
 
 
 def seed_check(report: ArticleReport) -> dict[str, bool]:

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from tracker.enrich.timing import country_zone
 from tracker.enrich.types import (
     ClaimProposal,
     IncidentCandidate,
@@ -78,7 +79,6 @@ def rank_incidents(
     claims: Sequence[ClaimProposal],
     candidates: Sequence[IncidentCandidate],
     published: datetime | None,
-    timezones: dict[str, str],
 ) -> IncidentProposal:
     start, end, precision = document_window(claims, published)
     parties = {s.party.name for s in statements}
@@ -114,7 +114,7 @@ def rank_incidents(
         "occurred_end": end.isoformat() if end and end != start else None,
         "time_precision": precision,
         "place": first_location.values.get("place", "") if first_location else "",
-        "local_timezone": timezones.get(side.country_code, "") if side else "",
+        "local_timezone": country_zone(side.country_code) if side else "",
     }
     if ranking and ranking[0]["score"] >= THRESHOLD:
         best = ranking[0]

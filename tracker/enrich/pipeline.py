@@ -9,14 +9,15 @@ import time
 from collections.abc import Callable
 from datetime import date, datetime
 
-from tracker.enrich import lexicon
 from tracker.enrich.claims import find_claims
 from tracker.enrich.counterclaims import propose_counterclaims, relate
 from tracker.enrich.incidents import document_window, rank_incidents
+from tracker.enrich.languages import pack
 from tracker.enrich.parties import PartyMatcher
 from tracker.enrich.statements import find_statements
 from tracker.enrich.text import (
     MAX_BYTES,
+    binary_or_misencoded,
     detect_language,
     lower_same_length,
     mixed_scripts,
@@ -63,26 +64,35 @@ def enrich_document(
     if reason:
         return result
     result.mentions = matcher.find(text)
+    conflicts = matcher.conflicts(result.mentions)
+    if len(matcher.conflict_ids) > 1 and conflicts:
+        matcher = matcher.for_conflict(conflicts.most_common(1)[0][0])
+        result.mentions = matcher.find(text)
     clock.lap("parties")
     if not any(m.party.side and m.party.side.belligerent for m in result.mentions):
         return _stop(
             result, NoProposalReason.NO_PARTY, "No alias of a party on a side of a conflict occurs."
         )
-    result.statements = find_statements(text, sentences(text), result.mentions, result.language)
+    sides = list({p.side for p in matcher.parties if p.side is not None})
+    result.statements = find_statements(
+        text, sentences(text), result.mentions, result.language, sides
+    )
     clock.lap("statements")
     if not result.statements:
         names = ", ".join(sorted({m.party.name for m in result.mentions}))
         return _stop(result, NoProposalReason.NO_STATEMENT, f"Named but not quoted: {names}.")
     reference = published_at.date() if published_at else None
+    lowered = lower_same_length(text)
     for statement in result.statements:
-        statement.issued_on = _issued_on(text, statement, reference)
-    sides = list({p.side for p in matcher.parties if p.side is not None})
+        statement.issued_on = _issued_on(text, lowered, statement, reference)
     result.claims = find_claims(
         text,
         result.statements,
         sides,
-        timezones=lexicon.COUNTRY_TIMEZONES,
-        reference=published_at.date() if published_at else None,
+        reference=reference,
+        language=result.language,
+        lowered=lowered,
+        mentions=result.mentions,
     )
     clock.lap("claims")
     found: list[IncidentCandidate] = []
@@ -97,7 +107,6 @@ def enrich_document(
         claims=result.claims,
         candidates=found,
         published=published_at,
-        timezones=lexicon.COUNTRY_TIMEZONES,
     )
     clock.lap("incidents")
     result.counterclaims = propose_counterclaims(result.statements, result.claims)
@@ -108,14 +117,15 @@ def enrich_document(
     return result
 
 
-def _issued_on(text: str, statement: StatementProposal, reference: date | None) -> str | None:
+def _issued_on(
+    text: str, lowered: str, statement: StatementProposal, reference: date | None
+) -> str | None:
     """A date after the reporting verb and outside the quote is when the words were issued
     ("… said in a post on Facebook on September 23")."""
     cue_at = text.find(statement.cue, statement.content_start or statement.start, statement.end)
     if cue_at < 0:
         return None
     quote = statement.quote or (0, 0)
-    lowered = lower_same_length(text)
     for position, day in find_dates(lowered, cue_at, statement.end, reference):
         if not quote[0] <= position < quote[1]:
             return day.isoformat()
@@ -123,21 +133,27 @@ def _issued_on(text: str, statement: StatementProposal, reference: date | None) 
 
 
 def _check(text: str, result: EnrichmentResult) -> str:
+    """Input the rules cannot read gets its own reason in words. A language without a pack is
+    no refusal: the language-independent rules still run (languages/__init__.py)."""
     if len(text) > MAX_BYTES // 4 and len(text.encode("utf-8")) > MAX_BYTES:
-        return _stop(
-            result, NoProposalReason.TOO_LARGE, f"{len(text.encode('utf-8')):,} bytes"
-        ).reason
+        size = len(text.encode("utf-8"))
+        detail = f"{size:,} bytes of UTF-8; the limit is {MAX_BYTES:,}."
+        return _stop(result, NoProposalReason.TOO_LARGE, detail).reason
     if not text.strip():
-        return _stop(result, NoProposalReason.EMPTY_TEXT, "").reason
+        return _stop(result, NoProposalReason.EMPTY_TEXT, "The text is blank.").reason
+    reason, detail = binary_or_misencoded(text)
+    if reason:
+        return _stop(result, NoProposalReason(reason), detail).reason
     mixed = mixed_scripts(text)
     if mixed:
         return _stop(result, NoProposalReason.MIXED_SCRIPTS, mixed).reason
     language, score = detect_language(text)
     result.language = language
-    if language not in lexicon.SUPPORTED_LANGUAGES:
-        supported = ", ".join(lexicon.SUPPORTED_LANGUAGES)
-        detail = f"Detected {language or 'nothing'} ({score:.0%}); supported: {supported}."
-        return _stop(result, NoProposalReason.UNSUPPORTED_LANGUAGE, detail).reason
+    if pack(language) is None:
+        result.detail = (
+            f"Detected {language or 'nothing'} ({score:.0%}), which has no language pack: "
+            "only quotation marks, party names and numbers were read."
+        )
     return ""
 
 

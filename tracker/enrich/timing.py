@@ -7,16 +7,21 @@ Dates come from the span, else the anchor date the caller gives (the source's da
 
 from __future__ import annotations
 
+import importlib.resources
 import re
 import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 from tracker.enrich import lexicon
+from tracker.enrich.languages import merged
 from tracker.enrich.text import lower_same_length
 from tracker.enums import TimePrecision
 
-_MONTH = "|".join(sorted(map(re.escape, lexicon.MONTHS), key=len, reverse=True))
+MONTHS = merged("months")
+NUMBERS = merged("numbers")
+_MONTH = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
 DATE_RX = [
     re.compile(rf"(?<!\w)({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?(?!\d)"),
     re.compile(
@@ -82,7 +87,7 @@ def find_dates(
             month_word = groups[0] if not groups[0].isdigit() else groups[1]
             day_text = groups[1] if not groups[0].isdigit() else groups[0]
             year = int(groups[2]) if groups[2] else None
-            made = _make_date(year, lexicon.MONTHS[month_word], int(day_text), reference)
+            made = _make_date(year, MONTHS[month_word], int(day_text), reference)
             if made:
                 found.append((match.start(), made))
     if reference is not None:
@@ -114,14 +119,45 @@ def _make_date(year: int | None, month: int, day: int, reference: date | None) -
 def _number(word: str) -> int | None:
     if word.isdigit():
         return int(word)
-    return lexicon.NUMBER_WORDS.get(word)
+    return NUMBERS.get(word)
+
+
+@lru_cache(maxsize=1)
+def _zone_table() -> dict[str, str]:
+    """Country code → its time zone, from the IANA table the tzdata package ships: the zone
+    marked "most" (most of the country) or "+00" (the zone a multi-zone country counts from),
+    else the first listed. No country is named in code."""
+    table = importlib.resources.files("tzdata.zoneinfo").joinpath("zone.tab").read_text()
+    first: dict[str, str] = {}
+    chosen: dict[str, str] = {}
+    for line in table.splitlines():
+        fields = line.split("\t")
+        if line.startswith("#") or len(fields) < 3:
+            continue
+        first.setdefault(fields[0], fields[2])
+        comment = fields[3] if len(fields) > 3 else ""
+        if "most" in comment or "+00" in comment:
+            chosen.setdefault(fields[0], fields[2])
+    return {**first, **chosen}
+
+
+def country_zone(country_code: str) -> str:
+    """The speaker's local zone when the text gives none ("" if the country is unknown)."""
+    return _zone_table().get(country_code.upper(), "")
 
 
 def find_time(
-    text: str, start: int, end: int, *, timezone: str, anchor: date | None
+    text: str,
+    start: int,
+    end: int,
+    *,
+    timezone: str,
+    anchor: date | None,
+    lowered: str | None = None,
 ) -> TimeFinding | None:
-    """The interval the span [START, END) gives, or None if it names no time of day."""
-    lowered = lower_same_length(text)
+    """The interval the span [START, END) gives, or None if it names no time of day. LOWERED
+    is the text lower-cased once by the caller, so each statement costs its own length."""
+    lowered = lowered if lowered is not None else lower_same_length(text)
     dates = find_dates(lowered, start, end, anchor)
     points = _clock_points(lowered, start, end) + _daypart_points(lowered, start, end)
     points.sort(key=lambda p: p.start)

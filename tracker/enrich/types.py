@@ -14,6 +14,9 @@ class SideInfo:
     belligerent: bool = True
     id: int | None = None
     conflict_id: int | None = None
+    # Stems a reader names the side by ("azerbaijan" → "Azerbaijani units"), from the aliases of
+    # its parties (parties.with_side_words); never from code.
+    words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,9 @@ class PartyEntry:
     side: SideInfo | None = None
     kind: str = ""
     id: int | None = None
+    # A speaker the text names that is no configured party: proposed for the editor to map.
+    new: bool = False
+    span: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -54,8 +60,11 @@ class StatementProposal:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "party": self.party.name,
+            "party": None if self.party.new else self.party.name,
             "party_id": self.party.id,
+            "speaker": self.party.name,
+            "new_party": self.party.new,
+            "speaker_span": list(self.party.span) if self.party.span else None,
             "side": self.party.side.name if self.party.side else None,
             "start": self.start,
             "end": self.end,

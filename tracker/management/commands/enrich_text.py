@@ -10,7 +10,7 @@ from django.db import DatabaseError
 
 from tracker.enrich.parties import PartyMatcher, database_matcher, demo_matcher
 from tracker.enrich.pipeline import enrich_document
-from tracker.enrich.text import load_document
+from tracker.enrich.text import decode_document, load_document
 
 
 class Command(BaseCommand):
@@ -52,7 +52,7 @@ class Command(BaseCommand):
             raise CommandError(f"--published: {exc}") from exc
         if published_at is not None and published_at.tzinfo is None:
             raise CommandError("--published needs a UTC offset, e.g. 2022-09-23T12:00:00+00:00")
-        text = load_document(file.read_bytes().decode("utf-8", errors="replace"))
+        text = load_document(decode_document(file.read_bytes()))
         result = enrich_document(
             text, matcher=self._matcher(parties), title=title, published_at=published_at
         )

@@ -1,0 +1,248 @@
+"""Conflicts as data: import a file of conflicts, their sides, parties and aliases.
+
+The file shape (docs/enrichment.md, "Setting up conflicts"):
+`[{"name", "slug", "description"?, "sides": [{"name", "role"?, "country"?, "parties": [party]}],
+"third_parties": [party]}]`, a party being `{"name", "short_name"?, "kind", "country",
+"aliases": [{"text", "language", "metonym"?}]}`. Every entry is checked before anything is
+written, and the whole file is written in one transaction: a bad file changes nothing and each
+error names its entry and field. Importing again updates (names, kinds, countries, sides) and
+adds missing aliases; it never duplicates. Aliases an editor added are kept."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models.functions import Lower
+
+from tracker.enrich.parties import common_country
+from tracker.enums import PartyKind, SideRole
+from tracker.models import Alignment, Conflict, Party, PartyAlias, Side
+
+SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+COUNTRY = re.compile(r"^[A-Za-z]{2}$")
+# Free-text kinds a newsroom writes, mapped to PartyKind; anything else is kept as "other".
+KIND_WORDS = {
+    PartyKind.MINISTRY: ("ministry", "department", "office"),
+    PartyKind.ARMED_FORCE: ("armed", "army", "military", "militia", "force", "brigade", "wing"),
+    PartyKind.GOVERNMENT: ("government", "state", "presidency", "cabinet", "authority"),
+    PartyKind.AGENCY: ("agency", "service", "police"),
+    PartyKind.ORGANISATION: ("organisation", "organization", "international", "alliance"),
+    PartyKind.PERSON: ("person", "spokesman", "spokesperson", "leader", "president", "minister"),
+}
+
+
+class ConflictFileError(ValueError):
+    """A conflict file that cannot be imported; ERRORS name each entry and field."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(errors))
+
+
+@dataclass
+class ImportSummary:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def count(self, what: str, created: bool) -> None:
+        bucket = self.created if created else self.updated
+        bucket[what] = bucket.get(what, 0) + 1
+
+    def __str__(self) -> str:
+        kinds = ("conflicts", "sides", "parties", "aliases")
+        made = ", ".join(f"{self.created.get(k, 0)} {k}" for k in kinds)
+        kept = ", ".join(f"{self.updated.get(k, 0)} {k}" for k in kinds[:3])
+        return f"created {made}; updated {kept}"
+
+
+def party_kind(value: str) -> PartyKind:
+    """A free-text kind as a PartyKind: a value or label of the enum, a word that names one,
+    else OTHER."""
+    lowered = value.strip().lower()
+    for kind in PartyKind:
+        if lowered in (kind.value, str(kind.label).lower()):
+            return kind
+    for kind, words in KIND_WORDS.items():
+        if any(word in lowered for word in words):
+            return kind
+    return PartyKind.OTHER
+
+
+def conflicts_import(*, data: Any) -> ImportSummary:
+    """Validate DATA (the parsed JSON) whole, then write it in one transaction."""
+    entries = data if isinstance(data, list) else [data]
+    errors: list[str] = []
+    for index, entry in enumerate(entries):
+        _check_conflict(entry, f"conflicts[{index}]", errors)
+    _check_parties_once_per_conflict(entries, errors)
+    if errors:
+        raise ConflictFileError(errors)
+    summary = ImportSummary()
+    with transaction.atomic():
+        for entry in entries:
+            _write_conflict(entry, summary)
+    return summary
+
+
+def _text(obj: dict, key: str, where: str, errors: list[str], *, limit: int, need=True) -> None:
+    value = obj.get(key)
+    if value in (None, "") and not need:
+        return
+    if not isinstance(value, str) or not value.strip():
+        errors.append(f"{where}.{key}: a non-empty string is required")
+    elif len(value) > limit:
+        errors.append(f"{where}.{key}: at most {limit} characters ({len(value)} given)")
+
+
+def _check_conflict(entry: Any, where: str, errors: list[str]) -> None:
+    if not isinstance(entry, dict):
+        errors.append(f"{where}: an object is required")
+        return
+    where = f"{where} ({entry.get('name', entry.get('slug', '?'))})"
+    _text(entry, "name", where, errors, limit=200)
+    _text(entry, "slug", where, errors, limit=50)
+    if isinstance(entry.get("slug"), str) and not SLUG.match(entry["slug"]):
+        errors.append(f"{where}.slug: letters, digits, - and _ only ({entry['slug']!r})")
+    sides = entry.get("sides")
+    if not isinstance(sides, list) or not sides:
+        errors.append(f"{where}.sides: a non-empty list is required")
+        sides = []
+    for s_index, side in enumerate(sides):
+        s_where = f"{where}.sides[{s_index}]"
+        if not isinstance(side, dict):
+            errors.append(f"{s_where}: an object is required")
+            continue
+        _text(side, "name", s_where, errors, limit=120)
+        if side.get("role") not in (None, *SideRole.values):
+            allowed = ", ".join(SideRole.values)
+            errors.append(f"{s_where}.role: one of {allowed} ({side.get('role')!r} given)")
+        _check_country(side, s_where, errors)
+        _check_parties(side.get("parties", []), f"{s_where}.parties", errors)
+    _check_parties(entry.get("third_parties", []), f"{where}.third_parties", errors)
+
+
+def _check_country(obj: dict, where: str, errors: list[str]) -> None:
+    country = obj.get("country")
+    if country not in (None, "") and not (isinstance(country, str) and COUNTRY.match(country)):
+        errors.append(f"{where}.country: an ISO 3166-1 alpha-2 code or null ({country!r} given)")
+
+
+def _check_parties(parties: Any, where: str, errors: list[str]) -> None:
+    if not isinstance(parties, list):
+        errors.append(f"{where}: a list is required")
+        return
+    for index, party in enumerate(parties):
+        p_where = f"{where}[{index}]"
+        if not isinstance(party, dict):
+            errors.append(f"{p_where}: an object is required")
+            continue
+        p_where = f"{p_where} ({party.get('name', '?')})"
+        _text(party, "name", p_where, errors, limit=200)
+        _text(party, "short_name", p_where, errors, limit=80, need=False)
+        if not isinstance(party.get("kind", ""), str):
+            errors.append(f"{p_where}.kind: a string is required")
+        _check_country(party, p_where, errors)
+        aliases = party.get("aliases", [])
+        if not isinstance(aliases, list):
+            errors.append(f"{p_where}.aliases: a list is required")
+            continue
+        for a_index, alias in enumerate(aliases):
+            a_where = f"{p_where}.aliases[{a_index}]"
+            if not isinstance(alias, dict):
+                errors.append(f"{a_where}: an object with text and language is required")
+                continue
+            _text(alias, "text", a_where, errors, limit=200)
+            _text(alias, "language", a_where, errors, limit=16, need=False)
+
+
+def _check_parties_once_per_conflict(entries: list, errors: list[str]) -> None:
+    """A party speaks for one side of a conflict (Alignment.clean): two sides naming it is an
+    error in the file, not a choice to make silently."""
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            continue
+        seen: dict[str, str] = {}
+        groups = [(s.get("name"), s.get("parties", [])) for s in entry.get("sides") or []]
+        groups += [(p.get("name"), [p]) for p in entry.get("third_parties") or []]
+        for side_name, parties in groups:
+            for party in parties if isinstance(parties, list) else []:
+                name = party.get("name") if isinstance(party, dict) else None
+                if not isinstance(name, str):
+                    continue
+                if name in seen and seen[name] != side_name:
+                    errors.append(
+                        f"conflicts[{index}] ({entry.get('name')}): party {name!r} is on two "
+                        f"sides ({seen[name]!r} and {side_name!r})"
+                    )
+                seen[name] = side_name
+
+
+def _write_conflict(entry: dict, summary: ImportSummary) -> None:
+    conflict, created = Conflict.objects.update_or_create(
+        slug=entry["slug"],
+        defaults={"name": entry["name"], **_optional(entry, "description")},
+    )
+    summary.count("conflicts", created)
+    for side_data in entry["sides"]:
+        country = side_data.get("country") or common_country(side_data.get("parties", []))
+        side = _write_side(
+            conflict, {**side_data, "country": country}, SideRole.BELLIGERENT, summary
+        )
+        for party_data in side_data.get("parties", []):
+            _write_party(side, party_data, summary)
+    for party_data in entry.get("third_parties", []):
+        side_data = {"name": party_data["name"], "country": party_data.get("country")}
+        side = _write_side(conflict, side_data, SideRole.THIRD_PARTY, summary)
+        _write_party(side, party_data, summary)
+
+
+def _optional(obj: dict, key: str) -> dict[str, Any]:
+    return {key: obj[key]} if obj.get(key) is not None else {}
+
+
+def _write_side(conflict: Conflict, data: dict, role: str, summary: ImportSummary) -> Side:
+    side, created = Side.objects.update_or_create(
+        conflict=conflict,
+        name=data["name"],
+        defaults={
+            "role": data.get("role") or role,
+            "country_code": (data.get("country") or "").upper(),
+        },
+    )
+    summary.count("sides", created)
+    return side
+
+
+def _write_party(side: Side, data: dict, summary: ImportSummary) -> None:
+    party, created = Party.objects.update_or_create(
+        name=data["name"],
+        defaults={
+            "kind": party_kind(data.get("kind") or ""),
+            "country_code": (data.get("country") or "").upper(),
+            **_optional(data, "short_name"),
+        },
+    )
+    summary.count("parties", created)
+    # One side per conflict: an alignment on another side of the same conflict moves.
+    Alignment.objects.filter(party=party, side__conflict_id=side.conflict_id).exclude(
+        side=side
+    ).delete()
+    Alignment.objects.get_or_create(party=party, side=side)
+    known = set(
+        PartyAlias.objects.filter(party=party).annotate(t=Lower("text")).values_list("t", flat=True)
+    )
+    for alias in data.get("aliases", []):
+        text = alias["text"].strip()
+        if text.lower() in known:
+            continue
+        known.add(text.lower())
+        PartyAlias.objects.create(
+            party=party,
+            text=text,
+            language=alias.get("language") or "",
+            is_metonym=bool(alias.get("metonym", False)),
+        )
+        summary.count("aliases", True)
