@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tracker", "0010_feed_fewer_indexes"),
+        ("tracker", "0011_notify_public_change"),
     ]
 
     operations = [
