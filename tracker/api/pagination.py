@@ -1,6 +1,7 @@
-"""Keyset cursor pagination: ORDER BY (changed/updated time, id), the cursor is the last row's
-pair. A row that changes while a consumer pages moves to the end, ahead of the cursor, so it is
-returned (again) later and never skipped; page 1,000 costs what page 1 does (an index seek)."""
+"""Keyset cursor pagination: ORDER BY (change key, id), the cursor is the last row's
+pair. A row that changes while a consumer pages gets a new key; for incidents, whatever the page
+could not see reaches the consumer from its watermark on the next pass (docs/api.md). Page 1,000
+costs what page 1 does (an index seek)."""
 
 import base64
 from collections.abc import Sequence
@@ -124,9 +125,11 @@ class KeysetPagination(BasePagination):
 
 
 class IncidentChangePagination(KeysetPagination):
-    """Incidents page through their change stamps (tracker.models.IncidentChange)."""
+    """Incidents page through their change stamps (tracker.models.IncidentChange) in the order
+    of the transaction ids that wrote them, the order sync's watermark compares with."""
 
-    ordering = ("changed_at", "incident_id")
+    ordering = ("xid", "incident_id")
+    key_is_time = False
 
 
 class IdPagination(KeysetPagination):
