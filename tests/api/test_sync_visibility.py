@@ -20,7 +20,9 @@ from tracker.services.publishing import (
     incident_retract,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# serialized_rollback: the flush after a transactional test would drop the groups the
+# migrations create, which later tests rely on.
+TWO_CONNECTIONS = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _published(conflict, title: str) -> Incident:
@@ -108,6 +110,7 @@ EXPECTED = {
 }
 
 
+@TWO_CONNECTIONS
 @pytest.mark.parametrize("change", list(EXPECTED), ids=lambda f: f.__name__.strip("_"))
 def test_change_open_during_read_arrives_after_commit(app_role, demo, api, change):
     incident = _published(demo.conflict, "Shelling near the border")
@@ -124,6 +127,7 @@ def test_change_open_during_read_arrives_after_commit(app_role, demo, api, chang
     assert EXPECTED[change](after[incident.pk], target), after[incident.pk]
 
 
+@TWO_CONNECTIONS
 def test_change_by_another_role_open_during_read_arrives(app_role, demo, api):
     """The open transaction belongs to a role the app cannot watch in pg_stat_activity: the
     watermark needs no monitoring privilege."""
@@ -151,6 +155,7 @@ def test_change_by_another_role_open_during_read_arrives(app_role, demo, api):
     assert after[incident.pk]["title"] == "Renamed by the operator"
 
 
+@TWO_CONNECTIONS
 def test_watermark_from_another_database_is_refused(app_role, api):
     url = reverse("api:incident-list")
     assert api.get(url, {"updated_since": "2026-01-01T00:00:00Z~3"}).status_code == 200
@@ -159,8 +164,18 @@ def test_watermark_from_another_database_is_refused(app_role, api):
     assert "not from this database" in str(response.json()["updated_since"])
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("bad", ["yesterday", "2026-01-01T00:00:00", "2026-01-01T00:00:00Z~x"])
 def test_bad_updated_since_is_explained(api, bad):
     response = api.get(reverse("api:incident-list"), {"updated_since": bad})
     assert response.status_code == 400
     assert "X-Sync-Watermark" in str(response.json()["updated_since"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("resource", ["claim", "statement", "source", "party"])
+def test_flat_lists_refuse_updated_since_and_name_the_sync_resource(api, resource):
+    """They cannot say that a row left the published set, so they offer no sync at all."""
+    response = api.get(reverse(f"api:{resource}-list"), {"updated_since": "2026-01-01T00:00:00Z"})
+    assert response.status_code == 400
+    assert "Only /api/v1/incidents/ syncs" in str(response.json()["updated_since"])
