@@ -17,6 +17,7 @@ from rest_framework.exceptions import ValidationError
 
 from tracker.enums import EditorialState
 from tracker.models import Incident, IncidentChange
+from tracker.normalise import utc_iso
 from tracker.selectors.incidents import incidents_page
 
 # "<when it was read, ISO 8601 in Z form>~<snapshot xmin>": URL-safe as it is, and the time
@@ -33,12 +34,7 @@ class Watermark:
     at: datetime
 
     def __str__(self) -> str:
-        return f"{format_time(self.at)}~{self.xmin}"
-
-
-def format_time(moment: datetime) -> str:
-    """ISO 8601 in UTC with `Z`: no `+` that a query string would turn into a space."""
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        return f"{utc_iso(self.at)}~{self.xmin}"
 
 
 def parse_since(raw: str) -> Watermark | datetime:
