@@ -165,7 +165,16 @@ def test_watermark_from_another_database_is_refused(app_role, api):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("bad", ["yesterday", "2026-01-01T00:00:00", "2026-01-01T00:00:00Z~x"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "yesterday",
+        "2026-01-01T00:00:00",
+        "2026-01-01T00:00:00Z~x",
+        "2026-01-01T00:00:00Z~9999999999999999999",
+        "0001-01-01T00:00:00+15:00",
+    ],
+)
 def test_bad_updated_since_is_explained(api, bad):
     response = api.get(reverse("api:incident-list"), {"updated_since": bad})
     assert response.status_code == 400

@@ -23,6 +23,7 @@ from tracker.selectors.incidents import incidents_page
 # "<when it was read, ISO 8601 in Z form>~<snapshot xmin>": URL-safe as it is, and the time
 # tells a person how fresh a copy is. Consumers treat it as opaque.
 _WATERMARK = re.compile(r"(?P<at>[0-9T:.+-]+Z)~(?P<xmin>[0-9]{1,19})")
+BIGINT_MAX = 2**63 - 1  # the stamp column's type
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ def parse_since(raw: str) -> Watermark | datetime:
     match = _WATERMARK.fullmatch(text)
     try:
         if match is not None:
+            if int(match["xmin"]) > BIGINT_MAX:
+                raise ValueError("not a transaction id")
             return Watermark(int(match["xmin"]), datetime.fromisoformat(match["at"]))
         moment = datetime.fromisoformat(text)
         if moment.tzinfo is None:
