@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
@@ -38,11 +39,10 @@ class KeysetPagination(BasePagination):
         position = self.decode_cursor(request)
         if position is not None:
             at, last = position
-            # The first condition is redundant but sargable: it makes PostgreSQL start the
-            # index scan at the cursor instead of filtering every earlier row.
-            queryset = queryset.filter(
-                Q(**{f"{key}__gte": at}), Q(**{f"{key}__gt": at}) | Q(**{f"{tie}__gt": last})
-            )
+            # A row comparison, (key, tie) > (at, last): PostgreSQL starts the index scan at
+            # the cursor even when many rows share a key (one transaction's id on every row it
+            # wrote), where `key >= at AND (key > at OR tie > last)` filters them all.
+            queryset = queryset.filter(TupleGreaterThan(Tuple(F(key), F(tie)), (at, last)))
         rows = list(queryset.order_by(key, tie)[: size + 1])
         self.next_position = None
         if len(rows) > size:
