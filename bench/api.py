@@ -69,8 +69,8 @@ INSERT INTO tracker_counterclaim (claim_a_id, claim_b_id, relation, state, reaso
 SELECT min(cl.id), max(cl.id), 'contradicts', 'confirmed', '', now(), now()
   FROM tracker_claim cl JOIN tracker_statement s ON s.id = cl.statement_id
  WHERE cl.aspect = 'initiator' GROUP BY s.incident_id;
-INSERT INTO tracker_incidentchange (incident_id, changed_at, was_published)
-SELECT id, updated_at, true FROM tracker_incident;
+INSERT INTO tracker_incidentchange (incident_id, changed_at, xid, was_published)
+SELECT id, updated_at, pg_current_xact_id()::text::bigint, true FROM tracker_incident;
 SET session_replication_role = DEFAULT;
 """
 
@@ -144,10 +144,10 @@ def p(samples: list[float], q: float) -> float:
 
 
 FLOOR_SQL = {
-    "page": """SELECT ic.incident_id, ic.changed_at FROM tracker_incidentchange ic
+    "page": """SELECT ic.incident_id, ic.xid, ic.changed_at FROM tracker_incidentchange ic
                WHERE ic.incident_id IN (SELECT id FROM tracker_incident
                                         WHERE state = 'published' AND merged_into_id IS NULL)
-               ORDER BY ic.changed_at, ic.incident_id LIMIT %s""",
+               ORDER BY ic.xid, ic.incident_id LIMIT %s""",
     "incidents": """SELECT id, conflict_id, title, summary, incident_type, occurred_start,
                occurred_end, time_precision, local_timezone, place, latitude, longitude, state,
                merged_into_id, version, created_at, updated_at FROM tracker_incident
@@ -216,12 +216,12 @@ def cursor_at(offset: int) -> str:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT changed_at, incident_id FROM tracker_incidentchange"
-            " ORDER BY changed_at, incident_id OFFSET %s LIMIT 1",
+            "SELECT xid, incident_id FROM tracker_incidentchange"
+            " ORDER BY xid, incident_id OFFSET %s LIMIT 1",
             [offset - 1],
         )
-        at, last = cursor.fetchone()
-    return IncidentChangePagination().encode_cursor((at, last))
+        xid, last = cursor.fetchone()
+    return IncidentChangePagination().encode_cursor((xid, last))
 
 
 def export_claims_csv(client: Any) -> tuple[int, float, float]:

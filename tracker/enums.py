@@ -146,9 +146,14 @@ class TokenScope(models.TextChoices):
 
 class WebhookEvent(models.TextChoices):
     INCIDENT_PUBLISHED = "incident.published", _("Incident published")
+    INCIDENT_UPDATED = "incident.updated", _("Published incident updated")
     INCIDENT_RETRACTED = "incident.retracted", _("Incident retracted")
+    INCIDENT_MERGED = "incident.merged", _("Published incident merged into another")
+    INCIDENT_DELETED = "incident.deleted", _("Published incident deleted")
     CLAIM_VERDICT_CHANGED = "claim.verdict_changed", _("Claim verdict changed")
     COUNTERCLAIM_CONFIRMED = "counterclaim.confirmed", _("Counterclaim confirmed")
+    # Sent on request to one subscription to test it; nobody subscribes to it.
+    PING = "ping", _("Test ping")
 
 
 class DeliveryStatus(models.TextChoices):

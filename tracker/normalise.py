@@ -1,8 +1,10 @@
-"""Normal forms that identity depends on: a source's canonical URL and its text's hash."""
+"""Normal forms that identity depends on (a source's canonical URL and its text's hash), and the
+one text form of a time that leaves the system (utc_iso)."""
 
 import hashlib
 import re
 import unicodedata
+from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that say how a reader arrived, not what they read.
@@ -48,3 +50,9 @@ def normalised_text(text: str) -> str:
 
 def text_sha256(text: str) -> str:
     return hashlib.sha256(normalised_text(text).encode("utf-8")).hexdigest() if text.strip() else ""
+
+
+def utc_iso(moment: datetime) -> str:
+    """ISO 8601 in UTC with `Z` and full precision, as orjson writes the API's times: no `+`
+    that a query string would turn into a space, and equal times compare equal as text."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

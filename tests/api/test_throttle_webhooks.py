@@ -5,8 +5,10 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from tracker.enums import DeliveryStatus, WebhookEvent
 from tracker.models import WebhookDelivery
@@ -17,6 +19,7 @@ from tracker.services.webhooks import (
     webhook_create,
     webhook_deliver,
 )
+from tracker.tasks.webhooks import deliver_webhook
 
 
 def test_anonymous_throttle_answers_429_with_retry_after(api, demo, settings):
@@ -96,8 +99,11 @@ def test_webhook_retraction_delivered_signed(
         200,
     )
     headers, body = _Receiver.received[-1]
+    retracted = api_representation(demo.incident.pk)
     assert json.loads(body)["data"] == {
         "incident": demo.incident.pk,
+        "version": retracted["version"],
+        "changed_at": retracted["changed_at"],
         "title": demo.incident.title,
         "state": "retracted",
         "note": "Wrong day",
@@ -132,3 +138,133 @@ def test_webhook_loopback_blocked_at_delivery_without_allowance(demo, editor, db
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.FAILED
     assert "not public" in delivery.error
+
+
+def api_representation(incident_id: int) -> dict:
+    """The incident as an editor reads it from the API (a tombstone once it is gone)."""
+    client = APIClient()
+    client.force_authenticate(User.objects.get(username="editor"))
+    return client.get(reverse("api:incident-detail", args=[incident_id])).json()
+
+
+def _incident(editor_api: APIClient, conflict: int, title: str) -> dict:
+    created = editor_api.post(
+        reverse("api:incident-list"),
+        {
+            "conflict": conflict,
+            "title": title,
+            "incident_type": "shelling",
+            "occurred_start": "2023-05-01T00:00:00Z",
+        },
+        format="json",
+    ).json()
+    url = reverse("api:incident-publish", args=[created["id"]])
+    return editor_api.post(url, {"version": created["version"]}, format="json").json()
+
+
+def test_webhooks_announce_every_change_of_the_published_set(demo, editor_api):
+    """Published, updated, merged (with the target updated), retracted and deleted, each with
+    the version and changed_at the API shows right after the change."""
+    url = reverse("api:webhook-list")
+    events = [e.value for e in WebhookEvent if e.value.startswith("incident.")]
+    created = editor_api.post(url, {"url": "https://hooks.example.org/cc", "events": events})
+    assert created.status_code == 201, created.content
+    seen: list[tuple[str, dict]] = []
+
+    def expect(*announced: tuple[str, int, dict]) -> None:
+        """What the last change announced: (event, incident, fields beyond the common ones)."""
+        rows = list(WebhookDelivery.objects.order_by("id"))[len(seen) :]
+        seen.extend((row.event, row.payload["data"]) for row in rows)
+        assert [(row.event, row.payload["data"]["incident"]) for row in rows] == [
+            (event, incident) for event, incident, _ in announced
+        ]
+        for row, (_, incident, extra) in zip(rows, announced, strict=True):
+            now = api_representation(incident)
+            common = {"changed_at": now["changed_at"]}
+            if "deleted" not in now:  # a tombstone has no version: it went with the row
+                common["version"] = now["version"]
+            assert row.payload["data"] | common == row.payload["data"]
+            assert {k: row.payload["data"][k] for k in extra} == extra
+
+    conflict = demo.conflict.pk
+    first = _incident(editor_api, conflict, "Shelling at dawn")
+    expect(("incident.published", first["id"], {"state": "published"}))
+    second = _incident(editor_api, conflict, "Dawn shelling, second report")
+    third = _incident(editor_api, conflict, "Shelling of the depot")
+    expect(("incident.published", second["id"], {}), ("incident.published", third["id"], {}))
+
+    patched = editor_api.patch(
+        reverse("api:incident-detail", args=[first["id"]]),
+        {"version": first["version"], "title": "Shelling at dawn, two villages"},
+        format="json",
+    )
+    assert patched.status_code == 200
+    expect(("incident.updated", first["id"], {"title": "Shelling at dawn, two villages"}))
+
+    editor_api.post(
+        reverse("api:incident-merge", args=[second["id"]]), {"target": first["id"]}, format="json"
+    )
+    expect(
+        ("incident.merged", second["id"], {"merged_into": first["id"]}),
+        ("incident.updated", first["id"], {}),
+    )
+
+    editor_api.post(
+        reverse("api:incident-retract", args=[third["id"]]),
+        {"note": "Not shelling."},
+        format="json",
+    )
+    expect(("incident.retracted", third["id"], {"note": "Not shelling.", "state": "retracted"}))
+
+    editor_api.post(reverse("api:incident-unmerge", args=[second["id"]]))
+    expect(("incident.updated", second["id"], {}), ("incident.updated", first["id"], {}))
+    deleted = editor_api.delete(reverse("api:incident-detail", args=[second["id"]]))
+    assert deleted.status_code == 204
+    expect(("incident.deleted", second["id"], {"version": second["version"] + 2}))
+    # A draft or a retracted incident is nobody's copy: changing it announces nothing.
+    editor_api.delete(reverse("api:incident-detail", args=[third["id"]]))
+    expect()
+
+
+def test_webhook_ping_and_redelivery_through_the_api(
+    demo, editor_api, receiver, django_capture_on_commit_callbacks
+):
+    hook = editor_api.post(
+        reverse("api:webhook-list"), {"url": receiver, "events": ["incident.published"]}
+    ).json()
+    subscribe_to_ping = {"url": receiver, "events": ["ping"]}
+    assert editor_api.post(reverse("api:webhook-list"), subscribe_to_ping).status_code == 400
+    _Receiver.answers = [404]
+    with django_capture_on_commit_callbacks() as enqueued:
+        ping = editor_api.post(reverse("api:webhook-ping", args=[hook["id"]]))
+    assert (ping.status_code, len(enqueued)) == (202, 1)
+    deliver_webhook.apply(kwargs={"delivery_id": ping.json()["id"]})  # what the worker runs
+    log = editor_api.get(reverse("api:webhook-deliveries", args=[hook["id"]])).json()
+    assert [(d["event"], d["status"], d["response_status"]) for d in log] == [
+        ("ping", "failed", 404)
+    ]
+    headers, body = _Receiver.received[-1]
+    assert json.loads(body) == {
+        "id": log[0]["event_id"],
+        "event": "ping",
+        "data": {"webhook": hook["id"], "events": ["incident.published"]},
+    }
+
+    redeliver = reverse("api:webhook-redeliver", args=[hook["id"], log[0]["id"]])
+    with django_capture_on_commit_callbacks() as enqueued:
+        again = editor_api.post(redeliver)
+    assert (again.status_code, again.json()["status"], len(enqueued)) == (202, "pending", 1)
+    deliver_webhook.apply(kwargs={"delivery_id": again.json()["id"]})
+    log = editor_api.get(reverse("api:webhook-deliveries", args=[hook["id"]])).json()
+    assert [(d["event"], d["status"], d["attempts"]) for d in log] == [("ping", "succeeded", 1)]
+    assert (
+        _Receiver.received[-1][0]["X-Counterclaim-Delivery"] == headers["X-Counterclaim-Delivery"]
+    )
+    assert len(_Receiver.received) == 2
+
+    WebhookDelivery.objects.filter(pk=log[0]["id"]).update(status=DeliveryStatus.PENDING)
+    refused = editor_api.post(redeliver)
+    assert refused.status_code == 400
+    assert "still pending" in refused.json()["detail"][0]
+    other = reverse("api:webhook-redeliver", args=[hook["id"], log[0]["id"] + 1000])
+    assert editor_api.post(other).status_code == 404

@@ -4,7 +4,7 @@
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -15,7 +15,7 @@ from tracker.api.pagination import IdPagination
 from tracker.api.permissions import EditorsOnly
 from tracker.models import ApiToken, Webhook
 from tracker.services.api_tokens import api_token_create, api_token_revoke
-from tracker.services.webhooks import webhook_create
+from tracker.services.webhooks import webhook_create, webhook_ping, webhook_redeliver
 
 
 class TokenCreateSerializer(s.ApiTokenSerializer):
@@ -98,3 +98,26 @@ class WebhookViewSet(
         webhook = get_object_or_404(self.get_queryset(), pk=pk)
         rows = webhook.deliveries.all()[:100]
         return Response(s.WebhookDeliverySerializer(rows, many=True).data)
+
+    @extend_schema(request=None, responses={202: s.WebhookDeliverySerializer})
+    @action(detail=True, methods=["post"])
+    def ping(self, request: Request, pk: str) -> Response:
+        """Send a signed `ping` event to this subscription now; follow it in the log."""
+        webhook = get_object_or_404(self.get_queryset(), pk=pk)
+        delivery = webhook_ping(webhook=webhook)
+        return Response(s.WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        request=None,
+        responses={
+            202: s.WebhookDeliverySerializer,
+            400: OpenApiResponse(description="Still pending."),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path=r"deliveries/(?P<delivery_id>\d+)/redeliver")
+    def redeliver(self, request: Request, pk: str, delivery_id: str) -> Response:
+        """Send a delivery that succeeded or failed again, with the same event id."""
+        webhook = get_object_or_404(self.get_queryset(), pk=pk)
+        delivery = get_object_or_404(webhook.deliveries, pk=delivery_id)
+        delivery = webhook_redeliver(delivery=delivery)  # still pending: a 400 (api/errors.py)
+        return Response(s.WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)

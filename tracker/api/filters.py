@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django_filters.fields import IsoDateTimeField
 from rest_framework.exceptions import ValidationError
 
+from tracker.api.sync import Watermark, changed_since, parse_since
 from tracker.enums import Aspect, Channel, EditorialState, IncidentType, SourceKind, Verdict
 from tracker.models import Claim, Incident, Party, Source, Statement
 
@@ -73,17 +74,46 @@ def search(queryset: QuerySet, value: str, *fields: str) -> QuerySet:
     )
 
 
+class SinceField(forms.CharField):
+    """A sync watermark or a plain time (tracker.api.sync.parse_since)."""
+
+    def clean(self, value: Any) -> Watermark | datetime | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        try:
+            return parse_since(text)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class SinceFilter(filters.Filter):
+    field_class = SinceField
+
+
 class _Common(filters.FilterSet):
-    updated_since = UtcDateTimeFilter(
+    """The flat lists have no incremental sync: a row leaving the published set (its incident
+    retracted, merged or deleted) would have no tombstone, so a copy kept with `updated_since`
+    would silently keep it. Consumers who mirror use /incidents/, which holds them all."""
+
+    def is_valid(self) -> bool:
+        if "updated_since" in self.data:
+            raise ValidationError(
+                {
+                    "updated_since": "Only /api/v1/incidents/ syncs (with tombstones); it holds "
+                    "every statement, claim and citation. See the sync protocol in the API docs."
+                }
+            )
+        return super().is_valid()
+
+
+class IncidentFilter(filters.FilterSet):
+    updated_since = SinceFilter(
         method="filter_updated_since",
-        help_text="Only what changed after this instant (ISO 8601). See the sync protocol.",
+        help_text="The `X-Sync-Watermark` of your last pass's first page: what changed since, "
+        "with tombstones (see the sync protocol). A plain ISO 8601 time also works, without "
+        "the guarantee.",
     )
-
-    def filter_updated_since(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
-        return queryset.filter(updated_at__gt=value)
-
-
-class IncidentFilter(_Common):
     conflict = filters.CharFilter(method="filter_conflict", help_text="Conflict id or slug.")
     party = filters.NumberFilter(method="filter_party", help_text="A party made a statement.")
     side = filters.NumberFilter(method="filter_side", help_text="A party of this side spoke.")
@@ -105,7 +135,8 @@ class IncidentFilter(_Common):
         fields: list[str] = []
 
     def filter_updated_since(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
-        return queryset  # the view pages through change stamps instead (tracker.api.sync)
+        # The API pages through change stamps instead (tracker.api.sync); exports use this.
+        return changed_since(queryset, value, prefix="change__")
 
     def filter_conflict(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(conflict_q("", value))

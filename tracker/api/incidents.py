@@ -28,7 +28,9 @@ from tracker.api.filters import IncidentFilter
 from tracker.api.pagination import IncidentChangePagination
 from tracker.api.permissions import is_editor
 from tracker.api.sync import (
+    Watermark,
     change_stamps,
+    check_since,
     incidents_or_tombstones,
     published_last_modified,
     sync_watermark,
@@ -66,7 +68,8 @@ def _version(request: Request) -> int | None:
         description="Without `updated_since`: the published incidents that match the filters. "
         "With it: every incident that changed after that instant, as a full incident if it "
         "matches, else as a tombstone. Page with `next`; keep the `X-Sync-Watermark` header "
-        "of the first page as the next pass's `updated_since` (see docs/api.md).",
+        "of the first page as the next pass's `updated_since` (an opaque value; see the sync "
+        "protocol in docs/api.md).",
         responses=INCIDENT_OR_TOMBSTONE,
     ),
     retrieve=extend_schema(
@@ -102,7 +105,7 @@ class IncidentViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
             return Incident.objects.live().filter(state=state)
         return Incident.objects.published()
 
-    def _matching(self, request: Request) -> tuple[QuerySet[Incident], datetime | None]:
+    def _matching(self, request: Request) -> tuple[QuerySet[Incident], Watermark | datetime | None]:
         if not IncidentFilter.base_filters.keys() & request.query_params.keys():
             # No filter asked for (the common case): building and validating the FilterSet
             # would cost more than the page query.
@@ -120,15 +123,17 @@ class IncidentViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
 
     def list(self, request: Request) -> Response:
         matching, since = self._matching(request)
-        # Before the page query: every stamp at or before it is visible to that query.
-        watermark = sync_watermark()
+        # Before the page query, so its snapshot is no newer than the page's: whatever the page
+        # cannot see was written by a transaction with an id of at least this xmin.
+        watermark, next_xid = sync_watermark()
+        check_since(since, next_xid=next_xid)
         stamps = change_stamps(matching=matching, updated_since=since).values(
-            "incident_id", "changed_at"
+            "incident_id", "xid", "changed_at"
         )
         page = self.paginator.paginate_queryset(stamps, request, self)
         data = incidents_or_tombstones(page, matching=matching, with_tombstones=since is not None)
         response = self.paginator.get_paginated_response(data)
-        response[WATERMARK_HEADER] = watermark.isoformat()
+        response[WATERMARK_HEADER] = str(watermark)
         return response
 
     def retrieve(self, request: Request, pk: str) -> Response:

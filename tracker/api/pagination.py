@@ -1,13 +1,15 @@
-"""Keyset cursor pagination: ORDER BY (changed/updated time, id), the cursor is the last row's
-pair. A row that changes while a consumer pages moves to the end, ahead of the cursor, so it is
-returned (again) later and never skipped; page 1,000 costs what page 1 does (an index seek)."""
+"""Keyset cursor pagination: ORDER BY (change key, id), the cursor is the last row's
+pair. A row that changes while a consumer pages gets a new key; for incidents, whatever the page
+could not see reaches the consumer from its watermark on the next pass (docs/api.md). Page 1,000
+costs what page 1 does (an index seek)."""
 
 import base64
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
@@ -37,11 +39,10 @@ class KeysetPagination(BasePagination):
         position = self.decode_cursor(request)
         if position is not None:
             at, last = position
-            # The first condition is redundant but sargable: it makes PostgreSQL start the
-            # index scan at the cursor instead of filtering every earlier row.
-            queryset = queryset.filter(
-                Q(**{f"{key}__gte": at}), Q(**{f"{key}__gt": at}) | Q(**{f"{tie}__gt": last})
-            )
+            # A row comparison, (key, tie) > (at, last): PostgreSQL starts the index scan at
+            # the cursor even when many rows share a key (one transaction's id on every row it
+            # wrote), where `key >= at AND (key > at OR tie > last)` filters them all.
+            queryset = queryset.filter(TupleGreaterThan(Tuple(F(key), F(tie)), (at, last)))
         rows = list(queryset.order_by(key, tie)[: size + 1])
         self.next_position = None
         if len(rows) > size:
@@ -124,9 +125,11 @@ class KeysetPagination(BasePagination):
 
 
 class IncidentChangePagination(KeysetPagination):
-    """Incidents page through their change stamps (tracker.models.IncidentChange)."""
+    """Incidents page through their change stamps (tracker.models.IncidentChange) in the order
+    of the transaction ids that wrote them, the order sync's watermark compares with."""
 
-    ordering = ("changed_at", "incident_id")
+    ordering = ("xid", "incident_id")
+    key_is_time = False
 
 
 class IdPagination(KeysetPagination):

@@ -324,7 +324,10 @@ class ApiTokenCreatedSerializer(ApiTokenSerializer):
 
 class WebhookSerializer(serializers.ModelSerializer):
     events = serializers.ListField(
-        child=serializers.ChoiceField(choices=WebhookEvent.choices), min_length=1
+        child=serializers.ChoiceField(
+            choices=[(e.value, e.label) for e in WebhookEvent if e != WebhookEvent.PING]
+        ),
+        min_length=1,
     )
     secret = serializers.CharField(read_only=True, help_text="Verify X-Counterclaim-Signature.")
 

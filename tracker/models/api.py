@@ -152,12 +152,17 @@ class IncidentChange(models.Model):
         related_name="change",
     )
     changed_at = models.DateTimeField()
+    # pg_current_xact_id() of the transaction that wrote the stamp: sync compares it with a
+    # snapshot's xmin, which says exactly whether that transaction is visible (docs/api.md).
+    xid = models.BigIntegerField(editable=False)
     was_published = models.BooleanField(default=False)
 
     class Meta:
         indexes = [
-            # Sync cursor: WHERE changed_at > T ORDER BY changed_at, incident_id.
+            # Last-Modified of lists (max changed_at) and exports, newest change first.
             models.Index(fields=["changed_at", "incident_id"], name="incidentchange_cursor_idx"),
+            # Sync cursor: WHERE xid >= watermark ORDER BY xid, incident_id.
+            models.Index(fields=["xid", "incident_id"], name="incidentchange_xid_idx"),
         ]
 
     def __str__(self) -> str:

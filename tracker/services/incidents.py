@@ -6,6 +6,7 @@ from django.db import transaction
 from tracker.enums import EditorialState, IncidentType, TimePrecision
 from tracker.models import Conflict, Incident
 from tracker.services.common import save_validated, update_versioned
+from tracker.services.webhooks import incident_updated
 
 
 @transaction.atomic
@@ -63,4 +64,6 @@ def incident_update(*, incident: Incident, expected_version: int | None, **field
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
-    return update_versioned(incident, expected_version=expected_version, fields=fields)
+    incident = update_versioned(incident, expected_version=expected_version, fields=fields)
+    incident_updated(incident=incident)
+    return incident

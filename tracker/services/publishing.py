@@ -1,6 +1,7 @@
 """An incident's editorial lifecycle: draft → in review → published → retracted, merging a
 duplicate into another incident (and undoing it), and deleting. Every transition is logged in
-EditorialLogEntry; publishing and retracting notify webhook subscribers after commit.
+EditorialLogEntry; publishing, retracting, merging and deleting a public incident notify webhook
+subscribers after commit.
 
 Callers (the editorial UI, the API) check permissions; these functions check the rules."""
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 from tracker.enums import EditorialAction, EditorialState, WebhookEvent
 from tracker.models import Counterclaim, EditorialLogEntry, Incident, Statement
 from tracker.services.common import update_versioned
-from tracker.services.webhooks import webhooks_emit
+from tracker.services.webhooks import incident_event, incident_updated, is_public
 
 User = AbstractBaseUser | None
 
@@ -44,13 +45,6 @@ def _transition(
     return update_versioned(incident, expected_version=expected_version, fields={"state": to})
 
 
-def _announce(event: WebhookEvent, incident: Incident, note: str = "") -> None:
-    data = {"incident": incident.pk, "title": incident.title, "state": incident.state}
-    if note:
-        data["note"] = note
-    webhooks_emit(event=event, data=data)
-
-
 @transaction.atomic
 def incident_submit_for_review(
     *, incident: Incident, user: User, expected_version: int | None = None
@@ -77,7 +71,7 @@ def incident_publish(
         expected_version=expected_version,
     )
     _log(incident, EditorialAction.PUBLISHED, user)
-    _announce(WebhookEvent.INCIDENT_PUBLISHED, incident)
+    incident_event(event=WebhookEvent.INCIDENT_PUBLISHED, incident=incident)
     return incident
 
 
@@ -96,7 +90,7 @@ def incident_retract(
         expected_version=expected_version,
     )
     _log(incident, EditorialAction.RETRACTED, user, note=note.strip())
-    _announce(WebhookEvent.INCIDENT_RETRACTED, incident, note=note.strip())
+    incident_event(event=WebhookEvent.INCIDENT_RETRACTED, incident=incident, note=note.strip())
     return incident
 
 
@@ -119,9 +113,10 @@ def incident_merge(*, incident: Incident, target: Incident, user: User, note: st
         raise ValidationError({"target": "The target was itself merged; merge into its target."})
     if incident.conflict_id != target.conflict_id:
         raise ValidationError({"target": "Both incidents must belong to the same conflict."})
+    was_public = is_public(incident)
     moved = list(Statement.objects.filter(incident=incident).values_list("id", flat=True))
     Statement.objects.filter(id__in=moved).update(incident=target, updated_at=timezone.now())
-    update_versioned(incident, expected_version=None, fields={"merged_into": target})
+    incident = update_versioned(incident, expected_version=None, fields={"merged_into": target})
     _log(
         incident,
         EditorialAction.MERGED,
@@ -131,6 +126,9 @@ def incident_merge(*, incident: Incident, target: Incident, user: User, note: st
         moved_statement_ids=moved,
     )
     target.refresh_from_db()
+    if was_public:
+        incident_event(event=WebhookEvent.INCIDENT_MERGED, incident=incident, merged_into=target.pk)
+    incident_updated(incident=target)
     return target
 
 
@@ -153,8 +151,10 @@ def incident_unmerge(*, incident: Incident, user: User) -> Incident:
     back_claims = Q(claim_a__statement__in=back) ^ Q(claim_b__statement__in=back)
     Counterclaim.objects.filter(back_claims).delete()
     back.update(incident=incident, updated_at=timezone.now())
-    update_versioned(incident, expected_version=None, fields={"merged_into": None})
+    incident = update_versioned(incident, expected_version=None, fields={"merged_into": None})
     _log(incident, EditorialAction.UNMERGED, user, merged_into_id=target_id)
+    incident_updated(incident=incident)
+    incident_updated(incident=Incident.objects.get(pk=target_id))
     return incident
 
 
@@ -166,4 +166,8 @@ def incident_delete(*, incident: Incident, user: User) -> None:
     if Incident.objects.filter(merged_into=incident).exists():
         raise ValidationError("Other incidents are merged into this one; unmerge them first.")
     _log(incident, EditorialAction.DELETED, user)
+    if is_public(incident):
+        # Before the row goes (it takes the id with it); the same transaction, so a failed
+        # deletion announces nothing.
+        incident_event(event=WebhookEvent.INCIDENT_DELETED, incident=incident)
     incident.delete()

@@ -16,6 +16,7 @@ from tracker.models import Claim, Incident, PendingRevision, Statement
 from tracker.services.common import update_versioned
 from tracker.services.errors import StaleEditError
 from tracker.services.incidents import EDITABLE_FIELDS as INCIDENT_EDITABLE_FIELDS
+from tracker.services.webhooks import incident_updated
 
 Target = PendingRevision.Target
 MODELS: dict[str, type[models.Model]] = {
@@ -154,8 +155,9 @@ def revision_approve(*, revision: PendingRevision, user: Any) -> models.Model:
     if obj is None:
         raise ValidationError("What this revision edits has been deleted.")
     fields = _from_json(MODELS[revision.target], revision.changes)
-    update_versioned(obj, expected_version=revision.base_version, fields=fields)
+    obj = update_versioned(obj, expected_version=revision.base_version, fields=fields)
     _decide(revision, RevisionState.APPROVED, user)
+    incident_updated(incident=_incident_of(obj))
     return obj
 
 

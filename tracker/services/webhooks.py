@@ -23,7 +23,15 @@ from django.utils import timezone
 from tracker.enums import DeliveryStatus, EditorialState, WebhookEvent
 from tracker.ingest import fetch
 from tracker.ingest.netpolicy import BlockedAddressError, check_host
-from tracker.models import Claim, Counterclaim, Webhook, WebhookDelivery
+from tracker.models import (
+    Claim,
+    Counterclaim,
+    Incident,
+    IncidentChange,
+    Webhook,
+    WebhookDelivery,
+)
+from tracker.normalise import utc_iso
 
 SIGNATURE_HEADER = "X-Counterclaim-Signature"
 MAX_ATTEMPTS = 8
@@ -83,15 +91,16 @@ def webhooks_emit(*, event: WebhookEvent, data: dict[str, Any]) -> list[WebhookD
         delivery.save()
         deliveries.append(delivery)
     if deliveries:
-        from tracker.tasks.webhooks import deliver_webhook
-
-        ids = [delivery.pk for delivery in deliveries]
-        # robust: with the broker down the change still commits and the caller gets its answer;
-        # the deliveries stay pending in PostgreSQL (the outbox) for webhooks_resend_pending.
-        transaction.on_commit(
-            lambda: [deliver_webhook.delay(delivery_id=i) for i in ids], robust=True
-        )
+        _enqueue([delivery.pk for delivery in deliveries])
     return deliveries
+
+
+def _enqueue(ids: list[int]) -> None:
+    from tracker.tasks.webhooks import deliver_webhook
+
+    # robust: with the broker down the change still commits and the caller gets its answer;
+    # the deliveries stay pending in PostgreSQL (the outbox) for webhooks_resend_pending.
+    transaction.on_commit(lambda: [deliver_webhook.delay(delivery_id=i) for i in ids], robust=True)
 
 
 # A delivery never attempted this long after it was written lost its task message (broker down
@@ -110,16 +119,52 @@ def webhooks_pending_lost() -> list[int]:
     return list(lost.order_by("id").values_list("id", flat=True)[:1000])
 
 
+def _incident_data(incident: Incident) -> dict[str, Any]:
+    """What every event says about its incident: the version and the sync stamp's changed_at
+    (as the API shows them), so a receiver can tell whether its copy is older."""
+    changed_at = (
+        IncidentChange.objects.filter(pk=incident.pk).values_list("changed_at", flat=True).first()
+    )
+    return {
+        "incident": incident.pk,
+        "version": incident.version,
+        # Formatted here: DjangoJSONEncoder would cut the microseconds the API shows.
+        "changed_at": utc_iso(changed_at) if changed_at else None,
+    }
+
+
+def incident_event(
+    *, event: WebhookEvent, incident: Incident, **extra: Any
+) -> list[WebhookDelivery]:
+    """For the publishing and editing services: announce EVENT about INCIDENT."""
+    data = {
+        **_incident_data(incident),
+        "title": incident.title,
+        "state": incident.state,
+        **extra,
+    }
+    return webhooks_emit(event=event, data=data)
+
+
+def incident_updated(*, incident: Incident) -> list[WebhookDelivery]:
+    """An approved change of a public incident (its fields, or through the publish gate its
+    statements and claims)."""
+    if not is_public(incident):
+        return []
+    return incident_event(event=WebhookEvent.INCIDENT_UPDATED, incident=incident)
+
+
 def claim_verdict_changed(*, claim: Claim, previous: str) -> list[WebhookDelivery]:
     """For claim_set_verdict: announce a changed verdict of a published incident's claim."""
     incident = claim.statement.incident
-    if previous == claim.verdict or not _is_public(incident):
+    if previous == claim.verdict or not is_public(incident):
         return []
     return webhooks_emit(
         event=WebhookEvent.CLAIM_VERDICT_CHANGED,
         data={
+            **_incident_data(incident),
             "claim": claim.pk,
-            "incident": incident.pk,
+            "claim_version": claim.version,
             "verdict": claim.verdict,
             "previous_verdict": previous,
             "verdict_note": claim.verdict_note,
@@ -130,13 +175,13 @@ def claim_verdict_changed(*, claim: Claim, previous: str) -> list[WebhookDeliver
 def counterclaim_confirmed(*, counterclaim: Counterclaim) -> list[WebhookDelivery]:
     """For counterclaim_decide: announce a confirmed relation in a published incident."""
     incident = counterclaim.claim_a.statement.incident
-    if not _is_public(incident):
+    if not is_public(incident):
         return []
     return webhooks_emit(
         event=WebhookEvent.COUNTERCLAIM_CONFIRMED,
         data={
+            **_incident_data(incident),
             "counterclaim": counterclaim.pk,
-            "incident": incident.pk,
             "claim_a": counterclaim.claim_a_id,
             "claim_b": counterclaim.claim_b_id,
             "relation": counterclaim.relation,
@@ -144,8 +189,37 @@ def counterclaim_confirmed(*, counterclaim: Counterclaim) -> list[WebhookDeliver
     )
 
 
-def _is_public(incident: Any) -> bool:
+def is_public(incident: Incident) -> bool:
     return incident.state == EditorialState.PUBLISHED and incident.merged_into_id is None
+
+
+@transaction.atomic
+def webhook_ping(*, webhook: Webhook) -> WebhookDelivery:
+    """A test event for WEBHOOK alone, delivered like any other (signed, logged, retried)."""
+    delivery = WebhookDelivery(webhook=webhook, event=WebhookEvent.PING)
+    delivery.payload = {
+        "id": str(delivery.event_id),
+        "event": str(WebhookEvent.PING),
+        "data": {"webhook": webhook.pk, "events": list(webhook.events)},
+    }
+    delivery.save()
+    _enqueue([delivery.pk])
+    return delivery
+
+
+@transaction.atomic
+def webhook_redeliver(*, delivery: WebhookDelivery) -> WebhookDelivery:
+    """Send DELIVERY again with the same event id (receivers deduplicate on it) and a fresh
+    round of attempts, e.g. after the receiver was fixed. One already pending is left alone:
+    its task is on the way."""
+    delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
+    if delivery.status == DeliveryStatus.PENDING:
+        raise ValidationError("This delivery is still pending; it is being sent.")
+    delivery.status, delivery.attempts, delivery.error = DeliveryStatus.PENDING, 0, ""
+    delivery.response_status = delivery.delivered_at = None
+    delivery.save()
+    _enqueue([delivery.pk])
+    return delivery
 
 
 def webhook_post(url: str, body: bytes, headers: dict[str, str]) -> int:
