@@ -1,7 +1,10 @@
 """A real HTTP server on 127.0.0.1 serving ../shared/data the way feed hosts behave (and
 misbehave): ETag / Last-Modified / 304, error statuses, a slow body, redirect chains, a redirect
-to a private address, an oversized body, a wrong content type, gzip."""
+to a private address, an oversized body, a wrong content type, gzip; and hostile ones: dripped
+headers, slow redirect hops, permanent moves, Retry-After, Cache-Control, gzip without
+Content-Encoding, HTTP Basic."""
 
+import base64
 import gzip
 import hashlib
 import threading
@@ -78,6 +81,42 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                 return self._send(302, b"", "text/plain", Location=location)
             if path == "/slow":
                 return self._slow()
+            if path == "/drip-headers":
+                return self._drip_headers()
+            if path.startswith("/slow-redirect/"):
+                hops = int(path.rsplit("/", 1)[1])
+                time.sleep(0.6)
+                target = (
+                    f"/slow-redirect/{hops - 1}" if hops > 1 else "/data/feeds/rss2/guardian-us.rss"
+                )
+                return self._send(302, b"", "text/plain", Location=target)
+            if path.startswith("/moved/"):
+                # /moved/301/data/feeds/... → 301 to /data/feeds/...; /moved/302/localhost/...
+                # → the same server under another host name.
+                code, target = path.removeprefix("/moved/").split("/", 1)
+                if target.startswith("localhost/"):
+                    location = f"http://localhost:{server.port}/{target.removeprefix('localhost/')}"
+                else:
+                    location = f"/{target}"
+                return self._send(int(code), b"", "text/plain", Location=location)
+            if path.startswith("/retry-after/"):
+                code, seconds = path.removeprefix("/retry-after/").split("/")
+                return self._send(int(code), b"busy", "text/plain", Retry_After=seconds)
+            if path.startswith("/max-age/"):
+                seconds, target = path.removeprefix("/max-age/").split("/", 1)
+                body = (DATA / target.removeprefix("data/")).read_bytes()
+                return self._send(
+                    200, body, "application/rss+xml", Cache_Control=f"public, max-age={seconds}"
+                )
+            if path.startswith("/gzip-raw/"):
+                body = gzip.compress((DATA / path.removeprefix("/gzip-raw/data/")).read_bytes())
+                return self._send(200, body, "application/rss+xml")
+            if path.startswith("/auth/"):
+                expected = "Basic " + base64.b64encode(b"reader:s3cret pass").decode()
+                if self.headers.get("Authorization") != expected:
+                    return self._send(401, b"who are you?", "text/plain")
+                body = (DATA / path.removeprefix("/auth/data/")).read_bytes()
+                return self._send(200, body, "application/rss+xml")
             if path == "/huge":
                 return self._huge(declare=False)
             if path == "/huge-declared":
@@ -129,6 +168,20 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                     time.sleep(0.1)
             except OSError:
                 pass  # the client gave up, as it should
+
+        def _drip_headers(self) -> None:
+            """A status line, then one byte of a header every 0.3 s for 8 s: each read is
+            well inside any per-read timeout, the whole far beyond a total one."""
+            try:
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Drip: ")
+                self.wfile.flush()
+                for _ in range(27):
+                    time.sleep(0.3)
+                    self.wfile.write(b"a")
+                    self.wfile.flush()
+                self.wfile.write(b"\r\nContent-Length: 0\r\n\r\n")
+            except OSError:
+                pass
 
         def _huge(self, *, declare: bool) -> None:
             size = 3 * 1024 * 1024
