@@ -1,17 +1,31 @@
 """feedparser as the lenient fallback: ill-formed XML, odd encodings, Atom 0.3, RSS 0.9x quirks.
 Its bozo reason is kept so the operator sees why the fast path was not enough."""
 
+import re
 from typing import Any
 
 import feedparser
 
 from tracker.enums import FeedFormat
-from tracker.ingest.dates import parse_date
-from tracker.ingest.model import FeedParseError, ParsedEntry, ParsedFeed
+from tracker.ingest.dates import DateReader
+from tracker.ingest.model import DEFAULT_MAX_ENTRIES, FeedParseError, ParsedEntry, ParsedFeed
 
 # feedparser must never fetch anything itself: we hand it bytes and stop it resolving URLs.
 feedparser.RESOLVE_RELATIVE_URIS = True
 feedparser.SANITIZE_HTML = False  # nh3 sanitises everything later, once, for every path
+
+
+# An entry's start tag, any prefix: <item>, <entry ...>, <rss:item/> (not <items>).
+_ENTRY_START = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)[\s>/]")
+
+
+def _cut(data: bytes, max_entries: int) -> tuple[bytes, int]:
+    """DATA cut before its (MAX_ENTRIES + 1)th entry, and how many entries were cut: feedparser
+    reads a whole document, so the cap is applied to the bytes it is given."""
+    starts = [m.start() for m in _ENTRY_START.finditer(data)]
+    if len(starts) <= max_entries:
+        return data, 0
+    return data[: starts[max_entries]], len(starts) - max_entries
 
 
 def _format(version: str) -> FeedFormat:
@@ -24,9 +38,9 @@ def _format(version: str) -> FeedFormat:
     return FeedFormat.UNKNOWN
 
 
-def _entry(raw: Any, language: str) -> ParsedEntry:
+def _entry(raw: Any, language: str, dates: DateReader) -> ParsedEntry:
     link = raw.get("link", "") or ""
-    published, offset = parse_date(raw.get("published") or raw.get("updated"))
+    date = dates.read(raw.get("published") or raw.get("updated"))
     content = raw.get("content") or []
     detail = raw.get("summary_detail") or {}
     return ParsedEntry(
@@ -34,20 +48,26 @@ def _entry(raw: Any, language: str) -> ParsedEntry:
         link=link.strip(),
         title=" ".join((raw.get("title") or "").split()),
         author=(raw.get("author") or "").strip(),
-        published_at=published,
-        published_offset_minutes=offset,
+        published_at=date.at,
+        published_offset_minutes=date.offset_minutes,
         summary_html=raw.get("summary", "") or "",
         content_html=content[0].get("value", "") if content else "",
         language=((detail.get("language") or language or "").lower().replace("_", "-"))[:16],
         tags=[t["term"].strip() for t in raw.get("tags") or [] if (t.get("term") or "").strip()],
+        notes=[date.note] if date.note else [],
     )
 
 
 def parse_lenient(
-    data: bytes, *, url: str = "", headers: dict[str, str] | None = None
+    data: bytes,
+    *,
+    url: str = "",
+    headers: dict[str, str] | None = None,
+    max_entries: int = DEFAULT_MAX_ENTRIES,
 ) -> ParsedFeed:
     # Without a content type feedparser flags every document as bozo; bytes of unknown type are
     # judged as XML, their own declaration deciding the encoding.
+    data, over_cap = _cut(data, max_entries)
     result = feedparser.parse(
         data,
         response_headers={"content-type": "application/xml", "content-location": url}
@@ -60,6 +80,7 @@ def parse_lenient(
     if reason and not result.entries:
         raise FeedParseError(f"malformed feed, no entry could be read: {reason}")
     language = (result.feed.get("language") or "").lower()
+    dates = DateReader(language)
     return ParsedFeed(
         format=_format(result.version),
         version=result.version or "unknown",
@@ -67,6 +88,7 @@ def parse_lenient(
         title=" ".join((result.feed.get("title") or "").split()),
         link=result.feed.get("link", "") or "",
         language=language[:16],
-        entries=[_entry(e, language) for e in result.entries],
+        entries=[_entry(e, language, dates) for e in result.entries],
         bozo_reason=reason,
+        entries_over_cap=over_cap,
     )

@@ -2,8 +2,21 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from tracker.enums import FeedFormat
+
+T = TypeVar("T")
+
+
+# Entries read from one document (COUNTERCLAIM_FETCH_MAX_ENTRIES): a feed of 130,000 items under
+# the size cap would otherwise hold a worker for minutes and gigabytes.
+DEFAULT_MAX_ENTRIES = 5000
+
+
+def capped(items: list[T], max_entries: int) -> tuple[list[T], int]:
+    """The first MAX_ENTRIES of ITEMS and how many were left out."""
+    return items[:max_entries], max(0, len(items) - max_entries)
 
 
 class FeedParseError(ValueError):
@@ -22,6 +35,8 @@ class ParsedEntry:
     content_html: str = ""  # full body when the feed carries one: untrusted
     language: str = ""
     tags: list[str] = field(default_factory=list)
+    # What was given but not kept (an unreadable date): shown in the fetch log.
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -35,3 +50,5 @@ class ParsedFeed:
     entries: list[ParsedEntry] = field(default_factory=list)
     # Why a lenient parse was needed (feedparser's bozo exception), empty for a clean parse.
     bozo_reason: str = ""
+    # Entries the document held beyond the per-document cap: counted, not read.
+    entries_over_cap: int = 0
