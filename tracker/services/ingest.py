@@ -7,11 +7,15 @@ known, one of the near-duplicate candidates, one INSERT … ON CONFLICT DO NOTHI
 (tracker.ingest.batchsql) and one UPDATE of the changed ones; history of every insert and update
 is written by the pghistory triggers on Source, batched statements included."""
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -336,6 +340,22 @@ def source_record_page_error(*, source: Source, error: str) -> None:
 
 
 ARTICLE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
+
+
+def page_host_wait(*, url: str) -> float:
+    """0 if an article page of URL's host may be fetched now (and the host's slot is taken),
+    else the seconds to wait. One slot per host per COUNTERCLAIM_PAGE_HOST_INTERVAL, shared by
+    every worker through the cache: a feed of fifty new stories must not fetch fifty pages
+    from one outlet at once."""
+    interval = settings.COUNTERCLAIM_PAGE_HOST_INTERVAL
+    host = (urlsplit(url).hostname or "").lower()
+    if interval <= 0 or not host:
+        return 0.0
+    key = f"page-host:{host}"
+    if cache.add(key, time.time() + interval, timeout=interval):
+        return 0.0
+    until = cache.get(key) or time.time() + interval
+    return max(0.05, until - time.time())
 
 
 def source_fetch_page(*, source: Source) -> Source | None:
