@@ -21,13 +21,13 @@ from django.utils import timezone
 
 from tracker.ingest.batchsql import insert_from_json_sql, json_rows
 from tracker.ingest.entries import EntryDraft, EntryRecord
-from tracker.ingest.extract import Article, extract_article
+from tracker.ingest.extract import Article, canonical_for, extract_article
 from tracker.ingest.fetch import FetchError, fetch
 from tracker.ingest.netpolicy import BlockedAddressError
 from tracker.ingest.simhash import MAX_DISTANCE, bands, distance
 from tracker.ingest.text import detect_language
 from tracker.models import Feed, Source
-from tracker.normalise import canonical_url, text_sha256
+from tracker.normalise import text_sha256
 from tracker.services.sources import outlet_for_url
 
 # Fields an upstream change of an entry rewrites. The text fields are rewritten only while the
@@ -296,34 +296,35 @@ def _apply_change(source: Source, row: dict[str, Any]) -> Source:
 
 
 @transaction.atomic
-def source_archive_page(*, source: Source, article: Article, retrieved_at) -> Source:  # type: ignore[no-untyped-def]
+def source_archive_page(  # type: ignore[no-untyped-def]
+    *, source: Source, article: Article, retrieved_at, page_url: str = ""
+) -> Source:
     """Keep the fetched article page as SOURCE's snapshot and, when extraction found more than
     the feed gave, its main text. A page that declares a canonical URL already held by another
-    source makes this one a near-duplicate of it rather than a second copy."""
+    source makes this one a near-duplicate of it rather than a second copy. A canonical URL
+    on another registrable domain than the page's (PAGE_URL, after redirects), relative or
+    malformed is refused, and page_error says why."""
     source = Source.objects.select_for_update().get(pk=source.pk)
     source.snapshot = article.snapshot
     source.snapshot_sha256 = article.snapshot_sha256
     source.snapshot_retrieved_at = retrieved_at
     source.snapshot_content_type = "text/html"
     source.awaiting_page = False
-    source.page_error = ""
     if len(article.text) > len(source.text):
         source.text = article.text
         source.content_hash = text_sha256(article.text)
         source.language = detect_language(article.text, source.language)
-    if article.canonical_url and article.canonical_url != source.url:
-        _honour_canonical(source, article.canonical_url)
+    canonical, refused = canonical_for(page_url or source.url, article.canonical_url)
+    source.page_error = refused  # shown beside the source: why its URL was kept
+    if canonical and canonical != source.url:
+        _honour_canonical(source, canonical)
     if source.outlet_id is None:
         source.outlet = outlet_for_url(source.url)
     source.save()
     return source
 
 
-def _honour_canonical(source: Source, declared: str) -> None:
-    try:
-        url = canonical_url(declared)
-    except ValueError:
-        return
+def _honour_canonical(source: Source, url: str) -> None:
     holder = Source.objects.filter(url=url).exclude(pk=source.pk).first()
     if holder is None:
         source.url = url
@@ -372,4 +373,6 @@ def source_fetch_page(*, source: Source) -> Source | None:
         )
         return None
     article = extract_article(result.text(), result.body, url=result.url)
-    return source_archive_page(source=source, article=article, retrieved_at=timezone.now())
+    return source_archive_page(
+        source=source, article=article, retrieved_at=timezone.now(), page_url=result.url
+    )
