@@ -22,12 +22,11 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util.ssl_ import create_urllib3_context
 
+from tracker.ingest.charset import document_encoding
 from tracker.ingest.netpolicy import BlockedAddressError, check_host, guarded_connection
 
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _MAX_AGE = re.compile(r"(?:^|[,\s])max-age\s*=\s*(\d{1,10})", re.IGNORECASE)
-_XML_ENCODING = re.compile(rb"""^[^>]{0,200}?encoding=["']([A-Za-z0-9._:-]+)["']""")
 
 
 class FetchError(Exception):
@@ -179,18 +178,9 @@ class FetchResult:
         return max((h for h in hints if h is not None), default=None)
 
     def text(self) -> str:
-        """The body decoded by the header's charset, else the document's own, else UTF-8."""
-        head = self.body[:4096]
-        for candidate in (
-            self.header_charset,
-            *(m.group(1).decode("ascii") for m in (_XML_ENCODING.search(head),) if m),
-            *(m.group(1).decode("ascii") for m in (_META_CHARSET.search(head),) if m),
-        ):
-            try:
-                return self.body.decode(candidate)
-            except (LookupError, UnicodeDecodeError):
-                continue
-        return self.body.decode("utf-8", errors="replace")
+        """The body decoded in the encoding it is really in (tracker.ingest.charset): the
+        header's or the document's own declaration when the bytes bear it out, else detected."""
+        return self.body.decode(document_encoding(self.body, self.header_charset), "replace")
 
 
 def _limit(name: str) -> float:

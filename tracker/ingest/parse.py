@@ -1,6 +1,9 @@
 """One entry point for every feed format: JSON Feed, the lxml fast path for well-formed XML, and
 feedparser for everything else. Every XML path sees the bytes only after `defuse`."""
 
+import codecs
+
+from tracker.ingest.charset import as_utf8_xml, declared_encoding, document_encoding
 from tracker.ingest.fastxml import parse_fast
 from tracker.ingest.jsonfeed import looks_like_json, parse_json_feed
 from tracker.ingest.lenient import parse_lenient
@@ -22,13 +25,39 @@ def parse_feed(
         raise FeedParseError("empty document")
     if looks_like_json(data, content_type):
         return parse_json_feed(data, max_entries=max_entries)
+    data, encoding_note = _utf8(data, charset)
     try:
         data = defuse(data)
     except HostileXMLError as exc:
         raise FeedParseError(str(exc)) from exc
-    return parse_fast(data, url=url, encoding=charset, max_entries=max_entries) or parse_lenient(
+    parsed = parse_fast(data, url=url, encoding="utf-8", max_entries=max_entries) or parse_lenient(
         data,
         url=url,
         headers={"content-type": content_type} if content_type else None,
         max_entries=max_entries,
     )
+    if encoding_note:
+        parsed.bozo_reason = "; ".join(filter(None, (encoding_note, parsed.bozo_reason)))
+    return parsed
+
+
+def _utf8(data: bytes, charset: str) -> tuple[bytes, str]:
+    """DATA as UTF-8 with a prolog that says so, whatever it was in and claimed, and a note
+    when a declaration was wrong: every parser then reads the same characters (an undeclared
+    koi8-r feed is not read as mojibake, a UTF-8 feed whose prolog claims iso-8859-1 not as
+    Latin-1). Free for the common case, a UTF-8 document that says so or says nothing."""
+    encoding = document_encoding(data, charset)
+    declared = charset.strip().lower() or declared_encoding(data)
+    if encoding == "utf-8" and declared in {"", "utf-8", "utf8"}:
+        return data, ""
+    note = ""
+    if declared and _codec(declared) != _codec(encoding):
+        note = f"declared encoding {declared!r} is wrong; read as {encoding}"
+    return as_utf8_xml(data, encoding), note
+
+
+def _codec(name: str) -> str:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return name
