@@ -217,3 +217,40 @@ def test_fetch_tasks_have_soft_and_hard_time_limits(settings):
         assert task.soft_time_limit == settings.COUNTERCLAIM_FETCH_TASK_SOFT_LIMIT
         assert task.time_limit == settings.COUNTERCLAIM_FETCH_TASK_HARD_LIMIT
         assert task.soft_time_limit > settings.COUNTERCLAIM_FETCH_TOTAL_TIMEOUT
+
+
+def _error_of(server, path: str) -> str:
+    feed = feed_create(url=server.url(path))[0]
+    log = feed_fetch(feed=feed).log
+    feed.refresh_from_db()
+    assert (log.outcome, feed.last_error) == (FetchOutcome.ERROR, log.error)
+    return log.error
+
+
+def test_html_page_error_names_the_feed_it_advertises(server):
+    html = (
+        b"<!DOCTYPE html><html><head><title>Outlet</title>"
+        b'<link rel="alternate" type="application/rss+xml" href="/news/feed.rss">'
+        b'<link rel="alternate" type="application/atom+xml" href="https://example.org/a.atom">'
+        b"</head><body>Home</body></html>"
+    )
+    server.overrides["/home"] = (html, "text/html")
+    assert _error_of(server, "home") == (
+        f"not a feed: an HTML page; it advertises the feed {server.url('news/feed.rss')} "
+        "(and 1 more)"
+    )
+
+
+def test_html_page_without_feeds_says_so(server):
+    error = _error_of(server, "data/feeds/malformed/node-feedparser-notafeed.html")
+    assert error == "not a feed: an HTML page that advertises no feed"
+
+
+def test_gzip_body_without_content_encoding_says_so(server):
+    error = _error_of(server, "gzip-raw/data/feeds/rss2/guardian-us.rss")
+    assert error.startswith("not a feed: the body is gzip-compressed but the server did not say")
+
+
+def test_empty_body_says_so(server):
+    server.overrides["/empty"] = (b"", "application/rss+xml")
+    assert _error_of(server, "empty") == "not a feed: the server sent an empty body"

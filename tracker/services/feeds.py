@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
@@ -180,7 +181,11 @@ def feed_fetch(*, feed: Feed) -> FeedFetchReport | None:
             logger.exception("fetch of feed %s stopped", feed.pk)
             if connection.in_atomic_block:
                 raise  # inside a caller's transaction: theirs to roll back
-            message = f"stopped by an unexpected error ({type(exc).__name__}): {exc}"
+            message = (
+                "stopped: the task's time limit passed"
+                if isinstance(exc, SoftTimeLimitExceeded)
+                else f"stopped by an unexpected error ({type(exc).__name__}): {exc}"
+            )
             return FeedFetchReport(record_failure(feed, started, message, release=lock))
 
 
