@@ -38,6 +38,8 @@ class FeedServer:
     port: int
     # Every request as (path, headers), in order: lets tests prove a request never happened.
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    # When each request arrived (time.monotonic()), in the same order.
+    arrivals: list[float] = field(default_factory=list)
     # Path → (body, content type): served instead of a file, for content that changes.
     overrides: dict[str, tuple[bytes, str]] = field(default_factory=dict)
 
@@ -68,6 +70,7 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             path = self.path.split("?", 1)[0]
             server.requests.append((path, {k.lower(): v for k, v in self.headers.items()}))
+            server.arrivals.append(time.monotonic())
             if path.startswith("/status/"):
                 code = int(path.rsplit("/", 1)[1])
                 return self._send(code, f"status {code}".encode(), "text/plain")
@@ -228,6 +231,7 @@ def feed_server() -> Iterator[FeedServer]:
 def server(feed_server: FeedServer) -> Iterator[FeedServer]:
     """The session's server with a fresh request log and no overrides."""
     feed_server.requests.clear()
+    feed_server.arrivals.clear()
     feed_server.overrides.clear()
     yield feed_server
     feed_server.overrides.clear()

@@ -3,8 +3,11 @@
 import hashlib
 import json
 import zlib
+from io import StringIO
+from itertools import pairwise
 
 import pytest
+from django.core.management import call_command
 
 from tests.ingest.conftest import DATA
 from tracker.ingest.extract import canonical_for, extract_text
@@ -131,3 +134,28 @@ def test_foreign_relative_or_malformed_canonical_keeps_the_entry_url(server, hre
 )
 def test_registrable_domain_is_public_suffix_aware(page, canonical, same):
     assert (canonical_for(page, canonical)[0] != "") is same
+
+
+@pytest.mark.django_db
+def test_article_pages_of_one_host_are_fetched_a_slot_apart(server, settings):
+    """fetch_feeds --pages (and the page task) wait for the host's slot: three new stories on
+    one host are fetched at least COUNTERCLAIM_PAGE_HOST_INTERVAL apart."""
+    settings.COUNTERCLAIM_PAGE_HOST_INTERVAL = 1
+    items = "".join(
+        f"<item><title>Story {n}</title><link>{server.url(f'page/{n}')}</link>"
+        "<description>Short teaser.</description></item>"
+        for n in range(3)
+    )
+    body = f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
+    server.overrides["/three.xml"] = (body, "application/rss+xml")
+    for n in range(3):
+        server.overrides[f"/page/{n}"] = (CNN.read_bytes(), "text/html; charset=utf-8")
+    feed_create(url=server.url("three.xml"))
+    call_command("fetch_feeds", "--all", "--pages", stdout=StringIO())
+    pages = [
+        t
+        for (path, _), t in zip(server.requests, server.arrivals, strict=True)
+        if path.startswith("/page/")
+    ]
+    assert len(pages) == 3
+    assert all(b - a >= 0.95 for a, b in pairwise(pages))
