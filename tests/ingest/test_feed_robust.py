@@ -254,3 +254,12 @@ def test_gzip_body_without_content_encoding_says_so(server):
 def test_empty_body_says_so(server):
     server.overrides["/empty"] = (b"", "application/rss+xml")
     assert _error_of(server, "empty") == "not a feed: the server sent an empty body"
+
+
+def test_admin_feed_page_shows_errors_and_never_the_password(server, admin_client):
+    feed = feed_create(url=server.url("status/410").replace("http://", "http://ed:hunter2@"))[0]
+    feed_fetch(feed=feed)
+    page = admin_client.get(f"/admin/tracker/feed/{feed.pk}/change/").content.decode()
+    assert "HTTP 410 Gone" in page
+    assert "user &#x27;ed&#x27;, password set" in page
+    assert "hunter2" not in page
