@@ -205,7 +205,7 @@ COUNTERCLAIM_FETCH_USER_AGENT = env_str(
     "Counterclaim/0.1 (newsroom claim-and-counterclaim tracker; feed reader)",
 )
 # Entries read from one feed document; the rest are counted in the fetch log, not read.
-COUNTERCLAIM_FETCH_MAX_ENTRIES = env_int("COUNTERCLAIM_FETCH_MAX_ENTRIES", 5000)
+COUNTERCLAIM_FETCH_MAX_ENTRIES = env_int("COUNTERCLAIM_FETCH_MAX_ENTRIES", 1000)
 # Fetches in a row answered by a permanent redirect to the same URL before the feed's URL
 # follows it.
 COUNTERCLAIM_FEED_MOVED_AFTER = env_int("COUNTERCLAIM_FEED_MOVED_AFTER", 3)

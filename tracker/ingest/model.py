@@ -11,7 +11,7 @@ T = TypeVar("T")
 
 # Entries read from one document (COUNTERCLAIM_FETCH_MAX_ENTRIES): a feed of 130,000 items under
 # the size cap would otherwise hold a worker for minutes and gigabytes.
-DEFAULT_MAX_ENTRIES = 5000
+DEFAULT_MAX_ENTRIES = 1000
 
 
 def capped(items: list[T], max_entries: int) -> tuple[list[T], int]:

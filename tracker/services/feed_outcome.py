@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from tracker.enums import FeedHealth, FetchOutcome
 from tracker.ingest.batchsql import insert_from_json_sql, row_with_defaults
+from tracker.ingest.entries import MAX_URL_CHARS
 from tracker.ingest.fetch import FetchResult, split_credentials
 from tracker.models import Feed, FetchLog
 from tracker.services.ingest import UpsertCounts
@@ -236,6 +237,7 @@ def feed_follow_move(*, feed: Feed, moved_to: str) -> None:
     becomes it. One hit is not trusted: a misconfigured server or a captive portal answers
     301 for a while. A fetch that was not moved starts the count again. A target that is
     another registered feed is never taken (the count stays, the admin shows it)."""
+    moved_to = moved_to if len(moved_to) <= MAX_URL_CHARS else ""  # cannot be stored: not followed
     hits = feed.moved_hits + 1 if moved_to and moved_to == feed.moved_to else int(bool(moved_to))
     changes: dict[str, Any] = {"moved_to": moved_to, "moved_hits": hits}
     if hits >= settings.COUNTERCLAIM_FEED_MOVED_AFTER:
