@@ -92,19 +92,20 @@ def _page(text: str, meta: str = "") -> str:
     )
 
 
+def _extracted(server, html: bytes) -> str:  # type: ignore[no-untyped-def]
+    """The text source_fetch_page extracts from HTML, served as text/html with no charset."""
+    server.overrides["/page"] = (html, "text/html")
+    feed_fetch(feed=_feed(server, _rss("t", "teaser", server.url("page")).encode()))
+    return source_fetch_page(source=Source.objects.get()).text
+
+
 @pytest.mark.parametrize("encoding", sorted(SAMPLES))
 def test_undeclared_legacy_article_page_is_extracted_correctly(server, encoding):
     text = SAMPLES[encoding]
-    server.overrides["/page"] = (_page(text).encode(encoding), "text/html")
-    feed_fetch(feed=_feed(server, _rss("t", "teaser", server.url("page")).encode()))
-    source = source_fetch_page(source=Source.objects.get())
-    assert text[:40] in source.text
+    assert text[:40] in _extracted(server, _page(text).encode(encoding))
 
 
 def test_utf8_page_whose_meta_lies_is_extracted_as_utf8(server):
     text = "Zürich, São Paulo and Kraków reported calm; " * 20
     html = _page(text, meta='<meta charset="iso-8859-1">').encode("utf-8")
-    server.overrides["/page"] = (html, "text/html")
-    feed_fetch(feed=_feed(server, _rss("t", "teaser", server.url("page")).encode()))
-    source = source_fetch_page(source=Source.objects.get())
-    assert "Zürich, São Paulo and Kraków" in source.text
+    assert "Zürich, São Paulo and Kraków" in _extracted(server, html)

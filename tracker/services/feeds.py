@@ -38,6 +38,7 @@ from tracker.services.common import save_validated
 from tracker.services.feed_outcome import (
     LOCK_NAMESPACE,
     UNLOCK_SQL,
+    FetchLock,
     feed_follow_move,
     fetch_lock,
     record_failure,
@@ -189,7 +190,7 @@ def feed_fetch(*, feed: Feed) -> FeedFetchReport | None:
             return FeedFetchReport(record_failure(feed, started, message, release=lock))
 
 
-def _fetch_and_store(feed: Feed, started: datetime, lock) -> FeedFetchReport:  # type: ignore[no-untyped-def]
+def _fetch_and_store(feed: Feed, started: datetime, lock: FetchLock) -> FeedFetchReport:
     try:
         result = fetch(
             feed.url,
