@@ -263,3 +263,9 @@ def test_admin_feed_page_shows_errors_and_never_the_password(server, admin_clien
     assert "HTTP 410 Gone" in page
     assert "user &#x27;ed&#x27;, password set" in page
     assert "hunter2" not in page
+
+
+def test_ipv6_entry_link_keeps_its_brackets(server):
+    body = _rss("<title>v6</title><link>http://[2001:DB8::1]:8080/story?id=1</link>")
+    feed_fetch(feed=_serve(server, "v6.rss", body))
+    assert Source.objects.get().url == "http://[2001:db8::1]:8080/story?id=1"
