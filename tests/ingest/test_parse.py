@@ -291,3 +291,20 @@ def test_parse_hostile_entry_html_is_sanitised(name):
     clean = sanitise_html(entry.content_html or entry.summary_html).lower()
     for bad in ["<script", "onload", "onmouseover", "<iframe", "style=", "javascript:"]:
         assert bad not in clean
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_document_far_over_the_cap_is_cut_before_parsing(kind):
+    """130,000 entries: only the first ones are parsed (the rest is never turned into a
+    tree), and the rest are counted."""
+    if kind == "rss":
+        items = "".join(f"<item><link>https://x.example/{i}</link></item>" for i in range(130_000))
+        data = f'<rss version="2.0"><channel><title>Huge</title>{items}</channel></rss>'
+    else:
+        items = "".join(f'<entry><id>{i}</id><link href="/e/{i}"/></entry>' for i in range(130_000))
+        data = f'<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://x.example/">{items}</feed>'
+    started = time.monotonic()
+    parsed = parse_feed(data.encode(), max_entries=1000)
+    assert (parsed.parser, len(parsed.entries), parsed.entries_over_cap) == ("lxml", 1000, 129_000)
+    assert parsed.entries[-1].link.endswith("/999")
+    assert time.monotonic() - started < 2

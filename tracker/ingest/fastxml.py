@@ -9,9 +9,9 @@ from lxml import etree
 
 from tracker.enums import FeedFormat
 from tracker.ingest.dates import DateReader
-from tracker.ingest.model import DEFAULT_MAX_ENTRIES, ParsedEntry, ParsedFeed, capped
+from tracker.ingest.model import DEFAULT_MAX_ENTRIES, ParsedEntry, ParsedFeed, capped, cut_at_cap
 from tracker.ingest.text import html_to_text
-from tracker.ingest.xmlguard import safe_parser
+from tracker.ingest.xmlguard import safe_parser, safe_pull_parser
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
@@ -25,18 +25,37 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 def parse_fast(
     data: bytes, *, url: str = "", encoding: str = "", max_entries: int = DEFAULT_MAX_ENTRIES
 ) -> ParsedFeed | None:
+    head, over_cap = cut_at_cap(data, max_entries)
     try:
-        root = etree.fromstring(data, safe_parser(encoding=encoding), base_url=url or None)
+        if over_cap:
+            root = _partial_root(head, url)
+        else:
+            root = etree.fromstring(data, safe_parser(encoding=encoding), base_url=url or None)
     except (etree.XMLSyntaxError, ValueError, LookupError):
         return None
     tag = root.tag if isinstance(root.tag, str) else ""
     if tag == "rss" and not root.nsmap.get(None):
-        return _rss(root, max_entries)
-    if tag == f"{RDF}RDF":
-        return _rdf(root, max_entries)
-    if tag == f"{ATOM}feed":
-        return _atom(root, max_entries)
-    return None
+        feed = _rss(root, max_entries)
+    elif tag == f"{RDF}RDF":
+        feed = _rdf(root, max_entries)
+    elif tag == f"{ATOM}feed":
+        feed = _atom(root, max_entries)
+    else:
+        return None
+    if feed is not None:
+        feed.entries_over_cap += over_cap
+    return feed
+
+
+def _partial_root(head: bytes, url: str) -> etree._Element:
+    """The tree of HEAD, a document cut before an entry past the cap: the elements it holds
+    (its open ancestors included), without parsing the thousands of entries after it. The
+    rest of the document is not read, so not checked either."""
+    parser = safe_pull_parser(base_url=url or None)
+    parser.feed(head)
+    for _, element in parser.read_events():
+        return element
+    raise ValueError("no root element")
 
 
 def _text(el: etree._Element | None) -> str:

@@ -1,31 +1,23 @@
 """feedparser as the lenient fallback: ill-formed XML, odd encodings, Atom 0.3, RSS 0.9x quirks.
 Its bozo reason is kept so the operator sees why the fast path was not enough."""
 
-import re
 from typing import Any
 
 import feedparser
 
 from tracker.enums import FeedFormat
 from tracker.ingest.dates import DateReader
-from tracker.ingest.model import DEFAULT_MAX_ENTRIES, FeedParseError, ParsedEntry, ParsedFeed
+from tracker.ingest.model import (
+    DEFAULT_MAX_ENTRIES,
+    FeedParseError,
+    ParsedEntry,
+    ParsedFeed,
+    cut_at_cap,
+)
 
 # feedparser must never fetch anything itself: we hand it bytes and stop it resolving URLs.
 feedparser.RESOLVE_RELATIVE_URIS = True
 feedparser.SANITIZE_HTML = False  # nh3 sanitises everything later, once, for every path
-
-
-# An entry's start tag, any prefix: <item>, <entry ...>, <rss:item/> (not <items>).
-_ENTRY_START = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)[\s>/]")
-
-
-def _cut(data: bytes, max_entries: int) -> tuple[bytes, int]:
-    """DATA cut before its (MAX_ENTRIES + 1)th entry, and how many entries were cut: feedparser
-    reads a whole document, so the cap is applied to the bytes it is given."""
-    starts = [m.start() for m in _ENTRY_START.finditer(data)]
-    if len(starts) <= max_entries:
-        return data, 0
-    return data[: starts[max_entries]], len(starts) - max_entries
 
 
 def _format(version: str) -> FeedFormat:
@@ -67,7 +59,7 @@ def parse_lenient(
 ) -> ParsedFeed:
     # Without a content type feedparser flags every document as bozo; bytes of unknown type are
     # judged as XML, their own declaration deciding the encoding.
-    data, over_cap = _cut(data, max_entries)
+    data, over_cap = cut_at_cap(data, max_entries)
     result = feedparser.parse(
         data,
         response_headers={"content-type": "application/xml", "content-location": url}

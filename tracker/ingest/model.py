@@ -1,7 +1,9 @@
 """What every feed parser returns, whichever format or path produced it."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from typing import TypeVar
 
 from tracker.enums import FeedFormat
@@ -12,6 +14,26 @@ T = TypeVar("T")
 # Entries read from one document (COUNTERCLAIM_FETCH_MAX_ENTRIES): a feed of 130,000 items under
 # the size cap would otherwise hold a worker for minutes and gigabytes.
 DEFAULT_MAX_ENTRIES = 1000
+
+
+# An entry's start tag, any prefix: <item>, <entry ...>, <rss:item/> (not <items>).
+_ENTRY_START = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)[\s>/]")
+
+
+def cut_at_cap(data: bytes, max_entries: int) -> tuple[bytes, int]:
+    """DATA cut just before its (MAX_ENTRIES + 1)th entry start tag, and how many entries were
+    cut off (0: DATA whole). A document far over the cap is then never parsed whole. Cheap:
+    most documents are ruled out by a byte count, and the entries cut off are counted by
+    substring, not by the regular expression (which costs 0.3 s on 130,000 items)."""
+    if data.count(b"item") + data.count(b"entry") <= max_entries:
+        return data, 0
+    starts = list(islice(_ENTRY_START.finditer(data), max_entries + 1))
+    if len(starts) <= max_entries:
+        return data, 0
+    cut = starts[max_entries].start()
+    rest = data[cut:]
+    opened = sum(rest.count(tag) for tag in (b"<item", b"<entry", b":item", b":entry"))
+    return data[:cut], opened - rest.count(b"<items") - rest.count(b":items")
 
 
 def capped(items: list[T], max_entries: int) -> tuple[list[T], int]:
