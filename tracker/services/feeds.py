@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from tracker.enums import FetchOutcome
@@ -171,7 +171,8 @@ def feed_fetch(*, feed: Feed) -> FeedFetchReport | None:
     log, feed state) are one transaction, so a crash leaves either all of them or none. A 304
     costs two round trips: lock and reload; feed state and log committed, then unlock. Any
     error, expected or not (a task's time limit included), ends as this feed's failure in its
-    log: it never reaches the caller, so one feed never stops the others."""
+    log: it never reaches the caller, so one feed never stops the others. (Only the
+    database's own failures are raised: they are no feed's.)"""
     with fetch_lock(feed) as lock:
         if not lock.acquired:
             return None
@@ -180,8 +181,11 @@ def feed_fetch(*, feed: Feed) -> FeedFetchReport | None:
             return _fetch_and_store(feed, started, lock)
         except Exception as exc:
             logger.exception("fetch of feed %s stopped", feed.pk)
-            if connection.in_atomic_block:
-                raise  # inside a caller's transaction: theirs to roll back
+            if connection.in_atomic_block or isinstance(exc, OperationalError | InterfaceError):
+                # Inside a caller's transaction: theirs to roll back. The database gone (a
+                # terminated connection): no feed's fault, and nothing can be written; the
+                # feed stays due and the next scheduler tick fetches it again.
+                raise
             message = (
                 "stopped: the task's time limit passed"
                 if isinstance(exc, SoftTimeLimitExceeded)
