@@ -16,9 +16,11 @@ TRACKING_PARAMS = re.compile(
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def canonical_url(url: str) -> str:
-    """Lower-cased scheme and host, no default port, no fragment, no tracking parameters.
-    Path and remaining query are kept as given: servers may treat them case-sensitively."""
+def canonical_url(url: str, *, strip_tracking: bool = True) -> str:
+    """Lower-cased scheme and host (IDN as punycode, IPv6 in brackets), no default port, no
+    fragment, no tracking parameters (unless STRIP_TRACKING is off: then the query is kept
+    exactly). Path and remaining query are kept as given: servers may treat them
+    case-sensitively."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
@@ -30,16 +32,22 @@ def canonical_url(url: str) -> str:
         host = host.encode("idna").decode("ascii")
     except UnicodeError as exc:
         raise ValueError(f"URL host is not a valid name: {url!r}") from exc
-    netloc = host
-    if parts.port and parts.port != _DEFAULT_PORTS[scheme]:
-        netloc = f"{host}:{parts.port}"
-    query = urlencode(
-        [
-            (k, v)
-            for k, v in parse_qsl(parts.query, keep_blank_values=True)
-            if not TRACKING_PARAMS.match(k)
-        ]
-    )
+    netloc = f"[{host}]" if ":" in host else host
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise ValueError(f"URL port is not a number: {url!r}") from exc
+    if port and port != _DEFAULT_PORTS[scheme]:
+        netloc = f"{netloc}:{port}"
+    query = parts.query
+    if strip_tracking:
+        query = urlencode(
+            [
+                (k, v)
+                for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                if not TRACKING_PARAMS.match(k)
+            ]
+        )
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
 
 

@@ -207,6 +207,17 @@ COUNTERCLAIM_FETCH_USER_AGENT = env_str(
     "COUNTERCLAIM_FETCH_USER_AGENT",
     "Counterclaim/0.1 (newsroom claim-and-counterclaim tracker; feed reader)",
 )
+# Entries read from one feed document; the rest are counted in the fetch log, not read.
+COUNTERCLAIM_FETCH_MAX_ENTRIES = env_int("COUNTERCLAIM_FETCH_MAX_ENTRIES", 1000)
+# Fetches in a row answered by a permanent redirect to the same URL before the feed's URL
+# follows it.
+COUNTERCLAIM_FEED_MOVED_AFTER = env_int("COUNTERCLAIM_FEED_MOVED_AFTER", 3)
+# Least time between two article-page fetches from one host, in seconds.
+COUNTERCLAIM_PAGE_HOST_INTERVAL = env_int("COUNTERCLAIM_PAGE_HOST_INTERVAL", 2)
+# Celery time limits of one feed fetch or page fetch (soft: the fetch is stopped and logged;
+# hard: the worker process is killed). Both above the fetch's own total timeout.
+COUNTERCLAIM_FETCH_TASK_SOFT_LIMIT = env_int("COUNTERCLAIM_FETCH_TASK_SOFT_LIMIT", 120)
+COUNTERCLAIM_FETCH_TASK_HARD_LIMIT = env_int("COUNTERCLAIM_FETCH_TASK_HARD_LIMIT", 180)
 # Fetch the article page of entries that carry only a summary (extract text, keep a snapshot).
 COUNTERCLAIM_FETCH_ARTICLE_PAGES = env_bool("COUNTERCLAIM_FETCH_ARTICLE_PAGES", default=True)
 # Longest back-off of a failing feed, in minutes.

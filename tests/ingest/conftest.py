@@ -1,7 +1,10 @@
 """A real HTTP server on 127.0.0.1 serving ../shared/data the way feed hosts behave (and
 misbehave): ETag / Last-Modified / 304, error statuses, a slow body, redirect chains, a redirect
-to a private address, an oversized body, a wrong content type, gzip."""
+to a private address, an oversized body, a wrong content type, gzip; and hostile ones: dripped
+headers, slow redirect hops, permanent moves, Retry-After, Cache-Control, gzip without
+Content-Encoding, HTTP Basic."""
 
+import base64
 import gzip
 import hashlib
 import threading
@@ -35,6 +38,8 @@ class FeedServer:
     port: int
     # Every request as (path, headers), in order: lets tests prove a request never happened.
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    # When each request arrived (time.monotonic()), in the same order.
+    arrivals: list[float] = field(default_factory=list)
     # Path → (body, content type): served instead of a file, for content that changes.
     overrides: dict[str, tuple[bytes, str]] = field(default_factory=dict)
 
@@ -65,6 +70,7 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             path = self.path.split("?", 1)[0]
             server.requests.append((path, {k.lower(): v for k, v in self.headers.items()}))
+            server.arrivals.append(time.monotonic())
             if path.startswith("/status/"):
                 code = int(path.rsplit("/", 1)[1])
                 return self._send(code, f"status {code}".encode(), "text/plain")
@@ -78,6 +84,42 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                 return self._send(302, b"", "text/plain", Location=location)
             if path == "/slow":
                 return self._slow()
+            if path == "/drip-headers":
+                return self._drip_headers()
+            if path.startswith("/slow-redirect/"):
+                hops = int(path.rsplit("/", 1)[1])
+                time.sleep(0.6)
+                target = (
+                    f"/slow-redirect/{hops - 1}" if hops > 1 else "/data/feeds/rss2/guardian-us.rss"
+                )
+                return self._send(302, b"", "text/plain", Location=target)
+            if path.startswith("/moved/"):
+                # /moved/301/data/feeds/... → 301 to /data/feeds/...; /moved/302/localhost/...
+                # → the same server under another host name.
+                code, target = path.removeprefix("/moved/").split("/", 1)
+                if target.startswith("localhost/"):
+                    location = f"http://localhost:{server.port}/{target.removeprefix('localhost/')}"
+                else:
+                    location = f"/{target}"
+                return self._send(int(code), b"", "text/plain", Location=location)
+            if path.startswith("/retry-after/"):
+                code, seconds = path.removeprefix("/retry-after/").split("/")
+                return self._send(int(code), b"busy", "text/plain", Retry_After=seconds)
+            if path.startswith("/max-age/"):
+                seconds, target = path.removeprefix("/max-age/").split("/", 1)
+                body = (DATA / target.removeprefix("data/")).read_bytes()
+                return self._send(
+                    200, body, "application/rss+xml", Cache_Control=f"public, max-age={seconds}"
+                )
+            if path.startswith("/gzip-raw/"):
+                body = gzip.compress((DATA / path.removeprefix("/gzip-raw/data/")).read_bytes())
+                return self._send(200, body, "application/rss+xml")
+            if path.startswith("/auth/"):
+                expected = "Basic " + base64.b64encode(b"reader:s3cret pass").decode()
+                if self.headers.get("Authorization") != expected:
+                    return self._send(401, b"who are you?", "text/plain")
+                body = (DATA / path.removeprefix("/auth/data/")).read_bytes()
+                return self._send(200, body, "application/rss+xml")
             if path == "/huge":
                 return self._huge(declare=False)
             if path == "/huge-declared":
@@ -130,6 +172,20 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
             except OSError:
                 pass  # the client gave up, as it should
 
+        def _drip_headers(self) -> None:
+            """A status line, then one byte of a header every 0.3 s for 8 s: each read is
+            well inside any per-read timeout, the whole far beyond a total one."""
+            try:
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Drip: ")
+                self.wfile.flush()
+                for _ in range(27):
+                    time.sleep(0.3)
+                    self.wfile.write(b"a")
+                    self.wfile.flush()
+                self.wfile.write(b"\r\nContent-Length: 0\r\n\r\n")
+            except OSError:
+                pass
+
         def _huge(self, *, declare: bool) -> None:
             size = 3 * 1024 * 1024
             self.send_response(200)
@@ -175,6 +231,7 @@ def feed_server() -> Iterator[FeedServer]:
 def server(feed_server: FeedServer) -> Iterator[FeedServer]:
     """The session's server with a fresh request log and no overrides."""
     feed_server.requests.clear()
+    feed_server.arrivals.clear()
     feed_server.overrides.clear()
     yield feed_server
     feed_server.overrides.clear()

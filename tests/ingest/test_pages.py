@@ -3,11 +3,14 @@
 import hashlib
 import json
 import zlib
+from io import StringIO
+from itertools import pairwise
 
 import pytest
+from django.core.management import call_command
 
 from tests.ingest.conftest import DATA
-from tracker.ingest.extract import extract_text
+from tracker.ingest.extract import canonical_for, extract_text
 from tracker.models import Feed, Source
 from tracker.services.feeds import feed_create, feed_fetch
 from tracker.services.ingest import source_fetch_page
@@ -41,8 +44,12 @@ def test_summary_only_entry_gets_page_text_and_snapshot(server):
     expected = (DATA / "articles/newspaper4k/cnn_article.txt").read_text()
     assert expected.split("\n")[0][:60] in archived.text
     assert archived.language == "en"
-    # The page declares its canonical address; the source now goes by it.
-    assert archived.url == "http://www.cnn.com/2013/11/27/travel/weather-thanksgiving/index.html"
+    # The page (served from 127.0.0.1) names a canonical address on cnn.com: refused.
+    assert archived.url == server.url("page/cnn")
+    assert archived.page_error == (
+        "canonical ignored: http://www.cnn.com/2013/11/27/travel/weather-thanksgiving/index.html"
+        " is not on the page's own domain (127.0.0.1)"
+    )
     assert archived.content_hash != hashlib.sha256(b"Short teaser.").hexdigest()
 
 
@@ -80,3 +87,75 @@ def test_extraction_finds_expected_text_of_trafilatura_eval_pages():
         total_without += len(case["without"])
     assert (found, total_with) == (33, 33)
     assert (missing_ok, total_without) == (33, 34)
+
+
+def _page_with_canonical(server, href: str) -> Source:
+    html = CNN.read_bytes().replace(
+        b"<head>", b'<head><link rel="canonical" href="' + href.encode() + b'">', 1
+    )
+    server.overrides["/page/canon"] = (html, "text/html; charset=utf-8")
+    feed_fetch(feed=_feed_linking_to(server, "page/canon"))
+    return source_fetch_page(source=Source.objects.get())
+
+
+@pytest.mark.django_db
+def test_canonical_on_the_same_host_is_honoured(server):
+    # CNN's own canonical link comes later in the head: the first one counts.
+    source = _page_with_canonical(server, server.url("stories/thanksgiving"))
+    assert (source.url, source.page_error) == (server.url("stories/thanksgiving"), "")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("href", "why"),
+    [
+        ("https://www.reuters.com/world/story", "is not on the page's own domain"),
+        ("/stories/thanksgiving", "is not an absolute http(s) URL"),
+        ("http://exa mple.org/x", "is malformed"),
+        ("javascript:alert(1)", "is not an absolute http(s) URL"),
+    ],
+)
+def test_foreign_relative_or_malformed_canonical_keeps_the_entry_url(server, href, why):
+    source = _page_with_canonical(server, href)
+    assert source.url == server.url("page/canon")
+    assert source.page_error.startswith("canonical ignored: ")
+    assert why in source.page_error
+
+
+@pytest.mark.parametrize(
+    ("page", "canonical", "same"),
+    [
+        ("https://www.bbc.co.uk/news/1", "https://bbc.co.uk/news/1", True),
+        ("https://news.example.org/a", "https://www.example.org/a", True),
+        ("https://alice.github.io/a", "https://bob.github.io/a", False),
+        ("https://example.co.uk/a", "https://other.co.uk/a", False),
+        ("https://reuters.com.evil.example/a", "https://reuters.com/a", False),
+    ],
+)
+def test_registrable_domain_is_public_suffix_aware(page, canonical, same):
+    assert (canonical_for(page, canonical)[0] != "") is same
+
+
+@pytest.mark.django_db
+def test_article_pages_of_one_host_are_fetched_a_slot_apart(server, settings):
+    """fetch_feeds --pages (and the page task) wait for the host's slot: three new stories on
+    one host are fetched at least COUNTERCLAIM_PAGE_HOST_INTERVAL apart."""
+    settings.COUNTERCLAIM_PAGE_HOST_INTERVAL = 1
+    items = "".join(
+        f"<item><title>Story {n}</title><link>{server.url(f'page/{n}')}</link>"
+        "<description>Short teaser.</description></item>"
+        for n in range(3)
+    )
+    body = f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
+    server.overrides["/three.xml"] = (body, "application/rss+xml")
+    for n in range(3):
+        server.overrides[f"/page/{n}"] = (CNN.read_bytes(), "text/html; charset=utf-8")
+    feed_create(url=server.url("three.xml"))
+    call_command("fetch_feeds", "--all", "--pages", stdout=StringIO())
+    pages = [
+        t
+        for (path, _), t in zip(server.requests, server.arrivals, strict=True)
+        if path.startswith("/page/")
+    ]
+    assert len(pages) == 3
+    assert all(b - a >= 0.95 for a, b in pairwise(pages))

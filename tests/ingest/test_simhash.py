@@ -1,6 +1,8 @@
 """The SimHash fingerprints stored in the database must not change when their computation does:
 simhash_reference.json holds the fingerprints of every entry of the shared feeds and of every
-shared article text as the first (pure-Python) implementation computed them."""
+shared article text as the first (pure-Python) implementation computed them. (The two
+undeclared legacy-encoding feeds were re-read when their text stopped being mojibake: the
+input changed, not the computation.)"""
 
 import json
 from pathlib import Path

@@ -58,9 +58,14 @@ class FeedAdmin(admin.ModelAdmin):
         "health",
         "consecutive_failures",
         "last_error",
+        "credentials",
+        "moved_to",
+        "moved_hits",
         "created_at",
         "updated_at",
     ]
+    # The password is never rendered: it is set with the feed's URL (user:password@host).
+    exclude = ["basic_auth"]
     inlines = [FetchLogInline]
     actions = ["fetch_soon", "activate", "deactivate"]
 
@@ -70,6 +75,14 @@ class FeedAdmin(admin.ModelAdmin):
             '<strong style="color:{}">{}</strong>',
             HEALTH_COLOURS.get(feed.health, "inherit"),
             feed.get_health_display(),
+        )
+
+    @admin.display(description="HTTP Basic credentials")
+    def credentials(self, feed: Feed) -> str:
+        return (
+            f"user {feed.basic_auth.split(':', 1)[0]!r}, password set"
+            if feed.basic_auth
+            else "none"
         )
 
     @admin.display(description="last error")

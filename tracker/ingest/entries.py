@@ -17,6 +17,21 @@ from tracker.normalise import canonical_url, text_sha256
 
 # A feed body shorter than this is a teaser: the article page is fetched for the full text.
 FULL_TEXT_MIN_CHARS = 600
+# Source.url and Source.guid are varchar(2000): a longer link cannot be stored (a longer GUID is
+# cut, it only has to be stable).
+MAX_URL_CHARS = 2000
+
+
+def clean_text(text: str) -> str:
+    """TEXT without NUL characters, which PostgreSQL text cannot hold (JSON Feed may carry
+    \u0000; feedparser passes them through). Costs one scan when there is none."""
+    return text.replace("\x00", "") if "\x00" in text else text
+
+
+def _clean_entry(entry: ParsedEntry) -> None:
+    for name in ("guid", "link", "title", "author", "summary_html", "content_html", "language"):
+        setattr(entry, name, clean_text(getattr(entry, name)))
+    entry.tags = [clean_text(tag) for tag in entry.tags]
 
 
 @dataclass(slots=True)
@@ -77,13 +92,16 @@ class EntryDraft:
 
 
 def entry_draft(entry: ParsedEntry, *, feed_url: str = "") -> EntryDraft:
+    _clean_entry(entry)
     link = urljoin(feed_url, entry.link) if feed_url and entry.link else entry.link
     if not link:
         raise EntrySkipped(f"entry {entry.guid or entry.title or '?'!r} has no link")
     try:
         url = canonical_url(link)
     except ValueError as exc:
-        raise EntrySkipped(str(exc)) from exc
+        raise EntrySkipped(str(exc)[:200]) from exc
+    if len(url) > MAX_URL_CHARS:
+        raise EntrySkipped(f"entry {url[:80]!r}… has a link of {len(url)} characters (max 2000)")
     title = entry.title[:1000]
     author = entry.author[:500]
     published = entry.published_at.isoformat() if entry.published_at else ""

@@ -8,10 +8,10 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from tracker.enums import FeedFormat
-from tracker.ingest.dates import parse_date
-from tracker.ingest.model import ParsedEntry, ParsedFeed
+from tracker.ingest.dates import DateReader
+from tracker.ingest.model import DEFAULT_MAX_ENTRIES, ParsedEntry, ParsedFeed, capped, cut_at_cap
 from tracker.ingest.text import html_to_text
-from tracker.ingest.xmlguard import safe_parser
+from tracker.ingest.xmlguard import safe_parser, safe_pull_parser
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
@@ -22,19 +22,40 @@ CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def parse_fast(data: bytes, *, url: str = "", encoding: str = "") -> ParsedFeed | None:
+def parse_fast(
+    data: bytes, *, url: str = "", encoding: str = "", max_entries: int = DEFAULT_MAX_ENTRIES
+) -> ParsedFeed | None:
+    head, over_cap = cut_at_cap(data, max_entries)
     try:
-        root = etree.fromstring(data, safe_parser(encoding=encoding), base_url=url or None)
+        if over_cap:
+            root = _partial_root(head, url)
+        else:
+            root = etree.fromstring(data, safe_parser(encoding=encoding), base_url=url or None)
     except (etree.XMLSyntaxError, ValueError, LookupError):
         return None
     tag = root.tag if isinstance(root.tag, str) else ""
     if tag == "rss" and not root.nsmap.get(None):
-        return _rss(root)
-    if tag == f"{RDF}RDF":
-        return _rdf(root)
-    if tag == f"{ATOM}feed":
-        return _atom(root)
-    return None
+        feed = _rss(root, max_entries)
+    elif tag == f"{RDF}RDF":
+        feed = _rdf(root, max_entries)
+    elif tag == f"{ATOM}feed":
+        feed = _atom(root, max_entries)
+    else:
+        return None
+    if feed is not None:
+        feed.entries_over_cap += over_cap
+    return feed
+
+
+def _partial_root(head: bytes, url: str) -> etree._Element:
+    """The tree of HEAD, a document cut before an entry past the cap: the elements it holds
+    (its open ancestors included), without parsing the thousands of entries after it. The
+    rest of the document is not read, so not checked either."""
+    parser = safe_pull_parser(base_url=url or None)
+    parser.feed(head)
+    for _, element in parser.read_events():
+        return element
+    raise ValueError("no root element")
 
 
 def _text(el: etree._Element | None) -> str:
@@ -52,7 +73,7 @@ def _lang(raw: str) -> str:
     return raw.strip().lower().replace("_", "-")[:16]
 
 
-def _rss(root: etree._Element) -> ParsedFeed | None:
+def _rss(root: etree._Element, max_entries: int) -> ParsedFeed | None:
     channel = root.find("channel")
     if channel is None:
         return None
@@ -66,30 +87,34 @@ def _rss(root: etree._Element) -> ParsedFeed | None:
         link=_text(channel.find("link")),
         language=language,
     )
-    items = channel.findall("item") or root.findall("item")
-    feed.entries = [_rss_item(item, language) for item in items]
+    items, feed.entries_over_cap = capped(
+        channel.findall("item") or root.findall("item"), max_entries
+    )
+    dates = DateReader(language)
+    feed.entries = [_rss_item(item, language, dates) for item in items]
     return feed
 
 
-def _rss_item(item: etree._Element, language: str) -> ParsedEntry:
+def _rss_item(item: etree._Element, language: str, dates: DateReader) -> ParsedEntry:
     link = _text(item.find("link"))
     guid = _text(item.find("guid"))
-    published, offset = parse_date(_text(item.find("pubDate")) or _text(item.find(f"{DC}date")))
+    date = dates.read(_text(item.find("pubDate")) or _text(item.find(f"{DC}date")))
     return ParsedEntry(
         guid=guid or link,
         link=link or (guid if guid.startswith(("http://", "https://")) else ""),
         title=_plain(item.find("title")),
         author=_text(item.find("author")) or _text(item.find(f"{DC}creator")),
-        published_at=published,
-        published_offset_minutes=offset,
+        published_at=date.at,
+        published_offset_minutes=date.offset_minutes,
         summary_html=_text(item.find("description")),
         content_html=_text(item.find(f"{CONTENT}encoded")),
         language=_lang(_text(item.find(f"{DC}language"))) or language,
         tags=[t for t in (_text(c) for c in item.findall("category")) if t],
+        notes=[date.note] if date.note else [],
     )
 
 
-def _rdf(root: etree._Element) -> ParsedFeed | None:
+def _rdf(root: etree._Element, max_entries: int) -> ParsedFeed | None:
     for ns, version in ((RSS1, "rss10"), (RSS090, "rss090")):
         channel = root.find(f"{ns}channel")
         items = root.findall(f"{ns}item")
@@ -104,21 +129,24 @@ def _rdf(root: etree._Element) -> ParsedFeed | None:
             link=_text(channel.find(f"{ns}link")) if channel is not None else "",
             language=language,
         )
+        dates = DateReader(language)
+        items, feed.entries_over_cap = capped(items, max_entries)
         for item in items:
             link = _text(item.find(f"{ns}link"))
-            published, offset = parse_date(_text(item.find(f"{DC}date")))
+            date = dates.read(_text(item.find(f"{DC}date")))
             feed.entries.append(
                 ParsedEntry(
                     guid=item.get(f"{RDF}about") or link,
                     link=link,
                     title=_plain(item.find(f"{ns}title")),
                     author=_text(item.find(f"{DC}creator")),
-                    published_at=published,
-                    published_offset_minutes=offset,
+                    published_at=date.at,
+                    published_offset_minutes=date.offset_minutes,
                     summary_html=_text(item.find(f"{ns}description")),
                     content_html=_text(item.find(f"{CONTENT}encoded")),
                     language=_lang(_text(item.find(f"{DC}language"))) or language,
                     tags=[t for t in (_text(s) for s in item.findall(f"{DC}subject")) if t],
+                    notes=[date.note] if date.note else [],
                 )
             )
         return feed
@@ -145,7 +173,7 @@ def _atom_link(entry: etree._Element) -> str:
     return ""
 
 
-def _atom(root: etree._Element) -> ParsedFeed:
+def _atom(root: etree._Element, max_entries: int) -> ParsedFeed:
     language = _lang(root.get(XML_LANG, ""))
     feed = ParsedFeed(
         format=FeedFormat.ATOM,
@@ -156,8 +184,10 @@ def _atom(root: etree._Element) -> ParsedFeed:
         language=language,
     )
     feed_author = _text(root.find(f"{ATOM}author/{ATOM}name"))
-    for entry in root.findall(f"{ATOM}entry"):
-        published, offset = parse_date(
+    dates = DateReader(language)
+    entries, feed.entries_over_cap = capped(root.findall(f"{ATOM}entry"), max_entries)
+    for entry in entries:
+        date = dates.read(
             _text(entry.find(f"{ATOM}published")) or _text(entry.find(f"{ATOM}updated"))
         )
         guid = _text(entry.find(f"{ATOM}id"))
@@ -170,8 +200,8 @@ def _atom(root: etree._Element) -> ParsedFeed:
                 link=link,
                 title=html_to_text(_atom_content(title)) if title is not None else "",
                 author=_text(entry.find(f"{ATOM}author/{ATOM}name")) or feed_author,
-                published_at=published,
-                published_offset_minutes=offset,
+                published_at=date.at,
+                published_offset_minutes=date.offset_minutes,
                 summary_html=_atom_content(entry.find(f"{ATOM}summary")),
                 content_html=_atom_content(entry.find(f"{ATOM}content")),
                 language=_lang(entry.get(XML_LANG, "")) or language,
@@ -180,6 +210,7 @@ def _atom(root: etree._Element) -> ParsedFeed:
                     for c in entry.findall(f"{ATOM}category")
                     if c.get("term", "").strip()
                 ],
+                notes=[date.note] if date.note else [],
             )
         )
     return feed

@@ -1,25 +1,32 @@
 """The one way anything in the project fetches a URL: feeds, article pages, re-checks.
 
-Timeouts (connect, per read, and a wall-clock total), a streamed size cap (a larger body is never
-held), at most a few redirects each checked against the address policy, a clear User-Agent,
-gzip/deflate, and conditional GET."""
+Timeouts (connect, per read, and one deadline over the whole fetch: every redirect hop, the
+headers and the body), a streamed size cap (a larger body is never held), at most a few
+redirects each checked against the address policy, credentials in the URL sent as HTTP Basic
+(never echoed), a clear User-Agent, gzip/deflate, and conditional GET."""
 
+import base64
+import contextvars
 import re
+import socket
+import ssl
 import time
 from dataclasses import dataclass, field
 from email.message import Message
-from urllib.parse import urljoin, urlsplit
+from email.utils import parsedate_to_datetime
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 import urllib3
 from django.conf import settings
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.util.ssl_ import create_urllib3_context
 
+from tracker.ingest.charset import document_encoding
 from tracker.ingest.netpolicy import BlockedAddressError, check_host, guarded_connection
 
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
-_XML_ENCODING = re.compile(rb"""^[^>]{0,200}?encoding=["']([A-Za-z0-9._:-]+)["']""")
+_MAX_AGE = re.compile(r"(?:^|[,\s])max-age\s*=\s*(\d{1,10})", re.IGNORECASE)
 
 
 class FetchError(Exception):
@@ -43,9 +50,16 @@ class FetchTimeoutError(FetchError):
 
 
 class HTTPStatusError(FetchError):
-    def __init__(self, status: int, url: str) -> None:
+    def __init__(self, status: int, url: str, headers: dict[str, str] | None = None) -> None:
         self.status = status
-        super().__init__(f"HTTP {status} from {url}")
+        self.headers = headers or {}
+        reason = {410: " Gone: the publisher removed this address"}.get(status, "")
+        super().__init__(f"HTTP {status}{reason} from {url}")
+
+    @property
+    def retry_after(self) -> float | None:
+        """Seconds the server asked us to wait (429, 503), if it said."""
+        return retry_after_seconds(self.headers.get("retry-after", ""))
 
 
 # Errors a retry can cure (the network or the far server), as opposed to a refused address, a
@@ -53,11 +67,45 @@ class HTTPStatusError(FetchError):
 TRANSIENT_ERRORS: tuple[type[Exception], ...] = (FetchTimeoutError, FetchConnectionError)
 
 
+# When the fetch running in this thread (or task) must be over, as time.monotonic().
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("deadline", default=None)
+
+
+class _DeadlineReads:
+    """A socket whose every read waits at most until the fetch's deadline. The per-read timeout
+    alone lets a server that drips a byte of headers now and then hold a fetch for ever."""
+
+    def recv_into(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        deadline = _DEADLINE.get()
+        if deadline is not None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("the fetch's total time limit passed")
+            current = self.gettimeout()  # type: ignore[attr-defined]
+            if current is None or current > remaining:
+                self.settimeout(remaining)  # type: ignore[attr-defined]
+        return super().recv_into(*args, **kwargs)  # type: ignore[misc]
+
+
+class _DeadlineSocket(_DeadlineReads, socket.socket):
+    pass
+
+
+class _DeadlineSSLSocket(_DeadlineReads, ssl.SSLSocket):
+    pass
+
+
 class _GuardedHTTPConnection(HTTPConnection):
     def _new_conn(self):  # type: ignore[no-untyped-def]
         try:
             # socket_options carries urllib3's TCP_NODELAY default.
-            return guarded_connection(self._dns_host, self.port, self.timeout, self.socket_options)
+            return guarded_connection(
+                self._dns_host,
+                self.port,
+                self.timeout,
+                self.socket_options,
+                socket_class=_DeadlineSocket,
+            )
         except TimeoutError as exc:
             raise FetchTimeoutError(f"connecting to {self.host} timed out") from exc
         except OSError as exc:
@@ -76,8 +124,18 @@ class _GuardedHTTPSPool(HTTPSConnectionPool):
     ConnectionCls = _GuardedHTTPSConnection
 
 
+def _ssl_context() -> ssl.SSLContext:
+    """urllib3's default verifying context, whose sockets also keep the deadline."""
+    context = create_urllib3_context()
+    context.load_default_certs()
+    context.sslsocket_class = _DeadlineSSLSocket
+    return context
+
+
 def _pool_manager() -> urllib3.PoolManager:
-    manager = urllib3.PoolManager(num_pools=20, maxsize=4, retries=False)
+    manager = urllib3.PoolManager(
+        num_pools=20, maxsize=4, retries=False, ssl_context=_ssl_context()
+    )
     manager.pool_classes_by_scheme = {"http": _GuardedHTTPPool, "https": _GuardedHTTPSPool}
     return manager
 
@@ -93,6 +151,8 @@ class FetchResult:
     body: bytes = b""
     redirects: list[str] = field(default_factory=list)
     duration_ms: int = 0
+    # Where the URL asked for now lives, when every hop to it was permanent (301, 308).
+    moved_to: str = ""
 
     @property
     def not_modified(self) -> bool:
@@ -108,23 +168,47 @@ class FetchResult:
         message["content-type"] = self.headers.get("content-type", "")
         return (message.get_param("charset") or "").strip().lower()  # type: ignore[union-attr]
 
+    @property
+    def poll_hint(self) -> float | None:
+        """Seconds the server says the body stays fresh (Cache-Control max-age, Retry-After)."""
+        hints = [retry_after_seconds(self.headers.get("retry-after", ""))]
+        match = _MAX_AGE.search(self.headers.get("cache-control", ""))
+        if match and "no-cache" not in self.headers.get("cache-control", ""):
+            hints.append(float(match.group(1)))
+        return max((h for h in hints if h is not None), default=None)
+
     def text(self) -> str:
-        """The body decoded by the header's charset, else the document's own, else UTF-8."""
-        head = self.body[:4096]
-        for candidate in (
-            self.header_charset,
-            *(m.group(1).decode("ascii") for m in (_XML_ENCODING.search(head),) if m),
-            *(m.group(1).decode("ascii") for m in (_META_CHARSET.search(head),) if m),
-        ):
-            try:
-                return self.body.decode(candidate)
-            except (LookupError, UnicodeDecodeError):
-                continue
-        return self.body.decode("utf-8", errors="replace")
+        """The body decoded in the encoding it is really in (tracker.ingest.charset): the
+        header's or the document's own declaration when the bytes bear it out, else detected."""
+        return self.body.decode(document_encoding(self.body, self.header_charset), "replace")
 
 
 def _limit(name: str) -> float:
     return float(getattr(settings, name))
+
+
+def split_credentials(url: str) -> tuple[str, str]:
+    """(URL without user:password, "user:password" or ""). The credentials travel as HTTP
+    Basic; the URL without them is the one stored, logged and shown."""
+    parts = urlsplit(url.strip())
+    if "@" not in parts.netloc:
+        return url.strip(), ""
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    clean = urlunsplit((parts.scheme, hostport, parts.path, parts.query, parts.fragment))
+    return clean, f"{unquote(user)}:{unquote(password)}"
+
+
+def retry_after_seconds(raw: str) -> float | None:
+    """A Retry-After header (seconds, or an HTTP date) as seconds from now; None if absent."""
+    raw = raw.strip()
+    if raw.isdigit():
+        return float(raw)
+    try:
+        when = parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
 
 
 def fetch(
@@ -134,15 +218,18 @@ def fetch(
     last_modified: str = "",
     accept: str = "*/*",
     max_bytes: int | None = None,
+    credentials: str = "",
 ) -> FetchResult:
     """GET URL safely. Raises FetchError (or BlockedAddressError) with a readable message; a 304
-    is a result (`not_modified`), every other non-2xx status an HTTPStatusError."""
+    is a result (`not_modified`), every other non-2xx status an HTTPStatusError.
+
+    One deadline (COUNTERCLAIM_FETCH_TOTAL_TIMEOUT) covers every connect, every redirect hop,
+    the headers and the body. CREDENTIALS ("user:password", or those in the URL) are sent as
+    HTTP Basic to the URL's own host only, never to a host a redirect leads to."""
+    url, in_url = split_credentials(url)
+    credentials = credentials or in_url
     max_bytes = max_bytes or int(_limit("COUNTERCLAIM_FETCH_MAX_BYTES"))
     total = _limit("COUNTERCLAIM_FETCH_TOTAL_TIMEOUT")
-    timeout = urllib3.Timeout(
-        connect=_limit("COUNTERCLAIM_FETCH_CONNECT_TIMEOUT"),
-        read=min(_limit("COUNTERCLAIM_FETCH_READ_TIMEOUT"), total),
-    )
     headers = {
         "User-Agent": settings.COUNTERCLAIM_FETCH_USER_AGENT,
         "Accept": accept,
@@ -154,11 +241,40 @@ def fetch(
         headers["If-Modified-Since"] = last_modified
     started = time.monotonic()
     deadline = started + total
+    token = _DEADLINE.set(deadline)
+    try:
+        return _fetch(url, headers, credentials, max_bytes, started, deadline)
+    finally:
+        _DEADLINE.reset(token)
+
+
+def _fetch(
+    url: str,
+    headers: dict[str, str],
+    credentials: str,
+    max_bytes: int,
+    started: float,
+    deadline: float,
+) -> FetchResult:
+    origin = urlsplit(url).netloc.lower()
     redirects: list[str] = []
+    moved_to = ""
+    permanent = True
     current = url
     while True:
         _check_url(current)
-        response = _request(current, headers, timeout)
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise FetchTimeoutError(f"{url} took longer than the total time limit")
+        timeout = urllib3.Timeout(
+            connect=min(_limit("COUNTERCLAIM_FETCH_CONNECT_TIMEOUT"), remaining),
+            read=min(_limit("COUNTERCLAIM_FETCH_READ_TIMEOUT"), remaining),
+        )
+        hop_headers = dict(headers)
+        if credentials and urlsplit(current).netloc.lower() == origin:
+            token = base64.b64encode(credentials.encode()).decode("ascii")
+            hop_headers["Authorization"] = f"Basic {token}"
+        response = _request(current, hop_headers, timeout)
         if response.status in REDIRECT_CODES:
             location = response.headers.get("location", "")
             response.close()  # never reuse a connection whose body was not read
@@ -167,7 +283,9 @@ def fetch(
             if len(redirects) >= int(_limit("COUNTERCLAIM_FETCH_MAX_REDIRECTS")):
                 raise TooManyRedirectsError(f"more than {len(redirects)} redirects from {url}")
             redirects.append(current)
-            current = urljoin(current, location)
+            current = split_credentials(urljoin(current, location))[0]
+            permanent = permanent and response.status in {301, 308}
+            moved_to = current if permanent else moved_to
             continue
         break
     result_headers = {k.lower(): v for k, v in response.headers.items()}
@@ -177,13 +295,20 @@ def fetch(
         response.drain_conn()
         response.release_conn()
         return FetchResult(
-            current, 304, result_headers, redirects=redirects, duration_ms=_ms(started)
+            current,
+            304,
+            result_headers,
+            redirects=redirects,
+            duration_ms=_ms(started),
+            moved_to=moved_to,
         )
     if not 200 <= response.status < 300:
         response.close()
-        raise HTTPStatusError(response.status, current)
+        raise HTTPStatusError(response.status, current, result_headers)
     body = _read_capped(response, max_bytes, deadline, current)
-    return FetchResult(current, response.status, result_headers, body, redirects, _ms(started))
+    return FetchResult(
+        current, response.status, result_headers, body, redirects, _ms(started), moved_to
+    )
 
 
 def _check_url(url: str) -> None:
@@ -209,7 +334,7 @@ def _request(url: str, headers: dict[str, str], timeout: urllib3.Timeout):  # ty
     except (BlockedAddressError, FetchError):
         raise
     except (urllib3.exceptions.TimeoutError, TimeoutError) as exc:
-        raise FetchTimeoutError(f"timed out fetching {url}") from exc
+        raise _timeout(url, "fetching") from exc
     except urllib3.exceptions.HTTPError as exc:
         inner = exc.reason if isinstance(exc, urllib3.exceptions.MaxRetryError) else exc
         if isinstance(inner, BlockedAddressError | FetchError):
@@ -228,7 +353,7 @@ def _read_capped(response, max_bytes: int, deadline: float, url: str) -> bytes: 
     try:
         while True:
             if time.monotonic() > deadline:
-                raise FetchTimeoutError(f"{url} took longer than the total time limit")
+                raise _timeout(url, "reading")
             chunk = response.read1(65536)
             if not chunk:
                 break
@@ -238,13 +363,21 @@ def _read_capped(response, max_bytes: int, deadline: float, url: str) -> bytes: 
             chunks.append(chunk)
         complete = True
     except (urllib3.exceptions.ReadTimeoutError, TimeoutError) as exc:
-        raise FetchTimeoutError(f"reading {url} timed out") from exc
+        raise _timeout(url, "reading") from exc
     except urllib3.exceptions.HTTPError as exc:
         raise FetchError(f"reading {url} failed: {exc}") from exc
     finally:
         # An abandoned body leaves the connection mid-stream: close it rather than reuse it.
         response.release_conn() if complete else response.close()
     return b"".join(chunks)
+
+
+def _timeout(url: str, doing: str) -> FetchTimeoutError:
+    """Which limit ran out: the fetch's total, or one connect or read."""
+    deadline = _DEADLINE.get()
+    if deadline is not None and time.monotonic() >= deadline - 0.01:
+        return FetchTimeoutError(f"{url} took longer than the total time limit")
+    return FetchTimeoutError(f"timed out {doing} {url}")
 
 
 def _ms(started: float) -> int:

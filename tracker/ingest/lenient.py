@@ -6,8 +6,14 @@ from typing import Any
 import feedparser
 
 from tracker.enums import FeedFormat
-from tracker.ingest.dates import parse_date
-from tracker.ingest.model import FeedParseError, ParsedEntry, ParsedFeed
+from tracker.ingest.dates import DateReader
+from tracker.ingest.model import (
+    DEFAULT_MAX_ENTRIES,
+    FeedParseError,
+    ParsedEntry,
+    ParsedFeed,
+    cut_at_cap,
+)
 
 # feedparser must never fetch anything itself: we hand it bytes and stop it resolving URLs.
 feedparser.RESOLVE_RELATIVE_URIS = True
@@ -24,9 +30,9 @@ def _format(version: str) -> FeedFormat:
     return FeedFormat.UNKNOWN
 
 
-def _entry(raw: Any, language: str) -> ParsedEntry:
+def _entry(raw: Any, language: str, dates: DateReader) -> ParsedEntry:
     link = raw.get("link", "") or ""
-    published, offset = parse_date(raw.get("published") or raw.get("updated"))
+    date = dates.read(raw.get("published") or raw.get("updated"))
     content = raw.get("content") or []
     detail = raw.get("summary_detail") or {}
     return ParsedEntry(
@@ -34,20 +40,26 @@ def _entry(raw: Any, language: str) -> ParsedEntry:
         link=link.strip(),
         title=" ".join((raw.get("title") or "").split()),
         author=(raw.get("author") or "").strip(),
-        published_at=published,
-        published_offset_minutes=offset,
+        published_at=date.at,
+        published_offset_minutes=date.offset_minutes,
         summary_html=raw.get("summary", "") or "",
         content_html=content[0].get("value", "") if content else "",
         language=((detail.get("language") or language or "").lower().replace("_", "-"))[:16],
         tags=[t["term"].strip() for t in raw.get("tags") or [] if (t.get("term") or "").strip()],
+        notes=[date.note] if date.note else [],
     )
 
 
 def parse_lenient(
-    data: bytes, *, url: str = "", headers: dict[str, str] | None = None
+    data: bytes,
+    *,
+    url: str = "",
+    headers: dict[str, str] | None = None,
+    max_entries: int = DEFAULT_MAX_ENTRIES,
 ) -> ParsedFeed:
     # Without a content type feedparser flags every document as bozo; bytes of unknown type are
     # judged as XML, their own declaration deciding the encoding.
+    data, over_cap = cut_at_cap(data, max_entries)
     result = feedparser.parse(
         data,
         response_headers={"content-type": "application/xml", "content-location": url}
@@ -60,6 +72,7 @@ def parse_lenient(
     if reason and not result.entries:
         raise FeedParseError(f"malformed feed, no entry could be read: {reason}")
     language = (result.feed.get("language") or "").lower()
+    dates = DateReader(language)
     return ParsedFeed(
         format=_format(result.version),
         version=result.version or "unknown",
@@ -67,6 +80,7 @@ def parse_lenient(
         title=" ".join((result.feed.get("title") or "").split()),
         link=result.feed.get("link", "") or "",
         language=language[:16],
-        entries=[_entry(e, language) for e in result.entries],
+        entries=[_entry(e, language, dates) for e in result.entries],
         bozo_reason=reason,
+        entries_over_cap=over_cap,
     )

@@ -26,8 +26,13 @@ def allowed_networks() -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, .
     return _networks(tuple(settings.COUNTERCLAIM_FETCH_ALLOW_NETWORKS))
 
 
-def _unmapped(address: IPAddress) -> IPAddress:
-    """::ffff:10.0.0.1 and 64:ff9b::/96-style embeddings are judged as the IPv4 they carry."""
+# RFC 6052's well-known NAT64 prefix: an IPv6-only host with DNS64 reaches IPv4-only servers
+# through it, so it is judged as the IPv4 it carries (public: allowed, private: refused).
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+def _embedded(address: IPAddress) -> IPAddress:
+    """::ffff:10.0.0.1, 6to4, Teredo and NAT64 addresses are judged as the IPv4 they carry."""
     if isinstance(address, ipaddress.IPv6Address):
         if address.ipv4_mapped is not None:
             return address.ipv4_mapped
@@ -35,11 +40,13 @@ def _unmapped(address: IPAddress) -> IPAddress:
             return address.sixtofour
         if address.teredo is not None:
             return address.teredo[1]
+        if address in NAT64:
+            return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
     return address
 
 
 def address_is_public(address: IPAddress) -> bool:
-    address = _unmapped(address)
+    address = _embedded(address)
     return address.is_global and not (
         address.is_multicast
         or address.is_reserved
@@ -50,10 +57,20 @@ def address_is_public(address: IPAddress) -> bool:
     )
 
 
+def _allowed(address: IPAddress) -> bool:
+    """In an operator-allowed network. Only an IPv4-mapped address is the IPv4 host itself; a
+    6to4, Teredo or NAT64 address is another machine (a relay) and never matches an IPv4
+    network (allowing 127.0.0.1/32 must not allow 2002:7f00:1::)."""
+    mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
+    return any(
+        address in net or (mapped is not None and mapped in net) for net in allowed_networks()
+    )
+
+
 def check_address(raw: str) -> IPAddress:
     """Return the parsed address if a fetch may connect to it, else raise BlockedAddressError."""
     address = ipaddress.ip_address(raw.split("%", 1)[0])  # drop an IPv6 zone id
-    if any(_unmapped(address) in net or address in net for net in allowed_networks()):
+    if _allowed(address):
         return address
     if not address_is_public(address):
         raise BlockedAddressError(f"address {address} is not public (private, loopback, ...)")
@@ -88,6 +105,8 @@ def guarded_connection(
     port: int,
     timeout: float | None,
     socket_options: list[tuple[int, int, int]] | None = None,
+    *,
+    socket_class: type[socket.socket] = socket.socket,
 ) -> socket.socket:
     """Resolve HOST and connect to the first allowed address. Each candidate is checked before
     connecting, and the peer is checked again once connected."""
@@ -101,7 +120,7 @@ def guarded_connection(
         except BlockedAddressError as exc:
             blocked.append(str(exc))
             continue
-        sock = socket.socket(af, socktype, proto)
+        sock = socket_class(af, socktype, proto)
         try:
             for option in socket_options or []:
                 sock.setsockopt(*option)

@@ -1,25 +1,108 @@
 """One entry point for every feed format: JSON Feed, the lxml fast path for well-formed XML, and
 feedparser for everything else. Every XML path sees the bytes only after `defuse`."""
 
+import codecs
+import re
+from urllib.parse import urljoin
+
+import lxml.html
+from lxml import etree
+
+from tracker.ingest.charset import as_utf8_xml, declared_encoding, document_encoding
 from tracker.ingest.fastxml import parse_fast
 from tracker.ingest.jsonfeed import looks_like_json, parse_json_feed
 from tracker.ingest.lenient import parse_lenient
-from tracker.ingest.model import FeedParseError, ParsedFeed
+from tracker.ingest.model import DEFAULT_MAX_ENTRIES, FeedParseError, ParsedFeed
 from tracker.ingest.xmlguard import HostileXMLError, defuse
 
 
 def parse_feed(
-    data: bytes, *, url: str = "", content_type: str = "", charset: str = ""
+    data: bytes,
+    *,
+    url: str = "",
+    content_type: str = "",
+    charset: str = "",
+    max_entries: int = DEFAULT_MAX_ENTRIES,
 ) -> ParsedFeed:
-    """Parse DATA or raise FeedParseError with the reason. CHARSET is the HTTP header's."""
+    """Parse DATA or raise FeedParseError with the reason. CHARSET is the HTTP header's. At
+    most MAX_ENTRIES entries are read; the rest are counted in `entries_over_cap`."""
     if not data.strip():
-        raise FeedParseError("empty document")
+        raise FeedParseError("not a feed: the server sent an empty body")
+    if data[:2] == GZIP_MAGIC:
+        raise FeedParseError(
+            "not a feed: the body is gzip-compressed but the server did not say so "
+            "(no Content-Encoding: gzip); ask the publisher to fix it, or use the uncompressed URL"
+        )
+    if _HTML_START.match(data[:2048]):
+        raise FeedParseError(_html_page_error(data, url))
     if looks_like_json(data, content_type):
-        return parse_json_feed(data)
+        return parse_json_feed(data, max_entries=max_entries)
+    data, encoding_note = _utf8(data, charset)
     try:
         data = defuse(data)
     except HostileXMLError as exc:
         raise FeedParseError(str(exc)) from exc
-    return parse_fast(data, url=url, encoding=charset) or parse_lenient(
-        data, url=url, headers={"content-type": content_type} if content_type else None
+    parsed = parse_fast(data, url=url, encoding="utf-8", max_entries=max_entries) or parse_lenient(
+        data,
+        url=url,
+        headers={"content-type": content_type} if content_type else None,
+        max_entries=max_entries,
     )
+    if encoding_note:
+        parsed.bozo_reason = "; ".join(filter(None, (encoding_note, parsed.bozo_reason)))
+    return parsed
+
+
+GZIP_MAGIC = b"\x1f\x8b"
+# An HTML page, not a feed: its doctype or root element first (after a BOM, blanks, comments).
+_HTML_START = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])",
+    re.IGNORECASE | re.DOTALL,
+)
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
+
+
+def advertised_feeds(html: bytes, base: str) -> list[str]:
+    """Absolute URLs of the feeds an HTML page advertises (<link rel="alternate" type=...>)."""
+    try:
+        doc = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return []
+    found = []
+    for link in doc.iter("link"):
+        rels = (link.get("rel") or "").lower().split()
+        if "alternate" in rels and (link.get("type") or "").lower().strip() in FEED_TYPES:
+            href = (link.get("href") or "").strip()
+            if href and (url := urljoin(base, href)) not in found:
+                found.append(url)
+    return found
+
+
+def _html_page_error(data: bytes, url: str) -> str:
+    feeds = advertised_feeds(data, url)
+    if not feeds:
+        return "not a feed: an HTML page that advertises no feed"
+    more = f" (and {len(feeds) - 1} more)" if len(feeds) > 1 else ""
+    return f"not a feed: an HTML page; it advertises the feed {feeds[0]}{more}"
+
+
+def _utf8(data: bytes, charset: str) -> tuple[bytes, str]:
+    """DATA as UTF-8 with a prolog that says so, whatever it was in and claimed, and a note
+    when a declaration was wrong: every parser then reads the same characters (an undeclared
+    koi8-r feed is not read as mojibake, a UTF-8 feed whose prolog claims iso-8859-1 not as
+    Latin-1). Free for the common case, a UTF-8 document that says so or says nothing."""
+    encoding = document_encoding(data, charset)
+    declared = charset.strip().lower() or declared_encoding(data)
+    if encoding == "utf-8" and declared in {"", "utf-8", "utf8"}:
+        return data, ""
+    note = ""
+    if declared and _codec(declared) != _codec(encoding):
+        note = f"declared encoding {declared!r} is wrong; read as {encoding}"
+    return as_utf8_xml(data, encoding), note
+
+
+def _codec(name: str) -> str:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return name

@@ -27,21 +27,27 @@ class HostileXMLError(ValueError):
     """The document cannot be made safe to parse."""
 
 
+_SAFE_OPTIONS = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+    "strip_cdata": True,
+}
+
+
 def safe_parser(*, recover: bool = False, encoding: str | None = None) -> etree.XMLParser:
     """Never resolves entities, loads a DTD or uses the network. ENCODING (from the HTTP
     header) overrides the document's declaration, as RFC 7303 says it should."""
-    return etree.XMLParser(
-        encoding=encoding or None,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        recover=recover,
-        remove_comments=True,
-        remove_pis=True,
-        strip_cdata=True,
-    )
+    return etree.XMLParser(encoding=encoding or None, recover=recover, **_SAFE_OPTIONS)
+
+
+def safe_pull_parser(*, base_url: str | None = None) -> etree.XMLPullParser:
+    """safe_parser's options, fed piece by piece: the elements read so far are a tree."""
+    return etree.XMLPullParser(events=("start",), base_url=base_url, **_SAFE_OPTIONS)
 
 
 def _to_utf8(data: bytes) -> bytes:

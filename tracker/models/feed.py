@@ -35,6 +35,13 @@ class Feed(models.Model):
     tags = ArrayField(models.CharField(max_length=100), default=list, blank=True)
     poll_interval = models.DurationField(default=timedelta(minutes=15))
     is_active = models.BooleanField(default=True)
+    # Credentials the feed's URL carried, sent as HTTP Basic; the URL itself never holds them
+    # (it is shown and logged).
+    basic_auth = models.CharField(_("HTTP Basic user:password"), max_length=500, blank=True)
+    # A permanent redirect (301/308) seen on the last fetches in a row, and how many times:
+    # the URL follows it after COUNTERCLAIM_FEED_MOVED_AFTER consistent hits.
+    moved_to = models.URLField(_("moving to"), max_length=2000, blank=True)
+    moved_hits = models.PositiveSmallIntegerField(default=0)
     # Conditional GET state.
     etag = models.CharField(max_length=500, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)

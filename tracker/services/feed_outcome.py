@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from tracker.enums import FeedHealth, FetchOutcome
 from tracker.ingest.batchsql import insert_from_json_sql, row_with_defaults
-from tracker.ingest.fetch import FetchResult
+from tracker.ingest.entries import MAX_URL_CHARS
+from tracker.ingest.fetch import FetchResult, split_credentials
 from tracker.models import Feed, FetchLog
 from tracker.services.ingest import UpsertCounts
 
@@ -98,7 +99,7 @@ def record_success(
     feed.consecutive_failures = 0
     feed.health = FeedHealth.OK
     feed.last_error = ""
-    feed.next_fetch_at = now + feed.poll_interval
+    feed.next_fetch_at = now + _stretched(feed.poll_interval, result.poll_hint)
     counts = counts or UpsertCounts()
     log = dict(
         feed_id=feed.pk,
@@ -117,6 +118,15 @@ def record_success(
     return _save_feed_and_log(feed, _SUCCESS_FIELDS, log, release=release)
 
 
+def _stretched(interval: timedelta, hint_seconds: float | None) -> timedelta:
+    """INTERVAL, or longer when the server asked (Retry-After, Cache-Control max-age): never
+    shorter than the feed's own interval, never longer than the longest back-off."""
+    if hint_seconds is None:
+        return interval
+    cap = timedelta(minutes=settings.COUNTERCLAIM_FEED_MAX_BACKOFF_MINUTES)
+    return max(interval, min(timedelta(seconds=hint_seconds), cap))
+
+
 def record_failure(
     feed: Feed,
     started: datetime,
@@ -125,8 +135,11 @@ def record_failure(
     status: int | None = None,
     result: FetchResult | None = None,
     release: FetchLock | None = None,
+    deactivate: bool = False,
+    retry_after: float | None = None,
 ) -> FetchLog:
-    """Nothing stored from earlier fetches is touched: only the feed's health and schedule."""
+    """Nothing stored from earlier fetches is touched: only the feed's health and schedule
+    (and, with DEACTIVATE, whether it is polled at all: 410 Gone)."""
     now = timezone.now()
     feed.consecutive_failures += 1
     feed.health = (
@@ -134,12 +147,12 @@ def record_failure(
     )
     feed.last_error = error[:2000]
     feed.last_fetched_at = now
-    feed.next_fetch_at = now + backoff_delay(
-        interval=feed.poll_interval, failures=feed.consecutive_failures
-    )
+    backoff = backoff_delay(interval=feed.poll_interval, failures=feed.consecutive_failures)
+    feed.next_fetch_at = now + _stretched(backoff, retry_after)
+    feed.is_active = feed.is_active and not deactivate
     log = dict(
         feed_id=feed.pk,
-        url=result.url if result else feed.url,
+        url=result.url if result else split_credentials(feed.url)[0],
         started_at=started,
         status_code=status,
         bytes_received=len(result.body) if result else 0,
@@ -147,7 +160,8 @@ def record_failure(
         outcome=FetchOutcome.ERROR,
         error=error[:2000],
     )
-    return _save_feed_and_log(feed, _FAILURE_FIELDS, log, release=release)
+    fields = (*_FAILURE_FIELDS, "is_active") if deactivate else _FAILURE_FIELDS
+    return _save_feed_and_log(feed, fields, log, release=release)
 
 
 # The feed columns a fetch's outcome writes (and nothing else: an admin's concurrent edit of,
@@ -215,3 +229,27 @@ def _save_feed_and_log(
     )
     FetchLog.feed.field.set_cached_value(instance, feed)
     return instance
+
+
+def feed_follow_move(*, feed: Feed, moved_to: str) -> None:
+    """Count a permanent redirect (301, 308) of FEED's URL to MOVED_TO; after
+    COUNTERCLAIM_FEED_MOVED_AFTER fetches in a row that moved to the same place, FEED's URL
+    becomes it. One hit is not trusted: a misconfigured server or a captive portal answers
+    301 for a while. A fetch that was not moved starts the count again. A target that is
+    another registered feed is never taken (the count stays, the admin shows it)."""
+    moved_to = moved_to if len(moved_to) <= MAX_URL_CHARS else ""  # cannot be stored: not followed
+    hits = feed.moved_hits + 1 if moved_to and moved_to == feed.moved_to else int(bool(moved_to))
+    changes: dict[str, Any] = {"moved_to": moved_to, "moved_hits": hits}
+    if hits >= settings.COUNTERCLAIM_FEED_MOVED_AFTER:
+        taken = Feed.objects.filter(url=moved_to).exclude(pk=feed.pk).exists()
+        if not taken:
+            changes = {
+                "url": moved_to,
+                "moved_to": "",
+                "moved_hits": 0,
+                "etag": "",
+                "last_modified": "",
+            }
+    Feed.objects.filter(pk=feed.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(feed, name, value)

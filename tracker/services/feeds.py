@@ -1,33 +1,52 @@
 """Feeds: registering them (by hand, admin, OPML) and fetching one end to end. The lock, log,
 health and back-off that follow every fetch are in tracker.services.feed_outcome."""
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from tracker.enums import FetchOutcome
-from tracker.ingest.entries import EntryDraft, EntryRecord, EntrySkipped, entry_draft
-from tracker.ingest.fetch import FetchError, FetchResult, HTTPStatusError, fetch
+from tracker.ingest.entries import (
+    EntryDraft,
+    EntryRecord,
+    EntrySkipped,
+    clean_text,
+    entry_draft,
+)
+from tracker.ingest.fetch import (
+    FetchError,
+    FetchResult,
+    HTTPStatusError,
+    fetch,
+    split_credentials,
+)
 from tracker.ingest.model import FeedParseError, ParsedFeed
 from tracker.ingest.netpolicy import BlockedAddressError
 from tracker.ingest.opml import parse_opml
 from tracker.ingest.parse import parse_feed
 from tracker.models import Conflict, Feed, FetchLog, Outlet
+from tracker.normalise import canonical_url
 from tracker.services.common import save_validated
 from tracker.services.feed_outcome import (
     LOCK_NAMESPACE,
     UNLOCK_SQL,
+    FetchLock,
+    feed_follow_move,
     fetch_lock,
     record_failure,
     record_success,
 )
-from tracker.services.ingest import sources_upsert_entries
+from tracker.services.ingest import UpsertCounts, sources_upsert_entries
+
+logger = logging.getLogger(__name__)
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
@@ -44,12 +63,15 @@ class FeedFetchReport:
     awaiting_page_ids: list[int] = field(default_factory=list)
 
 
-def _check_feed_url(url: str) -> str:
-    url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise ValidationError({"url": f"Not an http(s) feed address: {url!r}"})
-    return url
+def feed_url_normal(url: str) -> tuple[str, str]:
+    """(the feed URL in the form its uniqueness is checked in, "user:password" it carried).
+    Scheme and host lower-cased, IDN as punycode, IPv6 in brackets, no default port, no
+    fragment; path and query kept as given. Credentials never stay in the URL: it is shown."""
+    url, credentials = split_credentials(url)
+    try:
+        return canonical_url(url, strip_tracking=False), credentials
+    except ValueError:
+        raise ValidationError({"url": f"Not an http(s) feed address: {url!r}"}) from None
 
 
 @transaction.atomic
@@ -62,14 +84,16 @@ def feed_create(
     outlet: Outlet | None = None,
     conflict: Conflict | None = None,
 ) -> tuple[Feed, bool]:
-    """(feed, created). A URL already registered returns the existing feed unchanged."""
-    url = _check_feed_url(url)
+    """(feed, created). A URL already registered (in any spelling feed_url_normal folds)
+    returns the existing feed unchanged."""
+    url, credentials = feed_url_normal(url)
     existing = Feed.objects.filter(url=url).first()
     if existing is not None:
         return existing, False
     feed = save_validated(
         Feed(
             url=url,
+            basic_auth=credentials,
             title=title[:500],
             poll_interval=poll_interval,
             tags=tags or [],
@@ -145,39 +169,77 @@ def feed_fetch(*, feed: Feed) -> FeedFetchReport | None:
 
     The network and parsing happen outside any transaction; the writes of one fetch (sources,
     log, feed state) are one transaction, so a crash leaves either all of them or none. A 304
-    costs two round trips: lock and reload; feed state and log committed, then unlock."""
+    costs two round trips: lock and reload; feed state and log committed, then unlock. Any
+    error, expected or not (a task's time limit included), ends as this feed's failure in its
+    log: it never reaches the caller, so one feed never stops the others. (Only the
+    database's own failures are raised: they are no feed's.)"""
     with fetch_lock(feed) as lock:
         if not lock.acquired:
             return None
         started = timezone.now()
         try:
-            result = fetch(
-                feed.url, etag=feed.etag, last_modified=feed.last_modified, accept=FEED_ACCEPT
+            return _fetch_and_store(feed, started, lock)
+        except Exception as exc:
+            logger.exception("fetch of feed %s stopped", feed.pk)
+            if connection.in_atomic_block or isinstance(exc, OperationalError | InterfaceError):
+                # Inside a caller's transaction: theirs to roll back. The database gone (a
+                # terminated connection): no feed's fault, and nothing can be written; the
+                # feed stays due and the next scheduler tick fetches it again.
+                raise
+            message = (
+                "stopped: the task's time limit passed"
+                if isinstance(exc, SoftTimeLimitExceeded)
+                else f"stopped by an unexpected error ({type(exc).__name__}): {exc}"
             )
-        except (FetchError, BlockedAddressError) as exc:
-            status = exc.status if isinstance(exc, HTTPStatusError) else None
-            return FeedFetchReport(
-                record_failure(feed, started, str(exc), status=status, release=lock)
+            return FeedFetchReport(record_failure(feed, started, message, release=lock))
+
+
+def _fetch_and_store(feed: Feed, started: datetime, lock: FetchLock) -> FeedFetchReport:
+    try:
+        result = fetch(
+            feed.url,
+            etag=feed.etag,
+            last_modified=feed.last_modified,
+            accept=FEED_ACCEPT,
+            credentials=feed.basic_auth,
+        )
+    except (FetchError, BlockedAddressError) as exc:
+        status = exc.status if isinstance(exc, HTTPStatusError) else None
+        gone = status == 410
+        message = str(exc) + ("; polling stopped (resume the feed to try again)" if gone else "")
+        return FeedFetchReport(
+            record_failure(
+                feed,
+                started,
+                message,
+                status=status,
+                release=lock,
+                deactivate=gone,
+                retry_after=exc.retry_after if isinstance(exc, HTTPStatusError) else None,
             )
-        if result.not_modified:
-            return FeedFetchReport(
-                record_success(feed, started, result, FetchOutcome.NOT_MODIFIED, release=lock)
+        )
+    if result.moved_to or feed.moved_hits:
+        feed_follow_move(feed=feed, moved_to=result.moved_to)
+    if result.not_modified:
+        return FeedFetchReport(
+            record_success(feed, started, result, FetchOutcome.NOT_MODIFIED, release=lock)
+        )
+    try:
+        parsed = parse_feed(
+            result.body,
+            url=result.url,
+            content_type=result.content_type,
+            charset=result.header_charset,
+            max_entries=settings.COUNTERCLAIM_FETCH_MAX_ENTRIES,
+        )
+    except FeedParseError as exc:
+        return FeedFetchReport(
+            record_failure(
+                feed, started, str(exc), status=result.status, result=result, release=lock
             )
-        try:
-            parsed = parse_feed(
-                result.body,
-                url=result.url,
-                content_type=result.content_type,
-                charset=result.header_charset,
-            )
-        except FeedParseError as exc:
-            return FeedFetchReport(
-                record_failure(
-                    feed, started, str(exc), status=result.status, result=result, release=lock
-                )
-            )
-        records, skipped = feed_entry_drafts(parsed, feed_url=result.url)
-        return _store(feed, started, result, parsed, records, skipped)
+        )
+    records, skipped = feed_entry_drafts(parsed, feed_url=result.url)
+    return _store(feed, started, result, parsed, records, skipped)
 
 
 def feed_entry_drafts(parsed: ParsedFeed, *, feed_url: str) -> tuple[list[EntryDraft], list[str]]:
@@ -189,6 +251,9 @@ def feed_entry_drafts(parsed: ParsedFeed, *, feed_url: str) -> tuple[list[EntryD
             drafts.append(entry_draft(entry, feed_url=feed_url))
         except EntrySkipped as exc:
             skipped.append(str(exc))
+        except Exception as exc:  # one unreadable entry never costs the feed
+            logger.exception("entry %r of %s unreadable", entry.guid[:200], feed_url)
+            skipped.append(f"entry {entry.guid[:200]!r} unreadable ({type(exc).__name__})")
     return drafts, skipped
 
 
@@ -196,6 +261,43 @@ def feed_entry_records(parsed: ParsedFeed, *, feed_url: str) -> tuple[list[Entry
     """The entries that can become sources, complete, and why the others cannot."""
     drafts, skipped = feed_entry_drafts(parsed, feed_url=feed_url)
     return [draft.record() for draft in drafts], skipped
+
+
+def _store_each(feed: Feed, records: list[EntryDraft], skipped: list[str]) -> UpsertCounts:
+    """The batch failed in the database (a value no check foresaw): store entry by entry,
+    each in its own savepoint, skipping those the database refuses with its reason."""
+    counts = UpsertCounts()
+    for record in records:
+        try:
+            with transaction.atomic():
+                one = sources_upsert_entries(feed=feed, records=[record])
+        except DatabaseError as exc:
+            skipped.append(f"entry {record.url[:200]!r} refused: {str(exc).splitlines()[0]}")
+            continue
+        counts.new += one.new
+        counts.updated += one.updated
+        counts.unchanged += one.unchanged
+        counts.awaiting_page_ids += one.awaiting_page_ids
+    return counts
+
+
+def _notes(parsed: ParsedFeed, records: list[EntryDraft], skipped: list[str]) -> list[str]:
+    """What the fetch log says besides the counts: lenient parsing, entries skipped, not read,
+    or stored without a value they gave."""
+    notes = []
+    if parsed.bozo_reason:
+        notes.append(f"parsed leniently: {parsed.bozo_reason}")
+    if skipped:
+        notes.append(f"{len(skipped)} entries skipped ({skipped[0]})")
+    if parsed.entries_over_cap:
+        notes.append(
+            f"{parsed.entries_over_cap} entries over the cap of "
+            f"{settings.COUNTERCLAIM_FETCH_MAX_ENTRIES} per document not read"
+        )
+    dateless = [note for r in records for note in r.entry.notes]
+    if dateless:
+        notes.append(f"{len(dateless)} entries stored without a date ({dateless[0]})")
+    return notes
 
 
 @transaction.atomic
@@ -207,18 +309,23 @@ def _store(
     records: list[EntryDraft],
     skipped: list[str],
 ) -> FeedFetchReport:
-    counts = sources_upsert_entries(feed=feed, records=records)
-    notes = []
-    if parsed.bozo_reason:
-        notes.append(f"parsed leniently: {parsed.bozo_reason}")
-    if skipped:
-        notes.append(f"{len(skipped)} entries skipped ({skipped[0]})")
+    try:
+        with transaction.atomic():
+            counts = sources_upsert_entries(feed=feed, records=records)
+    except DatabaseError:
+        counts = _store_each(feed, records, skipped)
     outcome = FetchOutcome.PARSED_LENIENTLY if parsed.bozo_reason else FetchOutcome.OK
     feed.format = parsed.format
     if not feed.title and parsed.title:
-        feed.title = parsed.title[:500]
+        feed.title = clean_text(parsed.title)[:500]
     log = record_success(
-        feed, started, result, outcome, counts=counts, parser=parsed.parser, note="; ".join(notes)
+        feed,
+        started,
+        result,
+        outcome,
+        counts=counts,
+        parser=parsed.parser,
+        note="; ".join(_notes(parsed, records, skipped)),
     )
     return FeedFetchReport(log, counts.awaiting_page_ids)
 

@@ -7,23 +7,27 @@ known, one of the near-duplicate candidates, one INSERT … ON CONFLICT DO NOTHI
 (tracker.ingest.batchsql) and one UPDATE of the changed ones; history of every insert and update
 is written by the pghistory triggers on Source, batched statements included."""
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
 from tracker.ingest.batchsql import insert_from_json_sql, json_rows
 from tracker.ingest.entries import EntryDraft, EntryRecord
-from tracker.ingest.extract import Article, extract_article
+from tracker.ingest.extract import Article, canonical_for, extract_article
 from tracker.ingest.fetch import FetchError, fetch
 from tracker.ingest.netpolicy import BlockedAddressError
 from tracker.ingest.simhash import MAX_DISTANCE, bands, distance
 from tracker.ingest.text import detect_language
 from tracker.models import Feed, Source
-from tracker.normalise import canonical_url, text_sha256
+from tracker.normalise import text_sha256
 from tracker.services.sources import outlet_for_url
 
 # Fields an upstream change of an entry rewrites. The text fields are rewritten only while the
@@ -292,34 +296,35 @@ def _apply_change(source: Source, row: dict[str, Any]) -> Source:
 
 
 @transaction.atomic
-def source_archive_page(*, source: Source, article: Article, retrieved_at) -> Source:  # type: ignore[no-untyped-def]
+def source_archive_page(  # type: ignore[no-untyped-def]
+    *, source: Source, article: Article, retrieved_at, page_url: str = ""
+) -> Source:
     """Keep the fetched article page as SOURCE's snapshot and, when extraction found more than
     the feed gave, its main text. A page that declares a canonical URL already held by another
-    source makes this one a near-duplicate of it rather than a second copy."""
+    source makes this one a near-duplicate of it rather than a second copy. A canonical URL
+    on another registrable domain than the page's (PAGE_URL, after redirects), relative or
+    malformed is refused, and page_error says why."""
     source = Source.objects.select_for_update().get(pk=source.pk)
     source.snapshot = article.snapshot
     source.snapshot_sha256 = article.snapshot_sha256
     source.snapshot_retrieved_at = retrieved_at
     source.snapshot_content_type = "text/html"
     source.awaiting_page = False
-    source.page_error = ""
     if len(article.text) > len(source.text):
         source.text = article.text
         source.content_hash = text_sha256(article.text)
         source.language = detect_language(article.text, source.language)
-    if article.canonical_url and article.canonical_url != source.url:
-        _honour_canonical(source, article.canonical_url)
+    canonical, refused = canonical_for(page_url or source.url, article.canonical_url)
+    source.page_error = refused  # shown beside the source: why its URL was kept
+    if canonical and canonical != source.url:
+        _honour_canonical(source, canonical)
     if source.outlet_id is None:
         source.outlet = outlet_for_url(source.url)
     source.save()
     return source
 
 
-def _honour_canonical(source: Source, declared: str) -> None:
-    try:
-        url = canonical_url(declared)
-    except ValueError:
-        return
+def _honour_canonical(source: Source, url: str) -> None:
     holder = Source.objects.filter(url=url).exclude(pk=source.pk).first()
     if holder is None:
         source.url = url
@@ -338,6 +343,22 @@ def source_record_page_error(*, source: Source, error: str) -> None:
 ARTICLE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 
 
+def page_host_wait(*, url: str) -> float:
+    """0 if an article page of URL's host may be fetched now (and the host's slot is taken),
+    else the seconds to wait. One slot per host per COUNTERCLAIM_PAGE_HOST_INTERVAL, shared by
+    every worker through the cache: a feed of fifty new stories must not fetch fifty pages
+    from one outlet at once."""
+    interval = settings.COUNTERCLAIM_PAGE_HOST_INTERVAL
+    host = (urlsplit(url).hostname or "").lower()
+    if interval <= 0 or not host:
+        return 0.0
+    key = f"page-host:{host}"
+    if cache.add(key, time.time() + interval, timeout=interval):
+        return 0.0
+    until = cache.get(key) or time.time() + interval
+    return max(0.05, until - time.time())
+
+
 def source_fetch_page(*, source: Source) -> Source | None:
     """Fetch SOURCE's article page, extract its text and archive it. A page that cannot be
     fetched or is not HTML leaves the feed's text in place and records why."""
@@ -352,4 +373,6 @@ def source_fetch_page(*, source: Source) -> Source | None:
         )
         return None
     article = extract_article(result.text(), result.body, url=result.url)
-    return source_archive_page(source=source, article=article, retrieved_at=timezone.now())
+    return source_archive_page(
+        source=source, article=article, retrieved_at=timezone.now(), page_url=result.url
+    )

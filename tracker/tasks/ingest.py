@@ -10,7 +10,7 @@ from django.conf import settings
 
 from tracker.models import Feed, Source
 from tracker.services.feeds import feed_fetch, feeds_claim_due
-from tracker.services.ingest import source_fetch_page
+from tracker.services.ingest import page_host_wait, source_fetch_page
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +24,16 @@ def schedule_due_feeds() -> int:
     return len(feed_ids)
 
 
-@shared_task(name="ingest.fetch_feed", acks_late=True)
+# Time limits: the fetch has its own total timeout; these catch what it cannot (a parse or a
+# write that hangs). The soft limit raises inside the fetch, which logs it as the feed's
+# failure; the hard limit kills the worker process (the lock goes with its connection).
+_LIMITS = {
+    "soft_time_limit": settings.COUNTERCLAIM_FETCH_TASK_SOFT_LIMIT,
+    "time_limit": settings.COUNTERCLAIM_FETCH_TASK_HARD_LIMIT,
+}
+
+
+@shared_task(name="ingest.fetch_feed", acks_late=True, **_LIMITS)
 def fetch_feed(*, feed_id: int) -> str:
     feed = Feed.objects.filter(pk=feed_id).first()
     if feed is None:
@@ -39,10 +48,14 @@ def fetch_feed(*, feed_id: int) -> str:
     return report.log.outcome
 
 
-@shared_task(name="ingest.fetch_source_page", acks_late=True)
+@shared_task(name="ingest.fetch_source_page", acks_late=True, **_LIMITS)
 def fetch_source_page(*, source_id: int) -> str:
     source = Source.objects.filter(pk=source_id, awaiting_page=True).first()
     if source is None:
         return "nothing to do"
+    wait = page_host_wait(url=source.url)
+    if wait:
+        fetch_source_page.apply_async(kwargs={"source_id": source_id}, countdown=wait)
+        return "deferred"
     archived = source_fetch_page(source=source)
     return "archived" if archived else "failed"

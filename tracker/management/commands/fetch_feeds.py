@@ -1,10 +1,12 @@
+import time
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tracker.enums import FetchOutcome
 from tracker.models import Source
 from tracker.selectors.feeds import feeds_to_fetch
 from tracker.services.feeds import feed_fetch
-from tracker.services.ingest import source_fetch_page
+from tracker.services.ingest import page_host_wait, source_fetch_page
 
 BAR_WIDTH = 30
 
@@ -59,6 +61,8 @@ class Command(BaseCommand):
         if options["pages"]:
             for index, source in enumerate(Source.objects.filter(pk__in=pages)):
                 self._progress(index, len(pages), f"page: {source.url}")
+                while wait := page_host_wait(url=source.url):
+                    time.sleep(wait)
                 source_fetch_page(source=source)
             self.stdout.write("")
         self._table(rows)
