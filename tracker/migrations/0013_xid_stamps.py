@@ -41,7 +41,7 @@ END $$;
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tracker", "0010_feed_fewer_indexes")]
+    dependencies = [("tracker", "0012_reasons")]
 
     operations = [
         # Reversed in this order: the old function must be back before the column goes.

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tracker", "0011_sync_xid_stamps"),
+        ("tracker", "0013_xid_stamps"),
     ]
 
     operations = [

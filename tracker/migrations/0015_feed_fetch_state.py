@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tracker", "0010_feed_fewer_indexes"),
+        ("tracker", "0014_webhook_events"),
     ]
 
     operations = [
