@@ -18,6 +18,11 @@ urlpatterns = [
     path("claims/<int:pk>/edit/", editorial.claim_edit, name="claim-edit"),
     path("claims/<int:pk>/verdict/", editorial.claim_verdict, name="claim-verdict"),
     path("revisions/<int:pk>/decide/", editorial.revision_decide, name="revision-decide"),
+    path(
+        "incidents/<int:pk>/revisions/approve/",
+        editorial.revisions_approve_all_view,
+        name="revisions-approve-all",
+    ),
     path("p/incidents/<int:pk>/", public.public_incident, name="public-incident"),
     path("sources/<int:pk>/", sources.source_detail, name="source-detail"),
     path(

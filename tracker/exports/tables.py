@@ -8,7 +8,7 @@ import csv
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from rest_framework.exceptions import ValidationError
@@ -45,7 +45,8 @@ def csv_lines(header: list[str], rows: Iterable[tuple]) -> Iterator[str]:
 def _count(model: Any, field: str) -> Coalesce:
     return Coalesce(
         Subquery(
-            model.objects.filter(**{field: OuterRef("pk")})
+            model.objects.approved()
+            .filter(**{field: OuterRef("pk")})
             .order_by()
             .values(field)
             .annotate(n=Count("id"))
@@ -143,7 +144,9 @@ def claims_csv(request: HttpRequest) -> HttpResponse:
         matching = published_matching(request.GET)
     except ValidationError as exc:
         return JsonResponse(exc.detail, status=400)
-    return _stream("claims", CLAIM_COLUMNS, Claim.objects.filter(statement__incident__in=matching))
+    return _stream(
+        "claims", CLAIM_COLUMNS, Claim.objects.approved().filter(statement__incident__in=matching)
+    )
 
 
 def citations_csv(request: HttpRequest) -> HttpResponse:
@@ -151,7 +154,7 @@ def citations_csv(request: HttpRequest) -> HttpResponse:
         matching = published_matching(request.GET)
     except ValidationError as exc:
         return JsonResponse(exc.detail, status=400)
-    cited = Citation.objects.filter(
-        claim__statement__incident__in=matching
-    ) | Citation.objects.filter(statement__incident__in=matching)
+    cited = Citation.objects.approved().filter(
+        Q(claim__statement__incident__in=matching) | Q(statement__incident__in=matching)
+    )
     return _stream("citations", CITATION_COLUMNS, cited)

@@ -4,11 +4,14 @@ Every tracked row's delete is an event holding the whole row. Rows deleted by on
 and the citations and counterclaims that cascaded with it) share the transaction's timestamp,
 which the triggers write as pgh_created_at: restoring one brings back the whole action."""
 
+from typing import Any
+
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from tracker.models import Citation, Claim, Counterclaim, Incident, Source, Statement
+from tracker.services.revisions import addition_hold
 
 # Parents before children, so foreign keys resolve on insert.
 TRACKED_MODELS: tuple[type[models.Model], ...] = (
@@ -38,8 +41,9 @@ def _recreate(model: type[models.Model], event: models.Model) -> models.Model:
 
 
 @transaction.atomic
-def history_restore(*, model: type[models.Model], pk: int) -> models.Model:
-    """Bring back the deleted row MODEL/PK with everything its deletion took along."""
+def history_restore(*, model: type[models.Model], pk: int, user: Any = None) -> models.Model:
+    """Bring back the deleted row MODEL/PK with everything its deletion took along. Rows that
+    come back into a published incident are additions like any other: held for approval."""
     if model not in TRACKED_MODELS:
         raise ValidationError(f"{model.__name__} has no restorable history.")
     if model._default_manager.filter(pk=pk).exists():
@@ -53,6 +57,7 @@ def history_restore(*, model: type[models.Model], pk: int) -> models.Model:
     if last_delete is None:
         raise ValidationError(f"No deleted {model._meta.verbose_name} {pk} in the history.")
     restored = None
+    recreated: list[models.Model] = []
     for tracked in TRACKED_MODELS:
         events = (
             event_model(tracked)
@@ -63,7 +68,12 @@ def history_restore(*, model: type[models.Model], pk: int) -> models.Model:
             if tracked._default_manager.filter(pk=event.pgh_obj_id).exists():
                 continue
             obj = _recreate(tracked, event)
+            recreated.append(obj)
             if tracked is model and obj.pk == pk:
                 restored = obj
+    if not any(isinstance(obj, Incident) for obj in recreated):
+        for obj in recreated:
+            if not isinstance(obj, Source):
+                addition_hold(obj=obj, user=user)
     assert restored is not None
     return restored
