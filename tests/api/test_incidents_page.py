@@ -59,23 +59,23 @@ def _reference(incident: Incident) -> dict[str, Any]:
     out = _api(incident, INCIDENT_FIELDS)
     out["changed_at"] = IncidentChange.objects.get(pk=incident.pk).changed_at
     out["statements"] = []
-    for statement in incident.statements.order_by("issued_at", "id"):
+    for statement in incident.statements.approved().order_by("issued_at", "id"):
         side = Alignment.objects.filter(
             party_id=statement.party_id, side__conflict_id=incident.conflict_id
         ).first()
         item = _api(statement, STATEMENT_FIELDS, drop=("incident_id",))
         item["side"] = side.side_id if side else None
-        item["citations"] = _citations(statement.citations.all())
+        item["citations"] = _citations(statement.citations.approved())
         item["claims"] = [
             _api(claim, CLAIM_FIELDS, drop=("statement_id",))
-            | {"citations": _citations(claim.citations.all())}
-            for claim in statement.claims.order_by("id")
+            | {"citations": _citations(claim.citations.approved())}
+            for claim in statement.claims.approved().order_by("id")
         ]
         out["statements"].append(item)
     out["counterclaims"] = [
         _api(pair, COUNTERCLAIM_FIELDS)
-        for pair in Counterclaim.objects.filter(claim_a__statement__incident=incident)
-        .exclude(state=ProposalState.DISMISSED)
+        for pair in Counterclaim.objects.public()
+        .filter(claim_a__statement__incident=incident)
         .order_by("id")
     ]
     return out

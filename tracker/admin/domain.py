@@ -89,16 +89,24 @@ class GatedAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        # The lists the admin's change message reads, as formset.save() would have set them.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for inline_form in formset.forms:
-            if not inline_form.has_changed() and not formset._should_delete_form(inline_form):
-                continue
             obj = inline_form.instance
             if formset._should_delete_form(inline_form):
                 if obj.pk is not None:
                     self.delete_model(request, obj)
+                    formset.deleted_objects.append(obj)
                 continue
+            if not inline_form.has_changed():
+                continue
+            existing = obj.pk is not None
             obj = inline_form.save(commit=False)
-            _gated_save(request, obj, inline_form, change=obj.pk is not None)
+            _gated_save(request, obj, inline_form, change=existing)
+            if existing:
+                formset.changed_objects.append((obj, inline_form.changed_data))
+            else:
+                formset.new_objects.append(obj)
 
 
 class SideInline(admin.TabularInline):
