@@ -156,13 +156,13 @@ def test_incidents_page_side_is_the_one_in_the_incidents_conflict(varied):
     assert away["dispute_status"] == "one_sided"
 
 
-def test_incidents_page_leaves_out_dismissed_counterclaims_and_unknown_ids(varied):
+def test_incidents_page_shows_only_confirmed_counterclaims_and_skips_unknown_ids(varied):
     demo = varied[0]
     page = incidents_page([demo.incident.pk, 10**9])
     assert len(page) == 1
     states = [pair["state"] for pair in page[0]["counterclaims"]]
     assert ProposalState.DISMISSED not in states
-    assert len(states) == Counterclaim.objects.exclude(state=ProposalState.DISMISSED).count()
+    assert states == [ProposalState.CONFIRMED] * Counterclaim.objects.public().count()
 
 
 def test_incidents_page_five_queries_whatever_the_count(varied, django_assert_num_queries):

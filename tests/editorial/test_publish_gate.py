@@ -346,3 +346,25 @@ def test_publish_asks_for_confirmation_listing_what_is_unresolved(client, demo, 
     client.post(url, {"version": draft.version, "confirm": "yes"})
     assert Incident.objects.get(pk=draft.pk).state == EditorialState.PUBLISHED
     assert uncited.text in public_outputs(draft)["page"]
+
+
+def test_journalist_deletion_in_the_app_waits_for_an_editor(client, demo, journalist, editor):
+    statement = demo.statements["Azerbaijan"]
+    before, updated = public_outputs(demo.incident), _updated(demo.incident)
+    client.force_login(journalist)
+    url = reverse("tracker:statement-delete", args=[statement.pk])
+    assert "Delete this statement?" in client.get(url).content.decode()
+    response = client.post(url, follow=True)
+    assert "deletion held for an editor&#x27;s approval" in response.content.decode()
+    assert public_outputs(demo.incident) == before
+    assert _updated(demo.incident) == updated
+    client.post(url)  # asking twice holds one deletion
+    assert PendingRevision.objects.filter(action=RevisionAction.DELETE).count() == 1
+
+    _approve_all(client, editor, demo.incident)
+
+    assert not Statement.objects.filter(pk=statement.pk).exists()
+    after = public_outputs(demo.incident)
+    assert statement.text not in after["page"]
+    assert statement.text not in after["api"]
+    assert _updated(demo.incident) > updated

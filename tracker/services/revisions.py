@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
@@ -150,23 +150,29 @@ def addition_save(*, obj: M, user: Any = None) -> M:
     under a row that is itself awaiting approval, it is saved `held`, with an addition revision:
     the newsroom sees it at once, the public once an editor approves. Every create service goes
     through here."""
+    return _addition(obj, user, save_validated)
+
+
+def addition_restore(*, obj: M, user: Any = None) -> M:
+    """Insert OBJ as the history's restore rebuilt it (its old id, no validation: it was valid
+    when deleted), held like any addition. When what it belonged to is gone as well, the insert
+    is left to fail on its foreign key, as it would without the gate."""
+    try:
+        incident_of(obj)
+    except ObjectDoesNotExist:
+        obj.save(force_insert=True)
+        return obj
+    return _addition(obj, user, lambda row: row.save(force_insert=True))
+
+
+def _addition(obj: M, user: Any, save: Any) -> M:
     incident, gated = _gated_incident(obj)
     held = gated or any(getattr(parent, "held", False) for parent in _parents(obj))
     obj.held = held  # type: ignore[attr-defined]
-    save_validated(obj)
+    save(obj)
     if held:
         _hold(incident, RevisionAction.ADD, obj, user)
     return obj
-
-
-def addition_hold(*, obj: models.Model, user: Any = None) -> None:
-    """Hold OBJ, already saved by a door that writes rows itself (the history's restore), as
-    addition_save would have."""
-    incident, gated = _gated_incident(obj)
-    if gated or any(getattr(parent, "held", False) for parent in _parents(obj)):
-        type(obj)._default_manager.filter(pk=obj.pk).update(held=True)
-        obj.held = True  # type: ignore[attr-defined]
-        _hold(incident, RevisionAction.ADD, obj, user)
 
 
 def _as_json(model: type[models.Model], fields: dict[str, Any]) -> dict[str, Any]:
@@ -364,8 +370,8 @@ def revision_reject(*, revision: PendingRevision, user: Any) -> None:
 @transaction.atomic
 def revisions_approve_all(*, incident: Incident, user: Any) -> int:
     """Approve INCIDENT's pending revisions in the order they were made (parents before what
-    was added under them). Stops at the first refused one, whose message is raised; returns
-    how many were approved."""
+    was added under them). All or nothing: a refused one (a stale edit) raises its message and
+    none is applied. Returns how many were approved."""
     approved = 0
     for revision in incident.revisions.filter(state=RevisionState.PENDING).order_by("id"):
         revision.refresh_from_db()

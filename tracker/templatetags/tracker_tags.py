@@ -82,6 +82,7 @@ def _words(language: str) -> dict[str, str]:
         "source": _("source"),
         "uncited": _("No citation yet"),
         "edit": _("Edit"),
+        "delete": _("Delete"),
         "verdict": _("Verdict"),
         "history": _("History"),
         **{f"verdict:{value}": str(label) for value, label in Verdict.choices},
@@ -160,6 +161,7 @@ def claim_block(view: ClaimView, editable: bool = False, can: dict | None = None
         for allowed, name, label in (
             (can.get("edit_claim"), "tracker:claim-edit", words["edit"]),
             (can.get("publish"), "tracker:claim-verdict", words["verdict"]),
+            (can.get("delete_claim"), "tracker:claim-delete", words["delete"]),
         ):
             if allowed:
                 url = e(_url_pattern(name).format(claim.pk))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,7 +29,7 @@ from tracker.forms.editorial import (
 from tracker.models import Claim, Incident, PendingRevision, Statement
 from tracker.selectors.grid import incident_grid
 from tracker.selectors.incident_page import merge_preview, unresolved_before_publishing
-from tracker.services.claims import claim_set_verdict
+from tracker.services.claims import claim_delete, claim_set_verdict
 from tracker.services.errors import StaleEditError
 from tracker.services.publishing import (
     incident_merge,
@@ -43,6 +44,7 @@ from tracker.services.revisions import (
     revision_reject,
     revisions_approve_all,
 )
+from tracker.services.statements import statement_delete
 
 PUBLISH = "tracker.publish_incident"
 MERGE = "tracker.merge_incident"
@@ -168,6 +170,68 @@ def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form_class=ClaimEditForm,
         perm="tracker.change_claim",
         label=_("Claim"),
+    )
+
+
+def _delete(
+    request: HttpRequest,
+    *,
+    obj: models.Model,
+    incident: Incident,
+    perm: str,
+    label: str,
+    service: Callable[[Any, Any], PendingRevision | None],
+) -> HttpResponse:
+    """Ask first (GET), then delete, or hold the deletion on a published incident (POST)."""
+    _require(request, perm)
+    form = forms.Form(request.POST or None)
+    if request.method == "POST":
+        try:
+            held = service(obj, request.user)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            message = (
+                _("%(what)s deletion held for an editor's approval: readers see it until then.")
+                if held
+                else _("%(what)s deleted.")
+            )
+            return _done(request, incident, message % {"what": label})
+    return _form(
+        request,
+        form,
+        label=_("Delete this %(what)s?") % {"what": label.lower()},
+        incident=incident,
+        danger=True,
+        submit_label=_("Delete"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def statement_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = get_object_or_404(Statement.objects.select_related("incident"), pk=pk)
+    return _delete(
+        request,
+        obj=statement,
+        incident=statement.incident,
+        perm="tracker.delete_statement",
+        label=_("Statement"),
+        service=lambda obj, user: statement_delete(statement=obj, user=user),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_object_or_404(Claim.objects.select_related("statement__incident"), pk=pk)
+    return _delete(
+        request,
+        obj=claim,
+        incident=claim.statement.incident,
+        perm="tracker.delete_claim",
+        label=_("Claim"),
+        service=lambda obj, user: claim_delete(claim=obj, user=user),
     )
 
 
