@@ -163,7 +163,15 @@ def test_merge_a_duplicate_and_undo(page, live_server, demo, make_user, login):
     page.get_by_role("link", name="Merge into another…").click()
     page.get_by_label("Merge this incident into").select_option(str(demo.incident.pk))
     page.locator("#incident-panel form").get_by_role("button", name="Save").click()
-    expect(page).to_have_url(f"{live_server.url}/incidents/{demo.incident.pk}/")
+    preview = page.locator("#incident-panel [data-merge-preview]")
+    expect(preview).to_contain_text("moves 0 statement(s)")
+    expect(preview).to_contain_text("waits for an editor's approval")  # the target is published
+    page.locator("#incident-panel form").get_by_role("button", name="Confirm merge").click()
+    expect(page.locator(".messages")).to_contain_text("held for an editor's approval")
+    page.goto(f"{live_server.url}/incidents/{demo.incident.pk}/")
+    page.locator(".revisions [data-action=merge]").locator("xpath=ancestor::div[1]").get_by_role(
+        "button", name="Approve and publish"
+    ).click()
     expect(page.locator(f'[data-merged="{duplicate.pk}"]')).to_contain_text("Border clash")
     page.goto(f"{live_server.url}/incidents/{duplicate.pk}/")
     expect(page).to_have_url(f"{live_server.url}/incidents/{demo.incident.pk}/")

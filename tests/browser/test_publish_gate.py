@@ -15,13 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_inbox_accept_waits_for_editor_then_reaches_readers(
-    page,
-    browser,
-    live_server,
-    demo,
-    seed_source,
-    make_user,
-    login,
+    page, browser, live_server, demo, make_user, login
 ):
     report = source_create(
         url="https://example.org/seed-report",
