@@ -213,3 +213,13 @@ class RevisionState(models.TextChoices):
     PENDING = "pending", _("Pending approval")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn (what it changed was deleted)")
+
+
+class RevisionAction(models.TextChoices):
+    """What a pending revision does to its row once approved (tracker.services.revisions)."""
+
+    EDIT = "edit", _("Edit")
+    ADD = "add", _("Addition")
+    DELETE = "delete", _("Deletion")
+    MERGE = "merge", _("Merge")

@@ -16,8 +16,15 @@ urlpatterns = [
     path("incidents/<int:pk>/unmerge/", editorial.incident_unmerge_view, name="incident-unmerge"),
     path("statements/<int:pk>/edit/", editorial.statement_edit, name="statement-edit"),
     path("claims/<int:pk>/edit/", editorial.claim_edit, name="claim-edit"),
+    path("claims/<int:pk>/delete/", editorial.claim_delete_view, name="claim-delete"),
+    path("statements/<int:pk>/delete/", editorial.statement_delete_view, name="statement-delete"),
     path("claims/<int:pk>/verdict/", editorial.claim_verdict, name="claim-verdict"),
     path("revisions/<int:pk>/decide/", editorial.revision_decide, name="revision-decide"),
+    path(
+        "incidents/<int:pk>/revisions/approve/",
+        editorial.revisions_approve_all_view,
+        name="revisions-approve-all",
+    ),
     path("p/incidents/<int:pk>/", public.public_incident, name="public-incident"),
     path("sources/<int:pk>/", sources.source_detail, name="source-detail"),
     path(

@@ -59,23 +59,23 @@ def _reference(incident: Incident) -> dict[str, Any]:
     out = _api(incident, INCIDENT_FIELDS)
     out["changed_at"] = IncidentChange.objects.get(pk=incident.pk).changed_at
     out["statements"] = []
-    for statement in incident.statements.order_by("issued_at", "id"):
+    for statement in incident.statements.approved().order_by("issued_at", "id"):
         side = Alignment.objects.filter(
             party_id=statement.party_id, side__conflict_id=incident.conflict_id
         ).first()
         item = _api(statement, STATEMENT_FIELDS, drop=("incident_id",))
         item["side"] = side.side_id if side else None
-        item["citations"] = _citations(statement.citations.all())
+        item["citations"] = _citations(statement.citations.approved())
         item["claims"] = [
             _api(claim, CLAIM_FIELDS, drop=("statement_id",))
-            | {"citations": _citations(claim.citations.all())}
-            for claim in statement.claims.order_by("id")
+            | {"citations": _citations(claim.citations.approved())}
+            for claim in statement.claims.approved().order_by("id")
         ]
         out["statements"].append(item)
     out["counterclaims"] = [
         _api(pair, COUNTERCLAIM_FIELDS)
-        for pair in Counterclaim.objects.filter(claim_a__statement__incident=incident)
-        .exclude(state=ProposalState.DISMISSED)
+        for pair in Counterclaim.objects.public()
+        .filter(claim_a__statement__incident=incident)
         .order_by("id")
     ]
     return out
@@ -156,13 +156,13 @@ def test_incidents_page_side_is_the_one_in_the_incidents_conflict(varied):
     assert away["dispute_status"] == "one_sided"
 
 
-def test_incidents_page_leaves_out_dismissed_counterclaims_and_unknown_ids(varied):
+def test_incidents_page_shows_only_confirmed_counterclaims_and_skips_unknown_ids(varied):
     demo = varied[0]
     page = incidents_page([demo.incident.pk, 10**9])
     assert len(page) == 1
     states = [pair["state"] for pair in page[0]["counterclaims"]]
     assert ProposalState.DISMISSED not in states
-    assert len(states) == Counterclaim.objects.exclude(state=ProposalState.DISMISSED).count()
+    assert states == [ProposalState.CONFIRMED] * Counterclaim.objects.public().count()
 
 
 def test_incidents_page_five_queries_whatever_the_count(varied, django_assert_num_queries):

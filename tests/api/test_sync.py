@@ -1,12 +1,13 @@
 """A consumer keeps a copy in sync with updated_since while editors work between its pages."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from django.urls import reverse
 
 from tracker.enums import Aspect, IncidentType, Verdict
-from tracker.models import Incident
+from tracker.models import Incident, PendingRevision
 from tracker.services.claims import claim_create, claim_set_verdict
 from tracker.services.incidents import incident_create, incident_update
 from tracker.services.publishing import (
@@ -15,6 +16,7 @@ from tracker.services.publishing import (
     incident_publish,
     incident_retract,
 )
+from tracker.services.revisions import incident_of, revision_approve, revisions_approve_all
 from tracker.services.statements import statement_create
 
 
@@ -62,6 +64,15 @@ def _published_set(client) -> dict[int, dict]:
     return {item["id"]: item for item in body["results"]}
 
 
+def _approved(change: Any) -> None:
+    """The incidents are published: an editor approves the held change (the publish gate)."""
+    if isinstance(change, PendingRevision):
+        revision_approve(revision=change, user=None)
+    elif getattr(change, "held", False):
+        incident = Incident.objects.get(pk=incident_of(change).pk)
+        revisions_approve_all(incident=incident, user=None)
+
+
 # serialized_rollback: the flush after a transactional test would drop the groups the
 # migrations create, which later tests rely on.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -77,12 +88,14 @@ def test_sync_consumer_ends_with_identical_copy(api, demo):
     armenia = demo.statements["Armenia"]
     edits = [
         lambda: incident_publish(incident=_incident(conflict, "Created mid-sync"), user=None),
-        lambda: incident_update(incident=others[0], expected_version=None, title="Edited title"),
+        lambda: _approved(
+            incident_update(incident=others[0], expected_version=None, title="Edited title")
+        ),
         lambda: claim_set_verdict(claim=demo.claims[("Armenia", "timing")], verdict=Verdict.FALSE),
-        lambda: incident_merge(incident=others[1], target=others[2], user=None),
+        lambda: _approved(incident_merge(incident=others[1], target=others[2], user=None)),
         lambda: incident_retract(incident=others[3], user=None, note="Wrong place"),
         lambda: incident_delete(incident=Incident.objects.get(pk=others[4].pk), user=None),
-        lambda: claim_create(statement=armenia, aspect=Aspect.MEANS, text="Artillery."),
+        lambda: _approved(claim_create(statement=armenia, aspect=Aspect.MEANS, text="Artillery.")),
     ]
     passes = 0
     while edits:
@@ -108,8 +121,12 @@ def test_sync_tombstone_names_merge_target(api, demo):
     first = incident_publish(incident=_incident(demo.conflict, "One"), user=None)
     second = incident_publish(incident=_incident(demo.conflict, "Two"), user=None)
     since = api.get(reverse("api:incident-list"))["X-Sync-Watermark"]
-    statement_create(incident=first, party=demo.statements["Armenia"].party, text="Shots fired.")
-    incident_merge(incident=first, target=second, user=None)
+    _approved(
+        statement_create(
+            incident=first, party=demo.statements["Armenia"].party, text="Shots fired."
+        )
+    )
+    _approved(incident_merge(incident=first, target=second, user=None))
     body = api.get(reverse("api:incident-list"), {"updated_since": since}).json()
     by_id = {item["id"]: item for item in body["results"]}
     assert by_id[first.pk] == {

@@ -2,7 +2,15 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tracker.enums import EditorialAction, EditorialState
-from tracker.models import ApiToken, EditorialLogEntry, Incident, IncidentEvent, Statement
+from tracker.models import (
+    ApiToken,
+    EditorialLogEntry,
+    Incident,
+    IncidentEvent,
+    PendingRevision,
+    Statement,
+)
+from tracker.services.revisions import revision_approve
 
 NEW = {
     "title": "Mortar fire near Sotk",
@@ -44,6 +52,7 @@ def test_revoked_token_is_refused(api, editor, write_key):
 
 
 def test_incident_update_stale_version_is_409(editor_api, demo):
+    Incident.objects.filter(pk=demo.incident.pk).update(state=EditorialState.IN_REVIEW)
     url = reverse("api:incident-detail", args=[demo.incident.pk])
     assert editor_api.patch(url, {"version": 1, "title": "First"}, format="json").status_code == 200
     response = editor_api.patch(url, {"version": 1, "title": "Second"}, format="json")
@@ -86,8 +95,11 @@ def test_incident_merge_and_unmerge_moves_statements_back(editor_api, demo):
     response = editor_api.post(
         reverse("api:incident-merge", args=[demo.incident.pk]), {"target": other.pk}, format="json"
     )
-    assert response.status_code == 200
-    assert response.json()["id"] == other.pk
+    assert response.status_code == 202  # the target is published: held for approval
+    assert not Statement.objects.filter(incident=other).exists()
+    revision_approve(
+        revision=PendingRevision.objects.get(pk=response.json()["revision"]), user=None
+    )
     assert set(Statement.objects.filter(incident=other).values_list("id", flat=True)) == original
     assert Incident.objects.get(pk=demo.incident.pk).merged_into_id == other.pk
     response = editor_api.post(reverse("api:incident-unmerge", args=[demo.incident.pk]))

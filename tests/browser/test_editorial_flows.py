@@ -97,7 +97,7 @@ def test_journalist_edit_of_published_claim_waits_for_editor(
     make_user("e", "Editor")
     login(page, "j")
     page.goto(f"{live_server.url}/incidents/{demo.incident.pk}/")
-    expect(page.get_by_role("button", name="Publish")).to_have_count(0)
+    expect(page.get_by_role("link", name="Publish…")).to_have_count(0)
     page.locator(f"#claim-{claim.pk}").get_by_role("link", name="Edit").click()
     form = page.locator(f"#claim-panel-{claim.pk} form")
     form.get_by_label("Claim", exact=True).fill("Mixed-caliber small arms and mortars.")
@@ -131,7 +131,11 @@ def test_publish_then_retract_with_a_note(page, live_server, demo, make_user, lo
     page.goto(f"{live_server.url}/incidents/{draft.pk}/")
     page.get_by_role("button", name="Submit for review").click()
     expect(page.locator("[data-state]")).to_have_text("In review")
-    page.get_by_role("button", name="Publish").click()
+    page.get_by_role("link", name="Publish…").click()
+    confirm = page.locator("#incident-panel [data-publish-confirm]")
+    expect(confirm).to_contain_text("No statement from")  # the draft lists what is unresolved
+    expect(page.locator("[data-state]")).to_have_text("In review")
+    confirm.get_by_role("button", name="Confirm and publish").click()
     expect(page.locator("[data-state]")).to_have_text("Published")
     page.get_by_role("link", name="Retract").click()
     retract = page.locator("#incident-panel form")
@@ -159,7 +163,15 @@ def test_merge_a_duplicate_and_undo(page, live_server, demo, make_user, login):
     page.get_by_role("link", name="Merge into another…").click()
     page.get_by_label("Merge this incident into").select_option(str(demo.incident.pk))
     page.locator("#incident-panel form").get_by_role("button", name="Save").click()
-    expect(page).to_have_url(f"{live_server.url}/incidents/{demo.incident.pk}/")
+    preview = page.locator("#incident-panel [data-merge-preview]")
+    expect(preview).to_contain_text("moves 0 statement(s)")
+    expect(preview).to_contain_text("waits for an editor's approval")  # the target is published
+    page.locator("#incident-panel form").get_by_role("button", name="Confirm merge").click()
+    expect(page.locator(".messages")).to_contain_text("held for an editor's approval")
+    page.goto(f"{live_server.url}/incidents/{demo.incident.pk}/")
+    page.locator(".revisions [data-action=merge]").locator("xpath=ancestor::div[1]").get_by_role(
+        "button", name="Approve and publish"
+    ).click()
     expect(page.locator(f'[data-merged="{duplicate.pk}"]')).to_contain_text("Border clash")
     page.goto(f"{live_server.url}/incidents/{duplicate.pk}/")
     expect(page).to_have_url(f"{live_server.url}/incidents/{demo.incident.pk}/")

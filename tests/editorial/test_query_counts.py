@@ -24,9 +24,13 @@ def test_incident_page_query_count_does_not_grow_with_claims(client, demo, djang
     user.groups.add(Group.objects.get(name="Editor"))
     client.force_login(user)
     url = demo.incident.get_absolute_url()
+    excerpts = ["Baku", "Yerevan", "Armenia", "ministry", "border"]
+    # The incident is published: additions wait for approval, and the page lists them with one
+    # query per kind of row (claims, citations) whatever their number.
+    first = claim_create(statement=demo.statements["Armenia"], aspect=Aspect.OTHER, text="First")
+    citation_create(source=demo.source, claim=first, excerpt="Baku")
     _queries(client, url)  # warm the session and permission caches alike
     small = _queries(client, url)
-    excerpts = ["Baku", "Yerevan", "Armenia", "ministry", "border"]
     for index in range(40):
         for side in ("Armenia", "Azerbaijan"):
             claim = claim_create(
@@ -36,4 +40,4 @@ def test_incident_page_query_count_does_not_grow_with_claims(client, demo, djang
                 citation_create(source=demo.source, claim=claim, excerpt=excerpt)
     large = _queries(client, url)
     assert large == small
-    assert large <= 15
+    assert large <= 17

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from tracker.enums import Aspect, EditorialState, IncidentType, RevisionState
+from tracker.enums import Aspect, EditorialState, IncidentType, RevisionAction, RevisionState
 from tracker.models import Claim, Incident, PendingRevision
 from tracker.services.incidents import incident_create
 
@@ -146,10 +146,16 @@ def test_merge_moves_statements_and_undo_brings_them_back(editor, demo):
     moved = demo.statements["Armenia"]
     moved.incident = duplicate
     moved.save()
-    response = editor.post(
-        reverse("tracker:incident-merge", args=[duplicate.pk]), {"target": demo.incident.pk}
-    )
-    assert response["Location"] == demo.incident.get_absolute_url()
+    url = reverse("tracker:incident-merge", args=[duplicate.pk])
+    preview = editor.post(url, {"target": demo.incident.pk}).content.decode()
+    assert "moves 1 statement(s), 5 claim(s) and 6 citation(s)" in preview
+    assert "waits for an editor's approval" in preview
+    assert demo.incident.statements.count() == 1  # nothing moves on a preview
+
+    editor.post(url, {"target": demo.incident.pk, "confirm": "yes"})
+    assert demo.incident.statements.count() == 1  # the target is published: held
+    revision = PendingRevision.objects.get(action=RevisionAction.MERGE)
+    editor.post(reverse("tracker:revision-decide", args=[revision.pk]), {"decision": "approve"})
     assert demo.incident.statements.count() == 2
     assert editor.get(duplicate.get_absolute_url())["Location"] == demo.incident.get_absolute_url()
 

@@ -81,7 +81,8 @@ def test_journalist_publishing_is_403(demo, journalist):
     client = Client()
     client.force_login(journalist)
     response = client.post(
-        reverse("tracker:incident-publish", args=[incident.pk]), {"version": incident.version}
+        reverse("tracker:incident-publish", args=[incident.pk]),
+        {"version": incident.version, "confirm": "yes"},
     )
     assert response.status_code == 403
     fresh = Incident.objects.get(pk=incident.pk)

@@ -93,7 +93,8 @@ def test_publish_with_broker_stopped_keeps_delivery_for_later(own_broker, demo, 
     client.force_login(editor)
     incident = Incident.objects.get()
     published = client.post(
-        reverse("tracker:incident-publish", args=[incident.pk]), {"version": incident.version}
+        reverse("tracker:incident-publish", args=[incident.pk]),
+        {"version": incident.version, "confirm": "yes"},
     )
     assert published.status_code == 302
     assert Incident.objects.get().state == EditorialState.PUBLISHED

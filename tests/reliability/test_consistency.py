@@ -15,6 +15,7 @@ from tracker.models import Claim, Incident
 from tracker.services.api_tokens import api_token_create
 from tracker.services.incidents import incident_create, incident_update
 from tracker.services.publishing import incident_publish
+from tracker.services.revisions import revision_approve
 
 
 def _form_data(client: Client, url: str) -> dict[str, str]:
@@ -154,7 +155,8 @@ def test_row_edited_while_consumer_pages_updated_since(demo, fresh_cache):
     def edit(incident: Incident, title: str):  # type: ignore[no-untyped-def]
         def run() -> None:
             fresh = Incident.objects.get(pk=incident.pk)
-            incident_update(incident=fresh, expected_version=fresh.version, title=title)
+            held = incident_update(incident=fresh, expected_version=fresh.version, title=title)
+            revision_approve(revision=held, user=None)  # published: an editor approves
 
         return run
 

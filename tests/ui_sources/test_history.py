@@ -5,9 +5,10 @@ import pytest
 from django.urls import reverse
 
 from tracker.enums import Aspect, Verdict
-from tracker.models import Citation, Claim, Statement
+from tracker.models import Citation, Claim, PendingRevision, Statement
 from tracker.services.claims import claim_set_verdict, claim_update
 from tracker.services.history import event_model
+from tracker.services.revisions import revision_approve
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,10 @@ def test_history_of_a_long_text_is_a_word_diff(role_client, demo):
 def test_history_names_related_objects(role_client, demo):
     client, _ = role_client("Viewer")
     claim = demo.claims[("Armenia", Aspect.INITIATOR)]
-    claim_update(claim=claim, expected_version=None, accused_side=None, text="Someone fired.")
+    held = claim_update(
+        claim=claim, expected_version=None, accused_side=None, text="Someone fired."
+    )
+    revision_approve(revision=held, user=None)  # the incident is published
     body = client.get(reverse("tracker:history", args=["claim", claim.pk])).content.decode()
     assert (
         '<td class="old" dir="auto"><del>Azerbaijan (Armenia–Azerbaijan border conflict)</del></td>'
@@ -122,6 +126,9 @@ def test_restore_by_editor_brings_the_claim_back(role_client, demo):
     assert "Restored claim “Who started it: Azerbaijani units fired first" in body
     assert f'data-kind="claim" data-id="{pk}"' not in body
     assert event_model(Claim).objects.filter(pgh_obj_id=pk).last().pgh_label == "insert"
+    # Back into a published incident: an addition like any other, held until approved.
+    assert Claim.objects.get(pk=pk).held
+    assert PendingRevision.objects.filter(target="claim", target_id=pk, action="add").exists()
 
 
 def test_restore_of_live_object_shows_error(role_client, demo):

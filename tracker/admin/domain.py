@@ -1,4 +1,14 @@
-from django.contrib import admin
+"""Operators' admin for the domain. Incidents' contents go through the publish gate like every
+other door (tracker.services.revisions): on a published incident an edit, addition or deletion
+made here is held as a pending revision; the editorial state changes only through the workflow
+actions, which log and notify as the app does."""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpRequest
 
 from tracker.models import (
     Alignment,
@@ -14,6 +24,89 @@ from tracker.models import (
     Source,
     Statement,
 )
+from tracker.services.publishing import (
+    incident_delete,
+    incident_publish,
+    incident_submit_for_review,
+)
+from tracker.services.revisions import (
+    EDITABLE,
+    addition_save,
+    deletion_submit,
+    edit_submit,
+    target_of,
+)
+
+
+def _gated_save(request: HttpRequest, obj: models.Model, form: Any, change: bool) -> None:
+    """One row from an admin form or inline through the gate."""
+    if not change:
+        addition_save(obj=obj, user=request.user)
+        return
+    original = type(obj)._default_manager.get(pk=obj.pk)
+    fields = {name: getattr(obj, name) for name in form.changed_data}
+    editable = EDITABLE[target_of(obj)]
+    refused = sorted(set(fields) - editable)
+    if refused:
+        messages.error(request, f"{obj}: not changed, not editable: {', '.join(refused)}.")
+    revision = edit_submit(
+        obj=original,
+        user=request.user,
+        expected_version=None,
+        fields={name: value for name, value in fields.items() if name in editable},
+    )
+    if revision is not None:
+        messages.warning(request, f"{obj}: held for an editor's approval ({revision}).")
+
+
+class GatedAdmin(admin.ModelAdmin):
+    """Saves and deletes of incident contents through tracker.services.revisions."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        """On a change form, only what an edit may change (the rest has its own service)."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is None:
+            return readonly
+        editable = EDITABLE[target_of(obj)]
+        return readonly + [
+            field.name
+            for field in obj._meta.concrete_fields
+            if field.editable
+            and not field.primary_key
+            and field.name not in editable
+            and field.name not in readonly
+        ]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        _gated_save(request, obj, form, change)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        if deletion_submit(obj=obj, user=request.user) is not None:
+            messages.warning(request, f"{obj}: deletion held for an editor's approval.")
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        # The lists the admin's change message reads, as formset.save() would have set them.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline_form in formset.forms:
+            obj = inline_form.instance
+            if formset._should_delete_form(inline_form):
+                if obj.pk is not None:
+                    self.delete_model(request, obj)
+                    formset.deleted_objects.append(obj)
+                continue
+            if not inline_form.has_changed():
+                continue
+            existing = obj.pk is not None
+            obj = inline_form.save(commit=False)
+            _gated_save(request, obj, inline_form, change=existing)
+            if existing:
+                formset.changed_objects.append((obj, inline_form.changed_data))
+            else:
+                formset.new_objects.append(obj)
 
 
 class SideInline(admin.TabularInline):
@@ -69,13 +162,42 @@ class StatementInline(admin.StackedInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(GatedAdmin):
     list_display = ["title", "conflict", "incident_type", "occurred_start", "state"]
     list_filter = ["state", "incident_type", "conflict"]
     search_fields = ["title", "summary", "place"]
     date_hierarchy = "occurred_start"
-    readonly_fields = ["version", "merged_into", "created_at", "updated_at"]
+    # The state moves only through the workflow (its log, its webhooks): the actions below.
+    readonly_fields = ["state", "version", "merged_into", "created_at", "updated_at"]
     inlines = [StatementInline]
+    actions = ["submit_for_review", "publish"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            _gated_save(request, obj, form, change)
+        else:
+            obj.save()  # a new incident is a draft: nothing public to hold
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        incident_delete(incident=obj, user=request.user)  # logged, as in the app
+
+    @admin.action(description="Submit for review (workflow)")
+    def submit_for_review(self, request: HttpRequest, queryset: Any) -> None:
+        self._workflow(request, queryset, incident_submit_for_review)
+
+    @admin.action(description="Publish (workflow)", permissions=["publish"])
+    def publish(self, request: HttpRequest, queryset: Any) -> None:
+        self._workflow(request, queryset, incident_publish)
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("tracker.publish_incident")
+
+    def _workflow(self, request: HttpRequest, queryset: Any, service: Any) -> None:
+        for incident in queryset:
+            try:
+                service(incident=incident, user=request.user)
+            except ValidationError as error:
+                messages.error(request, f"{incident}: {' '.join(error.messages)}")
 
 
 class ClaimInline(admin.StackedInline):
@@ -86,7 +208,7 @@ class ClaimInline(admin.StackedInline):
 
 
 @admin.register(Statement)
-class StatementAdmin(admin.ModelAdmin):
+class StatementAdmin(GatedAdmin):
     list_display = ["__str__", "party", "channel", "issued_at", "language"]
     list_filter = ["channel", "language", "party"]
     search_fields = ["text", "translation", "party__name", "incident__title"]
@@ -103,7 +225,7 @@ class CitationInline(admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(GatedAdmin):
     list_display = ["__str__", "aspect", "verdict", "statement"]
     list_filter = ["aspect", "verdict"]
     search_fields = ["text", "place", "statement__party__name", "statement__incident__title"]
@@ -113,7 +235,7 @@ class ClaimAdmin(admin.ModelAdmin):
 
 
 @admin.register(Counterclaim)
-class CounterclaimAdmin(admin.ModelAdmin):
+class CounterclaimAdmin(GatedAdmin):
     list_display = ["__str__", "relation", "state", "decided_by", "decided_at"]
     list_filter = ["relation", "state"]
     search_fields = ["reason", "claim_a__text", "claim_b__text"]
@@ -129,7 +251,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):
+class CitationAdmin(GatedAdmin):
     list_display = ["__str__", "source", "claim", "statement", "added_by", "created_at"]
     search_fields = ["excerpt", "source__title", "claim__text"]
     autocomplete_fields = ["source", "claim", "statement"]

@@ -143,24 +143,24 @@ class IncidentFilter(filters.FilterSet):
 
     def filter_party(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
         return queryset.filter(
-            id__in=Statement.objects.filter(party_id=value).values("incident_id")
+            id__in=Statement.objects.approved().filter(party_id=value).values("incident_id")
         )
 
     def filter_side(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
-        spoke = Statement.objects.filter(party__alignments__side_id=value)
+        spoke = Statement.objects.approved().filter(party__alignments__side_id=value)
         return queryset.filter(id__in=spoke.values("incident_id"))
 
     def filter_state(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset  # applied by the view, which knows who asks
 
     def filter_verdict(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
-        claims = Claim.objects.filter(verdict__in=value)
+        claims = Claim.objects.approved().filter(verdict__in=value)
         return (
             queryset.filter(id__in=claims.values("statement__incident_id")) if value else queryset
         )
 
     def filter_aspect(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
-        claims = Claim.objects.filter(aspect__in=value)
+        claims = Claim.objects.approved().filter(aspect__in=value)
         return (
             queryset.filter(id__in=claims.values("statement__incident_id")) if value else queryset
         )

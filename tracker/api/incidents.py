@@ -24,6 +24,7 @@ from rest_framework.response import Response
 
 from tracker.api import serializers as s
 from tracker.api.conditional import ConditionalGetMixin
+from tracker.api.errors import held_answer
 from tracker.api.filters import IncidentFilter
 from tracker.api.pagination import IncidentChangePagination
 from tracker.api.permissions import is_editor
@@ -162,14 +163,24 @@ class IncidentViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         request=s.IncidentUpdateSerializer,
-        responses={200: s.IncidentSerializer, 409: OpenApiResponse(description="Stale version.")},
+        responses={
+            200: s.IncidentSerializer,
+            202: OpenApiResponse(description="Held for an editor's approval (published)."),
+            409: OpenApiResponse(description="Stale version."),
+        },
     )
     def partial_update(self, request: Request, pk: str) -> Response:
         form = s.IncidentUpdateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         fields = dict(form.validated_data)
         version = fields.pop("version")
-        incident = incident_update(incident=self._get(pk), expected_version=version, **fields)
+        incident = self._get(pk)
+        held = incident_update(
+            incident=incident, expected_version=version, user=request.user, **fields
+        )
+        if held is not None:
+            return held_answer(held)
+        incident.refresh_from_db()
         return self._answer(incident)
 
     @extend_schema(responses={204: None})
@@ -205,20 +216,30 @@ class IncidentViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
             request, pk, publishing.incident_retract, note=form.validated_data["note"]
         )
 
-    @extend_schema(request=s.MergeSerializer, responses=s.IncidentSerializer)
+    @extend_schema(
+        request=s.MergeSerializer,
+        responses={
+            200: s.IncidentSerializer,
+            202: OpenApiResponse(description="Held for an editor's approval (published)."),
+        },
+    )
     @action(detail=True, methods=["post"])
     def merge(self, request: Request, pk: str) -> Response:
-        """Merge this duplicate into `target`; answers with the target."""
+        """Merge this duplicate into `target`; answers with the target, or 202 when the target is
+        published and the merge waits for an editor's approval."""
         form = s.MergeSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         target = get_object_or_404(Incident, pk=form.validated_data["target"])
-        merged = publishing.incident_merge(
+        held = publishing.incident_merge(
             incident=self._get(pk),
             target=target,
             user=request.user,
             note=form.validated_data.get("note", ""),
         )
-        return self._answer(merged)
+        if held is not None:
+            return held_answer(held)
+        target.refresh_from_db()
+        return self._answer(target)
 
     @extend_schema(request=None, responses=s.IncidentSerializer)
     @action(detail=True, methods=["post"])

@@ -16,11 +16,22 @@ from rest_framework.response import Response
 
 from tracker.api import serializers as s
 from tracker.api.conditional import ConditionalGetMixin
+from tracker.api.errors import held_answer
 from tracker.api.filters import ClaimFilter, PartyFilter, SourceFilter, StatementFilter
 from tracker.api.pagination import IdPagination, KeysetPagination
 from tracker.api.sync import published_last_modified
 from tracker.enums import EditorialState
-from tracker.models import Alignment, Citation, Claim, Conflict, Outlet, Party, Source, Statement
+from tracker.models import (
+    Alignment,
+    Citation,
+    Claim,
+    Conflict,
+    Outlet,
+    Party,
+    PendingRevision,
+    Source,
+    Statement,
+)
 from tracker.services.claims import claim_set_verdict, claim_update
 
 PUBLISHED = {"state": EditorialState.PUBLISHED, "merged_into__isnull": True}
@@ -52,21 +63,24 @@ class StatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Publis
     filterset_class = StatementFilter
 
     def get_queryset(self) -> QuerySet[Statement]:
-        return Statement.objects.filter(
-            **{f"incident__{key}": value for key, value in PUBLISHED.items()}
-        ).annotate(
-            side=_side_of("party_id", "incident__conflict_id"),
-            claim_count=Coalesce(
-                Subquery(
-                    Claim.objects.filter(statement=OuterRef("pk"))
-                    .order_by()
-                    .values("statement")
-                    .annotate(n=Count("id"))
-                    .values("n"),
-                    output_field=IntegerField(),
+        return (
+            Statement.objects.approved()
+            .filter(**{f"incident__{key}": value for key, value in PUBLISHED.items()})
+            .annotate(
+                side=_side_of("party_id", "incident__conflict_id"),
+                claim_count=Coalesce(
+                    Subquery(
+                        Claim.objects.approved()
+                        .filter(statement=OuterRef("pk"))
+                        .order_by()
+                        .values("statement")
+                        .annotate(n=Count("id"))
+                        .values("n"),
+                        output_field=IntegerField(),
+                    ),
+                    0,
                 ),
-                0,
-            ),
+            )
         )
 
 
@@ -78,15 +92,15 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _PublishedS
 
     def get_queryset(self) -> QuerySet[Claim]:
         return (
-            Claim.objects.filter(
-                **{f"statement__incident__{key}": value for key, value in PUBLISHED.items()}
-            )
+            Claim.objects.approved()
+            .filter(**{f"statement__incident__{key}": value for key, value in PUBLISHED.items()})
             .select_related("statement")
             .annotate(
                 side=_side_of("statement__party_id", "statement__incident__conflict_id"),
                 citation_count=Coalesce(
                     Subquery(
-                        Citation.objects.filter(claim=OuterRef("pk"))
+                        Citation.objects.approved()
+                        .filter(claim=OuterRef("pk"))
                         .order_by()
                         .values("claim")
                         .annotate(n=Count("id"))
@@ -100,7 +114,11 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _PublishedS
 
     @extend_schema(
         request=s.ClaimUpdateSerializer,
-        responses={200: s.FlatClaimSerializer, 409: OpenApiResponse(description="Stale version.")},
+        responses={
+            200: s.FlatClaimSerializer,
+            202: OpenApiResponse(description="Held for an editor's approval (published)."),
+            409: OpenApiResponse(description="Stale version."),
+        },
     )
     def partial_update(self, request: Request, pk: str) -> Response:
         """Edit a claim's text or verdict, as the editorial UI does (same checks, same history)."""
@@ -110,10 +128,14 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _PublishedS
         data: dict[str, Any] = dict(form.validated_data)
         version = data.pop("version")
         with transaction.atomic():
-            claim = self._edit(claim, version, data)
+            held = self._edit(claim, version, data)
+        if held is not None:
+            return held_answer(held)
         return Response(self.get_serializer(self.get_queryset().get(pk=claim.pk)).data)
 
-    def _edit(self, claim: Claim, version: int, data: dict[str, Any]) -> Claim:
+    def _edit(self, claim: Claim, version: int, data: dict[str, Any]) -> PendingRevision | None:
+        """The verdict applies at once (an editor's review act); other fields are held for
+        approval on a published incident: the revision is returned then."""
         if "verdict" in data:
             claim = claim_set_verdict(
                 claim=claim,
@@ -123,8 +145,10 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _PublishedS
             )
             version = None  # checked by the verdict change, in the same transaction below
         if data:
-            claim = claim_update(claim=claim, expected_version=version, **data)
-        return claim
+            return claim_update(
+                claim=claim, expected_version=version, user=self.request.user, **data
+            )
+        return None
 
 
 class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _PublishedSetView):
@@ -134,11 +158,11 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Published
     filterset_class = SourceFilter
 
     def get_queryset(self) -> QuerySet[Source]:
-        via_claim = Citation.objects.filter(
+        via_claim = Citation.objects.approved().filter(
             source=OuterRef("pk"),
             **{f"claim__statement__incident__{key}": value for key, value in PUBLISHED.items()},
         )
-        via_statement = Citation.objects.filter(
+        via_statement = Citation.objects.approved().filter(
             source=OuterRef("pk"),
             **{f"statement__incident__{key}": value for key, value in PUBLISHED.items()},
         )

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.http import HttpRequest, HttpResponseBase, JsonResponse, StreamingHttpResponse
 from rest_framework.exceptions import ValidationError
@@ -57,7 +57,8 @@ def csv_lines(header: list[str], rows: Iterable[tuple], *, bom: bool = True) -> 
 def _count(model: Any, field: str) -> Coalesce:
     return Coalesce(
         Subquery(
-            model.objects.filter(**{field: OuterRef("pk")})
+            model.objects.approved()
+            .filter(**{field: OuterRef("pk")})
             .order_by()
             .values(field)
             .annotate(n=Count("id"))
@@ -185,7 +186,7 @@ def claims_csv(request: HttpRequest) -> HttpResponseBase:
         request,
         "claims",
         CLAIM_COLUMNS,
-        lambda matching: Claim.objects.filter(statement__incident__in=matching),
+        lambda matching: Claim.objects.approved().filter(statement__incident__in=matching),
     )
 
 
@@ -195,8 +196,7 @@ def citations_csv(request: HttpRequest) -> HttpResponseBase:
         request,
         "citations",
         CITATION_COLUMNS,
-        lambda matching: (
-            Citation.objects.filter(claim__statement__incident__in=matching)
-            | Citation.objects.filter(statement__incident__in=matching)
+        lambda matching: Citation.objects.approved().filter(
+            Q(claim__statement__incident__in=matching) | Q(statement__incident__in=matching)
         ),
     )

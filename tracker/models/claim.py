@@ -6,7 +6,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tracker.enums import Aspect, CounterclaimRelation, ProposalState, TimePrecision, Verdict
-from tracker.models.common import interval_check, latitude_longitude_checks, tracked
+from tracker.models.common import (
+    HeldQuerySet,
+    held_field,
+    interval_check,
+    latitude_longitude_checks,
+    tracked,
+)
 from tracker.models.party import Side
 from tracker.models.statement import Statement
 
@@ -69,8 +75,11 @@ class Claim(models.Model):
     )
     verdict_note = models.TextField(_("verdict note"), blank=True)
     version = models.PositiveIntegerField(default=1)
+    held = held_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = HeldQuerySet.as_manager()
 
     class Meta:
         ordering = ["statement", "aspect", "id"]
@@ -129,6 +138,12 @@ END;
 """
 
 
+class CounterclaimQuerySet(HeldQuerySet):
+    def public(self) -> "CounterclaimQuerySet":
+        """Only what an editor confirmed and approved: proposals are the newsroom's business."""
+        return self.approved().filter(state=ProposalState.CONFIRMED)
+
+
 @tracked()
 class Counterclaim(models.Model):
     """How two claims by opposing sides on the same aspect relate. One row per unordered pair:
@@ -145,8 +160,11 @@ class Counterclaim(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    held = held_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CounterclaimQuerySet.as_manager()
 
     class Meta:
         ordering = ["claim_a", "claim_b"]

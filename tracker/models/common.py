@@ -45,3 +45,20 @@ def tracked(**kwargs: Any) -> Callable[[type[models.Model]], type[models.Model]]
     return pghistory.track(
         pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), **kwargs
     )
+
+
+def held_field() -> models.BooleanField:
+    """Added to a published incident and not yet approved: such a row is visible to the
+    newsroom but never to the public (tracker.services.revisions holds and releases it)."""
+    return models.BooleanField(
+        "awaiting approval",
+        default=False,
+        editable=False,
+        help_text="Added to a published incident; hidden from public outputs until approved.",
+    )
+
+
+class HeldQuerySet(models.QuerySet):
+    def approved(self) -> "HeldQuerySet":
+        """What the public may see: rows not awaiting an editor's approval."""
+        return self.filter(held=False)

@@ -1,29 +1,42 @@
-"""Edits to a published incident, held until an editor approves them, so the public keeps
-reading the approved version meanwhile."""
+"""Changes to a published incident (edits, additions, deletions, merges into it), held until an
+editor approves them, so the public keeps reading the approved version meanwhile."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tracker.enums import RevisionState
+from tracker.enums import RevisionAction, RevisionState
 from tracker.models.incident import Incident
 
 
 class PendingRevision(models.Model):
-    """One proposed change to one row (the incident itself, or one of its statements or claims):
-    the new values of the edited fields, and the row's version they were made against, so that
-    approving a revision made against an older version is refused instead of overwriting."""
+    """One proposed change to one row of a published incident (the incident itself, or one of its
+    statements, claims, citations or counterclaims).
+
+    edit: the new values of the edited fields, and the row's version they were made against, so
+    that approving a revision made against an older version is refused instead of overwriting.
+    add: the row exists already but is `held` (hidden from the public) until approved; rejecting
+    deletes it. delete: the row stays public until approved. merge: target_id is the duplicate
+    incident to merge into `incident`; nothing moves until approved."""
 
     class Target(models.TextChoices):
         INCIDENT = "incident", _("Incident")
         STATEMENT = "statement", _("Statement")
         CLAIM = "claim", _("Claim")
+        CITATION = "citation", _("Citation")
+        COUNTERCLAIM = "counterclaim", _("Counterclaim")
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="revisions")
+    action = models.CharField(
+        max_length=8, choices=RevisionAction.choices, default=RevisionAction.EDIT
+    )
     target = models.CharField(max_length=16, choices=Target.choices)
     target_id = models.PositiveBigIntegerField()
-    base_version = models.PositiveIntegerField()
-    changes = models.JSONField(help_text=_("Field → new value, as the edit form cleaned it."))
+    # Rows without a version (citations, counterclaims) and additions have none to check.
+    base_version = models.PositiveIntegerField(null=True, blank=True)
+    changes = models.JSONField(
+        default=dict, blank=True, help_text=_("Field → new value, as the edit form cleaned it.")
+    )
     state = models.CharField(
         max_length=16, choices=RevisionState.choices, default=RevisionState.PENDING
     )
@@ -48,7 +61,13 @@ class PendingRevision(models.Model):
         indexes = [
             # The incident page's "pending revisions" panel.
             models.Index(fields=["incident", "state"], name="revision_incident_state_idx"),
+            # A row's open revisions: its "awaiting approval" badge, and closing them when the
+            # row goes away.
+            models.Index(fields=["target", "target_id"], name="revision_target_idx"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_target_display()} {self.target_id} ({self.get_state_display()})"
+        return (
+            f"{self.get_action_display()} of {self.get_target_display().lower()} "
+            f"{self.target_id} ({self.get_state_display()})"
+        )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.enums import SourceKind
 from tracker.models.claim import Claim
-from tracker.models.common import tracked
+from tracker.models.common import HeldQuerySet, held_field, tracked
 from tracker.models.party import Outlet
 from tracker.models.statement import Statement
 
@@ -125,8 +125,11 @@ class Citation(models.Model):
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    held = held_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = HeldQuerySet.as_manager()
 
     class Meta:
         ordering = ["source", "start_offset"]

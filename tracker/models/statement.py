@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tracker.enums import Channel, TranslationKind
-from tracker.models.common import tracked
+from tracker.models.common import HeldQuerySet, held_field, tracked
 from tracker.models.incident import Incident
 from tracker.models.party import Outlet, Party
 
@@ -38,8 +38,11 @@ class Statement(models.Model):
         help_text=_("The outlet through which the statement is known."),
     )
     version = models.PositiveIntegerField(default=1)
+    held = held_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = HeldQuerySet.as_manager()
 
     class Meta:
         ordering = ["issued_at", "id"]

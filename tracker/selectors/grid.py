@@ -64,19 +64,26 @@ class Grid:
         return sum(len(cell) for row in self.rows for _, cell in row.cells)
 
 
-def incident_grid(*, incident: Incident) -> Grid:
+def incident_grid(*, incident: Incident, public: bool = False) -> Grid:
+    """PUBLIC: only what an editor approved, and confirmed counterclaims (the public page).
+    Otherwise the newsroom's view: rows awaiting approval too (marked `held`), and proposed
+    counterclaims beside confirmed ones."""
     all_sides, party_side = conflict_sides(conflict=incident.conflict)
     side_by_id = {side.pk: side for side in all_sides}
+    statement_rows, claim_rows, citation_rows = (
+        (model.objects.approved() if public else model.objects.all())
+        for model in (Statement, Claim, Citation)
+    )
     statements = list(
-        Statement.objects.filter(incident=incident)
+        statement_rows.filter(incident=incident)
         .select_related("party", "reported_by")
         .order_by("issued_at", "id")
     )
-    claims = list(Claim.objects.filter(statement__incident=incident).order_by("aspect", "id"))
+    claims = list(claim_rows.filter(statement__incident=incident).order_by("aspect", "id"))
     # Citations without their sources, then each source once: 500 citations of one report
     # must not load (or even join) its row 500 times.
     citations = list(
-        Citation.objects.filter(claim__statement__incident=incident)
+        citation_rows.filter(claim__statement__incident=incident)
         .order_by("source_id", "start_offset")
         .values_list("id", "claim_id", "source_id", "excerpt", "start_offset", "end_offset")
     )
@@ -101,9 +108,11 @@ def incident_grid(*, incident: Incident) -> Grid:
         if side is not None:
             views[claim.pk] = ClaimView(claim=claim, side=side, citations=cited[claim.pk])
     # Both claims of a pair belong to one incident (the database enforces it): join, don't list ids.
-    pairs = Counterclaim.objects.filter(claim_a__statement__incident=incident).exclude(
-        state=ProposalState.DISMISSED
-    )
+    pairs = (
+        Counterclaim.objects.public()
+        if public
+        else Counterclaim.objects.exclude(state=ProposalState.DISMISSED)
+    ).filter(claim_a__statement__incident=incident)
     for pair in pairs:
         first, second = views.get(pair.claim_a_id), views.get(pair.claim_b_id)
         if first and second:

@@ -9,9 +9,20 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from tracker.enums import RevisionState
-from tracker.models import EditorialLogEntry, Incident, PendingRevision, Source
+from tracker.enums import EditorialState, ProposalState, RevisionAction, RevisionState, SideRole
+from tracker.models import (
+    Citation,
+    Claim,
+    Counterclaim,
+    EditorialLogEntry,
+    Incident,
+    PendingRevision,
+    Side,
+    Source,
+    Statement,
+)
 from tracker.selectors.grid import Grid
+from tracker.selectors.parties import conflict_sides
 from tracker.services.revisions import MODELS
 
 
@@ -89,7 +100,9 @@ def pending_revisions(incident: Incident) -> list[RevisionView]:
         obj = current.get((revision.target, revision.target_id))
         model = MODELS[revision.target]
         changes = []
-        for key, new in revision.changes.items():
+        # Only an edit holds field values; a merge holds its note, additions and deletions none.
+        edited = revision.changes if revision.action == RevisionAction.EDIT else {}
+        for key, new in edited.items():
             field = model._meta.get_field(key.removesuffix("_id"))
             old = getattr(obj, field.attname) if obj is not None else None
             changes.append(FieldChange(label=str(field.verbose_name), old=old, new=new))
@@ -109,3 +122,49 @@ def editorial_log(incident: Incident) -> list[EditorialLogEntry]:
 
 def merged_into_here(incident: Incident) -> list[Incident]:
     return list(Incident.objects.filter(merged_into=incident).order_by("id"))
+
+
+@dataclass
+class Unresolved:
+    """What an editor should know before publishing: none of it blocks, all of it shows."""
+
+    uncited: list[Any]  # ClaimView
+    silent_sides: list[Side]
+    proposed: list[Counterclaim]
+
+    def __bool__(self) -> bool:
+        return bool(self.uncited or self.silent_sides or self.proposed)
+
+
+def unresolved_before_publishing(grid: Grid) -> Unresolved:
+    """From the newsroom's grid: claims without a citation, belligerent sides with no statement,
+    counterclaims still only proposed (they will not be shown to readers)."""
+    sides, party_side = conflict_sides(conflict=grid.incident.conflict)
+    heard = {party_side[s.party_id].pk for s in grid.statements if s.party_id in party_side}
+    silent = [side for side in sides if side.role == SideRole.BELLIGERENT and side.pk not in heard]
+    proposed = list(
+        Counterclaim.objects.filter(
+            claim_a__statement__incident=grid.incident, state=ProposalState.PROPOSED
+        ).select_related("claim_a", "claim_b")
+    )
+    return Unresolved(uncited=grid.uncited, silent_sides=silent, proposed=proposed)
+
+
+@dataclass
+class MergePreview:
+    statements: int
+    claims: int
+    citations: int
+    held: bool  # the target is published: the merge waits for an editor's approval
+
+
+def merge_preview(*, incident: Incident, target: Incident) -> MergePreview:
+    """What merging INCIDENT into TARGET would move."""
+    return MergePreview(
+        statements=Statement.objects.filter(incident=incident).count(),
+        claims=Claim.objects.filter(statement__incident=incident).count(),
+        citations=Citation.objects.filter(
+            Q(claim__statement__incident=incident) | Q(statement__incident=incident)
+        ).count(),
+        held=target.state == EditorialState.PUBLISHED,
+    )

@@ -30,17 +30,19 @@ from tracker.models import Citation, Claim, Counterclaim, Incident, Side, Statem
 def incidents_with_dispute_status(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
     """Annotate `dispute_status` (a DisputeStatus value) on every incident of QUERYSET.
 
-    no_claims: nothing to compare; disputed: at least one 'contradicts' counterclaim nobody
-    dismissed; one_sided: every claim comes from parties of one side; undisputed otherwise."""
-    contradiction = Counterclaim.objects.filter(
+    Public facts only (approved rows, confirmed counterclaims). no_claims: nothing to compare;
+    disputed: at least one confirmed 'contradicts' counterclaim; one_sided: every claim comes
+    from parties of one side; undisputed otherwise."""
+    contradiction = Counterclaim.objects.public().filter(
         claim_a__statement__incident=OuterRef("pk"), relation=CounterclaimRelation.CONTRADICTS
-    ).exclude(state=ProposalState.DISMISSED)
-    any_claim = Claim.objects.filter(statement__incident=OuterRef("pk"))
+    )
+    any_claim = Claim.objects.approved().filter(statement__incident=OuterRef("pk"))
     sides_heard = (
         Side.objects.filter(
             conflict=OuterRef("conflict"),
             alignments__party__statements__incident=OuterRef("pk"),
-            alignments__party__statements__claims__isnull=False,
+            alignments__party__statements__held=False,
+            alignments__party__statements__claims__held=False,
         )
         .order_by()
         .values("conflict")
@@ -62,7 +64,7 @@ def dispute_status_of(
     statements: list[dict[str, Any]], counterclaims: list[dict[str, Any]]
 ) -> DisputeStatus:
     """The rule of incidents_with_dispute_status, on data incidents_page has already fetched
-    (the page's counterclaims are the non-dismissed ones): one more subquery per incident
+    (the page's counterclaims are the confirmed ones): one more subquery per incident
     there would cost more than the whole page. tests/api/test_dispute_status.py holds the two
     to the same answers."""
     if not any(statement["claims"] for statement in statements):
@@ -174,19 +176,22 @@ def _page_sql() -> dict[str, str]:
               WHERE a.party_id = s.party_id AND sd.conflict_id = i.conflict_id
               ORDER BY a.id LIMIT 1) AS side
             FROM tracker_statement s JOIN tracker_incident i ON i.id = s.incident_id
-            WHERE s.incident_id = ANY(%s) ORDER BY s.issued_at, s.id""",  # noqa: S608
+            WHERE s.incident_id = ANY(%s) AND NOT s.held
+            ORDER BY s.issued_at, s.id""",  # noqa: S608
         "claims": f"""SELECT c.statement_id, {_columns(Claim, "c", claim_fields)}
-            FROM tracker_claim c WHERE c.statement_id = ANY(%s) ORDER BY c.id""",  # noqa: S608
+            FROM tracker_claim c WHERE c.statement_id = ANY(%s) AND NOT c.held
+            ORDER BY c.id""",  # noqa: S608
         # A citation supports either a claim or a statement (a check constraint).
         "citations": f"""SELECT ct.claim_id, ct.statement_id,
             {_columns(Citation, "ct", citation_fields)},
             src.url AS source_url, src.title AS source_title
             FROM tracker_citation ct JOIN tracker_source src ON src.id = ct.source_id
-            WHERE ct.claim_id = ANY(%s) OR ct.statement_id = ANY(%s)
+            WHERE (ct.claim_id = ANY(%s) OR ct.statement_id = ANY(%s)) AND NOT ct.held
             ORDER BY ct.source_id, ct.start_offset, ct.id""",  # noqa: S608
         "counterclaims": f"""SELECT {_columns(Counterclaim, "cc", COUNTERCLAIM_FIELDS)}
             FROM tracker_counterclaim cc
-            WHERE cc.claim_a_id = ANY(%s) AND cc.state <> %s ORDER BY cc.id""",  # noqa: S608
+            WHERE cc.claim_a_id = ANY(%s) AND cc.state = %s AND NOT cc.held
+            ORDER BY cc.id""",  # noqa: S608
     }
 
 
@@ -199,8 +204,9 @@ def _fetch(cursor: CursorWrapper, sql: str, params: list[Any], keys: int) -> lis
 
 def incidents_page(incident_ids: Iterable[int]) -> list[dict[str, Any]]:
     """The full public representation of each incident in INCIDENT_IDS, in that order, in five
-    queries whatever the count. Counterclaims shown are those nobody dismissed (the same set the
-    dispute status counts); the side of each statement is its party's side in the conflict."""
+    queries whatever the count. Only what an editor approved (no row awaiting approval: the
+    publish gate, tracker.services.revisions), and only confirmed counterclaims (the same set
+    the dispute status counts); the side of each statement is its party's side in the conflict."""
     ids = list(incident_ids)
     if not ids:
         return []
@@ -213,7 +219,7 @@ def incidents_page(incident_ids: Iterable[int]) -> list[dict[str, Any]]:
         claim_ids = [claim["id"] for _, claim in claims]
         citations = _fetch(cursor, sql["citations"], [claim_ids, statement_ids], 2)
         counterclaims = _fetch(
-            cursor, sql["counterclaims"], [claim_ids, ProposalState.DISMISSED.value], 0
+            cursor, sql["counterclaims"], [claim_ids, ProposalState.CONFIRMED.value], 0
         )
 
     claim_citations: dict[int, list[dict[str, Any]]] = defaultdict(list)

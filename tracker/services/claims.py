@@ -5,21 +5,36 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tracker.enums import Aspect, CounterclaimRelation, ProposalState, Verdict
-from tracker.models import Claim, Counterclaim, Statement
+from tracker.models import Claim, Counterclaim, Incident, PendingRevision, Statement
 from tracker.selectors.parties import party_side
-from tracker.services.common import save_validated, update_versioned
+from tracker.services.common import update_versioned
+from tracker.services.revisions import addition_save, deletion_submit, edit_submit
 from tracker.services.webhooks import claim_verdict_changed, counterclaim_confirmed
 
 
 @transaction.atomic
-def claim_create(*, statement: Statement, aspect: Aspect, text: str, **values: Any) -> Claim:
-    """VALUES are the aspect's structured fields (killed_min, time_start, place, ...)."""
-    return save_validated(Claim(statement=statement, aspect=aspect, text=text, **values))
+def claim_create(
+    *, statement: Statement, aspect: Aspect, text: str, user: Any = None, **values: Any
+) -> Claim:
+    """VALUES are the aspect's structured fields (killed_min, time_start, place, ...). Held for
+    approval in a published incident (see addition_save)."""
+    return addition_save(
+        obj=Claim(statement=statement, aspect=aspect, text=text, **values), user=user
+    )
 
 
 @transaction.atomic
-def claim_update(*, claim: Claim, expected_version: int | None, **fields: Any) -> Claim:
-    return update_versioned(claim, expected_version=expected_version, fields=fields)
+def claim_update(
+    *, claim: Claim, expected_version: int | None, user: Any = None, **fields: Any
+) -> PendingRevision | None:
+    """Held for approval in a published incident (see edit_submit)."""
+    return edit_submit(obj=claim, user=user, expected_version=expected_version, fields=fields)
+
+
+@transaction.atomic
+def claim_delete(*, claim: Claim, user: Any) -> PendingRevision | None:
+    """With its citations and counterclaims; held for approval in a published incident."""
+    return deletion_submit(obj=claim, user=user)
 
 
 @transaction.atomic
@@ -27,12 +42,15 @@ def claim_set_verdict(
     *, claim: Claim, verdict: Verdict, note: str = "", expected_version: int | None = None
 ) -> Claim:
     """An editor's verdict applies at once, also on a published incident: it is the review act
-    itself. Subscribers of a published incident hear of the change."""
+    itself. Subscribers of a published incident hear of the change, and its public "Last
+    updated" moves (unless the claim is still awaiting approval, and so not public)."""
     previous = claim.verdict
     claim = update_versioned(
         claim, expected_version=expected_version, fields={"verdict": verdict, "verdict_note": note}
     )
-    claim_verdict_changed(claim=claim, previous=previous)
+    if not claim.held:
+        Incident.objects.filter(pk=claim.statement.incident_id).update(updated_at=timezone.now())
+        claim_verdict_changed(claim=claim, previous=previous)
     return claim
 
 
@@ -56,10 +74,16 @@ def _validate_pair(first: Claim, second: Claim) -> None:
 
 @transaction.atomic
 def counterclaim_propose(
-    *, first: Claim, second: Claim, relation: CounterclaimRelation, reason: str = ""
+    *,
+    first: Claim,
+    second: Claim,
+    relation: CounterclaimRelation,
+    reason: str = "",
+    user: Any = None,
 ) -> Counterclaim:
     """Propose a relation between two claims; proposing the same pair again returns the
-    existing row unchanged, so re-running a proposer is harmless."""
+    existing row unchanged, so re-running a proposer is harmless. A proposal is never public;
+    in a published incident it is also held until approved (see addition_save)."""
     _validate_pair(first, second)
     claim_a, claim_b = sorted((first, second), key=lambda claim: claim.pk)
     existing = Counterclaim.objects.filter(claim_a=claim_a, claim_b=claim_b).first()
@@ -67,8 +91,11 @@ def counterclaim_propose(
         return existing
     try:
         with transaction.atomic():
-            return Counterclaim.objects.create(
-                claim_a=claim_a, claim_b=claim_b, relation=relation, reason=reason
+            return addition_save(
+                obj=Counterclaim(
+                    claim_a=claim_a, claim_b=claim_b, relation=relation, reason=reason
+                ),
+                user=user,
             )
     except IntegrityError:
         # Another writer proposed the same pair between our check and our insert.
@@ -82,15 +109,22 @@ def counterclaim_decide(
     state: ProposalState,
     user: Any,
     relation: CounterclaimRelation | None = None,
-) -> Counterclaim:
+) -> PendingRevision | None:
+    """Confirm or dismiss a proposed relation. On a published incident the decision changes
+    what the public reads, so it is held for approval like any edit (see edit_submit)."""
     if state == ProposalState.PROPOSED:
         raise ValidationError("A decision confirms or dismisses.")
-    counterclaim.state = state
+    fields: dict[str, Any] = {"state": state, "decided_by": user, "decided_at": timezone.now()}
     if relation is not None:
-        counterclaim.relation = relation
-    counterclaim.decided_by = user
-    counterclaim.decided_at = timezone.now()
-    counterclaim.save(update_fields=["state", "relation", "decided_by", "decided_at", "updated_at"])
-    if state == ProposalState.CONFIRMED:
+        fields["relation"] = relation
+    revision = edit_submit(obj=counterclaim, user=user, expected_version=None, fields=fields)
+    counterclaim.refresh_from_db()
+    if revision is None and state == ProposalState.CONFIRMED and not counterclaim.held:
         counterclaim_confirmed(counterclaim=counterclaim)
-    return counterclaim
+    return revision
+
+
+@transaction.atomic
+def counterclaim_delete(*, counterclaim: Counterclaim, user: Any) -> PendingRevision | None:
+    """Held for approval in a published incident."""
+    return deletion_submit(obj=counterclaim, user=user)

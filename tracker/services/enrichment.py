@@ -4,7 +4,8 @@
 is not enriched again (unless forced), and a new run replaces the undecided proposals of older
 ones while decided ones stay as the record. Accepting a proposal creates the real rows through
 the existing services (statement_create, claim_create, citation_create, counterclaim_propose and
-counterclaim_decide), inside pghistory.context(user=...) so history says who accepted them."""
+counterclaim_decide), inside pghistory.context(user=...) so history says who accepted them. Those
+services hold what is added to a published incident until an editor approves it."""
 
 from __future__ import annotations
 
@@ -288,6 +289,7 @@ def _accept_statement(proposal: Proposal, user: Any, corrections: dict[str, Any]
         original_url=source.url,
         language=proposal.run.language,
         reported_by=source.outlet,
+        user=user,
     )
     citation_create(
         source=source,
@@ -344,7 +346,7 @@ def _accept_claim(proposal: Proposal, user: Any, corrections: dict[str, Any]) ->
     text = (
         corrections.get("text") or proposal.payload.get("text") or proposal.source.text[start:end]
     )
-    claim = claim_create(statement=statement, aspect=aspect, text=text, **fields)
+    claim = claim_create(statement=statement, aspect=aspect, text=text, user=user, **fields)
     citation_create(
         source=proposal.source,
         excerpt=proposal.source.text[start:end],
@@ -371,7 +373,11 @@ def _accept_counterclaim(proposal: Proposal, user: Any, corrections: dict[str, A
         second = Claim.objects.get(pk=proposal.payload["existing_claim_id"])
     relation = CounterclaimRelation(corrections.get("relation", proposal.payload["relation"]))
     counterclaim = counterclaim_propose(
-        first=first, second=second, relation=relation, reason=proposal.payload.get("reason", "")
+        first=first,
+        second=second,
+        relation=relation,
+        reason=proposal.payload.get("reason", ""),
+        user=user,
     )
     counterclaim_decide(
         counterclaim=counterclaim, state=ProposalState.CONFIRMED, user=user, relation=relation

@@ -4,11 +4,14 @@ Every tracked row's delete is an event holding the whole row. Rows deleted by on
 and the citations and counterclaims that cascaded with it) share the transaction's timestamp,
 which the triggers write as pgh_created_at: restoring one brings back the whole action."""
 
+from typing import Any
+
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from tracker.models import Citation, Claim, Counterclaim, Incident, Source, Statement
+from tracker.services.revisions import addition_restore
 
 # Parents before children, so foreign keys resolve on insert.
 TRACKED_MODELS: tuple[type[models.Model], ...] = (
@@ -26,20 +29,28 @@ def event_model(model: type[models.Model]) -> type[models.Model]:
     return apps.get_model(model._meta.app_label, f"{model.__name__}Event")
 
 
-def _recreate(model: type[models.Model], event: models.Model) -> models.Model:
+def _recreate(
+    model: type[models.Model], event: models.Model, user: Any, *, gate: bool
+) -> models.Model:
+    """The row as it was. With GATE, an incident's contents come back through the publish gate
+    (held for approval when the incident is published)."""
     values = {
         field.attname: getattr(event, field.attname)
         for field in model._meta.concrete_fields
         if hasattr(event, field.attname)
     }
     obj = model(**values)
-    obj.save(force_insert=True)
-    return obj
+    if not gate or model in (Incident, Source):
+        obj.save(force_insert=True)
+        return obj
+    return addition_restore(obj=obj, user=user)
 
 
 @transaction.atomic
-def history_restore(*, model: type[models.Model], pk: int) -> models.Model:
-    """Bring back the deleted row MODEL/PK with everything its deletion took along."""
+def history_restore(*, model: type[models.Model], pk: int, user: Any = None) -> models.Model:
+    """Bring back the deleted row MODEL/PK with everything its deletion took along. Rows that
+    come back into a published incident are additions like any other: held for approval (a
+    whole incident restored comes back as it was)."""
     if model not in TRACKED_MODELS:
         raise ValidationError(f"{model.__name__} has no restorable history.")
     if model._default_manager.filter(pk=pk).exists():
@@ -53,6 +64,7 @@ def history_restore(*, model: type[models.Model], pk: int) -> models.Model:
     if last_delete is None:
         raise ValidationError(f"No deleted {model._meta.verbose_name} {pk} in the history.")
     restored = None
+    incident_back = False
     for tracked in TRACKED_MODELS:
         events = (
             event_model(tracked)
@@ -62,7 +74,9 @@ def history_restore(*, model: type[models.Model], pk: int) -> models.Model:
         for event in events:
             if tracked._default_manager.filter(pk=event.pgh_obj_id).exists():
                 continue
-            obj = _recreate(tracked, event)
+            # Contents restored with their incident come back as they were, held or not.
+            obj = _recreate(tracked, event, user, gate=not incident_back)
+            incident_back = incident_back or tracked is Incident
             if tracked is model and obj.pk == pk:
                 restored = obj
     assert restored is not None

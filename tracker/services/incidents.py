@@ -4,9 +4,9 @@ from typing import Any
 from django.db import transaction
 
 from tracker.enums import EditorialState, IncidentType, TimePrecision
-from tracker.models import Conflict, Incident
-from tracker.services.common import save_validated, update_versioned
-from tracker.services.webhooks import incident_updated
+from tracker.models import Conflict, Incident, PendingRevision
+from tracker.services.common import save_validated
+from tracker.services.revisions import edit_submit
 
 
 @transaction.atomic
@@ -42,28 +42,10 @@ def incident_create(
     )
 
 
-EDITABLE_FIELDS = frozenset(
-    {
-        "title",
-        "summary",
-        "incident_type",
-        "occurred_start",
-        "occurred_end",
-        "time_precision",
-        "local_timezone",
-        "place",
-        "latitude",
-        "longitude",
-    }
-)
-
-
 @transaction.atomic
-def incident_update(*, incident: Incident, expected_version: int | None, **fields: Any) -> Incident:
-    """Edit descriptive fields. State changes go through the publishing services instead."""
-    unknown = set(fields) - EDITABLE_FIELDS
-    if unknown:
-        raise ValueError(f"not editable here: {sorted(unknown)}")
-    incident = update_versioned(incident, expected_version=expected_version, fields=fields)
-    incident_updated(incident=incident)
-    return incident
+def incident_update(
+    *, incident: Incident, expected_version: int | None, user: Any = None, **fields: Any
+) -> PendingRevision | None:
+    """Edit descriptive fields (held for approval when published: see edit_submit). State
+    changes go through the publishing services instead."""
+    return edit_submit(obj=incident, user=user, expected_version=expected_version, fields=fields)

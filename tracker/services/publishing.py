@@ -11,8 +11,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from tracker.enums import EditorialAction, EditorialState, WebhookEvent
-from tracker.models import Counterclaim, EditorialLogEntry, Incident, Statement
+from tracker.enums import (
+    EditorialAction,
+    EditorialState,
+    RevisionAction,
+    RevisionState,
+    WebhookEvent,
+)
+from tracker.models import Counterclaim, EditorialLogEntry, Incident, PendingRevision, Statement
 from tracker.services.common import update_versioned
 from tracker.services.webhooks import incident_event, incident_updated, is_public
 
@@ -94,18 +100,14 @@ def incident_retract(
     return incident
 
 
-@transaction.atomic
-def incident_merge(*, incident: Incident, target: Incident, user: User, note: str = "") -> Incident:
-    """Merge duplicate INCIDENT into TARGET: its statements (with their claims, citations and
-    counterclaims) move to TARGET and INCIDENT points at it. Returns TARGET.
-
-    Which statements moved is logged, so incident_unmerge can move exactly those back."""
+def _merge_pair(incident: Incident, target: Incident) -> tuple[Incident, Incident]:
+    """Both incidents locked and checked for a merge of INCIDENT into TARGET."""
+    if incident.pk == target.pk:
+        raise ValidationError({"target": "An incident cannot be merged into itself."})
     locked = {
         row.pk: row
         for row in Incident.objects.select_for_update().filter(pk__in=[incident.pk, target.pk])
     }
-    if incident.pk == target.pk:
-        raise ValidationError({"target": "An incident cannot be merged into itself."})
     incident, target = locked[incident.pk], locked[target.pk]
     if incident.merged_into_id is not None:
         raise ValidationError("This incident is already merged into another one.")
@@ -113,6 +115,45 @@ def incident_merge(*, incident: Incident, target: Incident, user: User, note: st
         raise ValidationError({"target": "The target was itself merged; merge into its target."})
     if incident.conflict_id != target.conflict_id:
         raise ValidationError({"target": "Both incidents must belong to the same conflict."})
+    return incident, target
+
+
+@transaction.atomic
+def incident_merge(
+    *, incident: Incident, target: Incident, user: User, note: str = ""
+) -> PendingRevision | None:
+    """Merge duplicate INCIDENT into TARGET, or, when TARGET is published, hold the merge as a
+    pending revision (the publish gate, tracker.services.revisions): nothing moves until an
+    editor approves. Returns the revision, or None when merged."""
+    incident, target = _merge_pair(incident, target)
+    if target.state != EditorialState.PUBLISHED:
+        incident_merge_apply(incident=incident, target=target, user=user, note=note)
+        return None
+    held = PendingRevision.objects.filter(
+        action=RevisionAction.MERGE, target_id=incident.pk, state=RevisionState.PENDING
+    ).first()
+    if held is not None:
+        raise ValidationError(f"A merge of #{incident.pk} is already awaiting approval.")
+    return PendingRevision.objects.create(
+        incident=target,
+        action=RevisionAction.MERGE,
+        target=PendingRevision.Target.INCIDENT,
+        target_id=incident.pk,
+        changes={"note": note},
+        author=user if user is not None and user.is_authenticated else None,
+    )
+
+
+@transaction.atomic
+def incident_merge_apply(
+    *, incident: Incident, target: Incident, user: User, note: str = ""
+) -> Incident:
+    """The merge itself: INCIDENT's statements (with their claims, citations and counterclaims)
+    move to TARGET and INCIDENT points at it. Returns TARGET. Only incident_merge and the
+    approval of a held merge call this.
+
+    Which statements moved is logged, so incident_unmerge can move exactly those back."""
+    incident, target = _merge_pair(incident, target)
     was_public = is_public(incident)
     moved = list(Statement.objects.filter(incident=incident).values_list("id", flat=True))
     Statement.objects.filter(id__in=moved).update(incident=target, updated_at=timezone.now())

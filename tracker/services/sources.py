@@ -1,13 +1,15 @@
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from tracker.enums import SourceKind
-from tracker.models import Citation, Claim, Outlet, Source, Statement
+from tracker.models import Citation, Claim, Outlet, PendingRevision, Source, Statement
 from tracker.normalise import canonical_url, text_sha256
 from tracker.services.common import save_validated
+from tracker.services.revisions import addition_save, deletion_submit
 
 
 def outlet_for_url(url: str) -> Outlet | None:
@@ -62,7 +64,8 @@ def citation_create(
     added_by: object | None = None,
 ) -> Citation:
     """Cite EXCERPT of SOURCE for a claim or a statement. Without START_OFFSET the excerpt's
-    first occurrence is used; with it, the text there must be exactly the excerpt."""
+    first occurrence is used; with it, the text there must be exactly the excerpt. Held for
+    approval in a published incident (see addition_save); ADDED_BY is its author."""
     if (claim is None) == (statement is None):
         raise ValidationError("A citation supports either a claim or a statement.")
     if not excerpt.strip():
@@ -85,8 +88,8 @@ def citation_create(
     ).first()
     if existing is not None:
         return existing
-    return save_validated(
-        Citation(
+    return addition_save(
+        obj=Citation(
             source=source,
             claim=claim,
             statement=statement,
@@ -94,5 +97,12 @@ def citation_create(
             start_offset=start_offset,
             end_offset=end_offset,
             added_by=added_by,
-        )
+        ),
+        user=added_by,
     )
+
+
+@transaction.atomic
+def citation_delete(*, citation: Citation, user: Any) -> PendingRevision | None:
+    """Held for approval in a published incident."""
+    return deletion_submit(obj=citation, user=user)

@@ -1,12 +1,13 @@
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from tracker.enums import Channel, TranslationKind
-from tracker.models import Incident, Outlet, Party, Statement
+from tracker.models import Incident, Outlet, Party, PendingRevision, Statement
 from tracker.selectors.parties import party_side
-from tracker.services.common import save_validated
+from tracker.services.revisions import addition_save, deletion_submit
 
 
 @transaction.atomic
@@ -22,13 +23,15 @@ def statement_create(
     translation: str = "",
     translation_kind: TranslationKind | str = "",
     reported_by: Outlet | None = None,
+    user: Any = None,
 ) -> Statement:
+    """Held for approval in a published incident (see addition_save)."""
     if party_side(party=party, conflict=incident.conflict) is None:
         raise ValidationError(
             {"party": f"{party} has no side in {incident.conflict}; align it with a side first."}
         )
-    return save_validated(
-        Statement(
+    return addition_save(
+        obj=Statement(
             incident=incident,
             party=party,
             text=text,
@@ -39,5 +42,12 @@ def statement_create(
             translation=translation,
             translation_kind=translation_kind,
             reported_by=reported_by,
-        )
+        ),
+        user=user,
     )
+
+
+@transaction.atomic
+def statement_delete(*, statement: Statement, user: Any) -> PendingRevision | None:
+    """With its claims and citations; held for approval in a published incident."""
+    return deletion_submit(obj=statement, user=user)

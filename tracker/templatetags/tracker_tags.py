@@ -77,10 +77,12 @@ def _words(language: str) -> dict[str, str]:
     """Every fixed string a claim block shows, translated once per language (not per claim)."""
     return {
         "proposed": _("proposed"),
+        "held": _("awaiting approval: not public yet"),
         "other_side": _("the other side"),
         "source": _("source"),
         "uncited": _("No citation yet"),
         "edit": _("Edit"),
+        "delete": _("Delete"),
         "verdict": _("Verdict"),
         "history": _("History"),
         **{f"verdict:{value}": str(label) for value, label in Verdict.choices},
@@ -113,6 +115,8 @@ def claim_block(view: ClaimView, editable: bool = False, can: dict | None = None
         f'<div class="{classes}" id="claim-{claim.pk}" data-claim="{claim.pk}">',
         f'<p class="claim-text" dir="auto">{e(claim.text)}</p>',
     ]
+    if claim.held:
+        out.append(f'<p class="held badge warn" role="note">{e(words["held"])}</p>')
     figures = claim_figures(claim)
     if figures:
         out.append(f'<p class="figures">{e(figures)}</p>')
@@ -126,10 +130,10 @@ def claim_block(view: ClaimView, editable: bool = False, can: dict | None = None
     )
     for pair, other in view.relations:
         relation = e(pair.relation)
-        proposed = (
-            f' <span class="muted">({e(words["proposed"])})</span>'
-            if pair.state == "proposed"
-            else ""
+        proposed = "".join(
+            f' <span class="muted">({e(words[word])})</span>'
+            for word, shown in (("proposed", pair.state == "proposed"), ("held", pair.held))
+            if shown
         )
         out.append(
             f'<p class="relation relation-{relation}" data-relation="{relation}" '
@@ -157,6 +161,7 @@ def claim_block(view: ClaimView, editable: bool = False, can: dict | None = None
         for allowed, name, label in (
             (can.get("edit_claim"), "tracker:claim-edit", words["edit"]),
             (can.get("publish"), "tracker:claim-verdict", words["verdict"]),
+            (can.get("delete_claim"), "tracker:claim-delete", words["delete"]),
         ):
             if allowed:
                 url = e(_url_pattern(name).format(claim.pk))

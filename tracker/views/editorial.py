@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,7 +27,9 @@ from tracker.forms.editorial import (
     VerdictForm,
 )
 from tracker.models import Claim, Incident, PendingRevision, Statement
-from tracker.services.claims import claim_set_verdict
+from tracker.selectors.grid import incident_grid
+from tracker.selectors.incident_page import merge_preview, unresolved_before_publishing
+from tracker.services.claims import claim_delete, claim_set_verdict
 from tracker.services.errors import StaleEditError
 from tracker.services.publishing import (
     incident_merge,
@@ -35,7 +38,13 @@ from tracker.services.publishing import (
     incident_submit_for_review,
     incident_unmerge,
 )
-from tracker.services.revisions import edit_submit, revision_approve, revision_reject
+from tracker.services.revisions import (
+    edit_submit,
+    revision_approve,
+    revision_reject,
+    revisions_approve_all,
+)
+from tracker.services.statements import statement_delete
 
 PUBLISH = "tracker.publish_incident"
 MERGE = "tracker.merge_incident"
@@ -55,20 +64,27 @@ def _done(request: HttpRequest, incident: Incident, message: str) -> HttpRespons
 
 
 def _form(
-    request: HttpRequest, form: Any, *, label: str, incident: Incident, danger: bool = False
+    request: HttpRequest,
+    form: Any,
+    *,
+    label: str,
+    incident: Incident,
+    danger: bool = False,
+    **extra: Any,
 ) -> HttpResponse:
     """The form alone for htmx (swapped in place, errors beside the fields), or inside a page
     for a browser without JavaScript. A rejected POST is 422, except for htmx, which swaps only
     successful responses."""
     htmx = bool(getattr(request, "htmx", False))
     template = "tracker/partials/edit_form.html" if htmx else "tracker/edit_page.html"
-    status = 422 if request.method == "POST" and not htmx else 200
+    status = 422 if request.method == "POST" and not htmx and form.errors else 200
     context = {
         "form": form,
         "action": request.path,
         "label": label,
         "incident": incident,
         "danger": danger,
+        **extra,
     }
     return render(request, template, context, status=status)
 
@@ -157,6 +173,68 @@ def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _delete(
+    request: HttpRequest,
+    *,
+    obj: models.Model,
+    incident: Incident,
+    perm: str,
+    label: str,
+    service: Callable[[Any, Any], PendingRevision | None],
+) -> HttpResponse:
+    """Ask first (GET), then delete, or hold the deletion on a published incident (POST)."""
+    _require(request, perm)
+    form = forms.Form(request.POST or None)
+    if request.method == "POST":
+        try:
+            held = service(obj, request.user)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            message = (
+                _("%(what)s deletion held for an editor's approval: readers see it until then.")
+                if held
+                else _("%(what)s deleted.")
+            )
+            return _done(request, incident, message % {"what": label})
+    return _form(
+        request,
+        form,
+        label=_("Delete this %(what)s?") % {"what": label.lower()},
+        incident=incident,
+        danger=True,
+        submit_label=_("Delete"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def statement_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = get_object_or_404(Statement.objects.select_related("incident"), pk=pk)
+    return _delete(
+        request,
+        obj=statement,
+        incident=statement.incident,
+        perm="tracker.delete_statement",
+        label=_("Statement"),
+        service=lambda obj, user: statement_delete(statement=obj, user=user),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_object_or_404(Claim.objects.select_related("statement__incident"), pk=pk)
+    return _delete(
+        request,
+        obj=claim,
+        incident=claim.statement.incident,
+        perm="tracker.delete_claim",
+        label=_("Claim"),
+        service=lambda obj, user: claim_delete(claim=obj, user=user),
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def claim_verdict(request: HttpRequest, pk: int) -> HttpResponse:
@@ -209,17 +287,28 @@ def incident_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def incident_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _workflow_action(
-        request,
-        pk,
-        PUBLISH,
-        lambda incident: incident_publish(
-            incident=incident, user=request.user, expected_version=_version(request)
-        ),
-        _("Published: readers can see it now."),
-    )
+    """Publishing asks first, listing what is unresolved; only a POST with `confirm` publishes."""
+    _require(request, PUBLISH)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        return _workflow_action(
+            request,
+            pk,
+            PUBLISH,
+            lambda incident: incident_publish(
+                incident=incident, user=request.user, expected_version=_version(request)
+            ),
+            _("Published: readers can see it now."),
+        )
+    incident = get_object_or_404(Incident.objects.live().select_related("conflict"), pk=pk)
+    context = {
+        "incident": incident,
+        "unresolved": unresolved_before_publishing(incident_grid(incident=incident)),
+    }
+    htmx = bool(getattr(request, "htmx", False))
+    template = "tracker/partials/publish_confirm.html" if htmx else "tracker/publish_confirm.html"
+    return render(request, template, context)
 
 
 @login_required
@@ -250,16 +339,26 @@ def incident_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
     incident = get_object_or_404(Incident.objects.live(), pk=pk)
     form = MergeForm(request.POST or None, incident=incident)
     if request.method == "POST" and form.is_valid():
+        target = form.cleaned_data["target"]
+        if request.POST.get("confirm") != "yes":
+            # First the preview: what would move, and whether an editor must approve it.
+            preview = merge_preview(incident=incident, target=target)
+            return _form(
+                request, form, label=_("Merge"), incident=incident, preview=preview, target=target
+            )
         try:
-            target = incident_merge(
-                incident=incident,
-                target=form.cleaned_data["target"],
-                user=request.user,
-                note=form.cleaned_data["note"],
+            held = incident_merge(
+                incident=incident, target=target, user=request.user, note=form.cleaned_data["note"]
             )
         except ValidationError as error:
             _errors_to_form(form, error)
         else:
+            if held is not None:
+                return _done(
+                    request,
+                    incident,
+                    _("Merge into a published incident held for an editor's approval."),
+                )
             messages.success(
                 request,
                 _("Merged #%(old)s into this incident. Undo below if it was a mistake.")
@@ -304,6 +403,19 @@ def revision_decide(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect(revision.incident)
     return _done(request, revision.incident, message)
+
+
+@login_required
+@require_POST
+def revisions_approve_all_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, PUBLISH)
+    incident = get_object_or_404(Incident, pk=pk)
+    try:
+        count = revisions_approve_all(incident=incident, user=request.user)
+    except (ValidationError, StaleEditError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect(incident)
+    return _done(request, incident, _("%(n)d changes approved and published.") % {"n": count})
 
 
 def _version(request: HttpRequest) -> int | None:

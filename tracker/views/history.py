@@ -90,7 +90,7 @@ def deleted_restore(request: HttpRequest, model: str, pk: int) -> HttpResponse:
     if not request.user.has_perms([EDITOR_PERMISSION, f"tracker.add_{model}"]):
         raise PermissionDenied
     try:
-        restored = history_restore(model=model_class, pk=pk)
+        restored = history_restore(model=model_class, pk=pk, user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except IntegrityError:

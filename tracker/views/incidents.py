@@ -84,6 +84,8 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "edit_incident": user.has_perm("tracker.change_incident"),
                 "edit_statement": user.has_perm("tracker.change_statement"),
                 "edit_claim": user.has_perm("tracker.change_claim"),
+                "delete_claim": user.has_perm("tracker.delete_claim"),
+                "delete_statement": user.has_perm("tracker.delete_statement"),
                 "publish": user.has_perm("tracker.publish_incident"),
                 "merge": user.has_perm("tracker.merge_incident"),
             },

@@ -40,7 +40,7 @@ def public_incident(request: HttpRequest, pk: int) -> HttpResponse:
         )
     if incident.state != EditorialState.PUBLISHED:
         raise Http404("No published incident here.")
-    grid = incident_grid(incident=incident)
+    grid = incident_grid(incident=incident, public=True)
     base_url = f"{request.scheme}://{request.get_host()}"
     return render(
         request,

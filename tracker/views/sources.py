@@ -93,7 +93,10 @@ def _save_citation(form: CitationForm, source: Source, user: Any) -> Citation:
         claim = data["claim"]
         if form.creates_claim:
             claim = claim_create(
-                statement=data["statement"], aspect=data["aspect"], text=data["claim_text"]
+                statement=data["statement"],
+                aspect=data["aspect"],
+                text=data["claim_text"],
+                user=user,
             )
         return citation_create(
             source=source,
