@@ -265,3 +265,12 @@ CELERY_BEAT_SCHEDULE["enrich-scan"] = {
     "task": "tracker.enrich_scan",
     "schedule": env_int("COUNTERCLAIM_ENRICH_SCAN_SECONDS", 120),
 }
+
+# --- Statement watch ----------------------------------------------------------------------------
+# Official statements' original pages re-fetched for edits and removals
+# (tracker.services.statement_watch); at most this many pages per host in one round.
+COUNTERCLAIM_WATCH_PER_HOST = env_int("COUNTERCLAIM_WATCH_PER_HOST", 4)
+CELERY_BEAT_SCHEDULE["watch-statements"] = {
+    "task": "tracker.watch_statements",
+    "schedule": env_int("COUNTERCLAIM_WATCH_ROUND_SECONDS", 300),
+}

@@ -1,0 +1,322 @@
+"""The conflict page: four ledgers as server-built SVG charts with their tables, for staff
+(`/conflicts/<slug>/`, every live incident) and the public (`/p/conflicts/<slug>/`, published
+incidents only); the accusation chart's drill-down; CSV and JSON downloads of every ledger."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+)
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from tracker.charts.svg import Bar, Step, column_chart, diverging_bars, stacked_columns, step_chart
+from tracker.enums import LedgerZoom, Verdict
+from tracker.exports.ledgers import ledger_csv, ledger_payload
+from tracker.forms.ledger_filters import LedgerFilterForm
+from tracker.models import Conflict, Side
+from tracker.selectors.ledgers import (
+    LEDGER_TABLES,
+    PAGE_ROWS,
+    LedgerFilters,
+    accusation_incidents,
+    accusation_ledger,
+    bucket_end,
+    casualty_ledger,
+    latency_ledger,
+    ledger_table,
+    verdict_ledger,
+)
+from tracker.selectors.statement_watch import recent_source_changes
+
+
+def _periods(first: date, last: date, zoom: LedgerZoom) -> list[date]:
+    periods = [first]
+    while (following := bucket_end(periods[-1], zoom)) <= last:
+        periods.append(following)
+    return periods
+
+
+def _period_label(start: date, zoom: LedgerZoom) -> str:
+    return start.strftime("%b %Y") if zoom == LedgerZoom.MONTH else start.strftime("%d %b %Y")
+
+
+class _Links:
+    """Addresses on the staff or the public side."""
+
+    def __init__(self, conflict: Conflict, filters: LedgerFilters, *, public: bool) -> None:
+        self.conflict, self.filters, self.public = conflict, filters, public
+        self.prefix = "tracker:public-conflict" if public else "tracker:conflict"
+
+    def drill(self, start: date, end: date, accuser: Side, accused: Side, mutual: bool) -> str:
+        params = {
+            **self.filters.as_params(),
+            "from": start.isoformat(),
+            "to": (end - timedelta(days=1)).isoformat(),
+            "accuser": accuser.pk,
+            "accused": accused.pk,
+        }
+        if mutual:
+            params["mutual"] = "1"
+        url = reverse(f"{self.prefix}-incidents", args=[self.conflict.slug])
+        return f"{url}?{urlencode(params)}"
+
+    def statement(self, incident_id: int, statement_id: int) -> str:
+        name = "tracker:public-incident" if self.public else "tracker:incident-detail"
+        return f"{reverse(name, args=[incident_id])}#statement-{statement_id}"
+
+    def incident(self, incident_id: int) -> str:
+        name = "tracker:public-incident" if self.public else "tracker:incident-detail"
+        return reverse(name, args=[incident_id])
+
+    def download(self, name: str, fmt: str) -> str:
+        url = reverse(f"{self.prefix}-ledger", args=[self.conflict.slug, name, fmt])
+        query = urlencode(self.filters.as_params())
+        return f"{url}?{query}" if query else url
+
+
+def _accusation_charts(conflict: Conflict, filters: LedgerFilters, links: _Links) -> dict:
+    ledger = accusation_ledger(conflict=conflict, filters=filters)
+    charts = []
+    for pair in ledger.pairs:
+        if not pair.bars:
+            charts.append({"pair": pair, "svg": None})
+            continue
+        by_start = {bar.bucket: bar for bar in pair.bars}
+        bars = []
+        for start in _periods(pair.bars[0].bucket, pair.bars[-1].bucket, filters.zoom):
+            found = by_start.get(start)
+            end = bucket_end(start, filters.zoom)
+            bars.append(
+                Bar(
+                    label=_period_label(start, filters.zoom),
+                    up=found.forward if found else 0,
+                    down=found.backward if found else 0,
+                    up_href=links.drill(start, end, pair.a, pair.b, False),
+                    down_href=links.drill(start, end, pair.b, pair.a, False),
+                    marked=bool(found and found.mutual),
+                    marked_href=links.drill(start, end, pair.a, pair.b, True),
+                )
+            )
+        svg = diverging_bars(
+            bars,
+            title=f"Mutual accusations: {pair.a.name} and {pair.b.name}",
+            up_label=f"{pair.a.name} accused {pair.b.name}",
+            down_label=f"{pair.b.name} accused {pair.a.name}",
+            desc=f"Incidents per {filters.zoom.label.lower()} in which each side said the other "
+            "started it; dots mark periods with incidents in which both accused each other.",
+        )
+        charts.append({"pair": pair, "svg": svg})
+    return {"table": ledger.table, "charts": charts}
+
+
+def _casualty_charts(conflict: Conflict, filters: LedgerFilters, links: _Links) -> dict:
+    ledger = casualty_ledger(conflict=conflict, filters=filters)
+    moments = [figure["as_of"] for line in ledger.series for figure in line.figures]
+    charts = []
+    if moments:
+        start, end = min(moments), max(moments)
+        if filters.date_from:
+            start = min(start, datetime.combine(filters.date_from, datetime.min.time(), UTC))
+        end = max(end, start + timedelta(days=1))
+        for line in ledger.series:
+            steps = [
+                Step(
+                    at=figure["as_of"],
+                    low=figure["total_min"],
+                    high=figure["total_max"] or figure["total_min"],
+                    href=links.statement(figure["incident_id"], figure["statement_id"]),
+                    tip=f"{figure['as_of']:%d %b %Y}: {figure['figure']} "
+                    f"({figure['incident']}); total {figure['running_total']}",
+                )
+                for figure in line.figures
+            ]
+            svg = step_chart(
+                steps,
+                title=line.label,
+                desc="Running total of the figures this party issued, a revised figure "
+                "replacing its earlier one; dots link to each statement.",
+                start=start,
+                end=end,
+            )
+            charts.append({"series": line, "svg": svg})
+    rows = ledger.table.rows
+    return {
+        "table": ledger.table,
+        "charts": charts,
+        "figures": rows[-PAGE_ROWS:],
+        "figures_cut": max(0, len(rows) - PAGE_ROWS),
+    }
+
+
+def _latency_charts(conflict: Conflict, filters: LedgerFilters) -> dict:
+    ledger = latency_ledger(conflict=conflict, filters=filters)
+    charts = [
+        {
+            "distribution": d,
+            "svg": column_chart(
+                [Bar(label=label, up=count) for label, count in d.bins],
+                title=f"How long {d.side.name} took to answer",
+                desc=f"Incidents by the time from the other side's first statement to "
+                f"{d.side.name}'s first.",
+            ),
+        }
+        for d in ledger.distributions
+    ]
+    silences = ledger.silences.rows
+    return {
+        "table": ledger.table,
+        "charts": charts,
+        "silences": silences[:PAGE_ROWS],
+        "silences_cut": max(0, len(silences) - PAGE_ROWS),
+    }
+
+
+def _verdict_charts(conflict: Conflict, filters: LedgerFilters) -> dict:
+    ledger = verdict_ledger(conflict=conflict, filters=filters)
+    charts = [
+        {
+            "series": s,
+            "svg": stacked_columns(
+                [
+                    (
+                        _period_label(bucket, filters.zoom),
+                        [(v.value, counts.get(v.value, 0)) for v in Verdict],
+                    )
+                    for bucket, counts in s.buckets
+                ],
+                title=f"Verdicts on {s.party.name}'s claims",
+                desc="Claims per period, stacked by the verdict editors gave them.",
+            ),
+            "totals": [(v.value, v.label, s.totals[v.value]) for v in Verdict],
+        }
+        for s in ledger.series
+    ]
+    return {"table": ledger.table, "charts": charts}
+
+
+def _page(request: HttpRequest, slug: str, *, public: bool) -> HttpResponse:
+    conflict = get_object_or_404(Conflict, slug=slug)
+    form = LedgerFilterForm(request.GET, conflict=conflict)
+    if not form.is_valid():
+        # The errors are shown beside the fields; the page shows the unfiltered ledgers.
+        filters = LedgerFilters(published_only=public)
+    else:
+        filters = form.filters(published_only=public)
+    links = _Links(conflict, filters, public=public)
+    return render(
+        request,
+        "tracker/conflict.html",
+        {
+            "conflict": conflict,
+            "form": form,
+            "filters": filters,
+            "public": public,
+            "links": links,
+            "downloads": {
+                name: {fmt: links.download(name, fmt) for fmt in ("csv", "json")}
+                for name in LEDGER_TABLES
+            },
+            "accusations": _accusation_charts(conflict, filters, links),
+            "casualties": _casualty_charts(conflict, filters, links),
+            "latency": _latency_charts(conflict, filters),
+            "verdicts": _verdict_charts(conflict, filters),
+            "source_changes": recent_source_changes(conflict=conflict, published_only=public),
+        },
+        status=200 if form.is_valid() else 400,
+    )
+
+
+@login_required
+def conflict_page(request: HttpRequest, slug: str) -> HttpResponse:
+    return _page(request, slug, public=False)
+
+
+def public_conflict_page(request: HttpRequest, slug: str) -> HttpResponse:
+    return _page(request, slug, public=True)
+
+
+def _drill(request: HttpRequest, slug: str, *, public: bool) -> HttpResponse:
+    conflict = get_object_or_404(Conflict, slug=slug)
+    form = LedgerFilterForm(request.GET, conflict=conflict)
+    sides = {str(side.pk): side for side in conflict.sides.all()}
+    accuser, accused = (
+        sides.get(request.GET.get("accuser", "")),
+        sides.get(request.GET.get("accused", "")),
+    )
+    if not form.is_valid():
+        return HttpResponseBadRequest(form.error_text())
+    if accuser is None or accused is None or accuser == accused:
+        return HttpResponseBadRequest(
+            "accuser and accused must be the ids of two different sides of this conflict."
+        )
+    filters = form.filters(published_only=public)
+    links = _Links(conflict, filters, public=public)
+    incidents = accusation_incidents(
+        conflict=conflict,
+        filters=filters,
+        accuser=accuser,
+        accused=accused,
+        mutual=request.GET.get("mutual") == "1",
+    )
+    for row in incidents:
+        row["href"] = links.incident(row["id"])
+    return render(
+        request,
+        "tracker/conflict_incidents.html",
+        {
+            "conflict": conflict,
+            "public": public,
+            "filters": filters,
+            "accuser": accuser,
+            "accused": accused,
+            "mutual": request.GET.get("mutual") == "1",
+            "incidents": incidents,
+            "back": reverse(
+                "tracker:public-conflict" if public else "tracker:conflict", args=[slug]
+            ),
+        },
+    )
+
+
+@login_required
+def conflict_incidents(request: HttpRequest, slug: str) -> HttpResponse:
+    return _drill(request, slug, public=False)
+
+
+def public_conflict_incidents(request: HttpRequest, slug: str) -> HttpResponse:
+    return _drill(request, slug, public=True)
+
+
+def _download(
+    request: HttpRequest, slug: str, name: str, fmt: str, *, public: bool
+) -> HttpResponse:
+    conflict = get_object_or_404(Conflict, slug=slug)
+    if name not in LEDGER_TABLES or fmt not in ("csv", "json"):
+        return HttpResponseBadRequest(
+            f"Unknown ledger or format: choose one of {', '.join(LEDGER_TABLES)} as csv or json."
+        )
+    form = LedgerFilterForm(request.GET, conflict=conflict)
+    if not form.is_valid():
+        return HttpResponseBadRequest(form.error_text())
+    filters = form.filters(published_only=public)
+    if fmt == "csv":
+        table = ledger_table(name, conflict=conflict, filters=filters)
+        return ledger_csv(name, table, conflict=conflict)
+    return JsonResponse(ledger_payload(name, conflict=conflict, filters=filters))
+
+
+@login_required
+def conflict_ledger(request: HttpRequest, slug: str, name: str, fmt: str) -> HttpResponse:
+    return _download(request, slug, name, fmt, public=False)
+
+
+def public_conflict_ledger(request: HttpRequest, slug: str, name: str, fmt: str) -> HttpResponse:
+    return _download(request, slug, name, fmt, public=True)
