@@ -118,3 +118,11 @@ def staff_client(client, django_user_model, roles):
     user.groups.add(Group.objects.get(name="Viewer"))
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def staff_client_editor(client, django_user_model, roles):
+    user = django_user_model.objects.create_user("boss", password="pw-boss-12345")
+    user.groups.add(Group.objects.get(name="Editor"))
+    client.force_login(user)
+    return client

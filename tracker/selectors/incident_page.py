@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from tracker.enums import RevisionState
 from tracker.models import EditorialLogEntry, Incident, PendingRevision, Source
 from tracker.selectors.grid import Grid
+from tracker.selectors.statement_watch import statement_source_changes
 from tracker.services.revisions import MODELS
 
 
@@ -22,6 +23,8 @@ class TimelineEntry:
     # How long after the other side's first statement this one came, if it answered one.
     answers: Any = None
     latency: timedelta | None = None
+    # The latest edit or removal of its original page by the source (statement watch).
+    source_change: Any = None
 
 
 def statement_timeline(grid: Grid) -> list[TimelineEntry]:
@@ -31,7 +34,11 @@ def statement_timeline(grid: Grid) -> list[TimelineEntry]:
         for _, cell in row.cells
         for view in cell
     }
-    entries = [TimelineEntry(statement=s, side=side_of.get(s.pk)) for s in grid.statements]
+    changes = statement_source_changes([s.pk for s in grid.statements])
+    entries = [
+        TimelineEntry(statement=s, side=side_of.get(s.pk), source_change=changes.get(s.pk))
+        for s in grid.statements
+    ]
     dated = sorted(
         (e for e in entries if e.statement.issued_at), key=lambda e: e.statement.issued_at
     )
