@@ -128,8 +128,10 @@ def test_edit_is_archived_beside_the_old_with_a_diff_and_editors_mailed(
         report = _round(now + timedelta(hours=1))
     assert report.edited == 1
     first, edited = statement.source_versions.order_by("seen_at")
-    assert ORIGINAL in first.text and EDITED in edited.text
-    assert f"-{ORIGINAL}" in edited.diff and f"+{EDITED}" in edited.diff
+    assert ORIGINAL in first.text
+    assert EDITED in edited.text
+    assert f"-{ORIGINAL}" in edited.diff
+    assert f"+{EDITED}" in edited.diff
     assert edited.lost_citation_ids == [citation.pk]
     assert StatementWatch.objects.get(statement=statement).edited_at == now + timedelta(hours=1)
     assert [m.to for m in mail.outbox] == [["ed@example.org"]]
