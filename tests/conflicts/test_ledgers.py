@@ -53,19 +53,32 @@ def test_accusations_filters_by_date_party_and_type(client, world):
     assert _triples(clashes["rows"]) == [("2022-09-05", "Azerbaijan", "Armenia", 1, 0)]
 
 
-def test_casualties_keep_revised_figures_and_tell_conceded_from_claimed(client, world):
-    rows = _json(client, world, "casualties")["rows"]
+def test_casualty_figures_keep_revised_ones_and_tell_conceded_from_claimed(client, world):
+    rows = _json(client, world, "figures")["rows"]  # newest first
     killed = [r for r in rows if r["kind"] == "killed"]
     assert [
         (r["party_id"], r["figure"], r["revised"], r["running_total"], r["whose"]) for r in killed
     ] == [
-        (world.am.pk, "2", True, "2", "own (conceded)"),
         (world.am.pk, "at least 5", False, "at least 5", "own (conceded)"),
         (world.az.pk, "at least 10", False, "at least 10", "other side (claimed)"),
+        (world.am.pk, "2", True, "2", "own (conceded)"),
     ]
     wounded = [r for r in rows if r["kind"] == "wounded"]
     assert [(r["figure"], r["whose"]) for r in wounded] == [("1", "own (conceded)")]
     assert wounded[0]["citation_id"] is not None  # the demo claim is cited
+
+
+def test_casualty_running_totals_per_period(client, world):
+    rows = _json(client, world, "casualties", zoom="day")["rows"]
+    armenia_killed = [
+        (r["bucket"], r["figures"], r["revisions"], r["total_min"], r["total_max"], r["total"])
+        for r in rows
+        if r["party_id"] == world.am.pk and r["kind"] == "killed"
+    ]
+    assert armenia_killed == [
+        ("2022-09-10", 1, 0, 2, 2, "2"),
+        ("2022-09-12", 1, 1, 5, None, "at least 5"),
+    ]
 
 
 def test_latency_median_bins_and_silences(client, world):

@@ -34,7 +34,8 @@ def statement_timeline(grid: Grid) -> list[TimelineEntry]:
         for _, cell in row.cells
         for view in cell
     }
-    changes = statement_source_changes([s.pk for s in grid.statements])
+    # Only a statement with an original URL is watched: none, no query.
+    changes = statement_source_changes([s.pk for s in grid.statements if s.original_url])
     entries = [
         TimelineEntry(statement=s, side=side_of.get(s.pk), source_change=changes.get(s.pk))
         for s in grid.statements

@@ -17,7 +17,7 @@ from typing import Any
 from django.db import connection
 
 from tracker.enums import EditorialState, IncidentType, LedgerZoom, SideRole, Verdict
-from tracker.models import Conflict, Party, Side
+from tracker.models import Alignment, Conflict, Party, Side
 
 # Response latency bins, in hours: the histogram's edges (the last bin is open).
 LATENCY_BINS_HOURS = (0, 1, 3, 6, 12, 24, 72, 168)
@@ -239,17 +239,15 @@ def accusation_incidents(
 
 # --- Casualty figures per claimant ------------------------------------------------------------
 
-# One row per figure (a claim's killed or wounded range). A later figure by the same party for
-# the same incident, victim side and category revises the earlier one: the running total
-# replaces it (delta = new - previous), and the earlier figure stays listed as revised.
-CASUALTY_FIGURES_SQL = """
+# One row per figure (a claim's killed or wounded range) with what it adds to its party's
+# running total. A later figure by the same party for the same incident, victim side and category
+# revises the earlier one: it replaces it in the total (delta = new - previous), and the earlier
+# figure stays listed, marked revised. A figure without a maximum is open ("at least").
+_CASUALTY_DELTAS = """
 WITH figures AS (
-    SELECT s.party_id, c.casualty_side_id AS victim, k.kind, i.id AS incident_id, i.title,
+    SELECT s.party_id, c.casualty_side_id AS victim, k.kind, i.id AS incident_id,
            coalesce(s.issued_at, i.occurred_start) AS as_of, c.id AS claim_id,
-           s.id AS statement_id, k.lo, k.hi,
-           (SELECT min(ct.id) FROM tracker_citation ct WHERE ct.claim_id = c.id) AS citation_id,
-           (SELECT ct.source_id FROM tracker_citation ct WHERE ct.claim_id = c.id
-             ORDER BY ct.id LIMIT 1) AS source_id
+           s.id AS statement_id, k.lo, k.hi
       FROM tracker_incident i
       JOIN tracker_statement s ON s.incident_id = i.id
       JOIN tracker_claim c ON c.statement_id = s.id
@@ -258,36 +256,78 @@ WITH figures AS (
      WHERE {where} AND c.aspect = 'casualties' AND c.casualty_side_id IS NOT NULL
        AND (k.lo IS NOT NULL OR k.hi IS NOT NULL)
        AND (%(party)s::bigint IS NULL OR s.party_id = %(party)s::bigint)
+), deltas AS (
+    SELECT f.*,
+           coalesce(f.lo, 0) - coalesce(lag(coalesce(f.lo, 0)) OVER w, 0) AS d_lo,
+           coalesce(f.hi, f.lo) - coalesce(lag(coalesce(f.hi, f.lo)) OVER w, 0) AS d_hi,
+           (f.hi IS NULL)::int - coalesce(lag((f.hi IS NULL)::int) OVER w, 0) AS d_open,
+           lag(f.claim_id) OVER w IS NOT NULL AS revises,
+           lead(f.claim_id) OVER w IS NOT NULL AS revised
+      FROM figures f
+    WINDOW w AS (PARTITION BY f.party_id, f.victim, f.kind, f.incident_id
+                 ORDER BY f.as_of, f.claim_id)
 )
-SELECT f.*,
-       coalesce(f.lo, 0) - coalesce(lag(coalesce(f.lo, 0)) OVER w, 0) AS d_lo,
-       coalesce(f.hi, f.lo) - coalesce(lag(coalesce(f.hi, f.lo)) OVER w, 0) AS d_hi,
-       (f.hi IS NULL)::int - coalesce(lag((f.hi IS NULL)::int) OVER w, 0) AS d_open,
-       lead(f.claim_id) OVER w IS NOT NULL AS revised
-  FROM figures f
-WINDOW w AS (PARTITION BY f.party_id, f.victim, f.kind, f.incident_id ORDER BY f.as_of, f.claim_id)
- ORDER BY f.party_id, f.victim, f.kind, f.as_of, f.claim_id
 """
+
+# Per party, victim side, category and period: the running total at the period's end.
+CASUALTY_STEPS_SQL = (
+    _CASUALTY_DELTAS  # noqa: S608 - constant SQL pieces; every value is a parameter
+    + """
+SELECT party_id, victim, kind, bucket, figures, revisions, last_statement, last_incident,
+       (sum(lo) OVER run)::bigint AS total_min, (sum(hi) OVER run)::bigint AS total_max,
+       (sum(open) OVER run)::bigint AS total_open
+  FROM (SELECT party_id, victim, kind,
+               date_trunc(%(zoom)s, as_of AT TIME ZONE 'UTC')::date AS bucket,
+               count(*) AS figures, count(*) FILTER (WHERE revises) AS revisions,
+               sum(d_lo)::bigint AS lo, sum(d_hi)::bigint AS hi, sum(d_open)::bigint AS open,
+               (array_agg(statement_id ORDER BY as_of DESC, claim_id DESC))[1] AS last_statement,
+               (array_agg(incident_id ORDER BY as_of DESC, claim_id DESC))[1] AS last_incident
+          FROM deltas GROUP BY 1, 2, 3, 4) AS per_bucket
+WINDOW run AS (PARTITION BY party_id, victim, kind ORDER BY bucket)
+ ORDER BY party_id, victim, kind, bucket
+"""
+)
+
+# Every figure with the running total after it, newest first (LIMIT for the page).
+CASUALTY_FIGURES_SQL = (
+    _CASUALTY_DELTAS  # noqa: S608 - constant SQL pieces; every value is a parameter
+    + """
+SELECT d.*, i.title,
+       (sum(d_lo) OVER run)::bigint AS total_min, (sum(d_hi) OVER run)::bigint AS total_max,
+       (sum(d_open) OVER run)::bigint AS total_open,
+       (SELECT ct.id FROM tracker_citation ct WHERE ct.claim_id = d.claim_id
+         ORDER BY ct.id LIMIT 1) AS citation_id,
+       (SELECT ct.source_id FROM tracker_citation ct WHERE ct.claim_id = d.claim_id
+         ORDER BY ct.id LIMIT 1) AS source_id
+  FROM deltas d JOIN tracker_incident i ON i.id = d.incident_id
+WINDOW run AS (PARTITION BY d.party_id, d.victim, d.kind ORDER BY d.as_of, d.claim_id)
+ ORDER BY d.as_of DESC, d.claim_id DESC
+ LIMIT %(limit)s
+"""
+)
 
 
 @dataclass
 class CasualtyStep:
-    as_of: datetime
+    bucket: date
+    end: date
     low: int
-    high: int
-    open_ended: int  # how many of the summed figures are "at least" (no maximum)
+    high: int | None  # None: at least one summed figure is open ("at least")
+    figures: int
+    revisions: int
+    last_statement: int
+    last_incident: int
 
 
 @dataclass
 class CasualtySeries:
-    """One party's running total for one victim side and category, as issued over time."""
+    """One party's running total for one victim side and category, per period."""
 
     party: Party
     victim: Side
     kind: str
     conceded: bool  # the party's own side's losses
     steps: list[CasualtyStep] = field(default_factory=list)
-    figures: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -301,16 +341,20 @@ class CasualtyLedger:
     series: list[CasualtySeries]
 
 
-def casualty_ledger(*, conflict: Conflict, filters: LedgerFilters) -> CasualtyLedger:
-    where, params = _incident_where(conflict, filters)
-    rows = _rows(CASUALTY_FIGURES_SQL.format(where=where), params)
-    sides = {side.pk: side for side in conflict_sides(conflict)}
-    parties = Party.objects.in_bulk({row["party_id"] for row in rows})
-    own_side = dict(
-        Side.objects.filter(conflict=conflict, alignments__party_id__in=list(parties)).values_list(
-            "alignments__party_id", "id"
+def _own_sides(conflict: Conflict, party_ids: set[int]) -> dict[int, int]:
+    return dict(
+        Alignment.objects.filter(side__conflict=conflict, party_id__in=party_ids).values_list(
+            "party_id", "side_id"
         )
     )
+
+
+def casualty_ledger(*, conflict: Conflict, filters: LedgerFilters) -> CasualtyLedger:
+    where, params = _incident_where(conflict, filters)
+    rows = _rows(CASUALTY_STEPS_SQL.format(where=where), params)
+    sides = {side.pk: side for side in conflict_sides(conflict)}
+    parties = Party.objects.in_bulk({row["party_id"] for row in rows})
+    own = _own_sides(conflict, set(parties))
     series: dict[tuple[int, int, str], CasualtySeries] = {}
     table_rows = []
     for row in rows:
@@ -321,43 +365,64 @@ def casualty_ledger(*, conflict: Conflict, filters: LedgerFilters) -> CasualtyLe
                 party=parties[row["party_id"]],
                 victim=sides[row["victim"]],
                 kind=row["kind"],
-                conceded=own_side.get(row["party_id"]) == row["victim"],
+                conceded=own.get(row["party_id"]) == row["victim"],
             )
-        last = line.steps[-1] if line.steps else CasualtyStep(row["as_of"], 0, 0, 0)
-        step = CasualtyStep(
-            row["as_of"],
-            last.low + row["d_lo"],
-            last.high + row["d_hi"],
-            last.open_ended + row["d_open"],
+        high = None if row["total_open"] else row["total_max"]
+        line.steps.append(
+            CasualtyStep(
+                bucket=row["bucket"],
+                end=bucket_end(row["bucket"], filters.zoom),
+                low=row["total_min"],
+                high=high,
+                figures=row["figures"],
+                revisions=row["revisions"],
+                last_statement=row["last_statement"],
+                last_incident=row["last_incident"],
+            )
         )
-        if line.steps and line.steps[-1].as_of == step.as_of:
-            line.steps[-1] = step
-        else:
-            line.steps.append(step)
-        figure = {
-            "as_of": row["as_of"],
-            "party": line.party.name,
-            "party_id": line.party.pk,
-            "victim": line.victim.name,
-            "whose": "own (conceded)" if line.conceded else "other side (claimed)",
-            "kind": row["kind"],
-            "min": row["lo"],
-            "max": row["hi"],
-            "figure": _figure_text(row["lo"], row["hi"]),
-            "revised": row["revised"],
-            "incident_id": row["incident_id"],
-            "incident": row["title"],
-            "statement_id": row["statement_id"],
-            "claim_id": row["claim_id"],
-            "citation_id": row["citation_id"],
-            "source_id": row["source_id"],
-            "running_total": _figure_text(step.low, step.high if not step.open_ended else None),
-            "total_min": step.low,
-            "total_max": None if step.open_ended else step.high,
-        }
-        line.figures.append(figure)
-        table_rows.append(figure)
+        table_rows.append(
+            {
+                "bucket": row["bucket"],
+                "party": line.party.name,
+                "party_id": line.party.pk,
+                "victim": line.victim.name,
+                "victim_id": line.victim.pk,
+                "whose": "own (conceded)" if line.conceded else "other side (claimed)",
+                "kind": row["kind"],
+                "figures": row["figures"],
+                "revisions": row["revisions"],
+                "total_min": row["total_min"],
+                "total_max": high,
+                "total": _figure_text(row["total_min"], high),
+            }
+        )
     table = Table(
+        columns=[
+            ("bucket", "Period starting"),
+            ("party", "Claimant"),
+            ("victim", "Whose losses"),
+            ("whose", "Conceded or claimed"),
+            ("kind", "Category"),
+            ("figures", "Figures issued"),
+            ("revisions", "Of which revisions"),
+            ("total", "Claimant's running total"),
+        ],
+        rows=table_rows,
+    )
+    return CasualtyLedger(table=table, series=list(series.values()))
+
+
+def casualty_figures(
+    *, conflict: Conflict, filters: LedgerFilters, limit: int | None = None
+) -> Table:
+    """Every casualty figure as issued, newest first, with the claimant's running total after
+    it; revised ones marked. Each row names its statement and citation."""
+    where, params = _incident_where(conflict, filters)
+    rows = _rows(CASUALTY_FIGURES_SQL.format(where=where), {**params, "limit": limit})
+    sides = {side.pk: side.name for side in conflict_sides(conflict)}
+    parties = Party.objects.in_bulk({row["party_id"] for row in rows})
+    own = _own_sides(conflict, set(parties))
+    return Table(
         columns=[
             ("as_of", "As of (UTC)"),
             ("party", "Claimant"),
@@ -371,9 +436,35 @@ def casualty_ledger(*, conflict: Conflict, filters: LedgerFilters) -> CasualtyLe
             ("statement_id", "Statement"),
             ("citation_id", "Citation"),
         ],
-        rows=table_rows,
+        rows=[
+            {
+                "as_of": row["as_of"],
+                "party": parties[row["party_id"]].name,
+                "party_id": row["party_id"],
+                "victim": sides[row["victim"]],
+                "victim_id": row["victim"],
+                "whose": "own (conceded)"
+                if own.get(row["party_id"]) == row["victim"]
+                else "other side (claimed)",
+                "kind": row["kind"],
+                "min": row["lo"],
+                "max": row["hi"],
+                "figure": _figure_text(row["lo"], row["hi"]),
+                "revised": row["revised"],
+                "running_total": _figure_text(
+                    row["total_min"], None if row["total_open"] else row["total_max"]
+                ),
+                "total_min": row["total_min"],
+                "incident_id": row["incident_id"],
+                "incident": row["title"],
+                "statement_id": row["statement_id"],
+                "claim_id": row["claim_id"],
+                "citation_id": row["citation_id"],
+                "source_id": row["source_id"],
+            }
+            for row in rows
+        ],
     )
-    return CasualtyLedger(table=table, series=list(series.values()))
 
 
 def _figure_text(low: int | None, high: int | None) -> str:
@@ -581,6 +672,7 @@ def verdict_ledger(*, conflict: Conflict, filters: LedgerFilters) -> VerdictLedg
 LEDGER_TABLES: dict[str, Any] = {
     "accusations": lambda **kw: accusation_ledger(**kw).table,
     "casualties": lambda **kw: casualty_ledger(**kw).table,
+    "figures": lambda **kw: casualty_figures(**kw),
     "latency": lambda **kw: latency_ledger(**kw).table,
     "silences": lambda **kw: latency_ledger(**kw).silences,
     "verdicts": lambda **kw: verdict_ledger(**kw).table,

@@ -16,7 +16,10 @@ class SourceChange:
 
 
 def statement_source_changes(statement_ids: list[int]) -> dict[int, SourceChange]:
-    """The latest edit, removal or return of each statement's original page (two queries)."""
+    """The latest edit, removal or return of each statement's original page (one query, a
+    second only when a quoted passage was lost; none for no statements)."""
+    if not statement_ids:
+        return {}
     versions = (
         StatementVersion.objects.filter(statement_id__in=statement_ids, kind__in=CHANGES)
         .order_by("statement_id", "-seen_at", "-id")

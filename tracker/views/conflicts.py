@@ -29,12 +29,16 @@ from tracker.selectors.ledgers import (
     accusation_incidents,
     accusation_ledger,
     bucket_end,
+    casualty_figures,
     casualty_ledger,
     latency_ledger,
     ledger_table,
     verdict_ledger,
 )
 from tracker.selectors.statement_watch import recent_source_changes
+
+PLACEHOLDER = 987654321
+FIGURES_ON_PAGE = 100
 
 
 def _periods(first: date, last: date, zoom: LedgerZoom) -> list[date]:
@@ -54,6 +58,11 @@ class _Links:
     def __init__(self, conflict: Conflict, filters: LedgerFilters, *, public: bool) -> None:
         self.conflict, self.filters, self.public = conflict, filters, public
         self.prefix = "tracker:public-conflict" if public else "tracker:conflict"
+        # reverse() once per page, not once per mark (thousands of them on a large conflict).
+        name = "tracker:public-incident" if public else "tracker:incident-detail"
+        self._incident = reverse(name, args=[PLACEHOLDER]).split(str(PLACEHOLDER))
+        self._source = reverse("tracker:source-detail", args=[PLACEHOLDER]).split(str(PLACEHOLDER))
+        self._page = reverse(self.prefix, args=[conflict.slug])
 
     def drill(self, start: date, end: date, accuser: Side, accused: Side, mutual: bool) -> str:
         params = {
@@ -69,12 +78,24 @@ class _Links:
         return f"{url}?{urlencode(params)}"
 
     def statement(self, incident_id: int, statement_id: int) -> str:
-        name = "tracker:public-incident" if self.public else "tracker:incident-detail"
-        return f"{reverse(name, args=[incident_id])}#statement-{statement_id}"
+        return f"{self.incident(incident_id)}#statement-{statement_id}"
 
     def incident(self, incident_id: int) -> str:
-        name = "tracker:public-incident" if self.public else "tracker:incident-detail"
-        return reverse(name, args=[incident_id])
+        return f"{self._incident[0]}{incident_id}{self._incident[1]}"
+
+    def citation(self, source_id: int, citation_id: int) -> str:
+        return f"{self._source[0]}{source_id}{self._source[1]}#citation-{citation_id}"
+
+    def period(self, start: date, end: date, party_id: int) -> str:
+        """This page for one period, day by day, one party: a chart point's drill-down."""
+        params = {
+            **self.filters.as_params(),
+            "from": start.isoformat(),
+            "to": (end - timedelta(days=1)).isoformat(),
+            "party": party_id,
+            "zoom": LedgerZoom.DAY.value,
+        }
+        return f"{self._page}?{urlencode(params)}#casualties"
 
     def download(self, name: str, fmt: str) -> str:
         url = reverse(f"{self.prefix}-ledger", args=[self.conflict.slug, name, fmt])
@@ -119,44 +140,53 @@ def _accusation_charts(conflict: Conflict, filters: LedgerFilters, links: _Links
 
 def _casualty_charts(conflict: Conflict, filters: LedgerFilters, links: _Links) -> dict:
     ledger = casualty_ledger(conflict=conflict, filters=filters)
-    moments = [figure["as_of"] for line in ledger.series for figure in line.figures]
     charts = []
-    if moments:
-        start, end = min(moments), max(moments)
-        if filters.date_from:
-            start = min(start, datetime.combine(filters.date_from, datetime.min.time(), UTC))
-        end = max(end, start + timedelta(days=1))
+    steps_all = [step for line in ledger.series for step in line.steps]
+    if steps_all:
+        start = _midnight(min(step.bucket for step in steps_all))
+        end = _midnight(max(step.end for step in steps_all))
         for line in ledger.series:
-            steps = [
+            points = [
                 Step(
-                    at=figure["as_of"],
-                    low=figure["total_min"],
-                    high=figure["total_max"] or figure["total_min"],
-                    href=links.statement(figure["incident_id"], figure["statement_id"]),
-                    tip=f"{figure['as_of']:%d %b %Y}: {figure['figure']} "
-                    f"({figure['incident']}); total {figure['running_total']}",
+                    at=_midnight(step.bucket),
+                    low=step.low,
+                    high=step.high if step.high is not None else step.low,
+                    href=links.statement(step.last_incident, step.last_statement)
+                    if step.figures == 1
+                    else links.period(step.bucket, step.end, line.party.pk),
+                    tip=f"{_period_label(step.bucket, filters.zoom)}: {step.figures} figure(s), "
+                    f"{step.revisions} revision(s); running total "
+                    f"{'at least ' if step.high is None else ''}{step.low}"
+                    f"{'' if step.high in (None, step.low) else f'–{step.high}'}",
                 )
-                for figure in line.figures
+                for step in line.steps
             ]
             svg = step_chart(
-                steps,
+                points,
                 title=line.label,
                 desc="Running total of the figures this party issued, a revised figure "
-                "replacing its earlier one; dots link to each statement.",
+                "replacing its earlier one; each dot is a period and links to its statement "
+                "(or, for several, to that period day by day).",
                 start=start,
                 end=end,
             )
             charts.append({"series": line, "svg": svg})
-    rows = ledger.table.rows
-    return {
-        "table": ledger.table,
-        "charts": charts,
-        "figures": rows[-PAGE_ROWS:],
-        "figures_cut": max(0, len(rows) - PAGE_ROWS),
-    }
+    figures = casualty_figures(conflict=conflict, filters=filters, limit=FIGURES_ON_PAGE).rows
+    for figure in figures:
+        figure["href"] = links.statement(figure["incident_id"], figure["statement_id"])
+        figure["citation_href"] = (
+            links.citation(figure["source_id"], figure["citation_id"])
+            if figure["citation_id"] and not links.public
+            else ""
+        )
+    return {"table": ledger.table, "charts": charts, "figures": figures}
 
 
-def _latency_charts(conflict: Conflict, filters: LedgerFilters) -> dict:
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), UTC)
+
+
+def _latency_charts(conflict: Conflict, filters: LedgerFilters, links: _Links) -> dict:
     ledger = latency_ledger(conflict=conflict, filters=filters)
     charts = [
         {
@@ -171,6 +201,8 @@ def _latency_charts(conflict: Conflict, filters: LedgerFilters) -> dict:
         for d in ledger.distributions
     ]
     silences = ledger.silences.rows
+    for row in silences[:PAGE_ROWS]:
+        row["href"] = links.incident(row["incident_id"])
     return {
         "table": ledger.table,
         "charts": charts,
@@ -226,7 +258,7 @@ def _page(request: HttpRequest, slug: str, *, public: bool) -> HttpResponse:
             },
             "accusations": _accusation_charts(conflict, filters, links),
             "casualties": _casualty_charts(conflict, filters, links),
-            "latency": _latency_charts(conflict, filters),
+            "latency": _latency_charts(conflict, filters, links),
             "verdicts": _verdict_charts(conflict, filters),
             "source_changes": recent_source_changes(conflict=conflict, published_only=public),
         },
