@@ -21,8 +21,8 @@ from tracker.models import Alignment, Conflict, Party, Side
 
 # Response latency bins, in hours: the histogram's edges (the last bin is open).
 LATENCY_BINS_HOURS = (0, 1, 3, 6, 12, 24, 72, 168)
-# The page lists at most this many figures and silences; the downloads carry all of them.
-PAGE_ROWS = 300
+# The page lists at most this many silences; the downloads carry all of them.
+PAGE_ROWS = 100
 
 
 @dataclass(frozen=True)

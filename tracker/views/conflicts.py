@@ -15,9 +15,12 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 
 from tracker.charts.svg import Bar, Step, column_chart, diverging_bars, stacked_columns, step_chart
+from tracker.charts.tables import link, number_table
 from tracker.enums import LedgerZoom, Verdict
 from tracker.exports.ledgers import ledger_csv, ledger_payload
 from tracker.forms.ledger_filters import LedgerFilterForm
@@ -134,7 +137,19 @@ def _accusation_charts(conflict: Conflict, filters: LedgerFilters, links: _Links
             desc=f"Incidents per {filters.zoom.label.lower()} in which each side said the other "
             "started it; dots mark periods with incidents in which both accused each other.",
         )
-        charts.append({"pair": pair, "svg": svg})
+        table = number_table(
+            [
+                "Period starting",
+                f"{pair.a.name} accused {pair.b.name}",
+                f"{pair.b.name} accused {pair.a.name}",
+                "Both accused each other",
+            ],
+            [
+                (f"{bar.bucket:%d %b %Y}", bar.forward, bar.backward, bar.mutual)
+                for bar in pair.bars
+            ],
+        )
+        charts.append({"pair": pair, "svg": svg, "table": table})
     return {"table": ledger.table, "charts": charts}
 
 
@@ -172,14 +187,71 @@ def _casualty_charts(conflict: Conflict, filters: LedgerFilters, links: _Links) 
             )
             charts.append({"series": line, "svg": svg})
     figures = casualty_figures(conflict=conflict, filters=filters, limit=FIGURES_ON_PAGE).rows
-    for figure in figures:
-        figure["href"] = links.statement(figure["incident_id"], figure["statement_id"])
-        figure["citation_href"] = (
-            links.citation(figure["source_id"], figure["citation_id"])
-            if figure["citation_id"] and not links.public
-            else ""
-        )
-    return {"table": ledger.table, "charts": charts, "figures": figures}
+    figures_table = number_table(
+        [
+            "As of (UTC)",
+            "Claimant",
+            "Whose losses",
+            "Category",
+            "Figure",
+            "Running total",
+            "Statement",
+        ],
+        [
+            (
+                f"{f['as_of']:%d %b %Y %H:%M}",
+                f["party"],
+                f"{f['victim']} ({f['whose']})",
+                f["kind"],
+                format_html('{} <span class="badge">revised later</span>', f["figure"])
+                if f["revised"]
+                else f["figure"],
+                f["running_total"],
+                _statement_cell(f, links),
+            )
+            for f in figures
+        ],
+        row_classes=["revised" if f["revised"] else "" for f in figures],
+    )
+    totals_table = number_table(
+        [
+            "Period starting",
+            "Claimant",
+            "Whose losses",
+            "Category",
+            "Figures",
+            "Revisions",
+            "Running total",
+        ],
+        [
+            (
+                f"{r['bucket']:%d %b %Y}",
+                r["party"],
+                f"{r['victim']} ({r['whose']})",
+                r["kind"],
+                r["figures"],
+                r["revisions"],
+                r["total"],
+            )
+            for r in ledger.table.rows
+        ],
+    )
+    return {
+        "table": ledger.table,
+        "charts": charts,
+        "figures": figures,
+        "figures_table": figures_table,
+        "totals_table": totals_table,
+    }
+
+
+def _statement_cell(figure: dict, links: _Links) -> SafeString:
+    title = figure["incident"] if len(figure["incident"]) <= 60 else figure["incident"][:59] + "…"
+    cell = link(links.statement(figure["incident_id"], figure["statement_id"]), title)
+    if figure["citation_id"] and not links.public:
+        citation = link(links.citation(figure["source_id"], figure["citation_id"]), "citation")
+        cell = format_html("{} · {}", cell, citation)
+    return cell
 
 
 def _midnight(day: date) -> datetime:
@@ -197,17 +269,31 @@ def _latency_charts(conflict: Conflict, filters: LedgerFilters, links: _Links) -
                 desc=f"Incidents by the time from the other side's first statement to "
                 f"{d.side.name}'s first.",
             ),
+            "table": number_table(["Answered after", "Incidents"], d.bins),
         }
         for d in ledger.distributions
     ]
     silences = ledger.silences.rows
-    for row in silences[:PAGE_ROWS]:
-        row["href"] = links.incident(row["incident_id"])
+    shown = silences[-PAGE_ROWS:]  # the latest
+    listing = format_html_join(
+        "",
+        '<li><a href="{}">{}</a> <span class="muted">{} · {} never answered</span></li>',
+        (
+            (
+                links.incident(r["incident_id"]),
+                r["title"],
+                f"{r['occurred_start']:%d %b %Y}",
+                r["silent_side"],
+            )
+            for r in shown
+        ),
+    )
     return {
         "table": ledger.table,
         "charts": charts,
-        "silences": silences[:PAGE_ROWS],
-        "silences_cut": max(0, len(silences) - PAGE_ROWS),
+        "silences": silences,
+        "silences_listing": listing,
+        "silences_cut": len(silences) - len(shown),
     }
 
 
