@@ -44,9 +44,13 @@ def test_public_casualty_point_opens_its_statement(page, live_server, history, c
     page.goto(f"{live_server.url}/p/conflicts/{history.conflict.slug}/")
     expect(page.locator("h1")).to_have_text(history.conflict.name)
     screenshot(page, "conflict-public")
-    point = page.locator("svg.steps a").first
+    # A week with several figures opens that week day by day, for that party.
+    week = page.locator('svg.steps a[href*="zoom=day"]').first
+    week.click()
+    expect(page.locator("#f-zoom")).to_have_value("day")
+    # A point standing for one figure opens its statement.
+    point = page.locator('svg.steps a[href^="/p/incidents/"]').first
     href = point.get_attribute("href") or ""
-    assert href.startswith("/p/incidents/")
     point.click()
     statement_id = href.rsplit("#", 1)[1]
     expect(page.locator(f"#{statement_id}")).to_be_visible()
