@@ -71,10 +71,13 @@ def diverging_bars(
 ) -> SafeString:
     """Counts of one direction above the axis and the other below it, one column per period;
     marked periods get a dot above their column."""
-    height = 260
+    # Legend of the upper direction on top, dots below it, the bars, period labels, then the
+    # legend of the lower direction at the bottom: two lines, so phones' larger text never
+    # makes them overlap.
+    height, top, bottom = 300, 44, 56
     plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
-    half = (height - PAD_TOP - PAD_BOTTOM) / 2 - 8
-    axis_y = PAD_TOP + 8 + half
+    half = (height - top - bottom) / 2
+    axis_y = top + half
     peak = max([1, *(b.up for b in bars), *(b.down for b in bars)])
     slot = plot_w / max(1, len(bars))
     width = max(1.0, slot * 0.8)
@@ -83,8 +86,8 @@ def diverging_bars(
         return PAD_LEFT + i * slot + (slot - width) / 2
 
     body = [
-        f'<text class="legend up" x="{PAD_LEFT}" y="12">▲ {escape(up_label)}</text>',
-        f'<text class="legend down" x="{WIDTH / 2:.0f}" y="12">▼ {escape(down_label)}</text>',
+        f'<text class="legend up" x="{PAD_LEFT}" y="20">▲ {escape(up_label)}</text>',
+        f'<text class="legend down" x="{PAD_LEFT}" y="{height - 4}">▼ {escape(down_label)}</text>',
         f'<line class="axis" x1="{PAD_LEFT}" x2="{WIDTH - PAD_RIGHT}" '
         f'y1="{axis_y:.1f}" y2="{axis_y:.1f}"/>',
         f'<text class="scale" x="{PAD_LEFT - 6}" y="{axis_y - half + 4:.1f}">{peak}</text>',
@@ -102,11 +105,11 @@ def diverging_bars(
             body.append(_link(bar.down_href, rect, f"{bar.label}: {bar.down} — {down_label}"))
         if bar.marked:
             dot = (
-                f'<circle class="mark" cx="{x + width / 2:.1f}" cy="{PAD_TOP + 4}" '
+                f'<circle class="mark" cx="{x + width / 2:.1f}" cy="{top - 8}" '
                 f'r="{max(2.0, min(4.0, width / 2)):.1f}"/>'
             )
             body.append(_link(bar.marked_href, dot, f"{bar.label}: both accused each other"))
-    body += _ticks([b.label for b in bars], lambda i: x_of(i), height - 8)
+    body += _ticks([b.label for b in bars], lambda i: x_of(i), height - 30)
     return _svg(title, desc, height, body, "diverging")
 
 
