@@ -223,3 +223,20 @@ class RevisionAction(models.TextChoices):
     ADD = "add", _("Addition")
     DELETE = "delete", _("Deletion")
     MERGE = "merge", _("Merge")
+
+
+class LedgerZoom(models.TextChoices):
+    """The period a conflict ledger counts by (tracker.selectors.ledgers)."""
+
+    DAY = "day", _("Day")
+    WEEK = "week", _("Week")
+    MONTH = "month", _("Month")
+
+
+class StatementCheck(models.TextChoices):
+    """What one re-fetch of a statement's original page found (tracker.services.statement_watch)."""
+
+    FIRST_SEEN = "first_seen", _("First archived")
+    EDITED = "edited", _("Edited by the source")
+    REMOVED = "removed", _("Removed by the source")
+    RESTORED = "restored", _("Back online")

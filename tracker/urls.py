@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracker.views import editorial, health, history, inbox, incidents, public, sources
+from tracker.views import conflicts, editorial, health, history, inbox, incidents, public, sources
 
 app_name = "tracker"
 
@@ -26,6 +26,28 @@ urlpatterns = [
         name="revisions-approve-all",
     ),
     path("p/incidents/<int:pk>/", public.public_incident, name="public-incident"),
+    path("conflicts/<slug:slug>/", conflicts.conflict_page, name="conflict"),
+    path(
+        "conflicts/<slug:slug>/incidents/",
+        conflicts.conflict_incidents,
+        name="conflict-incidents",
+    ),
+    path(
+        "conflicts/<slug:slug>/ledgers/<str:name>.<str:fmt>",
+        conflicts.conflict_ledger,
+        name="conflict-ledger",
+    ),
+    path("p/conflicts/<slug:slug>/", conflicts.public_conflict_page, name="public-conflict"),
+    path(
+        "p/conflicts/<slug:slug>/incidents/",
+        conflicts.public_conflict_incidents,
+        name="public-conflict-incidents",
+    ),
+    path(
+        "p/conflicts/<slug:slug>/ledgers/<str:name>.<str:fmt>",
+        conflicts.public_conflict_ledger,
+        name="public-conflict-ledger",
+    ),
     path("sources/<int:pk>/", sources.source_detail, name="source-detail"),
     path(
         "sources/<int:pk>/claim-search/",

@@ -283,3 +283,11 @@ CELERY_BEAT_SCHEDULE["enrich-scan"] = {
 # History records who wrote; a GET writes nothing, and reading its user would load the session
 # on every page, so that even the public page varied by cookie and no shared cache could keep it.
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# --- Statement watch ----------------------------------------------------------------------------
+# Official statements' original pages re-fetched for edits and removals
+# (tracker.services.statement_watch); at most this many pages per host in one round.
+COUNTERCLAIM_WATCH_PER_HOST = env_int("COUNTERCLAIM_WATCH_PER_HOST", 4)
+CELERY_BEAT_SCHEDULE["watch-statements"] = {
+    "task": "tracker.watch_statements",
+    "schedule": env_int("COUNTERCLAIM_WATCH_ROUND_SECONDS", 300),
+}

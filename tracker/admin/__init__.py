@@ -1,3 +1,3 @@
-from tracker.admin import domain, feeds, operations
+from tracker.admin import domain, feeds, operations, statement_watch
 
-__all__ = ["domain", "feeds", "operations"]
+__all__ = ["domain", "feeds", "operations", "statement_watch"]

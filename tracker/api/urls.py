@@ -1,9 +1,11 @@
 """Mounted at /api/v1/ with the namespace "api" (config/urls.py)."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from tracker.api.accounts import ApiTokenViewSet, WebhookViewSet
 from tracker.api.incidents import IncidentViewSet
+from tracker.api.ledgers import ConflictLedgerView
 from tracker.api.resources import (
     ClaimViewSet,
     ConflictViewSet,
@@ -26,4 +28,11 @@ router.register("conflicts", ConflictViewSet, basename="conflict")
 router.register("tokens", ApiTokenViewSet, basename="token")
 router.register("webhooks", WebhookViewSet, basename="webhook")
 
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    path(
+        "conflicts/<int:pk>/ledgers/<str:name>/",
+        ConflictLedgerView.as_view(),
+        name="conflict-ledger",
+    ),
+]

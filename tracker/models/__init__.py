@@ -13,6 +13,7 @@ from tracker.models.proposal import EnrichmentRun, Proposal
 from tracker.models.revision import PendingRevision
 from tracker.models.source import Citation, Source
 from tracker.models.statement import Statement
+from tracker.models.statement_watch import StatementVersion, StatementWatch
 
 __all__ = [
     "Alignment",
@@ -35,6 +36,8 @@ __all__ = [
     "Side",
     "Source",
     "Statement",
+    "StatementVersion",
+    "StatementWatch",
     "Webhook",
     "WebhookDelivery",
 ]

@@ -23,6 +23,7 @@ from tracker.models import (
 )
 from tracker.selectors.grid import Grid
 from tracker.selectors.parties import conflict_sides
+from tracker.selectors.statement_watch import statement_source_changes
 from tracker.services.revisions import MODELS
 
 
@@ -33,6 +34,8 @@ class TimelineEntry:
     # How long after the other side's first statement this one came, if it answered one.
     answers: Any = None
     latency: timedelta | None = None
+    # The latest edit or removal of its original page by the source (statement watch).
+    source_change: Any = None
 
 
 def statement_timeline(grid: Grid) -> list[TimelineEntry]:
@@ -42,7 +45,12 @@ def statement_timeline(grid: Grid) -> list[TimelineEntry]:
         for _, cell in row.cells
         for view in cell
     }
-    entries = [TimelineEntry(statement=s, side=side_of.get(s.pk)) for s in grid.statements]
+    # Only a statement with an original URL is watched: none, no query.
+    changes = statement_source_changes([s.pk for s in grid.statements if s.original_url])
+    entries = [
+        TimelineEntry(statement=s, side=side_of.get(s.pk), source_change=changes.get(s.pk))
+        for s in grid.statements
+    ]
     dated = sorted(
         (e for e in entries if e.statement.issued_at), key=lambda e: e.statement.issued_at
     )

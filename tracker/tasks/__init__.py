@@ -1,5 +1,5 @@
 """Celery tasks, one module per concern; autodiscovery imports this package."""
 
-from tracker.tasks import enrich, ingest, webhooks
+from tracker.tasks import enrich, ingest, statement_watch, webhooks
 
-__all__ = ["enrich", "ingest", "webhooks"]
+__all__ = ["enrich", "ingest", "statement_watch", "webhooks"]

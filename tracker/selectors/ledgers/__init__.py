@@ -1,0 +1,48 @@
+"""The conflict-level ledgers: mutual accusations, casualty figures per claimant, response
+latency and editors' verdicts per party.
+
+Each ledger is one SQL aggregate over the conflict's incidents, statements and claims, computed
+exactly on every request (the benchmark in bench/conflict.py holds it to a ratio of the bare
+aggregate). Every ledger returns a `Table` (the numbers a chart is drawn from, which the page
+shows beside the chart, the CSV and JSON downloads and the API all serve) plus what its chart
+needs. One filter object, `LedgerFilters`, is shared by every door."""
+
+from typing import Any
+
+from tracker.models import Conflict
+from tracker.selectors.ledgers.accusations import accusation_incidents, accusation_ledger
+from tracker.selectors.ledgers.casualties import casualty_figures, casualty_ledger
+from tracker.selectors.ledgers.common import PAGE_ROWS, LedgerFilters, Table, bucket_end
+from tracker.selectors.ledgers.latency import latency_ledger
+from tracker.selectors.ledgers.verdicts import verdict_ledger
+
+# Every download and API endpoint by name: the ledger's table (silences come with latency).
+LEDGER_TABLES: dict[str, Any] = {
+    "accusations": lambda **kw: accusation_ledger(**kw).table,
+    "casualties": lambda **kw: casualty_ledger(**kw).table,
+    "figures": lambda **kw: casualty_figures(**kw),
+    "latency": lambda **kw: latency_ledger(**kw).table,
+    "silences": lambda **kw: latency_ledger(**kw).silences,
+    "verdicts": lambda **kw: verdict_ledger(**kw).table,
+}
+
+
+def ledger_table(name: str, *, conflict: Conflict, filters: LedgerFilters) -> Table:
+    """The named ledger's numbers (KeyError for an unknown name)."""
+    return LEDGER_TABLES[name](conflict=conflict, filters=filters)
+
+
+__all__ = [
+    "LEDGER_TABLES",
+    "PAGE_ROWS",
+    "LedgerFilters",
+    "Table",
+    "accusation_incidents",
+    "accusation_ledger",
+    "bucket_end",
+    "casualty_figures",
+    "casualty_ledger",
+    "latency_ledger",
+    "ledger_table",
+    "verdict_ledger",
+]

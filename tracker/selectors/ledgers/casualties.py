@@ -1,0 +1,246 @@
+"""Casualty figures per claimant: running totals with revisions, and every figure as issued."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from tracker.models import Alignment, Conflict, Party, Side
+from tracker.selectors.ledgers.common import (
+    LedgerFilters,
+    Table,
+    bucket_end,
+    conflict_sides,
+    fetch_rows,
+    figure_text,
+    incident_where,
+)
+
+# One row per figure (a claim's killed or wounded range) with what it adds to its party's
+# running total. A later figure by the same party for the same incident, victim side and category
+# revises the earlier one: it replaces it in the total (delta = new - previous), and the earlier
+# figure stays listed, marked revised. A figure without a maximum is open ("at least").
+_CASUALTY_DELTAS = """
+WITH figures AS (
+    SELECT s.party_id, c.casualty_side_id AS victim, k.kind, i.id AS incident_id,
+           coalesce(s.issued_at, i.occurred_start) AS as_of, c.id AS claim_id,
+           s.id AS statement_id, k.lo, k.hi
+      FROM tracker_incident i
+      JOIN tracker_statement s ON s.incident_id = i.id AND NOT (s.held AND %(public)s)
+      JOIN tracker_claim c ON c.statement_id = s.id AND NOT (c.held AND %(public)s)
+     CROSS JOIN LATERAL (VALUES ('killed', c.killed_min, c.killed_max),
+                                ('wounded', c.wounded_min, c.wounded_max)) AS k(kind, lo, hi)
+     WHERE {where} AND c.aspect = 'casualties' AND c.casualty_side_id IS NOT NULL
+       AND (k.lo IS NOT NULL OR k.hi IS NOT NULL)
+       AND (%(party)s::bigint IS NULL OR s.party_id = %(party)s::bigint)
+), deltas AS (
+    SELECT f.*,
+           coalesce(f.lo, 0) - coalesce(lag(coalesce(f.lo, 0)) OVER w, 0) AS d_lo,
+           coalesce(f.hi, f.lo) - coalesce(lag(coalesce(f.hi, f.lo)) OVER w, 0) AS d_hi,
+           (f.hi IS NULL)::int - coalesce(lag((f.hi IS NULL)::int) OVER w, 0) AS d_open,
+           lag(f.claim_id) OVER w IS NOT NULL AS revises,
+           lead(f.claim_id) OVER w IS NOT NULL AS revised
+      FROM figures f
+    WINDOW w AS (PARTITION BY f.party_id, f.victim, f.kind, f.incident_id
+                 ORDER BY f.as_of, f.claim_id)
+)
+"""
+
+# Per party, victim side, category and period: the running total at the period's end.
+CASUALTY_STEPS_SQL = (
+    _CASUALTY_DELTAS  # noqa: S608 - constant SQL pieces; every value is a parameter
+    + """
+SELECT party_id, victim, kind, bucket, figures, revisions, last_statement, last_incident,
+       (sum(lo) OVER run)::bigint AS total_min, (sum(hi) OVER run)::bigint AS total_max,
+       (sum(open) OVER run)::bigint AS total_open
+  FROM (SELECT party_id, victim, kind,
+               date_trunc(%(zoom)s, as_of AT TIME ZONE 'UTC')::date AS bucket,
+               count(*) AS figures, count(*) FILTER (WHERE revises) AS revisions,
+               sum(d_lo)::bigint AS lo, sum(d_hi)::bigint AS hi, sum(d_open)::bigint AS open,
+               (array_agg(statement_id ORDER BY as_of DESC, claim_id DESC))[1] AS last_statement,
+               (array_agg(incident_id ORDER BY as_of DESC, claim_id DESC))[1] AS last_incident
+          FROM deltas GROUP BY 1, 2, 3, 4) AS per_bucket
+WINDOW run AS (PARTITION BY party_id, victim, kind ORDER BY bucket)
+ ORDER BY party_id, victim, kind, bucket
+"""
+)
+
+# Every figure with the running total after it, newest first (LIMIT for the page).
+CASUALTY_FIGURES_SQL = (
+    _CASUALTY_DELTAS  # noqa: S608 - constant SQL pieces; every value is a parameter
+    + """
+SELECT d.*, i.title,
+       (sum(d_lo) OVER run)::bigint AS total_min, (sum(d_hi) OVER run)::bigint AS total_max,
+       (sum(d_open) OVER run)::bigint AS total_open,
+       (SELECT ct.id FROM tracker_citation ct WHERE ct.claim_id = d.claim_id
+           AND NOT (ct.held AND %(public)s)
+         ORDER BY ct.id LIMIT 1) AS citation_id,
+       (SELECT ct.source_id FROM tracker_citation ct WHERE ct.claim_id = d.claim_id
+           AND NOT (ct.held AND %(public)s)
+         ORDER BY ct.id LIMIT 1) AS source_id
+  FROM deltas d JOIN tracker_incident i ON i.id = d.incident_id
+WINDOW run AS (PARTITION BY d.party_id, d.victim, d.kind ORDER BY d.as_of, d.claim_id)
+ ORDER BY d.as_of DESC, d.claim_id DESC
+ LIMIT %(limit)s
+"""
+)
+
+
+@dataclass
+class CasualtyStep:
+    bucket: date
+    end: date
+    low: int
+    high: int | None  # None: at least one summed figure is open ("at least")
+    figures: int
+    revisions: int
+    last_statement: int
+    last_incident: int
+
+
+@dataclass
+class CasualtySeries:
+    """One party's running total for one victim side and category, per period."""
+
+    party: Party
+    victim: Side
+    kind: str
+    conceded: bool  # the party's own side's losses
+    steps: list[CasualtyStep] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        whose = "own losses (conceded)" if self.conceded else f"{self.victim.name}'s losses"
+        return f"{self.party.short_name or self.party.name}: {self.kind}, {whose}"
+
+
+@dataclass
+class CasualtyLedger:
+    table: Table
+    series: list[CasualtySeries]
+
+
+def _own_sides(conflict: Conflict, party_ids: set[int]) -> dict[int, int]:
+    return dict(
+        Alignment.objects.filter(side__conflict=conflict, party_id__in=party_ids).values_list(
+            "party_id", "side_id"
+        )
+    )
+
+
+def casualty_ledger(*, conflict: Conflict, filters: LedgerFilters) -> CasualtyLedger:
+    where, params = incident_where(conflict, filters)
+    rows = fetch_rows(CASUALTY_STEPS_SQL.format(where=where), params)
+    sides = {side.pk: side for side in conflict_sides(conflict)}
+    parties = Party.objects.in_bulk({row["party_id"] for row in rows})
+    own = _own_sides(conflict, set(parties))
+    series: dict[tuple[int, int, str], CasualtySeries] = {}
+    table_rows = []
+    for row in rows:
+        key = (row["party_id"], row["victim"], row["kind"])
+        line = series.get(key)
+        if line is None:
+            line = series[key] = CasualtySeries(
+                party=parties[row["party_id"]],
+                victim=sides[row["victim"]],
+                kind=row["kind"],
+                conceded=own.get(row["party_id"]) == row["victim"],
+            )
+        high = None if row["total_open"] else row["total_max"]
+        line.steps.append(
+            CasualtyStep(
+                bucket=row["bucket"],
+                end=bucket_end(row["bucket"], filters.zoom),
+                low=row["total_min"],
+                high=high,
+                figures=row["figures"],
+                revisions=row["revisions"],
+                last_statement=row["last_statement"],
+                last_incident=row["last_incident"],
+            )
+        )
+        table_rows.append(
+            {
+                "bucket": row["bucket"],
+                "party": line.party.name,
+                "party_id": line.party.pk,
+                "victim": line.victim.name,
+                "victim_id": line.victim.pk,
+                "whose": "own (conceded)" if line.conceded else "other side (claimed)",
+                "kind": row["kind"],
+                "figures": row["figures"],
+                "revisions": row["revisions"],
+                "total_min": row["total_min"],
+                "total_max": high,
+                "total": figure_text(row["total_min"], high),
+            }
+        )
+    table = Table(
+        columns=[
+            ("bucket", "Period starting"),
+            ("party", "Claimant"),
+            ("victim", "Whose losses"),
+            ("whose", "Conceded or claimed"),
+            ("kind", "Category"),
+            ("figures", "Figures issued"),
+            ("revisions", "Of which revisions"),
+            ("total", "Claimant's running total"),
+        ],
+        rows=table_rows,
+    )
+    return CasualtyLedger(table=table, series=list(series.values()))
+
+
+def casualty_figures(
+    *, conflict: Conflict, filters: LedgerFilters, limit: int | None = None
+) -> Table:
+    """Every casualty figure as issued, newest first, with the claimant's running total after
+    it; revised ones marked. Each row names its statement and citation."""
+    where, params = incident_where(conflict, filters)
+    rows = fetch_rows(CASUALTY_FIGURES_SQL.format(where=where), {**params, "limit": limit})
+    sides = {side.pk: side.name for side in conflict_sides(conflict)}
+    parties = Party.objects.in_bulk({row["party_id"] for row in rows})
+    own = _own_sides(conflict, set(parties))
+    return Table(
+        columns=[
+            ("as_of", "As of (UTC)"),
+            ("party", "Claimant"),
+            ("victim", "Whose losses"),
+            ("whose", "Conceded or claimed"),
+            ("kind", "Category"),
+            ("figure", "Figure"),
+            ("revised", "Later revised"),
+            ("running_total", "Claimant's running total"),
+            ("incident_id", "Incident"),
+            ("statement_id", "Statement"),
+            ("citation_id", "Citation"),
+        ],
+        rows=[
+            {
+                "as_of": row["as_of"],
+                "party": parties[row["party_id"]].name,
+                "party_id": row["party_id"],
+                "victim": sides[row["victim"]],
+                "victim_id": row["victim"],
+                "whose": "own (conceded)"
+                if own.get(row["party_id"]) == row["victim"]
+                else "other side (claimed)",
+                "kind": row["kind"],
+                "min": row["lo"],
+                "max": row["hi"],
+                "figure": figure_text(row["lo"], row["hi"]),
+                "revised": row["revised"],
+                "running_total": figure_text(
+                    row["total_min"], None if row["total_open"] else row["total_max"]
+                ),
+                "total_min": row["total_min"],
+                "incident_id": row["incident_id"],
+                "incident": row["title"],
+                "statement_id": row["statement_id"],
+                "claim_id": row["claim_id"],
+                "citation_id": row["citation_id"],
+                "source_id": row["source_id"],
+            }
+            for row in rows
+        ],
+    )

@@ -1,0 +1,113 @@
+"""What every conflict ledger shares: the filters, the table they return, the WHERE clause
+on the conflict's incidents, periods."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from django.db import connection
+
+from tracker.enums import EditorialState, IncidentType, LedgerZoom
+from tracker.models import Conflict, Party, Side
+
+# The page lists at most this many silences; the downloads carry all of them.
+PAGE_ROWS = 100
+
+
+@dataclass(frozen=True)
+class LedgerFilters:
+    """What every ledger is filtered by. `published_only` is the public view."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    party: Party | None = None
+    incident_type: IncidentType | None = None
+    zoom: LedgerZoom = LedgerZoom.WEEK
+    published_only: bool = True
+
+    def as_params(self) -> dict[str, str]:
+        """The filters as query parameters (for links that keep them)."""
+        params = {
+            "from": self.date_from.isoformat() if self.date_from else "",
+            "to": self.date_to.isoformat() if self.date_to else "",
+            "party": str(self.party.pk) if self.party else "",
+            "type": self.incident_type.value if self.incident_type else "",
+            "zoom": self.zoom.value,
+        }
+        return {key: value for key, value in params.items() if value}
+
+
+@dataclass
+class Table:
+    """A ledger's numbers: column keys with their headings, and rows keyed by column."""
+
+    columns: list[tuple[str, str]]
+    rows: list[dict[str, Any]]
+
+    def values(self) -> list[list[Any]]:
+        return [[row[key] for key, _ in self.columns] for row in self.rows]
+
+
+def incident_where(conflict: Conflict, filters: LedgerFilters) -> tuple[str, dict[str, Any]]:
+    """The WHERE clause on `i` (tracker_incident) every ledger shares, with its parameters."""
+    states = (
+        [EditorialState.PUBLISHED]
+        if filters.published_only
+        else [EditorialState.DRAFT, EditorialState.IN_REVIEW, EditorialState.PUBLISHED]
+    )
+    clauses = [
+        "i.conflict_id = %(conflict)s",
+        "i.merged_into_id IS NULL",
+        "i.state = ANY(%(states)s)",
+    ]
+    # The public view leaves out rows the publish gate still holds (tracker.services.revisions).
+    params: dict[str, Any] = {
+        "conflict": conflict.pk,
+        "states": [str(s) for s in states],
+        "public": filters.published_only,
+    }
+    if filters.date_from:
+        clauses.append("i.occurred_start >= %(date_from)s")
+        params["date_from"] = datetime.combine(filters.date_from, datetime.min.time(), tzinfo=UTC)
+    if filters.date_to:
+        clauses.append("i.occurred_start < %(date_to)s")
+        params["date_to"] = datetime.combine(
+            filters.date_to + timedelta(days=1), datetime.min.time(), tzinfo=UTC
+        )
+    if filters.incident_type:
+        clauses.append("i.incident_type = %(incident_type)s")
+        params["incident_type"] = str(filters.incident_type)
+    params["zoom"] = str(filters.zoom)
+    params["party"] = filters.party.pk if filters.party else None
+    return " AND ".join(clauses), params
+
+
+def fetch_rows(sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def bucket_end(start: date, zoom: LedgerZoom) -> date:
+    """The first day after the bucket that starts on START."""
+    if zoom == LedgerZoom.DAY:
+        return start + timedelta(days=1)
+    if zoom == LedgerZoom.WEEK:
+        return start + timedelta(days=7)
+    return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def conflict_sides(conflict: Conflict) -> list[Side]:
+    return list(conflict.sides.order_by("name"))
+
+
+def figure_text(low: int | None, high: int | None) -> str:
+    """A casualty range as a reader says it: "3", "2–5", "at least 10", "up to 4"."""
+    if high is None:
+        return f"at least {low}"
+    if low is None:
+        return f"up to {high}"
+    return str(low) if low == high else f"{low}–{high}"
