@@ -19,6 +19,7 @@ from tracker.services.publishing import (
     incident_publish,
     incident_retract,
 )
+from tracker.services.revisions import revision_approve
 
 # serialized_rollback: the flush after a transactional test would drop the groups the
 # migrations create, which later tests rely on.
@@ -86,8 +87,13 @@ def _pass(api, since: str) -> tuple[dict[int, dict], str]:
 
 
 def _edit(incident: Incident, *_: Incident) -> None:
+    """An edit of a published incident is held; its approval is the change that goes public."""
     fresh = Incident.objects.get(pk=incident.pk)
-    incident_update(incident=fresh, expected_version=fresh.version, title="Edited while open")
+    held = incident_update(
+        incident=fresh, expected_version=fresh.version, title="Edited while open"
+    )
+    assert held is not None
+    revision_approve(revision=held, user=None)
 
 
 def _retract(incident: Incident, *_: Incident) -> None:
@@ -95,7 +101,9 @@ def _retract(incident: Incident, *_: Incident) -> None:
 
 
 def _merge(incident: Incident, target: Incident) -> None:
-    incident_merge(incident=incident, target=target, user=None)
+    held = incident_merge(incident=incident, target=target, user=None)
+    assert held is not None
+    revision_approve(revision=held, user=None)
 
 
 def _delete(incident: Incident, *_: Incident) -> None:
