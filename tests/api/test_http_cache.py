@@ -167,7 +167,7 @@ def test_retracting_and_publishing_change_every_validator(client, editor_client,
     Incident.objects.filter(pk=pk).update(state=EditorialState.IN_REVIEW)
     editor_client.post(
         reverse("tracker:incident-publish", args=[pk]),
-        {"version": Incident.objects.get(pk=pk).version},
+        {"version": Incident.objects.get(pk=pk).version, "confirm": "yes"},
     )
     assert Incident.objects.get(pk=pk).state == EditorialState.PUBLISHED
     republished = _tags(client, pk)
