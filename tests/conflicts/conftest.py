@@ -30,11 +30,19 @@ class World:
 
 
 def _incident(demo, title: str, when: datetime, kind: IncidentType, state: EditorialState):
+    """A draft with its intended STATE kept aside: statements are added to drafts (added to a
+    published incident they would wait for an editor), and _settle gives each its state."""
     incident = incident_create(
         conflict=demo.conflict, title=title, incident_type=kind, occurred_start=when
     )
-    Incident.objects.filter(pk=incident.pk).update(state=state)
+    incident.intended_state = state
     return incident
+
+
+def _settle(*incidents: Incident) -> None:
+    for incident in incidents:
+        Incident.objects.filter(pk=incident.pk).update(state=incident.intended_state)
+        incident.refresh_from_db()
 
 
 @pytest.fixture
@@ -109,6 +117,7 @@ def world(demo) -> World:
     claim_create(
         statement=s5, aspect=Aspect.INITIATOR, text="Azerbaijan fired.", accused_side=azerbaijan
     )
+    _settle(i1, i2, i3)
     return World(demo, armenia, azerbaijan, am, az, i1, i2, i3)
 
 

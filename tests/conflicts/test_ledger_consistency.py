@@ -17,6 +17,7 @@ from tracker.services.publishing import (
     incident_retract,
     incident_unmerge,
 )
+from tracker.services.revisions import revisions_approve_all
 from tracker.services.statements import statement_create
 
 from .conftest import utc
@@ -32,8 +33,11 @@ def _side(party_id: int, conflict_id: int) -> int | None:
 
 def _published_claims(conflict):
     incidents = Incident.objects.published().filter(conflict=conflict)
-    return Claim.objects.filter(statement__incident__in=incidents).select_related(
-        "statement", "statement__incident"
+    # What the public sees: approved rows only (the publish gate holds the rest).
+    return (
+        Claim.objects.approved()
+        .filter(statement__incident__in=incidents)
+        .select_related("statement", "statement__incident")
     )
 
 
@@ -137,6 +141,8 @@ def test_ledgers_equal_recomputation_through_every_kind_of_change(world, django_
         wounded_min=3,
         wounded_max=4,
     )
+    assert_equal_to_recomputation(conflict)  # held: not public yet
+    revisions_approve_all(incident=world.i2, user=editor)
     assert_equal_to_recomputation(conflict)
     assert (
         ledger_accusations(conflict)[
@@ -145,14 +151,21 @@ def test_ledgers_equal_recomputation_through_every_kind_of_change(world, django_
         == 1
     )
 
-    # edit: the figure and the accused side change, a verdict is given
+    # edit: the figure and the accused side change (held, then approved), a verdict is given
+    figure.refresh_from_db()
+    accusation.refresh_from_db()
     claim_update(claim=figure, expected_version=None, wounded_min=6, wounded_max=None)
     claim_update(claim=accusation, expected_version=None, accused_side=world.armenia)
+    assert_equal_to_recomputation(conflict)
+    revisions_approve_all(incident=world.i2, user=editor)
+    accusation.refresh_from_db()
     claim_set_verdict(claim=accusation, verdict="false")
     assert_equal_to_recomputation(conflict)
 
-    # merge: i2 into i1 (its statements move; i2 stops counting on its own day)
+    # merge: i2 into i1 (its statements move once approved; i2 stops counting on its own day)
     incident_merge(incident=world.i2, target=world.i1, user=editor)
+    assert_equal_to_recomputation(conflict)
+    revisions_approve_all(incident=world.i1, user=editor)
     assert_equal_to_recomputation(conflict)
     incident_unmerge(incident=Incident.objects.get(pk=world.i2.pk), user=editor)
     assert_equal_to_recomputation(conflict)

@@ -6,6 +6,9 @@ import io
 import pytest
 from django.urls import reverse
 
+from tracker.services.claims import claim_create
+from tracker.services.statements import statement_create
+
 pytestmark = pytest.mark.django_db
 
 
@@ -31,6 +34,22 @@ def test_accusations_public_counts_published_incidents_per_day(client, world):
         ("2022-09-22", "Azerbaijan", "Armenia", 1, 1),
     ]
     assert data["published_only"] is True
+
+
+def test_public_ledgers_leave_out_what_the_publish_gate_holds(client, staff_client, world):
+    """A statement added to a published incident waits for an editor: the public ledger does
+    not count it until approved; the staff ledger does."""
+    held = statement_create(incident=world.i2, party=world.am, text="They started it.")
+    claim_create(
+        statement=held,
+        aspect="initiator",
+        text="Azerbaijan started it.",
+        accused_side=world.azerbaijan,
+    )
+    public = _triples(_json(client, world, "accusations", zoom="day")["rows"])
+    assert ("2022-09-11", "Armenia", "Azerbaijan", 1, 1) not in public
+    staff = _json(staff_client, world, "accusations", public=False, zoom="day")["rows"]
+    assert ("2022-09-11", "Armenia", "Azerbaijan", 2, 1) in _triples(staff)  # with i3, a draft
 
 
 def test_accusations_staff_include_drafts_and_month_zoom_sums(staff_client, world):
@@ -105,7 +124,9 @@ def test_csv_download_has_the_table_columns(client, world):
     )
     response = client.get(url, {"zoom": "day"})
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    body = b"".join(response.streaming_content)
+    assert body.startswith("\ufeff".encode())  # UTF-8 with BOM: spreadsheets read every script
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0] == [
         "Period starting",
         "Accusing side",

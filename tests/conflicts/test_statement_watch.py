@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tracker.enums import StatementCheck
 from tracker.models import StatementVersion, StatementWatch
+from tracker.services.revisions import revisions_approve_all
 from tracker.services.sources import citation_create, source_create
 from tracker.services.statement_watch import statements_watch_round
 from tracker.services.statements import statement_create
@@ -94,6 +95,10 @@ def watched(demo, site, django_user_model):
     )
     editor = django_user_model.objects.create_user("ed", email="ed@example.org", password="x")
     editor.groups.add(Group.objects.get(name="Editor"))
+    # The demo incident is published: the additions wait for an editor, who approves them.
+    revisions_approve_all(incident=demo.incident, user=editor)
+    statement.refresh_from_db()
+    citation.refresh_from_db()
     return statement, citation
 
 
