@@ -10,6 +10,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join
 from rest_framework.exceptions import ValidationError
 
+from tracker.api.errors import bad_request
 from tracker.exports.common import in_batches, positions, published_matching, side_names
 from tracker.models import Conflict, Party
 
@@ -70,15 +71,11 @@ def _entries(request: HttpRequest, kind: str | None, key: str | None) -> tuple[s
     return f"Counterclaim incidents{suffix}", incidents
 
 
-def _bad_request(error: ValidationError) -> HttpResponse:
-    return JsonResponse(error.detail, status=400)
-
-
 def atom(request: HttpRequest, kind: str | None = None, key: str | None = None) -> HttpResponse:
     try:
         title, incidents = _entries(request, kind, key)
     except ValidationError as exc:
-        return _bad_request(exc)
+        return bad_request(exc)
     feed = _AtomWithContent(
         title=title,
         link=request.build_absolute_uri(reverse("tracker:incident-list")),
@@ -108,7 +105,7 @@ def json_feed(
     try:
         title, incidents = _entries(request, kind, key)
     except ValidationError as exc:
-        return _bad_request(exc)
+        return bad_request(exc)
     body = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": title,

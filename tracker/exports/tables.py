@@ -10,9 +10,10 @@ from typing import Any
 
 from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from rest_framework.exceptions import ValidationError
 
+from tracker.api.errors import bad_request
 from tracker.exports.common import published_matching
 from tracker.models import Alignment, Citation, Claim, Statement
 
@@ -134,7 +135,7 @@ def incidents_csv(request: HttpRequest) -> HttpResponse:
     try:
         matching = published_matching(request.GET)
     except ValidationError as exc:
-        return JsonResponse(exc.detail, status=400)
+        return bad_request(exc)
     return _stream("incidents", INCIDENT_COLUMNS, matching)
 
 
@@ -142,7 +143,7 @@ def claims_csv(request: HttpRequest) -> HttpResponse:
     try:
         matching = published_matching(request.GET)
     except ValidationError as exc:
-        return JsonResponse(exc.detail, status=400)
+        return bad_request(exc)
     return _stream("claims", CLAIM_COLUMNS, Claim.objects.filter(statement__incident__in=matching))
 
 
@@ -150,7 +151,7 @@ def citations_csv(request: HttpRequest) -> HttpResponse:
     try:
         matching = published_matching(request.GET)
     except ValidationError as exc:
-        return JsonResponse(exc.detail, status=400)
+        return bad_request(exc)
     cited = Citation.objects.filter(
         claim__statement__incident__in=matching
     ) | Citation.objects.filter(statement__incident__in=matching)

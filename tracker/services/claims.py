@@ -94,3 +94,9 @@ def counterclaim_decide(
     if state == ProposalState.CONFIRMED:
         counterclaim_confirmed(counterclaim=counterclaim)
     return counterclaim
+
+
+@transaction.atomic
+def claim_delete(*, claim: Claim) -> None:
+    """Delete CLAIM with its citations and counterclaims (restorable from history)."""
+    claim.delete()

@@ -41,3 +41,10 @@ def statement_create(
             reported_by=reported_by,
         )
     )
+
+
+@transaction.atomic
+def statement_delete(*, statement: Statement) -> None:
+    """Delete STATEMENT with its claims and citations; pghistory keeps every row, so an editor
+    can restore it from the deleted list."""
+    statement.delete()
