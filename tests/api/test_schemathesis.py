@@ -23,6 +23,7 @@ CONFIG = Path(__file__).with_name("schemathesis.toml")
 
 
 def _run(url: str, report: Path, headers: list[str]) -> dict:  # type: ignore[type-arg]
+    """One CLI run; it works in REPORT's folder (it keeps a cache in its working directory)."""
     command = [
         str(CLI),
         "--config-file",
@@ -55,7 +56,12 @@ def _run(url: str, report: Path, headers: list[str]) -> dict:  # type: ignore[ty
         *headers,
     ]
     done = subprocess.run(
-        command, capture_output=True, text=True, timeout=SECONDS * 3 + 120, check=False
+        command,
+        capture_output=True,
+        text=True,
+        timeout=SECONDS * 3 + 120,
+        check=False,
+        cwd=report.parent,
     )
     summary = done.stdout[-6000:]
     print(summary)  # the figures, for docs/api.md
