@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group
 from tracker.enums import TokenScope
 from tracker.services.api_tokens import api_token_create
 
-SECONDS = int(os.environ.get("SCHEMATHESIS_SECONDS", "70"))
+SECONDS = int(os.environ.get("SCHEMATHESIS_SECONDS", "60"))
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "25"))
 CLI = Path(sys.executable).with_name("schemathesis")
 CONFIG = Path(__file__).with_name("schemathesis.toml")

@@ -8,6 +8,7 @@
   here but refused by the data (422), rate limit (429);
 - the headers consumers read: `ETag` on every read, `X-Sync-Watermark` on incident lists,
   `Retry-After` on 429;
+- ids in paths as the routes take them (ASCII digits), with an example;
 - an example per resource (tracker.api.examples)."""
 
 from typing import Any
@@ -98,6 +99,10 @@ def add_common_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any
             schemas[name]["example"] = example
     for path, item in result.get("paths", {}).items():
         for method, operation in item.items():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path":
+                    parameter["schema"]["pattern"] = "^[0-9]{1,18}$"
+                    parameter.setdefault("example", "1")
             responses = operation.setdefault("responses", {})
             codes = {**COMMON, **UNPROCESSABLE}
             if method != "get":
