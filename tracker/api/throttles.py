@@ -22,6 +22,8 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
+from tracker.api.authentication import ApiTokenAuthentication
+from tracker.api.errors import problem_response
 from tracker.models import ApiToken
 
 logger = logging.getLogger(__name__)
@@ -39,12 +41,12 @@ return {count, ttl}
 
 
 @dataclass(frozen=True)
-class Verdict:
+class RateDecision:
     allowed: bool
     retry_after: int  # seconds until the window ends
 
 
-def rate_hit(*, scope: str, ident: str | int, rate: str) -> Verdict:
+def rate_hit(*, scope: str, ident: str | int, rate: str) -> RateDecision:
     """Count one request against SCOPE's budget for IDENT (RATE like "1200/minute")."""
     limit, window = SimpleRateThrottle.parse_rate(None, rate)  # type: ignore[arg-type]
     key = cache.make_key(f"rate:{scope}:{ident}")
@@ -53,8 +55,8 @@ def rate_hit(*, scope: str, ident: str | int, rate: str) -> Verdict:
         count, ttl = client.eval(_HIT, 1, key, window)
     except (ConnectionError, OSError, redis.RedisError) as exc:
         logger.warning("rate limit %s: Redis unreachable, not counting (%s)", scope, exc)
-        return Verdict(True, 0)
-    return Verdict(int(count) <= limit, max(int(ttl), 1))
+        return RateDecision(True, 0)
+    return RateDecision(int(count) <= limit, max(int(ttl), 1))
 
 
 def caller_budget(request: HttpRequest, token: ApiToken | None) -> tuple[str, str | int]:
@@ -81,11 +83,11 @@ class CallerThrottle(BaseThrottle):
         rate = _rate(scope)
         if rate is None:
             return True
-        self.verdict = rate_hit(scope=scope, ident=ident, rate=rate)
-        return self.verdict.allowed
+        self.decision = rate_hit(scope=scope, ident=ident, rate=rate)
+        return self.decision.allowed
 
     def wait(self) -> float | None:
-        return self.verdict.retry_after
+        return self.decision.retry_after
 
 
 class FeedRateLimitMiddleware:
@@ -104,9 +106,6 @@ class FeedRateLimitMiddleware:
         return self.get_response(request)
 
     def _refused(self, request: HttpRequest) -> HttpResponse | None:
-        from tracker.api.authentication import ApiTokenAuthentication
-        from tracker.api.errors import problem_response
-
         try:
             found = ApiTokenAuthentication().authenticate(Request(request))
         except AuthenticationFailed as exc:
@@ -115,13 +114,13 @@ class FeedRateLimitMiddleware:
         rate = _rate(scope)
         if rate is None:
             return None
-        verdict = rate_hit(scope=scope, ident=ident, rate=rate)
-        if verdict.allowed:
+        decision = rate_hit(scope=scope, ident=ident, rate=rate)
+        if decision.allowed:
             return None
         response = problem_response(
-            429, f"Rate limit spent; retry in {verdict.retry_after} seconds."
+            429, f"Rate limit spent; retry in {decision.retry_after} seconds."
         )
-        response["Retry-After"] = str(verdict.retry_after)
+        response["Retry-After"] = str(decision.retry_after)
         return response
 
 
