@@ -22,8 +22,6 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
-from tracker.api.authentication import ApiTokenAuthentication
-from tracker.api.errors import problem_response
 from tracker.models import ApiToken
 
 logger = logging.getLogger(__name__)
@@ -106,6 +104,10 @@ class FeedRateLimitMiddleware:
         return self.get_response(request)
 
     def _refused(self, request: HttpRequest) -> HttpResponse | None:
+        # Imported here: both import rest_framework.views, whose settings import this module.
+        from tracker.api.authentication import ApiTokenAuthentication
+        from tracker.api.errors import problem_response
+
         try:
             found = ApiTokenAuthentication().authenticate(Request(request))
         except AuthenticationFailed as exc:
