@@ -16,3 +16,8 @@ urlpatterns = [
     path("feeds/", include("tracker.exports.urls", namespace="feeds")),
     path("", include("tracker.urls")),
 ]
+
+# The API and the feeds answer unknown addresses and failures as problem+json, like every
+# other error of theirs; the site keeps its pages.
+handler404 = "tracker.api.errors.not_found"
+handler500 = "tracker.api.errors.server_error"

@@ -1,6 +1,7 @@
 """Settings shared by every environment. Values come from the environment (config.env);
 DATABASE_URL and REDIS_URL unset means the embedded servers (config.embedded)."""
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -37,6 +38,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # gzip when the client asks (Accept-Encoding); Django's adds a BREACH mitigation.
+    "django.middleware.gzip.GZipMiddleware",
+    # CORS and Vary for /api/ and /feeds/ (tracker/api/http.py).
+    "tracker.api.http.CrossOriginMiddleware",
     # A CDN's revalidation of a public page or feed: its 304 before sessions, auth and the rest.
     "tracker.views.caching.RevalidationMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -44,6 +49,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Feeds and exports spend the same rate budgets as the API (tracker/api/throttles.py).
+    "tracker.api.throttles.FeedRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Puts the requesting user into every history event written during the request (writes
@@ -159,7 +166,7 @@ WHITENOISE_USE_FINDERS = True
 
 # --- API -----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "tracker.api.schema.ApiSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
 }
 SPECTACULAR_SETTINGS = {
@@ -236,11 +243,7 @@ REST_FRAMEWORK.update(
             "rest_framework.authentication.SessionAuthentication",
         ],
         "DEFAULT_PERMISSION_CLASSES": ["tracker.api.permissions.ReadAnyoneWriteEditors"],
-        "DEFAULT_THROTTLE_CLASSES": [
-            "tracker.api.throttles.AnonThrottle",
-            "tracker.api.throttles.TokenThrottle",
-            "tracker.api.throttles.SessionUserThrottle",
-        ],
+        "DEFAULT_THROTTLE_CLASSES": ["tracker.api.throttles.CallerThrottle"],
         "DEFAULT_THROTTLE_RATES": {
             "anon": env_str("COUNTERCLAIM_API_RATE_ANON", "60/minute"),
             "token": env_str("COUNTERCLAIM_API_RATE_TOKEN", "1200/minute"),
@@ -250,15 +253,35 @@ REST_FRAMEWORK.update(
             "tracker.api.renderers.OrjsonRenderer",
             "rest_framework.renderers.BrowsableAPIRenderer",
         ],
+        # Bodies are JSON only: the types the schema declares are the types a body carries
+        # (a form field is always text).
+        "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+        "TEST_REQUEST_DEFAULT_FORMAT": "json",
+        # Formats are negotiated with Accept only: `?format=` would be one more parameter
+        # every operation accepts and no client needs.
+        "URL_FORMAT_OVERRIDE": None,
         "DEFAULT_PAGINATION_CLASS": "tracker.api.pagination.KeysetPagination",
         "EXCEPTION_HANDLER": "tracker.api.errors.exception_handler",
         # Bare numbers of client IPs behind this many proxies (X-Forwarded-For); 0 = none.
         "NUM_PROXIES": env_int("COUNTERCLAIM_API_NUM_PROXIES", 0),
     }
 )
+# Origins (scheme://host[:port], comma-separated) whose pages may write through the API; reads
+# are open to every origin (tracker/api/http.py).
+COUNTERCLAIM_CORS_WRITE_ORIGINS = env_list("COUNTERCLAIM_CORS_WRITE_ORIGINS")
+for _origin in COUNTERCLAIM_CORS_WRITE_ORIGINS:
+    if not re.fullmatch(r"https?://[^/\s]+", _origin):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"COUNTERCLAIM_CORS_WRITE_ORIGINS: {_origin!r} is not scheme://host[:port]."
+        )
 SPECTACULAR_SETTINGS.update(
     {
         "COMPONENT_SPLIT_REQUEST": True,
+        # A PATCH body declares what it requires (`version`, for the optimistic lock) instead
+        # of a copy of the component with nothing required.
+        "COMPONENT_SPLIT_PATCH": False,
         "SCHEMA_PATH_PREFIX": "/api/v1",
         "POSTPROCESSING_HOOKS": [
             "drf_spectacular.hooks.postprocess_schema_enums",
@@ -269,6 +292,10 @@ SPECTACULAR_SETTINGS.update(
             "AspectEnum": "tracker.enums.Aspect",
             "TimePrecisionEnum": "tracker.enums.TimePrecision",
             "WebhookEventEnum": "tracker.enums.WebhookEvent",
+            "EditorialStateEnum": "tracker.enums.EditorialState",
+            "ProposalStateEnum": "tracker.enums.ProposalState",
+            "SourceKindEnum": "tracker.enums.SourceKind",
+            "PartyKindEnum": "tracker.enums.PartyKind",
         },
     }
 )

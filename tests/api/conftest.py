@@ -6,6 +6,8 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+# The ingest suite's HTTP server on 127.0.0.1 serving ../shared/data (sources by URL).
+from tests.ingest.conftest import feed_server, server  # noqa: F401
 from tracker.enums import TokenScope
 from tracker.services.api_tokens import api_token_create
 

@@ -55,10 +55,17 @@ def test_incident_list_cursor_pages_every_row_once(api, demo):
     assert len(seen) == 6
 
 
-def test_incident_list_bad_cursor_is_400(api, db):
+def test_incident_list_bad_cursor_is_422(api, db):
     response = api.get(LIST + "?cursor=nonsense")
-    assert response.status_code == 400
-    assert response.json() == {"cursor": "Not a cursor from this API."}
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Unprocessable Entity",
+        "status": 422,
+        "detail": "cursor: Not a cursor from this API.",
+        "errors": {"cursor": ["Not a cursor from this API."]},
+    }
 
 
 @pytest.mark.parametrize(
@@ -101,7 +108,7 @@ def test_incident_list_filters_by_verdict_aspect_party_side(api, demo):
 def test_incident_list_bad_bbox_is_400(api, db):
     response = api.get(LIST + "?bbox=1,2,3")
     assert response.status_code == 400
-    assert response.json() == {"bbox": "Give west,south,east,north in degrees."}
+    assert response.json()["errors"] == {"bbox": ["Give west,south,east,north in degrees."]}
 
 
 def test_incident_detail_etag_gives_304(api, demo):
@@ -133,7 +140,7 @@ def test_incident_detail_draft_is_404_for_anonymous(api, demo):
     )
     response = api.get(reverse("api:incident-detail", args=[draft.pk]))
     assert response.status_code == 404
-    assert response.json() == {"detail": "No such incident."}
+    assert response.json()["detail"] == "No such incident."
 
 
 def test_incident_list_extreme_offset_is_compared_in_utc(api, demo):

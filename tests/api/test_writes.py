@@ -48,7 +48,12 @@ def test_revoked_token_is_refused(api, editor, write_key):
     api.credentials(HTTP_AUTHORIZATION=f"Token {write_key}")
     response = api.get(reverse("api:incident-list"))
     assert response.status_code == 401
-    assert response.json() == {"detail": "Unknown or revoked token."}
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Unauthorized",
+        "status": 401,
+        "detail": "Unknown or revoked token.",
+    }
 
 
 def test_incident_update_stale_version_is_409(editor_api, demo):

@@ -59,7 +59,8 @@ def test_every_operation_no_server_error_no_schema_violation(
             nonlocal examples
             examples += 1
             case.call_and_validate(
-                headers={"Authorization": f"Token {key}"},
+                # The WSGI client asks for gzip but hands schemathesis the raw bytes.
+                headers={"Authorization": f"Token {key}", "Accept-Encoding": "identity"},
                 checks=[not_a_server_error, response_schema_conformance, status_code_conformance],
                 excluded_checks=[negative_data_rejection],
             )

@@ -11,22 +11,30 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tracker.api import serializers as s
+from tracker.api.base import StrictApiMixin
 from tracker.api.pagination import IdPagination
 from tracker.api.permissions import EditorsOnly
 from tracker.models import ApiToken, Webhook
 from tracker.services.api_tokens import api_token_create, api_token_revoke
-from tracker.services.webhooks import webhook_create, webhook_ping, webhook_redeliver
+from tracker.services.webhooks import (
+    webhook_create,
+    webhook_ping,
+    webhook_redeliver,
+    webhook_rotate_secret,
+)
 
 
 class TokenCreateSerializer(s.ApiTokenSerializer):
     user = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.filter(is_active=True),
         required=False,
-        help_text="Whose rights the token carries; yourself when left out.",
+        help_text="Yourself (the default): a token acts for the user who creates it; any "
+        "other user is refused (403).",
     )
 
 
 class ApiTokenViewSet(
+    StrictApiMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.DestroyModelMixin,
@@ -65,6 +73,7 @@ class ApiTokenViewSet(
 
 
 class WebhookViewSet(
+    StrictApiMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.DestroyModelMixin,
@@ -72,7 +81,8 @@ class WebhookViewSet(
     viewsets.GenericViewSet,
 ):
     """Your subscriptions. The secret signs every delivery (header X-Counterclaim-Signature:
-    `t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>">`)."""
+    `t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>">`). It is shown once, in the answer to
+    the POST that creates it or rotates it."""
 
     queryset = Webhook.objects.all()  # the model, for the schema; rows come from get_queryset
     serializer_class = s.WebhookSerializer
@@ -84,15 +94,26 @@ class WebhookViewSet(
             return Webhook.objects.none()
         return Webhook.objects.filter(created_by=self.request.user)
 
-    def perform_create(self, serializer: s.WebhookSerializer) -> None:
-        serializer.instance = webhook_create(
-            url=serializer.validated_data["url"],
-            events=serializer.validated_data["events"],
-            created_by=self.request.user,
+    @extend_schema(responses={201: s.WebhookCreatedSerializer})
+    def create(self, request: Request) -> Response:
+        form = s.WebhookSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        webhook = webhook_create(
+            url=form.validated_data["url"],
+            events=form.validated_data["events"],
+            created_by=request.user,
         )
+        return Response(s.WebhookCreatedSerializer(webhook).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.WebhookCreatedSerializer)
+    @action(detail=True, methods=["post"], url_path="rotate-secret")
+    def rotate_secret(self, request: Request, pk: str) -> Response:
+        """A new secret, shown in this answer only; deliveries from now on are signed with it."""
+        webhook = webhook_rotate_secret(webhook=get_object_or_404(self.get_queryset(), pk=pk))
+        return Response(s.WebhookCreatedSerializer(webhook).data)
 
     @extend_schema(responses=s.WebhookDeliverySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def deliveries(self, request: Request, pk: str) -> Response:
         """The latest 100 deliveries of this subscription, newest first."""
         webhook = get_object_or_404(self.get_queryset(), pk=pk)

@@ -1,15 +1,109 @@
-"""Service errors as HTTP: a model ValidationError is a 400 with its messages, a stale edit a
-409 that tells the current version."""
+"""Every error of the API and the feeds in one shape: RFC 9457 problem details
+(`application/problem+json`), with `errors` naming each offending field or parameter.
 
+The line between 400 and 422 is the OpenAPI document: a request that does not match it (wrong
+type, missing field, unknown parameter, a value outside the declared range) is a 400; one that
+matches it but breaks a rule only the data can tell (a service's ValidationError, an id naming
+nothing, a cursor this API never issued) is a 422 Unprocessable Content. A refused state
+change (StateConflictError) and a stale edit are 409s, the stale one telling the current
+version. Routes that match nothing under /api/ and /feeds/, and server errors there, get the
+same shape through the project's handler404/handler500."""
+
+from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status
+from django.http import HttpRequest, HttpResponse
+from django.views import defaults
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from tracker.api.renderers import OrjsonRenderer, orjson_bytes
 from tracker.models import PendingRevision
-from tracker.services.errors import StaleEditError
+from tracker.services.errors import StaleEditError, StateConflictError
+
+PROBLEM_JSON = "application/problem+json"
+# Paths whose clients are programs: they get problem+json, never an HTML error page.
+MACHINE_PREFIXES = ("/api/", "/feeds/")
+
+
+def problem(code: int, detail: str, errors: dict[str, list[str]] | None = None, **extra: Any):  # type: ignore[no-untyped-def]
+    """The problem document for CODE. `type` stays about:blank: the status and `title` say
+    what kind of problem it is, `detail` and `errors` what exactly."""
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": HTTPStatus(code).phrase,
+        "status": code,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = errors
+    body.update(extra)
+    return body
+
+
+def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error details as {"field" or "field.sub" or "non_field_errors": [text]}."""
+    if isinstance(detail, dict):
+        out: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            out.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        out = {}
+        for index, item in enumerate(detail):
+            out.update(_flatten(item, f"{prefix}.{index}" if prefix else str(index)))
+        return out
+    messages = detail if isinstance(detail, list) else [detail]
+    return {prefix or "non_field_errors": [str(message) for message in messages]}
+
+
+def _summary(errors: dict[str, list[str]]) -> str:
+    return " ".join(
+        " ".join(messages) if name == "non_field_errors" else f"{name}: {' '.join(messages)}"
+        for name, messages in errors.items()
+    )
+
+
+def validation_problem(detail: Any) -> dict[str, Any]:
+    """A 400 problem from a DRF ValidationError's detail (a dict, a list or a string)."""
+    errors = _flatten(detail)
+    if list(errors) == ["non_field_errors"]:
+        return problem(400, _summary(errors))
+    return problem(400, _summary(errors), errors)
+
+
+def _django_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {
+            "non_field_errors" if name == "__all__" else name: messages
+            for name, messages in exc.message_dict.items()
+        }
+    return {"non_field_errors": exc.messages}
+
+
+def _as_problem(response: Response) -> Response:
+    """DRF's own answer (headers such as Retry-After and WWW-Authenticate kept) reshaped."""
+    response.data = _reshaped(response)
+    return response
+
+
+def _reshaped(response: Response) -> dict[str, Any]:
+    if isinstance(response.data, dict) and set(response.data) <= {"detail"}:
+        return problem(response.status_code, str(response.data.get("detail", "")))
+    if response.status_code == status.HTTP_400_BAD_REQUEST:
+        return validation_problem(response.data)
+    errors = _flatten(response.data)
+    return problem(response.status_code, _summary(errors), errors)
+
+
+def _typed(response: Response, context: dict[str, Any]) -> Response:
+    """problem+json for JSON clients; the browsable API keeps rendering its HTML page."""
+    renderer = getattr(context.get("request"), "accepted_renderer", None)
+    if renderer is None or isinstance(renderer, OrjsonRenderer):
+        response.content_type = PROBLEM_JSON
+    return response
 
 
 def held_answer(revision: PendingRevision) -> Response:
@@ -28,11 +122,63 @@ def held_answer(revision: PendingRevision) -> Response:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, StaleEditError):
-        return Response(
-            {"detail": str(exc), "current_version": exc.actual},
-            status=status.HTTP_409_CONFLICT,
-        )
+        body = problem(409, str(exc), current_version=exc.actual)
+        return _typed(Response(body, status=409), context)
     if isinstance(exc, DjangoValidationError):
-        body = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
-        return Response(body, status=status.HTTP_400_BAD_REQUEST)
-    return drf_exception_handler(exc, context)
+        errors = _django_errors(exc)
+        code = 409 if isinstance(exc, StateConflictError) else 422
+        body = problem(
+            code, _summary(errors), None if list(errors) == ["non_field_errors"] else errors
+        )
+        return _typed(Response(body, status=code), context)
+    if isinstance(exc, exceptions.ValidationError) and _unprocessable(exc):
+        errors = _flatten(exc.detail)
+        return _typed(Response(problem(422, _summary(errors), errors), status=422), context)
+    response = drf_exception_handler(exc, context)
+    return _typed(_as_problem(response), context) if response is not None else None
+
+
+# DRF's code for a primary key naming no row, and ours for any value the schema admits but the
+# data refuses (raise ValidationError(..., code=UNPROCESSABLE)).
+UNPROCESSABLE = "unprocessable"
+_UNPROCESSABLE_CODES = frozenset({"does_not_exist", UNPROCESSABLE})
+
+
+def _unprocessable(exc: exceptions.ValidationError) -> bool:
+    codes = _flatten(exc.get_codes())
+    return bool(codes) and all(
+        code in _UNPROCESSABLE_CODES for messages in codes.values() for code in messages
+    )
+
+
+def problem_response(code: int, detail: str, **extra: Any) -> HttpResponse:
+    """A problem answer outside DRF's views (feeds, routes that match nothing)."""
+    return HttpResponse(
+        orjson_bytes(problem(code, detail, **extra)), status=code, content_type=PROBLEM_JSON
+    )
+
+
+def bad_request(exc: exceptions.ValidationError) -> HttpResponse:
+    """The feeds' answer to a bad parameter, the same document (and status) the API gives."""
+    body = validation_problem(exc.detail)
+    if _unprocessable(exc):
+        body.update(status=422, title=HTTPStatus(422).phrase)
+    return HttpResponse(orjson_bytes(body), status=body["status"], content_type=PROBLEM_JSON)
+
+
+def _machine(request: HttpRequest) -> bool:
+    return request.path.startswith(MACHINE_PREFIXES)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: a problem document for the API and feeds, the site's page elsewhere."""
+    if _machine(request):
+        return problem_response(404, "No such resource: the address names nothing here.")
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a problem document for the API and feeds, the site's page elsewhere."""
+    if _machine(request):
+        return problem_response(500, "The server failed to answer; the error was logged.")
+    return defaults.server_error(request)

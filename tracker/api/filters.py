@@ -1,6 +1,7 @@
 """Query filters of every list. The same FilterSets drive the feeds and exports, so a consumer
 gets the same rows as Atom, GeoJSON or CSV that it gets as JSON."""
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -9,13 +10,18 @@ from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import Q, QuerySet
 from django_filters.fields import IsoDateTimeField
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
+from tracker.api.errors import UNPROCESSABLE
 from tracker.api.sync import Watermark, changed_since, parse_since
 from tracker.enums import Aspect, Channel, EditorialState, IncidentType, SourceKind, Verdict
 from tracker.models import Claim, Incident, Party, Source, Statement
 
 SEARCH_CONFIG = "english"
+_NUMBER = r"-?[0-9]{1,3}(\.[0-9]{1,12})?"
+BBOX_PATTERN = rf"^{_NUMBER},{_NUMBER},{_NUMBER},{_NUMBER}$"
+BBOX = re.compile(BBOX_PATTERN)
 
 
 class UtcDateTimeField(IsoDateTimeField):
@@ -35,16 +41,46 @@ class UtcDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UtcDateTimeField
 
 
+MAX_ID = 2**63 - 1  # PostgreSQL's bigint
+
+
+def is_id(value: str) -> bool:
+    """ASCII digits within bigint: str.isdigit() and int() also take "²" or "٣"."""
+    return value.isascii() and value.isdigit() and int(value) <= MAX_ID
+
+
+class IdField(forms.CharField):
+    def clean(self, value: Any) -> int | None:
+        cleaned = super().clean(value)
+        if cleaned in (None, ""):
+            return None
+        if not is_id(cleaned):
+            raise forms.ValidationError("An id: digits 0-9 only.")
+        return int(cleaned)
+
+
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": MAX_ID})
+class IdFilter(filters.Filter):
+    """A reference by id, parsed strictly (a NumberFilter would take 1.5, 1e3 or "٣")."""
+
+    field_class = IdField
+
+
 def _bbox(value: str) -> tuple[float, float, float, float]:
-    try:
-        west, south, east, north = (float(part) for part in value.split(","))
-    except ValueError as exc:
-        raise ValidationError({"bbox": "Give west,south,east,north in degrees."}) from exc
+    if not BBOX.fullmatch(value):
+        raise ValidationError({"bbox": "Give west,south,east,north in degrees."})
+    west, south, east, north = (float(part) for part in value.split(","))
     if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
         raise ValidationError(
-            {"bbox": "Out of range: longitudes ±180, latitudes ±90, south ≤ north."}
+            {"bbox": "Out of range: longitudes ±180, latitudes ±90, south ≤ north."},
+            code=UNPROCESSABLE,
         )
     return west, south, east, north
+
+
+@extend_schema_field({"type": "string", "pattern": BBOX_PATTERN})
+class BboxFilter(filters.CharFilter):
+    pass
 
 
 def bbox_q(prefix: str, value: str) -> Q:
@@ -62,7 +98,7 @@ def bbox_q(prefix: str, value: str) -> Q:
 def conflict_q(prefix: str, value: str) -> Q:
     return (
         Q(**{f"{prefix}conflict_id": int(value)})
-        if value.isdigit()
+        if is_id(value)
         else Q(**{f"{prefix}conflict__slug": value})
     )
 
@@ -115,8 +151,8 @@ class IncidentFilter(filters.FilterSet):
         "the guarantee.",
     )
     conflict = filters.CharFilter(method="filter_conflict", help_text="Conflict id or slug.")
-    party = filters.NumberFilter(method="filter_party", help_text="A party made a statement.")
-    side = filters.NumberFilter(method="filter_side", help_text="A party of this side spoke.")
+    party = IdFilter(method="filter_party", help_text="A party made a statement.")
+    side = IdFilter(method="filter_side", help_text="A party of this side spoke.")
     type = filters.MultipleChoiceFilter(field_name="incident_type", choices=IncidentType.choices)
     state = filters.ChoiceFilter(
         method="filter_state",
@@ -127,7 +163,7 @@ class IncidentFilter(filters.FilterSet):
     aspect = filters.MultipleChoiceFilter(method="filter_aspect", choices=Aspect.choices)
     occurred_from = UtcDateTimeFilter(field_name="occurred_start", lookup_expr="gte")
     occurred_to = UtcDateTimeFilter(field_name="occurred_start", lookup_expr="lte")
-    bbox = filters.CharFilter(method="filter_bbox", help_text="west,south,east,north (degrees).")
+    bbox = BboxFilter(method="filter_bbox", help_text="west,south,east,north (degrees).")
     q = filters.CharFilter(method="filter_q", help_text="Full text of title, summary and place.")
 
     class Meta:
@@ -174,16 +210,16 @@ class IncidentFilter(filters.FilterSet):
 
 class StatementFilter(_Common):
     conflict = filters.CharFilter(method="filter_conflict", help_text="Conflict id or slug.")
-    incident = filters.NumberFilter(field_name="incident_id")
-    party = filters.NumberFilter(field_name="party_id")
-    side = filters.NumberFilter(field_name="party__alignments__side_id", distinct=True)
+    incident = IdFilter(field_name="incident_id")
+    party = IdFilter(field_name="party_id")
+    side = IdFilter(field_name="party__alignments__side_id", distinct=True)
     type = filters.MultipleChoiceFilter(
         field_name="incident__incident_type", choices=IncidentType.choices
     )
     channel = filters.MultipleChoiceFilter(choices=Channel.choices)
     issued_from = UtcDateTimeFilter(field_name="issued_at", lookup_expr="gte")
     issued_to = UtcDateTimeFilter(field_name="issued_at", lookup_expr="lte")
-    bbox = filters.CharFilter(method="filter_bbox", help_text="The incident's point in the box.")
+    bbox = BboxFilter(method="filter_bbox", help_text="The incident's point in the box.")
     q = filters.CharFilter(method="filter_q", help_text="Full text of the statement.")
 
     class Meta:
@@ -202,9 +238,9 @@ class StatementFilter(_Common):
 
 class ClaimFilter(_Common):
     conflict = filters.CharFilter(method="filter_conflict", help_text="Conflict id or slug.")
-    incident = filters.NumberFilter(field_name="statement__incident_id")
-    party = filters.NumberFilter(field_name="statement__party_id")
-    side = filters.NumberFilter(field_name="statement__party__alignments__side_id", distinct=True)
+    incident = IdFilter(field_name="statement__incident_id")
+    party = IdFilter(field_name="statement__party_id")
+    side = IdFilter(field_name="statement__party__alignments__side_id", distinct=True)
     type = filters.MultipleChoiceFilter(
         field_name="statement__incident__incident_type", choices=IncidentType.choices
     )
@@ -216,7 +252,7 @@ class ClaimFilter(_Common):
     occurred_to = UtcDateTimeFilter(
         field_name="statement__incident__occurred_start", lookup_expr="lte"
     )
-    bbox = filters.CharFilter(method="filter_bbox", help_text="The incident's point in the box.")
+    bbox = BboxFilter(method="filter_bbox", help_text="The incident's point in the box.")
     q = filters.CharFilter(method="filter_q", help_text="Full text of the claim.")
 
     class Meta:
@@ -234,7 +270,7 @@ class ClaimFilter(_Common):
 
 
 class SourceFilter(_Common):
-    outlet = filters.NumberFilter(field_name="outlet_id")
+    outlet = IdFilter(field_name="outlet_id")
     kind = filters.MultipleChoiceFilter(choices=SourceKind.choices)
     language = filters.CharFilter()
     published_from = UtcDateTimeFilter(field_name="published_at", lookup_expr="gte")
@@ -251,7 +287,7 @@ class SourceFilter(_Common):
 
 class PartyFilter(_Common):
     conflict = filters.CharFilter(method="filter_conflict", help_text="Conflict id or slug.")
-    side = filters.NumberFilter(field_name="alignments__side_id", distinct=True)
+    side = IdFilter(field_name="alignments__side_id", distinct=True)
     q = filters.CharFilter(method="filter_q", help_text="Name or short name contains.")
 
     class Meta:

@@ -8,9 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     PolymorphicProxySerializer,
     extend_schema,
@@ -18,11 +16,12 @@ from drf_spectacular.utils import (
 )
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tracker.api import serializers as s
+from tracker.api.base import StrictApiMixin
 from tracker.api.conditional import ConditionalGetMixin
 from tracker.api.errors import held_answer
 from tracker.api.filters import IncidentFilter
@@ -48,19 +47,6 @@ INCIDENT_OR_TOMBSTONE = PolymorphicProxySerializer(
     resource_type_field_name=None,
 )
 WATERMARK_HEADER = "X-Sync-Watermark"
-VERSION_PARAM = OpenApiParameter(
-    "version", OpenApiTypes.INT, description="The version you acted on (409 if stale)."
-)
-
-
-def _version(request: Request) -> int | None:
-    raw = request.data.get("version") if hasattr(request.data, "get") else None
-    if raw in (None, ""):
-        return None
-    try:
-        return int(raw)
-    except (TypeError, ValueError) as exc:
-        raise ValidationError({"version": "A whole number."}) from exc
 
 
 @extend_schema_view(
@@ -82,7 +68,7 @@ def _version(request: Request) -> int | None:
         },
     ),
 )
-class IncidentViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
+class IncidentViewSet(StrictApiMixin, ConditionalGetMixin, viewsets.GenericViewSet):
     queryset = Incident.objects.all()
     pagination_class = IncidentChangePagination
     filter_backends = [DjangoFilterBackend]
@@ -138,14 +124,12 @@ class IncidentViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
         return response
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        if not pk.isdigit():
-            return Response({"detail": "No such incident."}, status=status.HTTP_404_NOT_FOUND)
         visible = Incident.objects.all() if is_editor(request) else Incident.objects.published()
         if visible.filter(pk=pk).exists():
             return Response(incidents_page([int(pk)])[0])
         stamp = IncidentChange.objects.filter(pk=pk, was_published=True).first()
         if stamp is None:
-            return Response({"detail": "No such incident."}, status=status.HTTP_404_NOT_FOUND)
+            raise NotFound("No such incident.")
         row = Incident.objects.filter(pk=pk).values("id", "state", "merged_into_id").first()
         return Response(tombstone(int(pk), stamp.changed_at, row), status=status.HTTP_410_GONE)
 
@@ -188,19 +172,25 @@ class IncidentViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
         publishing.incident_delete(incident=self._get(pk), user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    def _transition(self, request: Request, pk: str, service: Any, **extra: Any) -> Response:
+    def _transition(
+        self, request: Request, pk: str, service: Any, form_class: type = s.TransitionSerializer
+    ) -> Response:
+        form = form_class(data=request.data)
+        form.is_valid(raise_exception=True)
+        extra = dict(form.validated_data)
+        version = extra.pop("version", None)
         incident = service(
-            incident=self._get(pk), user=request.user, expected_version=_version(request), **extra
+            incident=self._get(pk), user=request.user, expected_version=version, **extra
         )
         return self._answer(incident)
 
-    @extend_schema(request=None, parameters=[VERSION_PARAM], responses=s.IncidentSerializer)
+    @extend_schema(request=s.TransitionSerializer, responses=s.IncidentSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
         """Draft → in review."""
         return self._transition(request, pk, publishing.incident_submit_for_review)
 
-    @extend_schema(request=None, parameters=[VERSION_PARAM], responses=s.IncidentSerializer)
+    @extend_schema(request=s.TransitionSerializer, responses=s.IncidentSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str) -> Response:
         """→ published (announced to webhook subscribers)."""
@@ -210,11 +200,7 @@ class IncidentViewSet(ConditionalGetMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def retract(self, request: Request, pk: str) -> Response:
         """Published → retracted, with the reason."""
-        form = s.RetractSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        return self._transition(
-            request, pk, publishing.incident_retract, note=form.validated_data["note"]
-        )
+        return self._transition(request, pk, publishing.incident_retract, s.RetractSerializer)
 
     @extend_schema(
         request=s.MergeSerializer,

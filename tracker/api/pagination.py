@@ -16,6 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from tracker.api.errors import UNPROCESSABLE
+
 
 def _value(row: Any, name: str) -> Any:
     return row[name] if isinstance(row, dict) else getattr(row, name)
@@ -54,7 +56,7 @@ class KeysetPagination(BasePagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= self.max_page_size:
             raise ValidationError(
                 {self.page_size_query_param: f"A whole number from 1 to {self.max_page_size}."}
             )
@@ -73,7 +75,9 @@ class KeysetPagination(BasePagination):
                 raise ValueError("naive time")
             return moment.astimezone(UTC), int(last)
         except (ValueError, UnicodeError, OverflowError) as exc:
-            raise ValidationError({self.cursor_query_param: "Not a cursor from this API."}) from exc
+            raise ValidationError(
+                {self.cursor_query_param: "Not a cursor from this API."}, code=UNPROCESSABLE
+            ) from exc
 
     def encode_cursor(self, position: tuple[datetime | int, int]) -> str:
         key = position[0].isoformat() if isinstance(position[0], datetime) else position[0]

@@ -21,8 +21,14 @@ def token_allows_writes(request: Request) -> bool:
 
 
 def is_editor(request: Request) -> bool:
-    """May see unpublished incidents (the `state` filter): whoever may edit them."""
-    return bool(request.user and request.user.has_perm("tracker.change_incident"))
+    """May see unpublished incidents (the `state` filter): whoever may edit them, by session or
+    write token. A read token sees the published set only, whoever made it: it is what goes
+    into dashboards and other newsrooms' scripts."""
+    return bool(
+        request.user
+        and token_allows_writes(request)
+        and request.user.has_perm("tracker.change_incident")
+    )
 
 
 class ReadAnyoneWriteEditors(permissions.DjangoModelPermissionsOrAnonReadOnly):

@@ -3,6 +3,7 @@ the write ones validate input before a service writes it."""
 
 from rest_framework import serializers
 
+from tracker.api.base import HttpUrlField, StrictJsonMixin
 from tracker.enums import (
     Aspect,
     Channel,
@@ -11,6 +12,7 @@ from tracker.enums import (
     EditorialState,
     IncidentType,
     ProposalState,
+    SourceKind,
     TimePrecision,
     TokenScope,
     TranslationKind,
@@ -19,8 +21,10 @@ from tracker.enums import (
 )
 from tracker.models import (
     ApiToken,
+    Citation,
     Claim,
     Conflict,
+    Counterclaim,
     Outlet,
     Party,
     Side,
@@ -252,7 +256,7 @@ class PartySerializer(serializers.ModelSerializer):
 # --- writes ---------------------------------------------------------------------------------
 
 
-class IncidentCreateSerializer(serializers.Serializer):
+class IncidentCreateSerializer(StrictJsonMixin, serializers.Serializer):
     conflict = serializers.PrimaryKeyRelatedField(queryset=Conflict.objects.all())
     title = serializers.CharField(max_length=300)
     incident_type = serializers.ChoiceField(choices=IncidentType.choices)
@@ -261,8 +265,10 @@ class IncidentCreateSerializer(serializers.Serializer):
     time_precision = serializers.ChoiceField(choices=TimePrecision.choices, required=False)
     local_timezone = serializers.CharField(required=False, allow_blank=True, max_length=64)
     place = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    latitude = serializers.FloatField(required=False, allow_null=True)
-    longitude = serializers.FloatField(required=False, allow_null=True)
+    latitude = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
+    longitude = serializers.FloatField(
+        required=False, allow_null=True, min_value=-180, max_value=180
+    )
     summary = serializers.CharField(required=False, allow_blank=True)
 
 
@@ -276,27 +282,29 @@ class IncidentUpdateSerializer(IncidentCreateSerializer):
             field.required = name == "version"
 
 
-class RetractSerializer(serializers.Serializer):
+class TransitionSerializer(StrictJsonMixin, serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text="The version you acted on; 409 if stale."
+    )
+
+
+class RetractSerializer(TransitionSerializer):
     note = serializers.CharField(help_text="Why: readers are told.")
 
 
-class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True)
-
-
-class MergeSerializer(serializers.Serializer):
+class MergeSerializer(StrictJsonMixin, serializers.Serializer):
     target = serializers.IntegerField(help_text="The incident that absorbs this one.")
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class ClaimUpdateSerializer(serializers.Serializer):
+class ClaimUpdateSerializer(StrictJsonMixin, serializers.Serializer):
     version = serializers.IntegerField(help_text="The version you edited; 409 if stale.")
     verdict = serializers.ChoiceField(choices=Verdict.choices, required=False)
     verdict_note = serializers.CharField(required=False, allow_blank=True)
     text = serializers.CharField(required=False)
 
 
-class ApiTokenSerializer(serializers.ModelSerializer):
+class ApiTokenSerializer(StrictJsonMixin, serializers.ModelSerializer):
     user = serializers.PrimaryKeyRelatedField(read_only=True)
     scope = serializers.ChoiceField(choices=TokenScope.choices, default=TokenScope.READ)
 
@@ -322,19 +330,28 @@ class ApiTokenCreatedSerializer(ApiTokenSerializer):
         fields = [*ApiTokenSerializer.Meta.fields, "key"]
 
 
-class WebhookSerializer(serializers.ModelSerializer):
+class WebhookSerializer(StrictJsonMixin, serializers.ModelSerializer):
+    url = HttpUrlField()
     events = serializers.ListField(
         child=serializers.ChoiceField(
             choices=[(e.value, e.label) for e in WebhookEvent if e != WebhookEvent.PING]
         ),
         min_length=1,
     )
-    secret = serializers.CharField(read_only=True, help_text="Verify X-Counterclaim-Signature.")
 
     class Meta:
         model = Webhook
-        fields = ["id", "url", "events", "is_active", "secret", "created_at"]
+        fields = ["id", "url", "events", "is_active", "created_at"]
         read_only_fields = ["created_at"]
+
+
+class WebhookCreatedSerializer(WebhookSerializer):
+    secret = serializers.CharField(
+        read_only=True, help_text="Verify X-Counterclaim-Signature with it. Shown once."
+    )
+
+    class Meta(WebhookSerializer.Meta):
+        fields = [*WebhookSerializer.Meta.fields, "secret"]
 
 
 class WebhookDeliverySerializer(serializers.ModelSerializer):
@@ -354,3 +371,130 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
             "last_attempt_at",
             "delivered_at",
         ]
+
+
+class StatementCreateSerializer(StrictJsonMixin, serializers.ModelSerializer):
+    """Validates only: tracker.services.statements.statement_create writes."""
+
+    original_url = HttpUrlField(required=False, help_text="Where the party published it.")
+
+    class Meta:
+        model = Statement
+        fields = [
+            "incident",
+            "party",
+            "text",
+            "issued_at",
+            "channel",
+            "original_url",
+            "language",
+            "translation",
+            "translation_kind",
+            "reported_by",
+        ]
+
+
+class ClaimCreateSerializer(StrictJsonMixin, serializers.ModelSerializer):
+    """Validates only: tracker.services.claims.claim_create writes."""
+
+    latitude = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
+    longitude = serializers.FloatField(
+        required=False, allow_null=True, min_value=-180, max_value=180
+    )
+
+    class Meta:
+        model = Claim
+        fields = [
+            "statement",
+            "aspect",
+            "text",
+            "accused_side",
+            "killed_min",
+            "killed_max",
+            "wounded_min",
+            "wounded_max",
+            "casualty_side",
+            "time_start",
+            "time_end",
+            "time_precision",
+            "place",
+            "latitude",
+            "longitude",
+        ]
+
+
+class FlatCounterclaimSerializer(serializers.ModelSerializer):
+    incident = serializers.IntegerField(source="claim_a.statement.incident_id", read_only=True)
+
+    class Meta:
+        model = Counterclaim
+        fields = [
+            "id",
+            "incident",
+            "claim_a",
+            "claim_b",
+            "relation",
+            "state",
+            "reason",
+            "decided_at",
+            "updated_at",
+        ]
+
+
+class CounterclaimDecisionSerializer(StrictJsonMixin, serializers.Serializer):
+    relation = serializers.ChoiceField(
+        choices=CounterclaimRelation.choices,
+        required=False,
+        help_text="Correct the proposed relation while deciding.",
+    )
+
+
+class SourceCreateSerializer(StrictJsonMixin, serializers.Serializer):
+    url = HttpUrlField()
+    text = serializers.CharField(
+        required=False,
+        help_text="The document's text, if you have it. Without it the page at `url` is "
+        "fetched, its main text extracted and the page archived, as ingest does.",
+    )
+    title = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    kind = serializers.ChoiceField(choices=SourceKind.choices, required=False)
+    author = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    published_at = serializers.DateTimeField(required=False, allow_null=True)
+    language = serializers.CharField(required=False, allow_blank=True, max_length=16)
+
+
+class CitationReadSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Citation
+        fields = [
+            "id",
+            "source",
+            "claim",
+            "statement",
+            "excerpt",
+            "start_offset",
+            "end_offset",
+            "updated_at",
+        ]
+
+
+class CitationCreateSerializer(StrictJsonMixin, serializers.Serializer):
+    source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all())
+    claim = serializers.PrimaryKeyRelatedField(
+        queryset=Claim.objects.all(), required=False, help_text="Cite for a claim, or ..."
+    )
+    statement = serializers.PrimaryKeyRelatedField(
+        queryset=Statement.objects.all(), required=False, help_text="... for a statement."
+    )
+    excerpt = serializers.CharField(trim_whitespace=False, help_text="Exactly the source's text.")
+    start_offset = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="Where the excerpt starts in the source's text (code points); its first "
+        "occurrence when left out.",
+    )
+    end_offset = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="If given, must be start_offset plus the excerpt's length (422 otherwise).",
+    )

@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from tracker.api.accounts import ApiTokenViewSet, WebhookViewSet
+from tracker.api.evidence import CitationViewSet, CounterclaimViewSet
 from tracker.api.incidents import IncidentViewSet
 from tracker.api.ledgers import ConflictLedgerView
 from tracker.api.resources import (
@@ -21,6 +22,8 @@ router = DefaultRouter()
 router.register("incidents", IncidentViewSet, basename="incident")
 router.register("statements", StatementViewSet, basename="statement")
 router.register("claims", ClaimViewSet, basename="claim")
+router.register("citations", CitationViewSet, basename="citation")
+router.register("counterclaims", CounterclaimViewSet, basename="counterclaim")
 router.register("sources", SourceViewSet, basename="source")
 router.register("outlets", OutletViewSet, basename="outlet")
 router.register("parties", PartyViewSet, basename="party")

@@ -15,6 +15,7 @@ from django.utils.feedgenerator import Atom1Feed, rfc3339_date
 from django.utils.html import format_html, format_html_join
 from rest_framework.exceptions import ValidationError
 
+from tracker.api.errors import bad_request
 from tracker.exports.common import (
     in_batches,
     positions,
@@ -98,16 +99,12 @@ def _entries(request: HttpRequest, kind: str | None, key: str | None) -> tuple[s
     return f"Counterclaim incidents{suffix}", incidents
 
 
-def _bad_request(error: ValidationError) -> HttpResponse:
-    return JsonResponse(error.detail, status=400)
-
-
 @cached_publicly(published_outputs_freshness)
 def atom(request: HttpRequest, kind: str | None = None, key: str | None = None) -> HttpResponseBase:
     try:
         title, incidents = _entries(request, kind, key)
     except ValidationError as exc:
-        return _bad_request(exc)
+        return bad_request(exc)
     feed = _IncidentAtom(
         title=title,
         link="",
@@ -141,7 +138,7 @@ def json_feed(
     try:
         title, incidents = _entries(request, kind, key)
     except ValidationError as exc:
-        return _bad_request(exc)
+        return bad_request(exc)
     body = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": title,

@@ -6,10 +6,11 @@ from collections.abc import Iterator
 
 import orjson
 from django.db.models import F
-from django.http import HttpRequest, HttpResponseBase, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponseBase, StreamingHttpResponse
 from django.urls import reverse
 from rest_framework.exceptions import ValidationError
 
+from tracker.api.errors import bad_request
 from tracker.exports.common import published_matching, published_outputs_freshness
 from tracker.selectors.incidents import incidents_with_dispute_status
 from tracker.views.caching import cached_publicly
@@ -43,7 +44,7 @@ def incidents_geojson(request: HttpRequest) -> HttpResponseBase:
     try:
         matching = published_matching(request.GET)
     except ValidationError as exc:
-        return JsonResponse(exc.detail, status=400)
+        return bad_request(exc)
     rows = (
         incidents_with_dispute_status(matching.filter(latitude__isnull=False))
         .annotate(conflict_slug=F("conflict__slug"), changed_at=F("change__changed_at"))

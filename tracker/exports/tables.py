@@ -16,9 +16,10 @@ from typing import Any
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, TruncDate
-from django.http import HttpRequest, HttpResponseBase, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponseBase, StreamingHttpResponse
 from rest_framework.exceptions import ValidationError
 
+from tracker.api.errors import bad_request
 from tracker.exports.common import published_matching, published_outputs_freshness
 from tracker.models import Alignment, Citation, Claim, Incident, Statement
 from tracker.selectors.incidents import incidents_with_dispute_status
@@ -171,7 +172,7 @@ def _table(
         matching = published_matching(request.GET)
         bom = _bom(request)
     except ValidationError as exc:
-        return JsonResponse(exc.detail, status=400)
+        return bad_request(exc)
     return _stream(name, columns, rows(matching), bom=bom)
 
 

@@ -24,8 +24,11 @@ def api_token_hash(key: str) -> str:
 def api_token_create(
     *, user: AbstractBaseUser, name: str, scope: TokenScope, created_by: AbstractBaseUser
 ) -> tuple[ApiToken, str]:
-    """Make a token acting as USER. Returns the row and the key, which is never stored and
-    cannot be shown again."""
+    """Make a token acting as USER, who must be CREATED_BY: a token carries its maker's rights,
+    never someone else's (an editor must not mint a superuser's). Returns the row and the key,
+    which is never stored and cannot be shown again."""
+    if user.pk != created_by.pk:
+        raise PermissionDenied("A token acts for the user who creates it, never another user.")
     if not created_by.has_perm("tracker.add_apitoken"):
         raise PermissionDenied("Only editors create API tokens.")
     if scope == TokenScope.WRITE and not user.has_perm("tracker.change_incident"):

@@ -1,3 +1,6 @@
+from django.core.exceptions import ValidationError
+
+
 class StaleEditError(Exception):
     """The row changed since the caller read it; saving would silently overwrite someone's edit."""
 
@@ -9,3 +12,9 @@ class StaleEditError(Exception):
             f"{obj} was changed by someone else (you edited version {expected}, "
             f"it is now at version {actual}). Reload to see their change."
         )
+
+
+class StateConflictError(ValidationError):
+    """The change is refused because of the object's current state (publishing a published
+    incident, unmerging one that is not merged): well-formed, but not now. A ValidationError, so
+    pages show it like any other refusal; the API answers 409 instead of 400."""

@@ -16,9 +16,11 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from tracker.enums import SourceKind
 from tracker.ingest.batchsql import insert_from_json_sql, json_rows
 from tracker.ingest.entries import EntryDraft, EntryRecord
 from tracker.ingest.extract import Article, canonical_for, extract_article
@@ -27,8 +29,8 @@ from tracker.ingest.netpolicy import BlockedAddressError
 from tracker.ingest.simhash import MAX_DISTANCE, bands, distance
 from tracker.ingest.text import detect_language
 from tracker.models import Feed, Source
-from tracker.normalise import text_sha256
-from tracker.services.sources import outlet_for_url
+from tracker.normalise import canonical_url, text_sha256
+from tracker.services.sources import outlet_for_url, source_create
 
 # Fields an upstream change of an entry rewrites. The text fields are rewritten only while the
 # text is still the feed's own (no article page archived over it).
@@ -324,6 +326,13 @@ def source_archive_page(  # type: ignore[no-untyped-def]
     return source
 
 
+def _known_canonical(page_url: str, declared: str) -> Source | None:
+    """The source already held at the canonical address PAGE_URL's page declares (under the
+    same rule as source_archive_page), if any."""
+    canonical, _ = canonical_for(page_url, declared)
+    return Source.objects.filter(url=canonical).first() if canonical else None
+
+
 def _honour_canonical(source: Source, url: str) -> None:
     holder = Source.objects.filter(url=url).exclude(pk=source.pk).first()
     if holder is None:
@@ -359,20 +368,62 @@ def page_host_wait(*, url: str) -> float:
     return max(0.05, until - time.time())
 
 
+class PageFetchError(Exception):
+    """An article page that could not be fetched, or is not HTML; the message says which."""
+
+
+def article_fetch(url: str) -> tuple[Article, str]:
+    """Fetch URL through the guarded fetcher (timeouts, size cap, no private addresses) and
+    extract its article. Returns it with the page's final URL (after redirects)."""
+    try:
+        result = fetch(url, accept=ARTICLE_ACCEPT)
+    except (FetchError, BlockedAddressError) as exc:
+        raise PageFetchError(str(exc)) from exc
+    if result.content_type not in {"text/html", "application/xhtml+xml", ""}:
+        raise PageFetchError(f"not an HTML page: {result.content_type} from {result.url}")
+    return extract_article(result.text(), result.body, url=result.url), result.url
+
+
 def source_fetch_page(*, source: Source) -> Source | None:
     """Fetch SOURCE's article page, extract its text and archive it. A page that cannot be
     fetched or is not HTML leaves the feed's text in place and records why."""
     try:
-        result = fetch(source.url, accept=ARTICLE_ACCEPT)
-    except (FetchError, BlockedAddressError) as exc:
+        article, page_url = article_fetch(source.url)
+    except PageFetchError as exc:
         source_record_page_error(source=source, error=str(exc))
         return None
-    if result.content_type not in {"text/html", "application/xhtml+xml", ""}:
-        source_record_page_error(
-            source=source, error=f"not an HTML page: {result.content_type} from {result.url}"
-        )
-        return None
-    article = extract_article(result.text(), result.body, url=result.url)
     return source_archive_page(
-        source=source, article=article, retrieved_at=timezone.now(), page_url=result.url
+        source=source, article=article, retrieved_at=timezone.now(), page_url=page_url
     )
+
+
+def source_create_from_url(*, url: str, kind: SourceKind = SourceKind.NEWS_REPORT) -> Source:
+    """A source added by its address alone: fetched, extracted and archived by the code ingest
+    uses. The fetch comes first and outside any transaction, so a page that cannot be had
+    stores nothing; a URL already known, or a page whose declared canonical address is, returns
+    the existing source."""
+    try:
+        url = canonical_url(url)
+    except ValueError as exc:
+        raise ValidationError({"url": str(exc)}) from exc
+    existing = Source.objects.filter(url=url).first()
+    if existing is not None:
+        return existing
+    try:
+        article, page_url = article_fetch(url)
+    except PageFetchError as exc:
+        raise ValidationError({"url": f"The page could not be had: {exc}"}) from exc
+    known = _known_canonical(page_url, article.canonical_url)
+    if known is not None:  # the page names an address we already hold
+        return known
+    with transaction.atomic():
+        source = source_create(
+            url=url,
+            title=article.title[:1000],
+            text=article.text,
+            kind=kind,
+            language=detect_language(article.text, ""),
+        )
+        return source_archive_page(
+            source=source, article=article, retrieved_at=timezone.now(), page_url=page_url
+        )

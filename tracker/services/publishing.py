@@ -20,6 +20,7 @@ from tracker.enums import (
 )
 from tracker.models import Counterclaim, EditorialLogEntry, Incident, PendingRevision, Statement
 from tracker.services.common import update_versioned
+from tracker.services.errors import StateConflictError
 from tracker.services.webhooks import incident_event, incident_updated, is_public
 
 User = AbstractBaseUser | None
@@ -43,9 +44,9 @@ def _transition(
 ) -> Incident:
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if incident.merged_into_id is not None:
-        raise ValidationError("This incident was merged into another one; edit that one.")
+        raise StateConflictError("This incident was merged into another one; edit that one.")
     if incident.state not in allowed_from:
-        raise ValidationError(
+        raise StateConflictError(
             f"A {incident.get_state_display().lower()} incident cannot become {to.label.lower()}."
         )
     return update_versioned(incident, expected_version=expected_version, fields={"state": to})
@@ -110,9 +111,9 @@ def _merge_pair(incident: Incident, target: Incident) -> tuple[Incident, Inciden
     }
     incident, target = locked[incident.pk], locked[target.pk]
     if incident.merged_into_id is not None:
-        raise ValidationError("This incident is already merged into another one.")
+        raise StateConflictError("This incident is already merged into another one.")
     if target.merged_into_id is not None:
-        raise ValidationError({"target": "The target was itself merged; merge into its target."})
+        raise StateConflictError({"target": "The target was itself merged; merge into its target."})
     if incident.conflict_id != target.conflict_id:
         raise ValidationError({"target": "Both incidents must belong to the same conflict."})
     return incident, target
@@ -180,7 +181,7 @@ def incident_unmerge(*, incident: Incident, user: User) -> Incident:
     (they would relate claims of different incidents), and INCIDENT is independent again."""
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if incident.merged_into_id is None:
-        raise ValidationError("This incident is not merged.")
+        raise StateConflictError("This incident is not merged.")
     entry = (
         EditorialLogEntry.objects.filter(incident_id=incident.pk, action=EditorialAction.MERGED)
         .order_by("-created_at", "-id")
@@ -205,7 +206,7 @@ def incident_delete(*, incident: Incident, user: User) -> None:
     an editor); API consumers get a tombstone with reason 'deleted'."""
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if Incident.objects.filter(merged_into=incident).exists():
-        raise ValidationError("Other incidents are merged into this one; unmerge them first.")
+        raise StateConflictError("Other incidents are merged into this one; unmerge them first.")
     _log(incident, EditorialAction.DELETED, user)
     if is_public(incident):
         # Before the row goes (it takes the id with it); the same transaction, so a failed

@@ -59,13 +59,15 @@ def citation_create(
     source: Source,
     excerpt: str,
     start_offset: int | None = None,
+    end_offset: int | None = None,
     claim: Claim | None = None,
     statement: Statement | None = None,
     added_by: object | None = None,
 ) -> Citation:
     """Cite EXCERPT of SOURCE for a claim or a statement. Without START_OFFSET the excerpt's
-    first occurrence is used; with it, the text there must be exactly the excerpt. Held for
-    approval in a published incident (see addition_save); ADDED_BY is its author."""
+    first occurrence is used; with it, the text there must be exactly the excerpt. END_OFFSET,
+    when a caller states it, must agree. Held for approval in a published incident (see
+    addition_save); ADDED_BY is its author."""
     if (claim is None) == (statement is None):
         raise ValidationError("A citation supports either a claim or a statement.")
     if not excerpt.strip():
@@ -74,6 +76,8 @@ def citation_create(
         start_offset = source.text.find(excerpt)
         if start_offset < 0:
             raise ValidationError({"excerpt": "This excerpt does not occur in the source's text."})
+    if end_offset is not None and end_offset != start_offset + len(excerpt):
+        raise ValidationError({"end_offset": "Must be start_offset plus the excerpt's length."})
     end_offset = start_offset + len(excerpt)
     if source.text[start_offset:end_offset] != excerpt:
         raise ValidationError(

@@ -69,6 +69,15 @@ def webhook_create(
     )
 
 
+@transaction.atomic
+def webhook_rotate_secret(*, webhook: Webhook) -> Webhook:
+    """A new signing secret, effective for the next delivery: the way out when the old one
+    leaked, since a secret is shown only once, when it is made."""
+    webhook.secret = secrets.token_hex(32)
+    Webhook.objects.filter(pk=webhook.pk).update(secret=webhook.secret)
+    return webhook
+
+
 def webhook_signature(secret: str, timestamp: int, body: bytes) -> str:
     """`t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>">`: the time inside the signed text
     lets a receiver refuse replays of an old delivery."""
