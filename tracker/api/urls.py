@@ -15,6 +15,7 @@ from tracker.api.resources import (
     SourceViewSet,
     StatementViewSet,
 )
+from tracker.api.revisions import RevisionViewSet
 
 app_name = "api"
 
@@ -30,6 +31,7 @@ router.register("parties", PartyViewSet, basename="party")
 router.register("conflicts", ConflictViewSet, basename="conflict")
 router.register("tokens", ApiTokenViewSet, basename="token")
 router.register("webhooks", WebhookViewSet, basename="webhook")
+router.register("revisions", RevisionViewSet, basename="revision")
 
 urlpatterns = [
     *router.urls,

@@ -24,7 +24,7 @@ from django.utils import timezone
 from tracker.enums import EditorialState, ProposalState, RevisionAction, RevisionState
 from tracker.models import Citation, Claim, Counterclaim, Incident, PendingRevision, Statement
 from tracker.services.common import save_validated, update_versioned
-from tracker.services.errors import StaleEditError
+from tracker.services.errors import StaleEditError, StateConflictError
 from tracker.services.publishing import incident_merge_apply
 from tracker.services.webhooks import counterclaim_confirmed, incident_updated
 
@@ -305,7 +305,7 @@ def revision_object(revision: PendingRevision) -> models.Model | None:
 def _locked_pending(revision: PendingRevision) -> PendingRevision:
     revision = PendingRevision.objects.select_for_update().get(pk=revision.pk)
     if revision.state != RevisionState.PENDING:
-        raise ValidationError("This revision was already decided.")
+        raise StateConflictError("This revision was already decided.")
     return revision
 
 
@@ -331,7 +331,8 @@ def revision_approve(*, revision: PendingRevision, user: Any) -> models.Model | 
         obj = _approve_row(revision, user)
     _decide(revision, RevisionState.APPROVED, user)
     Incident.objects.filter(pk=revision.incident_id).update(updated_at=timezone.now())
-    incident_updated(incident=Incident.objects.get(pk=revision.incident_id))
+    if revision.action != RevisionAction.MERGE:  # the merge announced itself
+        incident_updated(incident=Incident.objects.get(pk=revision.incident_id))
     return obj
 
 
