@@ -60,8 +60,10 @@ def test_queue_is_for_editors_only(demo, api, read_key):
 
 def test_bad_filters_are_named(demo, editor_api):
     bad_state = editor_api.get(reverse("api:revision-list"), {"state": "maybe"})
-    assert bad_state.status_code == 400 and "state" in bad_state.json()["errors"]
+    assert bad_state.status_code == 400
+    assert "state" in bad_state.json()["errors"]
     bad_id = editor_api.get(reverse("api:revision-list"), {"incident": "²"})
-    assert bad_id.status_code == 400 and "incident" in bad_id.json()["errors"]
+    assert bad_id.status_code == 400
+    assert "incident" in bad_id.json()["errors"]
     unknown = editor_api.get(reverse("api:revision-list"), {"colour": "red"})
     assert unknown.status_code == 400
