@@ -9,6 +9,7 @@ from lxml import etree
 
 from tracker.enums import FeedFormat
 from tracker.ingest.dates import parse_date
+from tracker.ingest.media import xml_media
 from tracker.ingest.model import ParsedEntry, ParsedFeed
 from tracker.ingest.text import html_to_text
 from tracker.ingest.xmlguard import safe_parser
@@ -68,7 +69,18 @@ def _rss(root: etree._Element) -> ParsedFeed | None:
     )
     items = channel.findall("item") or root.findall("item")
     feed.entries = [_rss_item(item, language) for item in items]
+    _websub_links(feed, channel)
     return feed
+
+
+def _websub_links(feed: ParsedFeed, scope: etree._Element) -> None:
+    """rel=hub and rel=self atom:links of a channel or feed element."""
+    for link in scope.findall(f"{ATOM}link"):
+        href = urljoin(link.base or "", link.get("href", "").strip())
+        if link.get("rel") == "hub" and href:
+            feed.hubs.append(href)
+        elif link.get("rel") == "self" and href and not feed.self_url:
+            feed.self_url = href
 
 
 def _rss_item(item: etree._Element, language: str) -> ParsedEntry:
@@ -86,6 +98,7 @@ def _rss_item(item: etree._Element, language: str) -> ParsedEntry:
         content_html=_text(item.find(f"{CONTENT}encoded")),
         language=_lang(_text(item.find(f"{DC}language"))) or language,
         tags=[t for t in (_text(c) for c in item.findall("category")) if t],
+        enclosures=xml_media(item),
     )
 
 
@@ -119,6 +132,7 @@ def _rdf(root: etree._Element) -> ParsedFeed | None:
                     content_html=_text(item.find(f"{CONTENT}encoded")),
                     language=_lang(_text(item.find(f"{DC}language"))) or language,
                     tags=[t for t in (_text(s) for s in item.findall(f"{DC}subject")) if t],
+                    enclosures=xml_media(item),
                 )
             )
         return feed
@@ -180,6 +194,8 @@ def _atom(root: etree._Element) -> ParsedFeed:
                     for c in entry.findall(f"{ATOM}category")
                     if c.get("term", "").strip()
                 ],
+                enclosures=xml_media(entry),
             )
         )
+    _websub_links(feed, root)
     return feed

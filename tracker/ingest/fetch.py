@@ -8,7 +8,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from email.message import Message
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import urllib3
 from django.conf import settings
@@ -16,6 +16,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from tracker.ingest.netpolicy import BlockedAddressError, check_host, guarded_connection
+from tracker.ingest.transport import FetchOptions, proxy_manager
 
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
@@ -134,9 +135,13 @@ def fetch(
     last_modified: str = "",
     accept: str = "*/*",
     max_bytes: int | None = None,
+    options: FetchOptions | None = None,
+    form: dict[str, str] | None = None,
 ) -> FetchResult:
-    """GET URL safely. Raises FetchError (or BlockedAddressError) with a readable message; a 304
-    is a result (`not_modified`), every other non-2xx status an HTTPStatusError."""
+    """GET URL safely (POST FORM, url-encoded, when given; a POST follows no redirect). Raises
+    FetchError (or BlockedAddressError) with a readable message; a 304 is a result
+    (`not_modified`), every other non-2xx status an HTTPStatusError. OPTIONS: the feed's
+    User-Agent, extra headers and proxy (tracker.ingest.transport)."""
     max_bytes = max_bytes or int(_limit("COUNTERCLAIM_FETCH_MAX_BYTES"))
     total = _limit("COUNTERCLAIM_FETCH_TOTAL_TIMEOUT")
     timeout = urllib3.Timeout(
@@ -152,14 +157,24 @@ def fetch(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
+    options = options or FetchOptions()
+    headers = options.apply(headers)
+    manager = (
+        proxy_manager(options.proxy, _GuardedHTTPPool, _GuardedHTTPSPool)
+        if options.proxy
+        else _MANAGER
+    )
+    body = urlencode(form).encode() if form is not None else None
+    if body is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
     started = time.monotonic()
     deadline = started + total
     redirects: list[str] = []
     current = url
     while True:
         _check_url(current)
-        response = _request(current, headers, timeout)
-        if response.status in REDIRECT_CODES:
+        response = _request(current, headers, timeout, manager, body)
+        if response.status in REDIRECT_CODES and body is None:
             location = response.headers.get("location", "")
             response.close()  # never reuse a connection whose body was not read
             if not location:
@@ -195,11 +210,18 @@ def _check_url(url: str) -> None:
     check_host(parts.hostname)
 
 
-def _request(url: str, headers: dict[str, str], timeout: urllib3.Timeout):  # type: ignore[no-untyped-def]
+def _request(  # type: ignore[no-untyped-def]
+    url: str,
+    headers: dict[str, str],
+    timeout: urllib3.Timeout,
+    manager: urllib3.PoolManager = _MANAGER,
+    body: bytes | None = None,
+):
     try:
-        return _MANAGER.request(
-            "GET",
+        return manager.request(
+            "GET" if body is None else "POST",
             url,
+            body=body,
             headers=headers,
             timeout=timeout,
             redirect=False,

@@ -8,6 +8,7 @@ import orjson
 
 from tracker.enums import FeedFormat
 from tracker.ingest.dates import parse_date
+from tracker.ingest.media import json_media
 from tracker.ingest.model import FeedParseError, ParsedEntry, ParsedFeed
 
 # The spec's URL form; a bare "1.1" (seen in the wild) is accepted too.
@@ -53,6 +54,12 @@ def parse_json_feed(data: bytes) -> ParsedFeed:
         title=_str(doc.get("title")),
         link=_str(doc.get("home_page_url")),
         language=language,
+        self_url=_str(doc.get("feed_url")),
+        hubs=[
+            _str(hub.get("url"))
+            for hub in doc.get("hubs") or []
+            if isinstance(hub, dict) and _str(hub.get("type")).lower() == "websub"
+        ],
     )
     feed_author = _author(doc)
     for item in items:
@@ -76,6 +83,7 @@ def parse_json_feed(data: bytes) -> ParsedFeed:
                 content_html=_str(item.get("content_html")) or text.replace("<", "&lt;"),
                 language=_str(item.get("language")).lower()[:16] or language,
                 tags=[_str(t) for t in item.get("tags") or [] if _str(t)],
+                enclosures=json_media(item, feed.self_url),
             )
         )
     return feed

@@ -7,6 +7,7 @@ import feedparser
 
 from tracker.enums import FeedFormat
 from tracker.ingest.dates import parse_date
+from tracker.ingest.media import feedparser_media
 from tracker.ingest.model import FeedParseError, ParsedEntry, ParsedFeed
 
 # feedparser must never fetch anything itself: we hand it bytes and stop it resolving URLs.
@@ -40,6 +41,7 @@ def _entry(raw: Any, language: str) -> ParsedEntry:
         content_html=content[0].get("value", "") if content else "",
         language=((detail.get("language") or language or "").lower().replace("_", "-"))[:16],
         tags=[t["term"].strip() for t in raw.get("tags") or [] if (t.get("term") or "").strip()],
+        enclosures=feedparser_media(raw),
     )
 
 
@@ -60,6 +62,7 @@ def parse_lenient(
     if reason and not result.entries:
         raise FeedParseError(f"malformed feed, no entry could be read: {reason}")
     language = (result.feed.get("language") or "").lower()
+    links = result.feed.get("links") or []
     return ParsedFeed(
         format=_format(result.version),
         version=result.version or "unknown",
@@ -69,4 +72,6 @@ def parse_lenient(
         language=language[:16],
         entries=[_entry(e, language) for e in result.entries],
         bozo_reason=reason,
+        hubs=[link["href"] for link in links if link.get("rel") == "hub" and link.get("href")],
+        self_url=next((link["href"] for link in links if link.get("rel") == "self"), ""),
     )

@@ -22,6 +22,8 @@ class ParsedEntry:
     content_html: str = ""  # full body when the feed carries one: untrusted
     language: str = ""
     tags: list[str] = field(default_factory=list)
+    # Media links, never downloaded: {"url", "type", "length", "rel"} (tracker.ingest.media).
+    enclosures: list[dict[str, str | int | None]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -35,3 +37,7 @@ class ParsedFeed:
     entries: list[ParsedEntry] = field(default_factory=list)
     # Why a lenient parse was needed (feedparser's bozo exception), empty for a clean parse.
     bozo_reason: str = ""
+    # WebSub: the hubs the feed advertises (rel=hub, JSON Feed "hubs") and its own URL
+    # (rel=self, JSON Feed "feed_url"), the topic a subscription names.
+    hubs: list[str] = field(default_factory=list)
+    self_url: str = ""

@@ -11,18 +11,23 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from tracker.enums import FetchOutcome
+from tracker.enums import FetchOutcome, WebSubState
 from tracker.ingest.entries import EntryDraft, EntryRecord, EntrySkipped, entry_draft
 from tracker.ingest.fetch import FetchError, FetchResult, HTTPStatusError, fetch
 from tracker.ingest.model import FeedParseError, ParsedFeed
 from tracker.ingest.netpolicy import BlockedAddressError
 from tracker.ingest.opml import parse_opml
 from tracker.ingest.parse import parse_feed
+from tracker.ingest.rules import apply_rules
+from tracker.ingest.scrape import parse_listing
+from tracker.ingest.transport import feed_fetch_options
+from tracker.ingest.websub import hub_and_topic, subscription_due
 from tracker.models import Conflict, Feed, FetchLog, Outlet
 from tracker.services.common import save_validated
 from tracker.services.feed_outcome import (
     LOCK_NAMESPACE,
     UNLOCK_SQL,
+    FetchLock,
     fetch_lock,
     record_failure,
     record_success,
@@ -42,6 +47,8 @@ class FeedFetchReport:
     log: FetchLog
     # Sources whose article page should be fetched next (tasks enqueue them).
     awaiting_page_ids: list[int] = field(default_factory=list)
+    # The feed advertises a WebSub hub we are not subscribed to (tasks enqueue the request).
+    websub_subscribe: bool = False
 
 
 def _check_feed_url(url: str) -> str:
@@ -150,9 +157,14 @@ def feed_fetch(*, feed: Feed) -> FeedFetchReport | None:
         if not lock.acquired:
             return None
         started = timezone.now()
+        use_cache = not feed.ignore_cache
         try:
             result = fetch(
-                feed.url, etag=feed.etag, last_modified=feed.last_modified, accept=FEED_ACCEPT
+                feed.url,
+                etag=feed.etag if use_cache else "",
+                last_modified=feed.last_modified if use_cache else "",
+                accept=FEED_ACCEPT,
+                options=feed_fetch_options(feed),
             )
         except (FetchError, BlockedAddressError) as exc:
             status = exc.status if isinstance(exc, HTTPStatusError) else None
@@ -163,21 +175,40 @@ def feed_fetch(*, feed: Feed) -> FeedFetchReport | None:
             return FeedFetchReport(
                 record_success(feed, started, result, FetchOutcome.NOT_MODIFIED, release=lock)
             )
-        try:
+        return feed_ingest_result(feed=feed, started=started, result=result, lock=lock)
+
+
+def feed_ingest_result(
+    *, feed: Feed, started: datetime, result: FetchResult, lock: FetchLock
+) -> FeedFetchReport:
+    """Parse and store a fetched body of FEED (held under LOCK): a poll's and a WebSub push's
+    one path. A listing page (scrape_selector set) is read for its article links; the feed's
+    keep/block rules choose the entries."""
+    try:
+        if feed.scrape_selector:
+            parsed = parse_listing(
+                result.body,
+                url=result.url,
+                selector=feed.scrape_selector,
+                charset=result.header_charset,
+            )
+        else:
             parsed = parse_feed(
                 result.body,
                 url=result.url,
                 content_type=result.content_type,
                 charset=result.header_charset,
             )
-        except FeedParseError as exc:
-            return FeedFetchReport(
-                record_failure(
-                    feed, started, str(exc), status=result.status, result=result, release=lock
-                )
+    except FeedParseError as exc:
+        return FeedFetchReport(
+            record_failure(
+                feed, started, str(exc), status=result.status, result=result, release=lock
             )
-        records, skipped = feed_entry_drafts(parsed, feed_url=result.url)
-        return _store(feed, started, result, parsed, records, skipped)
+        )
+    ruled = apply_rules(parsed.entries, keep=feed.keep_rule, block=feed.block_rule)
+    parsed.entries = ruled.kept
+    records, skipped = feed_entry_drafts(parsed, feed_url=result.url)
+    return _store(feed, started, result, parsed, records, skipped, rules_note=ruled.note)
 
 
 def feed_entry_drafts(parsed: ParsedFeed, *, feed_url: str) -> tuple[list[EntryDraft], list[str]]:
@@ -206,6 +237,7 @@ def _store(
     parsed: ParsedFeed,
     records: list[EntryDraft],
     skipped: list[str],
+    rules_note: str = "",
 ) -> FeedFetchReport:
     counts = sources_upsert_entries(feed=feed, records=records)
     notes = []
@@ -213,6 +245,9 @@ def _store(
         notes.append(f"parsed leniently: {parsed.bozo_reason}")
     if skipped:
         notes.append(f"{len(skipped)} entries skipped ({skipped[0]})")
+    if rules_note:
+        notes.append(rules_note)
+    websub_subscribe = _note_hub(feed, parsed, feed_url=result.url)
     outcome = FetchOutcome.PARSED_LENIENTLY if parsed.bozo_reason else FetchOutcome.OK
     feed.format = parsed.format
     if not feed.title and parsed.title:
@@ -220,7 +255,24 @@ def _store(
     log = record_success(
         feed, started, result, outcome, counts=counts, parser=parsed.parser, note="; ".join(notes)
     )
-    return FeedFetchReport(log, counts.awaiting_page_ids)
+    return FeedFetchReport(log, counts.awaiting_page_ids, websub_subscribe)
+
+
+def _note_hub(feed: Feed, parsed: ParsedFeed, *, feed_url: str) -> bool:
+    """Keep the WebSub hub and topic FEED advertises (written only when they change: a new hub
+    starts a new subscription); True if a subscription request is due."""
+    hub, topic = hub_and_topic(parsed, feed_url=feed_url)
+    if (hub, topic) != (feed.websub_hub, feed.websub_topic):
+        changes = {
+            "websub_hub": hub,
+            "websub_topic": topic,
+            "websub_state": WebSubState.NONE,
+            "websub_expires_at": None,
+        }
+        for name, value in changes.items():
+            setattr(feed, name, value)
+        Feed.objects.filter(pk=feed.pk).update(**changes)
+    return subscription_due(hub, feed.websub_state, feed.websub_expires_at, timezone.now())
 
 
 @transaction.atomic
