@@ -1,11 +1,16 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
 from tracker.enums import FeedHealth
 from tracker.models import Feed, FetchLog
-from tracker.services.feeds import feed_fetch_now, feed_set_active
+from tracker.services.feed_discovery import FeedChoiceNeeded, feed_address_resolve
+from tracker.services.feeds import FEED_SETTINGS, feed_fetch_now, feed_set_active
 
 HEALTH_COLOURS = {
     FeedHealth.OK: "#1a7f37",
@@ -35,6 +40,51 @@ class FetchLogInline(admin.TabularInline):
     readonly_fields = fields
 
 
+class FeedAddForm(forms.ModelForm):
+    """Adding a feed from any address: a web page's advertised feeds are offered as choices
+    (discovery, tracker.services.feed_discovery); one of them, or a feed, is registered."""
+
+    # Hidden until a page with several feeds is given; then its choices are those feeds.
+    discovered_feed = forms.ChoiceField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Feed
+        fields = ["url", "title", "outlet", "conflict", "tags", "poll_interval", *FEED_SETTINGS]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        picked = self.data.get("discovered_feed") if self.is_bound else None
+        if picked:  # offered by the previous round; feed_address_resolve checks it again
+            self.fields["discovered_feed"].choices = [(picked, picked)]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        url = cleaned.get("discovered_feed") or cleaned.get("url")
+        if not url or self.errors:
+            return cleaned
+        settings = {name: cleaned[name] for name in FEED_SETTINGS if name in cleaned}
+        try:
+            address = feed_address_resolve(url=url, settings=settings)
+        except FeedChoiceNeeded as exc:
+            # Changed in place: the form's bound fields already hold this field object.
+            field = self.fields["discovered_feed"]
+            field.label = "Feeds this page advertises"
+            field.help_text = "The address is a web page: pick the feed to add, then save."
+            field.choices = [
+                (c.url, f"{c.url} ({c.kind or 'feed'}{': ' + c.title if c.title else ''})")
+                for c in exc.discovery.candidates
+            ]
+            field.widget = forms.RadioSelect(choices=field.choices)
+            raise ValidationError(exc.message_dict["url"]) from exc
+        cleaned["url"] = address.url
+        self.instance.url = address.url
+        if address.title and not cleaned.get("title"):
+            cleaned["title"] = address.title
+        if address.note:
+            self.discovery_note = address.note
+        return cleaned
+
+
 @admin.register(Feed)
 class FeedAdmin(admin.ModelAdmin):
     list_display = [
@@ -58,11 +108,111 @@ class FeedAdmin(admin.ModelAdmin):
         "health",
         "consecutive_failures",
         "last_error",
+        "last_fetched_at",
+        "next_fetch_at",
+        "websub_hub",
+        "websub_topic",
+        "websub_state",
+        "websub_expires_at",
+        "websub_error",
         "created_at",
         "updated_at",
     ]
     inlines = [FetchLogInline]
     actions = ["fetch_soon", "activate", "deactivate"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "url",
+                    "title",
+                    "outlet",
+                    "conflict",
+                    "tags",
+                    "poll_interval",
+                    "is_active",
+                ]
+            },
+        ),
+        (
+            "Fetch settings",
+            {
+                "fields": [
+                    "user_agent",
+                    "extra_headers",
+                    "proxy_url",
+                    "fetch_full_page",
+                    "ignore_cache",
+                    "keep_rule",
+                    "block_rule",
+                    "scrape_selector",
+                ]
+            },
+        ),
+        (
+            "Health",
+            {
+                "fields": [
+                    "format",
+                    "health",
+                    "consecutive_failures",
+                    "last_error",
+                    "last_fetched_at",
+                    "last_success_at",
+                    "next_fetch_at",
+                    "etag",
+                    "last_modified",
+                ]
+            },
+        ),
+        (
+            "WebSub (push)",
+            {
+                "fields": [
+                    "websub_hub",
+                    "websub_topic",
+                    "websub_state",
+                    "websub_expires_at",
+                    "websub_error",
+                ]
+            },
+        ),
+        (None, {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    def get_form(self, request: HttpRequest, obj: Feed | None = None, **kwargs: Any) -> type:
+        if obj is None:
+            kwargs["form"] = FeedAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Feed | None = None) -> list:  # type: ignore[type-arg]
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:  # the add page: where discovered feeds are offered, no state yet
+            return [
+                (
+                    None,
+                    {
+                        "fields": [
+                            "url",
+                            "discovered_feed",
+                            "title",
+                            "outlet",
+                            "conflict",
+                            "tags",
+                            "poll_interval",
+                        ]
+                    },
+                ),
+                fieldsets[1],
+            ]
+        return fieldsets
+
+    def save_model(self, request: HttpRequest, obj: Feed, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        note = getattr(form, "discovery_note", "")
+        if note:
+            messages.info(request, note)
 
     @admin.display(description="health", ordering="health")
     def health_badge(self, feed: Feed) -> str:

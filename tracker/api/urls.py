@@ -3,6 +3,7 @@
 from rest_framework.routers import DefaultRouter
 
 from tracker.api.accounts import ApiTokenViewSet, WebhookViewSet
+from tracker.api.feeds import FeedViewSet
 from tracker.api.incidents import IncidentViewSet
 from tracker.api.resources import (
     ClaimViewSet,
@@ -25,5 +26,6 @@ router.register("parties", PartyViewSet, basename="party")
 router.register("conflicts", ConflictViewSet, basename="conflict")
 router.register("tokens", ApiTokenViewSet, basename="token")
 router.register("webhooks", WebhookViewSet, basename="webhook")
+router.register("feeds", FeedViewSet, basename="feed")
 
 urlpatterns = router.urls

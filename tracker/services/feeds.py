@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -38,6 +39,17 @@ FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
     "application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 )
+# Per-feed fetch settings a feed may be created with (every door: command, admin, API).
+FEED_SETTINGS = (
+    "user_agent",
+    "extra_headers",
+    "proxy_url",
+    "fetch_full_page",
+    "keep_rule",
+    "block_rule",
+    "ignore_cache",
+    "scrape_selector",
+)
 # A claimed feed that no worker finished (killed, lost message) is due again after this.
 CLAIM_LEASE = timedelta(minutes=10)
 
@@ -51,12 +63,22 @@ class FeedFetchReport:
     websub_subscribe: bool = False
 
 
-def _check_feed_url(url: str) -> str:
+def check_feed_url(url: str) -> str:
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise ValidationError({"url": f"Not an http(s) feed address: {url!r}"})
     return url
+
+
+def check_feed_settings(settings: dict[str, Any]) -> None:
+    """Only FEED_SETTINGS, each valid by the model's rules (before anything is fetched)."""
+    unknown = set(settings) - set(FEED_SETTINGS)
+    if unknown:
+        raise ValidationError(f"Unknown feed settings: {', '.join(sorted(unknown))}")
+    Feed(url="https://example.org/", **settings).full_clean(
+        validate_unique=False, validate_constraints=False
+    )
 
 
 @transaction.atomic
@@ -68,12 +90,15 @@ def feed_create(
     tags: list[str] | None = None,
     outlet: Outlet | None = None,
     conflict: Conflict | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> tuple[Feed, bool]:
-    """(feed, created). A URL already registered returns the existing feed unchanged."""
-    url = _check_feed_url(url)
+    """(feed, created). A URL already registered returns the existing feed unchanged.
+    SETTINGS: per-feed fetch settings (FEED_SETTINGS), validated with the model's rules."""
+    url = check_feed_url(url)
     existing = Feed.objects.filter(url=url).first()
     if existing is not None:
         return existing, False
+    check_feed_settings(settings or {})
     feed = save_validated(
         Feed(
             url=url,
@@ -83,6 +108,7 @@ def feed_create(
             outlet=outlet,
             conflict=conflict,
             next_fetch_at=timezone.now(),
+            **(settings or {}),
         )
     )
     return feed, True
@@ -273,6 +299,21 @@ def _note_hub(feed: Feed, parsed: ParsedFeed, *, feed_url: str) -> bool:
             setattr(feed, name, value)
         Feed.objects.filter(pk=feed.pk).update(**changes)
     return subscription_due(hub, feed.websub_state, feed.websub_expires_at, timezone.now())
+
+
+# What an editor may change on a feed besides its fetch settings.
+_EDITABLE = ("title", "poll_interval", "is_active", "tags")
+
+
+@transaction.atomic
+def feed_update_settings(*, feed: Feed, changes: dict[str, Any]) -> Feed:
+    """Change FEED's title, interval, tags or fetch settings (FEED_SETTINGS), validated."""
+    unknown = set(changes) - set(FEED_SETTINGS) - set(_EDITABLE)
+    if unknown:
+        raise ValidationError(f"Not editable: {', '.join(sorted(unknown))}")
+    for name, value in changes.items():
+        setattr(feed, name, value)
+    return save_validated(feed)
 
 
 @transaction.atomic
