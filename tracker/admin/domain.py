@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from tracker.admin.feeds import SourceAppearanceInline
 from tracker.models import (
     Alignment,
     Citation,
@@ -126,6 +127,7 @@ class SourceAdmin(admin.ModelAdmin):
     list_filter = ["kind", "language", "outlet"]
     search_fields = ["title", "url", "text", "author"]
     readonly_fields = ["content_hash", "snapshot_sha256", "retrieved_at", "near_duplicate_of"]
+    inlines = [SourceAppearanceInline]
 
 
 @admin.register(Citation)

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 
 from tracker.enums import FeedHealth
-from tracker.models import Feed, FetchLog
+from tracker.models import Feed, FetchLog, SourceAppearance
 from tracker.services.feed_discovery import FeedChoiceNeeded, feed_address_resolve
 from tracker.services.feeds import FEED_SETTINGS, feed_fetch_now, feed_set_active
 
@@ -241,6 +241,26 @@ class FeedAdmin(admin.ModelAdmin):
     def deactivate(self, request: HttpRequest, queryset: QuerySet[Feed]) -> None:
         for feed in queryset:
             feed_set_active(feed=feed, active=False)
+
+
+class SourceAppearanceInline(admin.TabularInline):
+    """On a source: the feeds besides its first (Source.feed) that listed the story."""
+
+    model = SourceAppearance
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = ["feed", "guid", "first_seen_at"]
+    readonly_fields = fields
+    verbose_name_plural = "also listed in"
+
+
+@admin.register(SourceAppearance)
+class SourceAppearanceAdmin(admin.ModelAdmin):
+    list_display = ["source", "feed", "first_seen_at"]
+    search_fields = ["source__title", "source__url", "feed__title", "feed__url"]
+    list_select_related = ["source", "feed"]
+    readonly_fields = ["source", "feed", "guid", "first_seen_at"]
 
 
 @admin.register(FetchLog)
