@@ -113,7 +113,7 @@ class FeedAdmin(admin.ModelAdmin):
         "websub_hub",
         "websub_topic",
         "websub_state",
-        "websub_expires_at",
+        "websub_renew_at",
         "websub_error",
         "created_at",
         "updated_at",
@@ -173,7 +173,7 @@ class FeedAdmin(admin.ModelAdmin):
                     "websub_hub",
                     "websub_topic",
                     "websub_state",
-                    "websub_expires_at",
+                    "websub_renew_at",
                     "websub_error",
                 ]
             },

@@ -70,7 +70,7 @@ class FeedSerializer(serializers.ModelSerializer):
             "proxy",
             "websub_hub",
             "websub_state",
-            "websub_expires_at",
+            "websub_renew_at",
             "websub_error",
         ]
         read_only_fields = [
@@ -82,7 +82,7 @@ class FeedSerializer(serializers.ModelSerializer):
             "next_fetch_at",
             "websub_hub",
             "websub_state",
-            "websub_expires_at",
+            "websub_renew_at",
             "websub_error",
         ]
         extra_kwargs = {"proxy_url": {"write_only": True}}

@@ -32,16 +32,18 @@ def hub_and_topic(parsed: ParsedFeed, *, feed_url: str) -> tuple[str, str]:
     return hub[:2000], topic[:2000]
 
 
-def subscription_due(hub: str, state: str, expires_at: datetime | None, now: datetime) -> bool:
+def subscription_due(hub: str, state: str, renew_at: datetime | None, now: datetime) -> bool:
     """Whether to (re)send a subscription request: there is a hub and a public callback, and
-    we never asked, or the lease, the wait for verification or the pause after a refusal ran
-    out."""
+    we never asked, or the time to renew, to ask again or to retry has come."""
     if not (hub and settings.COUNTERCLAIM_WEBSUB_CALLBACK_URL):
         return False
-    if state == WebSubState.NONE or expires_at is None:
-        return True
-    margin = RENEW_BEFORE if state == WebSubState.SUBSCRIBED else timedelta(0)
-    return expires_at - margin <= now
+    return state == WebSubState.NONE or renew_at is None or renew_at <= now
+
+
+def renewal_time(lease_seconds: int, now: datetime) -> datetime:
+    """When to renew a lease granted NOW: RENEW_BEFORE its end, or halfway for a short one."""
+    lease = timedelta(seconds=lease_seconds)
+    return now + lease - min(RENEW_BEFORE, lease / 2)
 
 
 def signature_valid(secret: str, body: bytes, header: str) -> bool:

@@ -169,8 +169,9 @@ class Feed(models.Model):
         blank=True,
     )
     websub_secret = models.CharField(max_length=64, blank=True, editable=False)
-    # When the lease ends (subscribed), or when to ask again (requested, failed).
-    websub_expires_at = models.DateTimeField(_("WebSub lease ends"), null=True, blank=True)
+    # When to send the next subscription request: before the lease ends (subscribed), once
+    # verification is overdue (requested), after a pause (failed).
+    websub_renew_at = models.DateTimeField(_("WebSub renewal due"), null=True, blank=True)
     websub_error = models.TextField(_("WebSub error"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -293,12 +293,12 @@ def _note_hub(feed: Feed, parsed: ParsedFeed, *, feed_url: str) -> bool:
             "websub_hub": hub,
             "websub_topic": topic,
             "websub_state": WebSubState.NONE,
-            "websub_expires_at": None,
+            "websub_renew_at": None,
         }
         for name, value in changes.items():
             setattr(feed, name, value)
         Feed.objects.filter(pk=feed.pk).update(**changes)
-    return subscription_due(hub, feed.websub_state, feed.websub_expires_at, timezone.now())
+    return subscription_due(hub, feed.websub_state, feed.websub_renew_at, timezone.now())
 
 
 # What an editor may change on a feed besides its fetch settings.

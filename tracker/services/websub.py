@@ -3,7 +3,6 @@ a signed push by the poll's own path (tracker.services.feeds.feed_ingest_result)
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -18,6 +17,7 @@ from tracker.ingest.websub import (
     LEASE_SECONDS,
     RETRY_AFTER,
     VERIFY_WITHIN,
+    renewal_time,
     signature_valid,
 )
 from tracker.models import Feed
@@ -50,7 +50,7 @@ def websub_subscribe(*, feed: Feed) -> bool:
         feed,
         websub_state=WebSubState.REQUESTED,
         websub_secret=secret,
-        websub_expires_at=timezone.now() + VERIFY_WITHIN,
+        websub_renew_at=timezone.now() + VERIFY_WITHIN,
         websub_error="",
     )
     form = {
@@ -66,7 +66,7 @@ def websub_subscribe(*, feed: Feed) -> bool:
         _set_state(
             feed,
             websub_state=WebSubState.FAILED,
-            websub_expires_at=timezone.now() + RETRY_AFTER,
+            websub_renew_at=timezone.now() + RETRY_AFTER,
             websub_error=f"subscription request refused: {exc}"[:2000],
         )
         return False
@@ -93,7 +93,7 @@ def websub_verify(
         _set_state(
             feed,
             websub_state=WebSubState.FAILED,
-            websub_expires_at=now + RETRY_AFTER,
+            websub_renew_at=now + RETRY_AFTER,
             websub_error=f"the hub denied the subscription: {reason or 'no reason given'}"[:2000],
         )
         return ""
@@ -105,7 +105,7 @@ def websub_verify(
         _set_state(
             feed,
             websub_state=WebSubState.SUBSCRIBED,
-            websub_expires_at=now + timedelta(seconds=min(lease, 10 * LEASE_SECONDS)),
+            websub_renew_at=renewal_time(min(lease, LEASE_SECONDS), now),
             websub_error="",
         )
         return challenge
