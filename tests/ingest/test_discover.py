@@ -7,7 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tests.ingest.conftest import FEEDS
+from tracker.enums import FetchOutcome
 from tracker.models import Feed
+from tracker.services.feeds import feed_fetch
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_article_pages")]
 
@@ -129,3 +131,13 @@ def test_admin_add_form_offers_the_discovered_feeds(server, admin_client):
     assert response.status_code == 302
     feed = Feed.objects.get()
     assert (feed.url, feed.title) == (server.url(ATOM), "Sam Ruby")
+
+
+def test_a_feed_that_became_a_page_says_which_feed_it_advertises(server):
+    page = _homepage(server, ("application/atom+xml", "/" + ATOM, "Atom"))
+    feed = Feed.objects.create(url=page)
+    log = feed_fetch(feed=feed).log
+    assert log.outcome == FetchOutcome.ERROR
+    assert log.error.endswith(f" (an HTML page; it advertises {server.url(ATOM)})")
+    feed.refresh_from_db()
+    assert feed.last_error == log.error

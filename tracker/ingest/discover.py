@@ -79,6 +79,16 @@ def advertised_feeds(html: bytes, *, url: str, charset: str = "") -> list[Candid
     return list(found.values())
 
 
+def advertised_hint(result: FetchResult) -> str:
+    """For an error message: the feeds an HTML page RESULT advertises, if it is one."""
+    if not _is_html(result):
+        return ""
+    found = advertised_feeds(result.body, url=result.url, charset=result.header_charset)
+    if not found:
+        return " (an HTML page that advertises no feed)"
+    return f" (an HTML page; it advertises {', '.join(c.url for c in found)})"
+
+
 def _as_feed(result: FetchResult) -> ParsedFeed | None:
     """RESULT's body parsed, if it is a feed we can read."""
     try:

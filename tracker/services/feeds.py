@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from tracker.enums import FetchOutcome, WebSubState
+from tracker.ingest.discover import advertised_hint
 from tracker.ingest.entries import EntryDraft, EntryRecord, EntrySkipped, entry_draft
 from tracker.ingest.fetch import FetchError, FetchResult, HTTPStatusError, fetch
 from tracker.ingest.model import FeedParseError, ParsedFeed
@@ -228,7 +229,12 @@ def feed_ingest_result(
     except FeedParseError as exc:
         return FeedFetchReport(
             record_failure(
-                feed, started, str(exc), status=result.status, result=result, release=lock
+                feed,
+                started,
+                str(exc) + advertised_hint(result),
+                status=result.status,
+                result=result,
+                release=lock,
             )
         )
     ruled = apply_rules(parsed.entries, keep=feed.keep_rule, block=feed.block_rule)
