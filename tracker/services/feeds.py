@@ -231,7 +231,7 @@ def feed_ingest_result(
             record_failure(
                 feed,
                 started,
-                str(exc) + advertised_hint(result),
+                str(exc) + ("" if feed.scrape_selector else advertised_hint(result)),
                 status=result.status,
                 result=result,
                 release=lock,
