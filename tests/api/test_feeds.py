@@ -82,3 +82,20 @@ def test_api_settings_are_validated_and_credentials_never_returned(server, edito
         "Desk/1",
         "armenia|azerbaijan",
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://[::1/", "Not a valid address: 'http://[::1/' (Invalid IPv6 URL)"),
+        ("http://a:99999/", "Not a valid address: 'http://a:99999/' (Port out of range 0-65535)"),
+        ("http://" + "a" * 70 + ".example/", "Not a valid address: URL host is not a valid name"),
+        ("ftp://example.org/feed", "Not an http(s) feed address: 'ftp://example.org/feed'"),
+    ],
+)
+def test_api_malformed_addresses_are_refused_in_words(editor_api, url, message):
+    for endpoint in ("/api/v1/feeds/", "/api/v1/feeds/discover/"):
+        response = editor_api.post(endpoint, {"url": url}, format="json")
+        assert response.status_code == 400
+        assert response.json()["url"][0].startswith(message)
+    assert Feed.objects.count() == 0

@@ -97,7 +97,9 @@ class FeedSerializer(serializers.ModelSerializer):
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
-        fields["url"].validators = []  # unique: handled by feed_add (returns the existing feed)
+        # Checked by the service, as for every door (an address already registered returns
+        # that feed; a homepage is a valid address to add from).
+        fields["url"] = serializers.CharField(max_length=2000)
         return fields
 
 

@@ -25,6 +25,7 @@ from tracker.ingest.scrape import parse_listing
 from tracker.ingest.transport import feed_fetch_options
 from tracker.ingest.websub import hub_and_topic, subscription_due
 from tracker.models import Conflict, Feed, FetchLog, Outlet
+from tracker.normalise import canonical_url
 from tracker.services.common import save_validated
 from tracker.services.feed_outcome import (
     LOCK_NAMESPACE,
@@ -66,9 +67,17 @@ class FeedFetchReport:
 
 def check_feed_url(url: str) -> str:
     url = url.strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError as exc:
+        raise ValidationError({"url": f"Not a valid address: {url!r} ({exc})"}) from exc
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise ValidationError({"url": f"Not an http(s) feed address: {url!r}"})
+    try:
+        canonical_url(url)  # the host must be a valid name (IDNA) or address
+    except ValueError as exc:
+        raise ValidationError({"url": f"Not a valid address: {exc}"}) from exc
     return url
 
 
