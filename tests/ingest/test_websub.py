@@ -11,14 +11,19 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 from urllib.error import HTTPError
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
+from tests.ingest.conftest import FEEDS
 from tracker.enums import FetchOutcome, WebSubState
+from tracker.ingest.parse import parse_feed
+from tracker.ingest.websub import hub_and_topic
 from tracker.models import Feed, FetchLog, Source
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("no_article_pages")]
@@ -151,6 +156,40 @@ def test_subscribe_verify_and_signed_pushes_ingested(server, hub, live_server, s
     status, message = hub.publish(_rss(server, hub, "forged"), secret="not-the-secret")
     assert (status, message) == (403, "missing or wrong X-Hub-Signature: content ignored")
     assert not Source.objects.filter(title="forged").exists()
+
+    # When the renewal time comes, the next poll (a 304 here) asks the hub again, same secret.
+    Feed.objects.filter(pk=feed.pk).update(websub_renew_at=timezone.now() - timedelta(seconds=1))
+    _poll(feed)
+    assert len(hub.subscriptions) == 2
+    assert hub.subscriptions[1]["hub.secret"] == form["hub.secret"]
+
+
+@pytest.mark.parametrize(
+    ("path", "hub"),
+    [
+        ("atom/sam-ruby-intertwingly.atom", "http://pubsubhubbub.appspot.com/"),
+        ("rss2/golem-de-iso-8859-1.xml", "http://golem.superfeedr.com/"),
+        ("atom/allthis.atom", "http://pubsubhubbub.appspot.com"),
+    ],
+)
+def test_hubs_advertised_by_real_feeds_are_found(path, hub):
+    parsed = parse_feed((FEEDS / path).read_bytes())
+    assert parsed.hubs[0] == hub
+    assert parsed.self_url.startswith("http")
+
+
+def test_json_feed_hubs_are_found():
+    doc = (
+        b'{"version": "https://jsonfeed.org/version/1.1", "title": "t", '
+        b'"feed_url": "https://x.example/feed.json", "items": [], "hubs": ['
+        b'{"type": "rssCloud", "url": "https://cloud.example/"}, '
+        b'{"type": "WebSub", "url": "https://hub.example/"}]}'
+    )
+    parsed = parse_feed(doc)
+    assert hub_and_topic(parsed, feed_url="https://x.example/other") == (
+        "https://hub.example/",
+        "https://x.example/feed.json",
+    )
 
 
 def test_verification_of_something_we_never_asked_for_is_refused(live_server, server):

@@ -208,8 +208,12 @@ def feed_fetch(*, feed: Feed) -> FeedFetchReport | None:
                 record_failure(feed, started, str(exc), status=status, release=lock)
             )
         if result.not_modified:
+            # The stored hub still stands: a feed that answers 304 for weeks is renewed too.
             return FeedFetchReport(
-                record_success(feed, started, result, FetchOutcome.NOT_MODIFIED, release=lock)
+                record_success(feed, started, result, FetchOutcome.NOT_MODIFIED, release=lock),
+                websub_subscribe=subscription_due(
+                    feed.websub_hub, feed.websub_state, feed.websub_renew_at, timezone.now()
+                ),
             )
         return feed_ingest_result(feed=feed, started=started, result=result, lock=lock)
 
