@@ -99,6 +99,16 @@ def test_add_feed_refuses_a_page_without_feed_in_words(server):
     assert Feed.objects.count() == 0
 
 
+def test_add_feed_refuses_an_address_the_policy_blocks(server):
+    # 127.0.0.2 is loopback outside the suite's allowed 127.0.0.1/32.
+    with pytest.raises(CommandError, match=r"address 127\.0\.0\.2 is not public"):
+        _add(f"http://127.0.0.2:{server.port}/{RSS}")
+    assert server.requests == []
+    with pytest.raises(CommandError, match=r"HTTP 404 from http://127\.0\.0\.1:\d+/status/404$"):
+        _add(server.url("status/404"))
+    assert Feed.objects.count() == 0
+
+
 def test_add_feed_of_an_unreachable_address_registers_it_with_a_note(server):
     _, err = _add(server.url("status/503"))
     assert Feed.objects.get().url == server.url("status/503")

@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import lxml.html
 from lxml import etree
 
-from tracker.ingest.fetch import FetchError, FetchResult, fetch
+from tracker.ingest.fetch import FetchError, FetchResult, HTTPStatusError, fetch
 from tracker.ingest.model import FeedParseError, ParsedFeed
 from tracker.ingest.netpolicy import BlockedAddressError
 from tracker.ingest.parse import parse_feed
@@ -55,7 +55,7 @@ class Discovery:
     candidates: list[Candidate] = field(default_factory=list)
     # Why nothing was found, in words; empty when a feed or candidates were found.
     reason: str = ""
-    # The URL could not be fetched at all (network, refused address): nothing is known about it.
+    # The URL could not be fetched now (network, server): nothing is known about it yet.
     unreachable: bool = False
 
 
@@ -113,8 +113,13 @@ def discover(url: str, *, options: FetchOptions | None = None) -> Discovery:
     found = Discovery(url)
     try:
         result = fetch(url, accept=DISCOVERY_ACCEPT, options=options)
-    except (FetchError, BlockedAddressError) as exc:
-        found.reason, found.unreachable = str(exc), True
+    except BlockedAddressError as exc:  # not a passing fault: the address is refused
+        found.reason = str(exc)
+        return found
+    except FetchError as exc:
+        # A 4xx (but 429) says the address is wrong; anything else may pass.
+        wrong = isinstance(exc, HTTPStatusError) and 400 <= exc.status < 500 and exc.status != 429
+        found.reason, found.unreachable = str(exc), not wrong
         return found
     parsed = _as_feed(result)
     if parsed is not None:
