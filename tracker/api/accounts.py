@@ -92,7 +92,8 @@ class WebhookViewSet(
         )
 
     @extend_schema(responses=s.WebhookDeliverySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    # Not paginated (the latest 100): without this the schema promised a paginated object.
+    @action(detail=True, methods=["get"], pagination_class=None)
     def deliveries(self, request: Request, pk: str) -> Response:
         """The latest 100 deliveries of this subscription, newest first."""
         webhook = get_object_or_404(self.get_queryset(), pk=pk)

@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from tracker.api.accounts import ApiTokenViewSet, WebhookViewSet
+from tracker.api.feeds import FeedViewSet
 from tracker.api.incidents import IncidentViewSet
 from tracker.api.ledgers import ConflictLedgerView
 from tracker.api.resources import (
@@ -27,6 +28,7 @@ router.register("parties", PartyViewSet, basename="party")
 router.register("conflicts", ConflictViewSet, basename="conflict")
 router.register("tokens", ApiTokenViewSet, basename="token")
 router.register("webhooks", WebhookViewSet, basename="webhook")
+router.register("feeds", FeedViewSet, basename="feed")
 
 urlpatterns = [
     *router.urls,
