@@ -151,3 +151,33 @@ def test_a_feed_that_became_a_page_says_which_feed_it_advertises(server):
     assert log.error == f"not a feed: an HTML page; it advertises the feed {server.url(ATOM)}"
     feed.refresh_from_db()
     assert feed.last_error == log.error
+
+
+def test_admin_add_form_normalises_the_address_and_keeps_credentials_apart(server, admin_client):
+    url = server.url("auth/data/feeds/rss2/guardian-us.rss")
+    typed = url.replace("http://127.0.0.1", "HTTP://reader:s3cret%20pass@127.0.0.1") + "#top"
+    form = {
+        "url": typed,
+        "title": "",
+        "tags": "",
+        "poll_interval": "00:15:00",
+        "extra_headers": "{}",
+        "fetch_full_page": "on",
+        "fetch_logs-TOTAL_FORMS": "0",
+        "fetch_logs-INITIAL_FORMS": "0",
+    }
+    response = admin_client.post("/admin/tracker/feed/add/", form)
+    assert response.status_code == 302
+    feed = Feed.objects.get()
+    # Discovery sent the credentials (the feed was recognised, its title taken).
+    assert (feed.url, feed.basic_auth, feed.title) == (url, "reader:s3cret pass", "The Guardian")
+    page = admin_client.get(f"/admin/tracker/feed/{feed.pk}/change/").content.decode()
+    assert "user &#x27;reader&#x27;, password set" in page
+    assert "s3cret" not in page
+
+
+def test_add_feed_refuses_malformed_addresses_in_words():
+    for url in ("http://[::1/", "http://a:99999/"):
+        with pytest.raises(CommandError, match="Not a valid address"):
+            _add(url)
+    assert Feed.objects.count() == 0
