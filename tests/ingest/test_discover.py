@@ -115,12 +115,10 @@ def test_add_feed_of_an_unreachable_address_registers_it_with_a_note(server):
     assert err.startswith("added without checking: HTTP 503")
 
 
-def test_admin_add_form_offers_the_discovered_feeds(server, admin_client):
-    page = _homepage(
-        server, ("application/rss+xml", "/" + RSS, "R"), ("application/atom+xml", "/" + ATOM, "A")
-    )
-    form = {
-        "url": page,
+def _admin_form(url: str) -> dict[str, str]:
+    """The admin's add form as a browser posts it, with URL and defaults elsewhere."""
+    return {
+        "url": url,
         "title": "",
         "tags": "",
         "poll_interval": "00:15:00",
@@ -129,6 +127,13 @@ def test_admin_add_form_offers_the_discovered_feeds(server, admin_client):
         "fetch_logs-TOTAL_FORMS": "0",
         "fetch_logs-INITIAL_FORMS": "0",
     }
+
+
+def test_admin_add_form_offers_the_discovered_feeds(server, admin_client):
+    page = _homepage(
+        server, ("application/rss+xml", "/" + RSS, "R"), ("application/atom+xml", "/" + ATOM, "A")
+    )
+    form = _admin_form(page)
     response = admin_client.post("/admin/tracker/feed/add/", form)
     assert response.status_code == 200
     html = response.content.decode()
@@ -156,16 +161,7 @@ def test_a_feed_that_became_a_page_says_which_feed_it_advertises(server):
 def test_admin_add_form_normalises_the_address_and_keeps_credentials_apart(server, admin_client):
     url = server.url("auth/data/feeds/rss2/guardian-us.rss")
     typed = url.replace("http://127.0.0.1", "HTTP://reader:s3cret%20pass@127.0.0.1") + "#top"
-    form = {
-        "url": typed,
-        "title": "",
-        "tags": "",
-        "poll_interval": "00:15:00",
-        "extra_headers": "{}",
-        "fetch_full_page": "on",
-        "fetch_logs-TOTAL_FORMS": "0",
-        "fetch_logs-INITIAL_FORMS": "0",
-    }
+    form = _admin_form(typed)
     response = admin_client.post("/admin/tracker/feed/add/", form)
     assert response.status_code == 302
     feed = Feed.objects.get()
