@@ -122,12 +122,29 @@ class FeedFormat(models.TextChoices):
     RDF = "rdf", _("RSS 1.0 (RDF)")
     ATOM = "atom", _("Atom")
     JSON_FEED = "json_feed", _("JSON Feed")
+    HTML = "html", _("Web page (article links by CSS selector)")
 
 
 class FeedHealth(models.TextChoices):
     OK = "ok", _("OK")
     DEGRADED = "degraded", _("Degraded")
     FAILING = "failing", _("Failing")
+
+
+class WebSubState(models.TextChoices):
+    """A feed's WebSub (push) subscription with its hub."""
+
+    NONE = "", _("No hub or no callback")
+    REQUESTED = "requested", _("Requested, awaiting the hub's verification")
+    SUBSCRIBED = "subscribed", _("Subscribed")
+    FAILED = "failed", _("Hub refused")
+
+
+class EnclosureRel(models.TextChoices):
+    """What a media link of a feed entry is (kept as a link, never downloaded by default)."""
+
+    ENCLOSURE = "enclosure", _("Enclosure")
+    THUMBNAIL = "thumbnail", _("Thumbnail")
 
 
 class FetchOutcome(models.TextChoices):

@@ -1,11 +1,22 @@
 from django.urls import path
 
-from tracker.views import conflicts, editorial, health, history, inbox, incidents, public, sources
+from tracker.views import (
+    conflicts,
+    editorial,
+    health,
+    history,
+    inbox,
+    incidents,
+    public,
+    sources,
+    websub,
+)
 
 app_name = "tracker"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("websub/<int:feed_id>/", websub.websub_callback, name="websub-callback"),
     path("incidents/", incidents.incident_list, name="incident-list"),
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident-detail"),
     path("incidents/<int:pk>/edit/", editorial.incident_edit, name="incident-edit"),

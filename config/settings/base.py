@@ -227,6 +227,15 @@ COUNTERCLAIM_FETCH_TASK_SOFT_LIMIT = env_int("COUNTERCLAIM_FETCH_TASK_SOFT_LIMIT
 COUNTERCLAIM_FETCH_TASK_HARD_LIMIT = env_int("COUNTERCLAIM_FETCH_TASK_HARD_LIMIT", 180)
 # Fetch the article page of entries that carry only a summary (extract text, keep a snapshot).
 COUNTERCLAIM_FETCH_ARTICLE_PAGES = env_bool("COUNTERCLAIM_FETCH_ARTICLE_PAGES", default=True)
+# WebSub: the public address this deployment is reached at (e.g. https://tracker.example.org);
+# feeds that advertise a hub are subscribed with a callback under it. Empty: no subscriptions.
+COUNTERCLAIM_WEBSUB_CALLBACK_URL = env_str("COUNTERCLAIM_WEBSUB_CALLBACK_URL", "")
+if COUNTERCLAIM_WEBSUB_CALLBACK_URL and not COUNTERCLAIM_WEBSUB_CALLBACK_URL.startswith(
+    ("http://", "https://")
+):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("COUNTERCLAIM_WEBSUB_CALLBACK_URL must be an http(s) URL")
 # Longest back-off of a failing feed, in minutes.
 COUNTERCLAIM_FEED_MAX_BACKOFF_MINUTES = env_int("COUNTERCLAIM_FEED_MAX_BACKOFF_MINUTES", 24 * 60)
 CELERY_BEAT_SCHEDULE["schedule-due-feeds"] = {

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
 
+from tracker.admin.feeds import SourceAppearanceInline
 from tracker.models import (
     Alignment,
     Citation,
@@ -248,6 +249,7 @@ class SourceAdmin(admin.ModelAdmin):
     list_filter = ["kind", "language", "outlet"]
     search_fields = ["title", "url", "text", "author"]
     readonly_fields = ["content_hash", "snapshot_sha256", "retrieved_at", "near_duplicate_of"]
+    inlines = [SourceAppearanceInline]
 
 
 @admin.register(Citation)

@@ -113,6 +113,7 @@ class WebhookViewSet(
         return Response(s.WebhookCreatedSerializer(webhook).data)
 
     @extend_schema(responses=s.WebhookDeliverySerializer(many=True))
+    # Not paginated (the latest 100): without this the schema promised a paginated object.
     @action(detail=True, methods=["get"], pagination_class=None)
     def deliveries(self, request: Request, pk: str) -> Response:
         """The latest 100 deliveries of this subscription, newest first."""

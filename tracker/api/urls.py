@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from tracker.api.accounts import ApiTokenViewSet, WebhookViewSet
 from tracker.api.evidence import CitationViewSet, CounterclaimViewSet
+from tracker.api.feeds import FeedViewSet
 from tracker.api.incidents import IncidentViewSet
 from tracker.api.ledgers import ConflictLedgerView
 from tracker.api.resources import (
@@ -32,6 +33,7 @@ router.register("conflicts", ConflictViewSet, basename="conflict")
 router.register("tokens", ApiTokenViewSet, basename="token")
 router.register("webhooks", WebhookViewSet, basename="webhook")
 router.register("revisions", RevisionViewSet, basename="revision")
+router.register("feeds", FeedViewSet, basename="feed")
 
 urlpatterns = [
     *router.urls,

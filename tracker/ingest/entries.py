@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urljoin
 
+import orjson
+
 from tracker.ingest.model import ParsedEntry
 from tracker.ingest.simhash import simhash
 from tracker.ingest.text import detect_language, html_to_text, sanitise_html
@@ -50,6 +52,7 @@ class EntryRecord:
     entry_hash: str
     tags: list[str]
     has_full_text: bool
+    enclosures: list[dict[str, str | int | None]]
 
     def record(self) -> "EntryRecord":
         """Already complete (the same interface as EntryDraft)."""
@@ -88,6 +91,7 @@ class EntryDraft:
             entry_hash=self.entry_hash,
             tags=[tag[:100] for tag in entry.tags],
             has_full_text=bool(entry.content_html) and len(text) >= FULL_TEXT_MIN_CHARS,
+            enclosures=entry.enclosures,
         )
 
 
@@ -105,10 +109,11 @@ def entry_draft(entry: ParsedEntry, *, feed_url: str = "") -> EntryDraft:
     title = entry.title[:1000]
     author = entry.author[:500]
     published = entry.published_at.isoformat() if entry.published_at else ""
+    parts = [url, title, author, published, entry.summary_html, entry.content_html]
+    if entry.enclosures:  # only then: the hashes of entries without media stay as they were
+        parts.append(orjson.dumps(entry.enclosures).decode())
     entry_hash = hashlib.sha256(
-        "\x1f".join((url, title, author, published, entry.summary_html, entry.content_html)).encode(
-            "utf-8", errors="surrogatepass"
-        )
+        "\x1f".join(parts).encode("utf-8", errors="surrogatepass")
     ).hexdigest()
     return EntryDraft(entry, url, (entry.guid or url)[:2000], title, author, entry_hash)
 

@@ -9,6 +9,7 @@ from lxml import etree
 
 from tracker.enums import FeedFormat
 from tracker.ingest.dates import DateReader
+from tracker.ingest.media import xml_media
 from tracker.ingest.model import DEFAULT_MAX_ENTRIES, ParsedEntry, ParsedFeed, capped, cut_at_cap
 from tracker.ingest.text import html_to_text
 from tracker.ingest.xmlguard import safe_parser, safe_pull_parser
@@ -92,7 +93,18 @@ def _rss(root: etree._Element, max_entries: int) -> ParsedFeed | None:
     )
     dates = DateReader(language)
     feed.entries = [_rss_item(item, language, dates) for item in items]
+    _websub_links(feed, channel)
     return feed
+
+
+def _websub_links(feed: ParsedFeed, scope: etree._Element) -> None:
+    """rel=hub and rel=self atom:links of a channel or feed element."""
+    for link in scope.findall(f"{ATOM}link"):
+        href = urljoin(link.base or "", link.get("href", "").strip())
+        if link.get("rel") == "hub" and href:
+            feed.hubs.append(href)
+        elif link.get("rel") == "self" and href and not feed.self_url:
+            feed.self_url = href
 
 
 def _rss_item(item: etree._Element, language: str, dates: DateReader) -> ParsedEntry:
@@ -111,6 +123,7 @@ def _rss_item(item: etree._Element, language: str, dates: DateReader) -> ParsedE
         language=_lang(_text(item.find(f"{DC}language"))) or language,
         tags=[t for t in (_text(c) for c in item.findall("category")) if t],
         notes=[date.note] if date.note else [],
+        enclosures=xml_media(item),
     )
 
 
@@ -147,6 +160,7 @@ def _rdf(root: etree._Element, max_entries: int) -> ParsedFeed | None:
                     language=_lang(_text(item.find(f"{DC}language"))) or language,
                     tags=[t for t in (_text(s) for s in item.findall(f"{DC}subject")) if t],
                     notes=[date.note] if date.note else [],
+                    enclosures=xml_media(item),
                 )
             )
         return feed
@@ -211,6 +225,8 @@ def _atom(root: etree._Element, max_entries: int) -> ParsedFeed:
                     if c.get("term", "").strip()
                 ],
                 notes=[date.note] if date.note else [],
+                enclosures=xml_media(entry),
             )
         )
+    _websub_links(feed, root)
     return feed

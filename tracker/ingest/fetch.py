@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from email.message import Message
 from email.utils import parsedate_to_datetime
-from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 import urllib3
 from django.conf import settings
@@ -24,6 +24,7 @@ from urllib3.util.ssl_ import create_urllib3_context
 
 from tracker.ingest.charset import document_encoding
 from tracker.ingest.netpolicy import BlockedAddressError, check_host, guarded_connection
+from tracker.ingest.transport import FetchOptions, proxy_manager
 
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 _MAX_AGE = re.compile(r"(?:^|[,\s])max-age\s*=\s*(\d{1,10})", re.IGNORECASE)
@@ -132,10 +133,11 @@ def _ssl_context() -> ssl.SSLContext:
     return context
 
 
+_SSL_CONTEXT = _ssl_context()
+
+
 def _pool_manager() -> urllib3.PoolManager:
-    manager = urllib3.PoolManager(
-        num_pools=20, maxsize=4, retries=False, ssl_context=_ssl_context()
-    )
+    manager = urllib3.PoolManager(num_pools=20, maxsize=4, retries=False, ssl_context=_SSL_CONTEXT)
     manager.pool_classes_by_scheme = {"http": _GuardedHTTPPool, "https": _GuardedHTTPSPool}
     return manager
 
@@ -219,13 +221,18 @@ def fetch(
     accept: str = "*/*",
     max_bytes: int | None = None,
     credentials: str = "",
+    options: FetchOptions | None = None,
+    form: dict[str, str] | None = None,
 ) -> FetchResult:
-    """GET URL safely. Raises FetchError (or BlockedAddressError) with a readable message; a 304
-    is a result (`not_modified`), every other non-2xx status an HTTPStatusError.
+    """GET URL safely (POST FORM, url-encoded, when given; a POST follows no redirect). Raises
+    FetchError (or BlockedAddressError) with a readable message; a 304 is a result
+    (`not_modified`), every other non-2xx status an HTTPStatusError.
 
     One deadline (COUNTERCLAIM_FETCH_TOTAL_TIMEOUT) covers every connect, every redirect hop,
-    the headers and the body. CREDENTIALS ("user:password", or those in the URL) are sent as
-    HTTP Basic to the URL's own host only, never to a host a redirect leads to."""
+    the headers and the body, through a proxy too. CREDENTIALS ("user:password", or those in
+    the URL) are sent as HTTP Basic to the URL's own host only, never to a host a redirect
+    leads to. OPTIONS: the feed's User-Agent, extra headers and proxy
+    (tracker.ingest.transport)."""
     url, in_url = split_credentials(url)
     credentials = credentials or in_url
     max_bytes = max_bytes or int(_limit("COUNTERCLAIM_FETCH_MAX_BYTES"))
@@ -239,11 +246,21 @@ def fetch(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
+    options = options or FetchOptions()
+    headers = options.apply(headers)
+    manager = (
+        proxy_manager(options.proxy, _GuardedHTTPPool, _GuardedHTTPSPool, _SSL_CONTEXT)
+        if options.proxy
+        else _MANAGER
+    )
+    body = urlencode(form).encode() if form is not None else None
+    if body is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
     started = time.monotonic()
     deadline = started + total
     token = _DEADLINE.set(deadline)
     try:
-        return _fetch(url, headers, credentials, max_bytes, started, deadline)
+        return _fetch(url, headers, credentials, max_bytes, started, deadline, manager, body)
     finally:
         _DEADLINE.reset(token)
 
@@ -255,6 +272,8 @@ def _fetch(
     max_bytes: int,
     started: float,
     deadline: float,
+    manager: urllib3.PoolManager,
+    body: bytes | None,
 ) -> FetchResult:
     origin = urlsplit(url).netloc.lower()
     redirects: list[str] = []
@@ -274,8 +293,8 @@ def _fetch(
         if credentials and urlsplit(current).netloc.lower() == origin:
             token = base64.b64encode(credentials.encode()).decode("ascii")
             hop_headers["Authorization"] = f"Basic {token}"
-        response = _request(current, hop_headers, timeout)
-        if response.status in REDIRECT_CODES:
+        response = _request(current, hop_headers, timeout, manager, body)
+        if response.status in REDIRECT_CODES and body is None:
             location = response.headers.get("location", "")
             response.close()  # never reuse a connection whose body was not read
             if not location:
@@ -320,11 +339,18 @@ def _check_url(url: str) -> None:
     check_host(parts.hostname)
 
 
-def _request(url: str, headers: dict[str, str], timeout: urllib3.Timeout):  # type: ignore[no-untyped-def]
+def _request(  # type: ignore[no-untyped-def]
+    url: str,
+    headers: dict[str, str],
+    timeout: urllib3.Timeout,
+    manager: urllib3.PoolManager = _MANAGER,
+    body: bytes | None = None,
+):
     try:
-        return _MANAGER.request(
-            "GET",
+        return manager.request(
+            "GET" if body is None else "POST",
             url,
+            body=body,
             headers=headers,
             timeout=timeout,
             redirect=False,

@@ -9,6 +9,7 @@ import orjson
 
 from tracker.enums import FeedFormat
 from tracker.ingest.dates import DateReader
+from tracker.ingest.media import json_media
 from tracker.ingest.model import (
     DEFAULT_MAX_ENTRIES,
     FeedParseError,
@@ -71,6 +72,12 @@ def parse_json_feed(data: bytes, *, max_entries: int = DEFAULT_MAX_ENTRIES) -> P
         title=_str(doc.get("title")),
         link=_str(doc.get("home_page_url")),
         language=language,
+        self_url=_str(doc.get("feed_url")),
+        hubs=[
+            _str(hub.get("url"))
+            for hub in doc.get("hubs") or []
+            if isinstance(hub, dict) and _str(hub.get("type")).lower() == "websub"
+        ],
     )
     feed_author = _author(doc)
     dates = DateReader(language)
@@ -95,6 +102,7 @@ def parse_json_feed(data: bytes, *, max_entries: int = DEFAULT_MAX_ENTRIES) -> P
                 language=_str(item.get("language")).lower()[:16] or language,
                 tags=[_str(t) for t in item.get("tags") or [] if _str(t)],
                 notes=[date.note] if date.note else [],
+                enclosures=json_media(item, feed.self_url),
             )
         )
     return feed

@@ -7,6 +7,7 @@ import feedparser
 
 from tracker.enums import FeedFormat
 from tracker.ingest.dates import DateReader
+from tracker.ingest.media import feedparser_media
 from tracker.ingest.model import (
     DEFAULT_MAX_ENTRIES,
     FeedParseError,
@@ -47,6 +48,7 @@ def _entry(raw: Any, language: str, dates: DateReader) -> ParsedEntry:
         language=((detail.get("language") or language or "").lower().replace("_", "-"))[:16],
         tags=[t["term"].strip() for t in raw.get("tags") or [] if (t.get("term") or "").strip()],
         notes=[date.note] if date.note else [],
+        enclosures=feedparser_media(raw),
     )
 
 
@@ -73,6 +75,7 @@ def parse_lenient(
         raise FeedParseError(f"malformed feed, no entry could be read: {reason}")
     language = (result.feed.get("language") or "").lower()
     dates = DateReader(language)
+    links = result.feed.get("links") or []
     return ParsedFeed(
         format=_format(result.version),
         version=result.version or "unknown",
@@ -83,4 +86,6 @@ def parse_lenient(
         entries=[_entry(e, language, dates) for e in result.entries],
         bozo_reason=reason,
         entries_over_cap=over_cap,
+        hubs=[link["href"] for link in links if link.get("rel") == "hub" and link.get("href")],
+        self_url=next((link["href"] for link in links if link.get("rel") == "self"), ""),
     )

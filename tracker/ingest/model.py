@@ -59,6 +59,8 @@ class ParsedEntry:
     tags: list[str] = field(default_factory=list)
     # What was given but not kept (an unreadable date): shown in the fetch log.
     notes: list[str] = field(default_factory=list)
+    # Media links, never downloaded: {"url", "type", "length", "rel"} (tracker.ingest.media).
+    enclosures: list[dict[str, str | int | None]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -74,3 +76,7 @@ class ParsedFeed:
     bozo_reason: str = ""
     # Entries the document held beyond the per-document cap: counted, not read.
     entries_over_cap: int = 0
+    # WebSub: the hubs the feed advertises (rel=hub, JSON Feed "hubs") and its own URL
+    # (rel=self, JSON Feed "feed_url"), the topic a subscription names.
+    hubs: list[str] = field(default_factory=list)
+    self_url: str = ""

@@ -3,6 +3,7 @@ feedparser for everything else. Every XML path sees the bytes only after `defuse
 
 import codecs
 import re
+from dataclasses import dataclass
 from urllib.parse import urljoin
 
 import lxml.html
@@ -34,7 +35,7 @@ def parse_feed(
             "(no Content-Encoding: gzip); ask the publisher to fix it, or use the uncompressed URL"
         )
     if _HTML_START.match(data[:2048]):
-        raise FeedParseError(_html_page_error(data, url))
+        raise FeedParseError(_html_page_error(data, url, charset))
     if looks_like_json(data, content_type):
         return parse_json_feed(data, max_entries=max_entries)
     data, encoding_note = _utf8(data, charset)
@@ -59,31 +60,52 @@ _HTML_START = re.compile(
     rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])",
     re.IGNORECASE | re.DOTALL,
 )
-FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
+# The types a page's <link rel="alternate"> names a feed with, and what to call each.
+FEED_TYPES = {
+    "application/rss+xml": "RSS",
+    "application/atom+xml": "Atom",
+    "application/feed+json": "JSON Feed",
+    "application/rdf+xml": "RSS 1.0",
+    "application/json": "JSON Feed",
+}
 
 
-def advertised_feeds(html: bytes, base: str) -> list[str]:
-    """Absolute URLs of the feeds an HTML page advertises (<link rel="alternate" type=...>)."""
+@dataclass
+class Candidate:
+    """A feed a page advertises."""
+
+    url: str
+    title: str = ""
+    kind: str = ""  # "RSS", "Atom", "JSON Feed", ...
+
+
+def advertised_feeds(html: bytes, *, url: str, charset: str = "") -> list[Candidate]:
+    """The feeds an HTML page advertises (<link rel="alternate" type=...>): absolute (against
+    URL and the page's <base>), http(s) only, each once, in the page's order."""
     try:
-        doc = lxml.html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
+        parser = lxml.html.HTMLParser(encoding=charset or None, no_network=True)
+        doc = lxml.html.document_fromstring(html, parser=parser, base_url=url)
+    except (etree.ParserError, ValueError, LookupError):
         return []
-    found = []
-    for link in doc.iter("link"):
+    base = next(iter(doc.xpath("//base/@href")), "")
+    found: dict[str, Candidate] = {}
+    for link in doc.iterfind(".//link[@href]"):
         rels = (link.get("rel") or "").lower().split()
-        if "alternate" in rels and (link.get("type") or "").lower().strip() in FEED_TYPES:
-            href = (link.get("href") or "").strip()
-            if href and (url := urljoin(base, href)) not in found:
-                found.append(url)
-    return found
+        kind = FEED_TYPES.get((link.get("type") or "").split(";")[0].strip().lower())
+        if "alternate" not in rels or kind is None:
+            continue
+        href = urljoin(urljoin(url, base), link.get("href", "").strip())
+        if href.startswith(("http://", "https://")) and href not in found:
+            found[href] = Candidate(href, " ".join((link.get("title") or "").split()), kind)
+    return list(found.values())
 
 
-def _html_page_error(data: bytes, url: str) -> str:
-    feeds = advertised_feeds(data, url)
+def _html_page_error(data: bytes, url: str, charset: str) -> str:
+    feeds = advertised_feeds(data, url=url, charset=charset)
     if not feeds:
         return "not a feed: an HTML page that advertises no feed"
     more = f" (and {len(feeds) - 1} more)" if len(feeds) > 1 else ""
-    return f"not a feed: an HTML page; it advertises the feed {feeds[0]}{more}"
+    return f"not a feed: an HTML page; it advertises the feed {feeds[0].url}{more}"
 
 
 def _utf8(data: bytes, charset: str) -> tuple[bytes, str]:

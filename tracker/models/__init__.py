@@ -11,7 +11,7 @@ from tracker.models.incident import Incident
 from tracker.models.party import Alignment, Conflict, Outlet, Party, PartyAlias, Side
 from tracker.models.proposal import EnrichmentRun, Proposal
 from tracker.models.revision import PendingRevision
-from tracker.models.source import Citation, Source
+from tracker.models.source import Citation, Source, SourceAppearance
 from tracker.models.statement import Statement
 from tracker.models.statement_watch import StatementVersion, StatementWatch
 
@@ -35,6 +35,7 @@ __all__ = [
     "Proposal",
     "Side",
     "Source",
+    "SourceAppearance",
     "Statement",
     "StatementVersion",
     "StatementWatch",

@@ -1,13 +1,74 @@
-"""Feeds that reports come in from, and the log of every fetch."""
+"""Feeds that reports come in from, their per-feed fetch settings, and the log of every fetch."""
 
 from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
 
+import regex
+from cssselect import GenericTranslator, SelectorError
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tracker.enums import FeedFormat, FeedHealth, FetchOutcome
+from tracker.enums import FeedFormat, FeedHealth, FetchOutcome, WebSubState
 from tracker.models.party import Conflict, Outlet
+
+PROXY_SCHEMES = ("http", "https", "socks4", "socks4a", "socks5", "socks5h")
+# Headers the fetch itself owns: a per-feed value would break framing, caching or decoding.
+RESERVED_HEADERS = frozenset(
+    {
+        "host",
+        "content-length",
+        "transfer-encoding",
+        "connection",
+        "accept-encoding",
+        "if-none-match",
+        "if-modified-since",
+        "te",
+        "upgrade",
+    }
+)
+_HEADER_NAME = regex.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+
+
+def validate_extra_headers(value: Any) -> None:
+    """A JSON object of header name → text, no line breaks (no header injection)."""
+    if not isinstance(value, dict):
+        raise ValidationError('Extra headers must be a JSON object such as {"X-Key": "value"}.')
+    for name, text in value.items():
+        if not _HEADER_NAME.match(name):
+            raise ValidationError(f"{name!r} is not a valid header name.")
+        if name.lower() in RESERVED_HEADERS:
+            raise ValidationError(f"{name} is set by the fetch itself and cannot be overridden.")
+        if not isinstance(text, str) or any(c in text for c in "\r\n\0"):
+            raise ValidationError(f"The value of {name} must be one line of text.")
+
+
+def validate_proxy_url(value: str) -> None:
+    parts = urlsplit(value)
+    if parts.scheme not in PROXY_SCHEMES or not parts.hostname:
+        raise ValidationError(
+            f"A proxy is scheme://host:port with a scheme among {', '.join(PROXY_SCHEMES)}."
+        )
+    try:
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError as exc:
+        raise ValidationError(f"The proxy's port is not a number: {exc}") from exc
+
+
+def validate_rule(value: str) -> None:
+    try:
+        regex.compile(value)
+    except regex.error as exc:
+        raise ValidationError(f"Not a valid regular expression: {exc}") from exc
+
+
+def validate_css_selector(value: str) -> None:
+    try:
+        GenericTranslator().css_to_xpath(value)
+    except SelectorError as exc:
+        raise ValidationError(f"Not a valid CSS selector: {exc}") from exc
 
 
 class Feed(models.Model):
@@ -52,6 +113,73 @@ class Feed(models.Model):
     health = models.CharField(max_length=16, choices=FeedHealth.choices, default=FeedHealth.OK)
     consecutive_failures = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # Per-feed fetch settings; they apply to the feed and to its entries' article pages.
+    user_agent = models.CharField(
+        _("user agent"), max_length=300, blank=True, help_text=_("Empty: the deployment's own.")
+    )
+    extra_headers = models.JSONField(
+        _("extra headers"),
+        default=dict,
+        blank=True,
+        validators=[validate_extra_headers],
+        help_text=_('Sent with every request, e.g. {"Authorization": "Bearer …"}.'),
+    )
+    proxy_url = models.CharField(
+        _("proxy"),
+        max_length=500,
+        blank=True,
+        validators=[validate_proxy_url],
+        help_text=_("http://, https://, socks4:// or socks5://host:port (user:password@ allowed)."),
+    )
+    fetch_full_page = models.BooleanField(
+        _("fetch article pages"),
+        default=True,
+        help_text=_("Fetch and extract the page of entries that carry only a summary."),
+    )
+    keep_rule = models.CharField(
+        _("keep only entries matching"),
+        max_length=1000,
+        blank=True,
+        validators=[validate_rule],
+        help_text=_("Regular expression searched in the title and text (case-insensitive)."),
+    )
+    block_rule = models.CharField(
+        _("drop entries matching"),
+        max_length=1000,
+        blank=True,
+        validators=[validate_rule],
+        help_text=_("Regular expression searched in the title and text (case-insensitive)."),
+    )
+    ignore_cache = models.BooleanField(
+        _("ignore cache"),
+        default=False,
+        help_text=_("Never send ETag / Last-Modified: for servers whose 304s are wrong."),
+    )
+    scrape_selector = models.CharField(
+        _("article link selector"),
+        max_length=500,
+        blank=True,
+        validators=[validate_css_selector],
+        help_text=_(
+            "For a site without a feed: the URL is an HTML listing page and this CSS selector "
+            "picks its article links (e.g. 'h2 a')."
+        ),
+    )
+    # WebSub (push): the hub the feed advertises and our subscription to it.
+    websub_hub = models.URLField(_("WebSub hub"), max_length=2000, blank=True)
+    websub_topic = models.URLField(_("WebSub topic"), max_length=2000, blank=True)
+    websub_state = models.CharField(
+        _("WebSub subscription"),
+        max_length=16,
+        choices=WebSubState.choices,
+        default=WebSubState.NONE,
+        blank=True,
+    )
+    websub_secret = models.CharField(max_length=64, blank=True, editable=False)
+    # When to send the next subscription request: before the lease ends (subscribed), once
+    # verification is overdue (requested), after a pause (failed).
+    websub_renew_at = models.DateTimeField(_("WebSub renewal due"), null=True, blank=True)
+    websub_error = models.TextField(_("WebSub error"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -47,7 +47,11 @@ class Source(models.Model):
         "tracker.Feed", on_delete=models.SET_NULL, null=True, blank=True, related_name="sources"
     )
     guid = models.CharField(_("feed entry id"), max_length=2000, blank=True)
+    # The entry's categories.
     tags = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    # Media the entry links to, never downloaded: [{"url", "type", "length", "rel"}] with rel
+    # "enclosure" or "thumbnail" (tracker.enums.EnclosureRel).
+    enclosures = models.JSONField(default=list, blank=True)
     # Near-duplicates (the same wire story elsewhere) point at the first source of their group.
     near_duplicate_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="near_duplicates"
@@ -91,6 +95,30 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.url
+
+
+class SourceAppearance(models.Model):
+    """Another feed that listed the same story. The first feed is Source.feed; this keeps the
+    rest, so a wire story shows every outlet feed that carried it."""
+
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="appearances", db_index=False
+    )
+    feed = models.ForeignKey(
+        "tracker.Feed", on_delete=models.CASCADE, related_name="appearances", db_index=False
+    )
+    guid = models.CharField(_("feed entry id"), max_length=2000, blank=True)
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["first_seen_at", "id"]
+        constraints = [
+            # Also the index of "the feeds of a source" (source first).
+            models.UniqueConstraint(fields=["source", "feed"], name="appearance_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} in feed {self.feed_id}"
 
 
 # The excerpt must be exactly the source text at the offsets (offsets count Unicode code points,

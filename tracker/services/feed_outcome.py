@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 from django.conf import settings
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 
 from tracker.enums import FeedHealth, FetchOutcome
@@ -27,6 +27,7 @@ FAILING_AFTER = 3
 # Advisory-lock namespace for "this feed is being fetched" (any constant unique to the project).
 LOCK_NAMESPACE = 0x1F2E
 _FEED_COLUMNS = [f.attname for f in Feed._meta.concrete_fields]
+_JSON_COLUMNS = [f.attname for f in Feed._meta.concrete_fields if isinstance(f, models.JSONField)]
 _LOG_COLUMNS = [f.attname for f in FetchLog._meta.concrete_fields]  # the primary key first
 # The feed's row, then (for the fetch's writes until the unlock) relaxed synchronous_commit: a
 # fetch's commit need not wait for the WAL flush; a PostgreSQL crash can lose only the last
@@ -60,6 +61,8 @@ def fetch_lock(feed: Feed) -> Iterator[FetchLock]:
     if row is not None:  # raw values, as Feed.from_db would set them (no converters either)
         for name, value in zip(_FEED_COLUMNS, row, strict=False):
             setattr(feed, name, value)
+        for name in _JSON_COLUMNS:  # but JSON arrives as text: the one converter needed
+            setattr(feed, name, orjson.loads(getattr(feed, name)))
     try:
         yield lock
     finally:

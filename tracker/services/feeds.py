@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -13,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
-from tracker.enums import FetchOutcome
+from tracker.enums import FetchOutcome, WebSubState
 from tracker.ingest.entries import (
     EntryDraft,
     EntryRecord,
@@ -32,6 +34,10 @@ from tracker.ingest.model import FeedParseError, ParsedFeed
 from tracker.ingest.netpolicy import BlockedAddressError
 from tracker.ingest.opml import parse_opml
 from tracker.ingest.parse import parse_feed
+from tracker.ingest.rules import apply_rules
+from tracker.ingest.scrape import parse_listing
+from tracker.ingest.transport import feed_fetch_options
+from tracker.ingest.websub import hub_and_topic, subscription_due
 from tracker.models import Conflict, Feed, FetchLog, Outlet
 from tracker.normalise import canonical_url
 from tracker.services.common import save_validated
@@ -52,6 +58,17 @@ FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
     "application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 )
+# Per-feed fetch settings a feed may be created with (every door: command, admin, API).
+FEED_SETTINGS = (
+    "user_agent",
+    "extra_headers",
+    "proxy_url",
+    "fetch_full_page",
+    "keep_rule",
+    "block_rule",
+    "ignore_cache",
+    "scrape_selector",
+)
 # A claimed feed that no worker finished (killed, lost message) is due again after this.
 CLAIM_LEASE = timedelta(minutes=10)
 
@@ -61,17 +78,38 @@ class FeedFetchReport:
     log: FetchLog
     # Sources whose article page should be fetched next (tasks enqueue them).
     awaiting_page_ids: list[int] = field(default_factory=list)
+    # The feed advertises a WebSub hub we are not subscribed to (tasks enqueue the request).
+    websub_subscribe: bool = False
 
 
 def feed_url_normal(url: str) -> tuple[str, str]:
-    """(the feed URL in the form its uniqueness is checked in, "user:password" it carried).
-    Scheme and host lower-cased, IDN as punycode, IPv6 in brackets, no default port, no
+    """(the feed URL in the form its uniqueness is checked in, "user:password" it carried), or a
+    ValidationError that names the problem (malformed, not http(s), a host that is no valid
+    name). Scheme and host lower-cased, IDN as punycode, IPv6 in brackets, no default port, no
     fragment; path and query kept as given. Credentials never stay in the URL: it is shown."""
-    url, credentials = split_credentials(url)
+    url = url.strip()
+    try:
+        url, credentials = split_credentials(url)
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError as exc:
+        raise ValidationError({"url": f"Not a valid address: {url!r} ({exc})"}) from exc
+    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
+        raise ValidationError({"url": f"Not an http(s) feed address: {url!r}"})
     try:
         return canonical_url(url, strip_tracking=False), credentials
-    except ValueError:
-        raise ValidationError({"url": f"Not an http(s) feed address: {url!r}"}) from None
+    except ValueError as exc:  # the host must be a valid name (IDNA) or address
+        raise ValidationError({"url": f"Not a valid address: {exc}"}) from exc
+
+
+def check_feed_settings(settings: dict[str, Any]) -> None:
+    """Only FEED_SETTINGS, each valid by the model's rules (before anything is fetched)."""
+    unknown = set(settings) - set(FEED_SETTINGS)
+    if unknown:
+        raise ValidationError(f"Unknown feed settings: {', '.join(sorted(unknown))}")
+    Feed(url="https://example.org/", **settings).full_clean(
+        validate_unique=False, validate_constraints=False
+    )
 
 
 @transaction.atomic
@@ -83,13 +121,19 @@ def feed_create(
     tags: list[str] | None = None,
     outlet: Outlet | None = None,
     conflict: Conflict | None = None,
+    settings: dict[str, Any] | None = None,
+    basic_auth: str = "",
 ) -> tuple[Feed, bool]:
     """(feed, created). A URL already registered (in any spelling feed_url_normal folds)
-    returns the existing feed unchanged."""
+    returns the existing feed unchanged. BASIC_AUTH ("user:password") is used when the URL
+    carries none. SETTINGS: per-feed fetch settings (FEED_SETTINGS), validated with the
+    model's rules."""
     url, credentials = feed_url_normal(url)
+    credentials = credentials or basic_auth
     existing = Feed.objects.filter(url=url).first()
     if existing is not None:
         return existing, False
+    check_feed_settings(settings or {})
     feed = save_validated(
         Feed(
             url=url,
@@ -100,6 +144,7 @@ def feed_create(
             outlet=outlet,
             conflict=conflict,
             next_fetch_at=timezone.now(),
+            **(settings or {}),
         )
     )
     return feed, True
@@ -195,13 +240,15 @@ def feed_fetch(*, feed: Feed) -> FeedFetchReport | None:
 
 
 def _fetch_and_store(feed: Feed, started: datetime, lock: FetchLock) -> FeedFetchReport:
+    use_cache = not feed.ignore_cache
     try:
         result = fetch(
             feed.url,
-            etag=feed.etag,
-            last_modified=feed.last_modified,
+            etag=feed.etag if use_cache else "",
+            last_modified=feed.last_modified if use_cache else "",
             accept=FEED_ACCEPT,
             credentials=feed.basic_auth,
+            options=feed_fetch_options(feed),
         )
     except (FetchError, BlockedAddressError) as exc:
         status = exc.status if isinstance(exc, HTTPStatusError) else None
@@ -221,25 +268,48 @@ def _fetch_and_store(feed: Feed, started: datetime, lock: FetchLock) -> FeedFetc
     if result.moved_to or feed.moved_hits:
         feed_follow_move(feed=feed, moved_to=result.moved_to)
     if result.not_modified:
+        # The stored hub still stands: a feed that answers 304 for weeks is renewed too.
         return FeedFetchReport(
-            record_success(feed, started, result, FetchOutcome.NOT_MODIFIED, release=lock)
+            record_success(feed, started, result, FetchOutcome.NOT_MODIFIED, release=lock),
+            websub_subscribe=subscription_due(
+                feed.websub_hub, feed.websub_state, feed.websub_renew_at, timezone.now()
+            ),
         )
+    return feed_ingest_result(feed=feed, started=started, result=result, lock=lock)
+
+
+def feed_ingest_result(
+    *, feed: Feed, started: datetime, result: FetchResult, lock: FetchLock
+) -> FeedFetchReport:
+    """Parse and store a fetched body of FEED (held under LOCK): a poll's and a WebSub push's
+    one path. A listing page (scrape_selector set) is read for its article links; the feed's
+    keep/block rules choose the entries."""
     try:
-        parsed = parse_feed(
-            result.body,
-            url=result.url,
-            content_type=result.content_type,
-            charset=result.header_charset,
-            max_entries=settings.COUNTERCLAIM_FETCH_MAX_ENTRIES,
-        )
+        if feed.scrape_selector:
+            parsed = parse_listing(
+                result.body,
+                url=result.url,
+                selector=feed.scrape_selector,
+                charset=result.header_charset,
+            )
+        else:
+            parsed = parse_feed(
+                result.body,
+                url=result.url,
+                content_type=result.content_type,
+                charset=result.header_charset,
+                max_entries=settings.COUNTERCLAIM_FETCH_MAX_ENTRIES,
+            )
     except FeedParseError as exc:
         return FeedFetchReport(
             record_failure(
                 feed, started, str(exc), status=result.status, result=result, release=lock
             )
         )
+    ruled = apply_rules(parsed.entries, keep=feed.keep_rule, block=feed.block_rule)
+    parsed.entries = ruled.kept
     records, skipped = feed_entry_drafts(parsed, feed_url=result.url)
-    return _store(feed, started, result, parsed, records, skipped)
+    return _store(feed, started, result, parsed, records, skipped, rules_note=ruled.note)
 
 
 def feed_entry_drafts(parsed: ParsedFeed, *, feed_url: str) -> tuple[list[EntryDraft], list[str]]:
@@ -281,14 +351,18 @@ def _store_each(feed: Feed, records: list[EntryDraft], skipped: list[str]) -> Up
     return counts
 
 
-def _notes(parsed: ParsedFeed, records: list[EntryDraft], skipped: list[str]) -> list[str]:
-    """What the fetch log says besides the counts: lenient parsing, entries skipped, not read,
-    or stored without a value they gave."""
+def _notes(
+    parsed: ParsedFeed, records: list[EntryDraft], skipped: list[str], rules_note: str = ""
+) -> list[str]:
+    """What the fetch log says besides the counts: lenient parsing, entries skipped, left out
+    by the feed's keep/block rules, not read, or stored without a value they gave."""
     notes = []
     if parsed.bozo_reason:
         notes.append(f"parsed leniently: {parsed.bozo_reason}")
     if skipped:
         notes.append(f"{len(skipped)} entries skipped ({skipped[0]})")
+    if rules_note:
+        notes.append(rules_note)
     if parsed.entries_over_cap:
         notes.append(
             f"{parsed.entries_over_cap} entries over the cap of "
@@ -308,12 +382,14 @@ def _store(
     parsed: ParsedFeed,
     records: list[EntryDraft],
     skipped: list[str],
+    rules_note: str = "",
 ) -> FeedFetchReport:
     try:
         with transaction.atomic():
             counts = sources_upsert_entries(feed=feed, records=records)
     except DatabaseError:
         counts = _store_each(feed, records, skipped)
+    websub_subscribe = _note_hub(feed, parsed, feed_url=result.url)
     outcome = FetchOutcome.PARSED_LENIENTLY if parsed.bozo_reason else FetchOutcome.OK
     feed.format = parsed.format
     if not feed.title and parsed.title:
@@ -325,9 +401,41 @@ def _store(
         outcome,
         counts=counts,
         parser=parsed.parser,
-        note="; ".join(_notes(parsed, records, skipped)),
+        note="; ".join(_notes(parsed, records, skipped, rules_note)),
     )
-    return FeedFetchReport(log, counts.awaiting_page_ids)
+    return FeedFetchReport(log, counts.awaiting_page_ids, websub_subscribe)
+
+
+def _note_hub(feed: Feed, parsed: ParsedFeed, *, feed_url: str) -> bool:
+    """Keep the WebSub hub and topic FEED advertises (written only when they change: a new hub
+    starts a new subscription); True if a subscription request is due."""
+    hub, topic = hub_and_topic(parsed, feed_url=feed_url)
+    if (hub, topic) != (feed.websub_hub, feed.websub_topic):
+        changes = {
+            "websub_hub": hub,
+            "websub_topic": topic,
+            "websub_state": WebSubState.NONE,
+            "websub_renew_at": None,
+        }
+        for name, value in changes.items():
+            setattr(feed, name, value)
+        Feed.objects.filter(pk=feed.pk).update(**changes)
+    return subscription_due(hub, feed.websub_state, feed.websub_renew_at, timezone.now())
+
+
+# What an editor may change on a feed besides its fetch settings.
+_EDITABLE = ("title", "poll_interval", "is_active", "tags")
+
+
+@transaction.atomic
+def feed_update_settings(*, feed: Feed, changes: dict[str, Any]) -> Feed:
+    """Change FEED's title, interval, tags or fetch settings (FEED_SETTINGS), validated."""
+    unknown = set(changes) - set(FEED_SETTINGS) - set(_EDITABLE)
+    if unknown:
+        raise ValidationError(f"Not editable: {', '.join(sorted(unknown))}")
+    for name, value in changes.items():
+        setattr(feed, name, value)
+    return save_validated(feed)
 
 
 @transaction.atomic

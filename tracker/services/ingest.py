@@ -28,6 +28,7 @@ from tracker.ingest.fetch import FetchError, fetch
 from tracker.ingest.netpolicy import BlockedAddressError
 from tracker.ingest.simhash import MAX_DISTANCE, bands, distance
 from tracker.ingest.text import detect_language
+from tracker.ingest.transport import FetchOptions, feed_fetch_options
 from tracker.models import Feed, Source
 from tracker.normalise import canonical_url, text_sha256
 from tracker.services.sources import outlet_for_url, source_create
@@ -41,6 +42,7 @@ ENTRY_FIELDS = [
     "published_offset_minutes",
     "summary",
     "tags",
+    "enclosures",
     "entry_hash",
     "updated_at",
 ]
@@ -65,6 +67,13 @@ _CANDIDATES_SQL = (
     "(SELECT id, content_hash, simhash, near_duplicate_of_id, cardinality(simhash_bands) > 0 "
     "FROM tracker_source WHERE content_hash = h.content_hash AND created_at >= %(since)s "
     "ORDER BY id LIMIT 1) AS s"
+)
+
+# Another feed listing a story already stored: remembered once per (source, feed).
+_APPEARANCES_SQL = (
+    "INSERT INTO tracker_sourceappearance (source_id, feed_id, guid, first_seen_at) "
+    "SELECT a.source_id, %s, a.guid, now() FROM unnest(%s::bigint[], %s::varchar[]) "
+    "AS a(source_id, guid) ON CONFLICT DO NOTHING"
 )
 
 
@@ -113,8 +122,9 @@ def _row(record: EntryRecord, feed: Feed, now: datetime) -> dict[str, Any]:
         "simhash_bands": bands(record.simhash) if record.simhash is not None else [],
         "entry_hash": record.entry_hash,
         "tags": record.tags,
+        "enclosures": record.enclosures,
         "retrieved_at": now,
-        "awaiting_page": not record.has_full_text,
+        "awaiting_page": not record.has_full_text and feed.fetch_full_page,
         "near_duplicate_of_id": None,
         "created_at": now,
         "updated_at": now,
@@ -261,15 +271,24 @@ def sources_upsert_entries(*, feed: Feed, records: Sequence[Entry]) -> UpsertCou
         ]
     by_guid = {s.guid: s for s in existing if s.feed_id == feed.pk and s.guid}
     by_url = {s.url: s for s in existing}
-    new, changed = [], []
+    new, changed, elsewhere = [], [], []
     for record in records:
         source = by_guid.get(record.guid) or by_url.get(record.url)
         if source is None:
             new.append(_row(record.record(), feed, now))
-        elif source.entry_hash == record.entry_hash or source.feed_id != feed.pk:
+        elif source.feed_id != feed.pk:
+            elsewhere.append((source.pk, record.guid))
+            counts.unchanged += 1
+        elif source.entry_hash == record.entry_hash:
             counts.unchanged += 1
         else:
             changed.append(_apply_change(source, _row(record.record(), feed, now)))
+    if elsewhere:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _APPEARANCES_SQL,
+                [feed.pk, [pk for pk, _ in elsewhere], [guid for _, guid in elsewhere]],
+            )
     if changed:
         with_text = [s for s in changed if s.snapshot_retrieved_at is None]
         text_kept = [s for s in changed if s.snapshot_retrieved_at is not None]
@@ -372,11 +391,12 @@ class PageFetchError(Exception):
     """An article page that could not be fetched, or is not HTML; the message says which."""
 
 
-def article_fetch(url: str) -> tuple[Article, str]:
-    """Fetch URL through the guarded fetcher (timeouts, size cap, no private addresses) and
-    extract its article. Returns it with the page's final URL (after redirects)."""
+def article_fetch(url: str, *, options: FetchOptions | None = None) -> tuple[Article, str]:
+    """Fetch URL through the guarded fetcher (timeouts, size cap, no private addresses; a
+    feed's OPTIONS: user agent, headers, proxy) and extract its article. Returns it with the
+    page's final URL (after redirects)."""
     try:
-        result = fetch(url, accept=ARTICLE_ACCEPT)
+        result = fetch(url, accept=ARTICLE_ACCEPT, options=options)
     except (FetchError, BlockedAddressError) as exc:
         raise PageFetchError(str(exc)) from exc
     if result.content_type not in {"text/html", "application/xhtml+xml", ""}:
@@ -388,7 +408,7 @@ def source_fetch_page(*, source: Source) -> Source | None:
     """Fetch SOURCE's article page, extract its text and archive it. A page that cannot be
     fetched or is not HTML leaves the feed's text in place and records why."""
     try:
-        article, page_url = article_fetch(source.url)
+        article, page_url = article_fetch(source.url, options=feed_fetch_options(source.feed))
     except PageFetchError as exc:
         source_record_page_error(source=source, error=str(exc))
         return None

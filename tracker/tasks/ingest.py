@@ -11,6 +11,7 @@ from django.conf import settings
 from tracker.models import Feed, Source
 from tracker.services.feeds import feed_fetch, feeds_claim_due
 from tracker.services.ingest import page_host_wait, source_fetch_page
+from tracker.services.websub import websub_subscribe
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +46,17 @@ def fetch_feed(*, feed_id: int) -> str:
     if settings.COUNTERCLAIM_FETCH_ARTICLE_PAGES:
         for source_id in report.awaiting_page_ids:
             fetch_source_page.delay(source_id=source_id)
+    if report.websub_subscribe:
+        websub_subscribe_feed.delay(feed_id=feed_id)
     return report.log.outcome
+
+
+@shared_task(name="ingest.websub_subscribe", acks_late=True, **_LIMITS)
+def websub_subscribe_feed(*, feed_id: int) -> str:
+    feed = Feed.objects.filter(pk=feed_id).first()
+    if feed is None:
+        return "gone"
+    return "requested" if websub_subscribe(feed=feed) else "not requested"
 
 
 @shared_task(name="ingest.fetch_source_page", acks_late=True, **_LIMITS)

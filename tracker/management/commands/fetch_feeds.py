@@ -7,6 +7,7 @@ from tracker.models import Source
 from tracker.selectors.feeds import feeds_to_fetch
 from tracker.services.feeds import feed_fetch
 from tracker.services.ingest import page_host_wait, source_fetch_page
+from tracker.services.websub import websub_subscribe
 
 BAR_WIDTH = 30
 
@@ -44,6 +45,8 @@ class Command(BaseCommand):
                 continue
             log = report.log
             pages += report.awaiting_page_ids
+            if report.websub_subscribe:
+                websub_subscribe(feed=feed)
             rows.append(
                 (
                     feed.pk,
