@@ -160,7 +160,9 @@ def test_stale_claim_version_is_409_with_current_version(editor_api, demo):
     claim = demo.claims[("Armenia", "timing")]
     url = reverse("api:claim-detail", args=[claim.pk])
     first = editor_api.patch(url, {"version": 1, "text": "At 07:40."}, format="json")
-    assert first.status_code == 200
+    assert first.status_code == 202  # the demo incident is published: held, then approved
+    approve = reverse("api:revision-approve", args=[first.json()["revision"]])
+    assert editor_api.post(approve).status_code == 200
     body = _problem(editor_api.patch(url, {"version": 1, "text": "At 07:45."}, format="json"), 409)
     assert body["current_version"] == 2
     claim.refresh_from_db()

@@ -91,14 +91,24 @@ def test_counterclaim_dismiss_and_confirm(editor_api, api, demo):
     pair = Counterclaim.objects.first()
     listed = api.get(reverse("api:counterclaim-list")).json()["results"]
     assert pair.pk in [row["id"] for row in listed]
+    # The demo incident is published: each decision is held until an editor approves it.
     dismissed = editor_api.post(reverse("api:counterclaim-dismiss", args=[pair.pk]))
-    assert (dismissed.status_code, dismissed.json()["state"]) == (200, "dismissed")
+    assert dismissed.status_code == 202
+    approve = reverse("api:revision-approve", args=[dismissed.json()["revision"]])
+    assert editor_api.post(approve).status_code == 200
+    pair.refresh_from_db()
+    assert pair.state == ProposalState.DISMISSED
+    assert pair.pk not in [
+        row["id"] for row in api.get(reverse("api:counterclaim-list")).json()["results"]
+    ]
     confirmed = editor_api.post(
         reverse("api:counterclaim-confirm", args=[pair.pk]),
         {"relation": "qualifies"},
         format="json",
     )
-    assert confirmed.json()["state"] == "confirmed"
+    assert confirmed.status_code == 202
+    approve = reverse("api:revision-approve", args=[confirmed.json()["revision"]])
+    assert editor_api.post(approve).status_code == 200
     pair.refresh_from_db()
     assert (pair.state, pair.relation) == (ProposalState.CONFIRMED, "qualifies")
     assert api.post(reverse("api:counterclaim-dismiss", args=[pair.pk])).status_code == 401
@@ -170,8 +180,9 @@ def test_source_by_url_is_fetched_extracted_and_archived(editor_api, demo, serve
     assert response.json()["title"] == source.title != ""
     again = editor_api.post(reverse("api:source-list"), {"url": server.url(ARTICLE)}, format="json")
     assert again.json()["id"] == source.pk
-    # The page declares its canonical address: the second request finds the same source.
-    assert server.hits(ARTICLE) == 2
+    # The page's canonical address is on another domain than the server's, so it is refused
+    # and the source keeps the fetched address: the second request finds it without a fetch.
+    assert server.hits(ARTICLE) == 1
     assert Source.objects.filter(title=source.title).count() == 1
 
 
