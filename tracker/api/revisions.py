@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -44,11 +44,15 @@ class EditorsRead(ReadAnyoneWriteEditors):
         return is_editor(request) and super().has_permission(request, view)
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("incident", int, description="Only this incident's revisions."),
-        OpenApiParameter("state", str, enum=RevisionState.values, description="Default: pending."),
-    ]
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("incident", int, description="Only this incident's revisions."),
+            OpenApiParameter(
+                "state", str, enum=RevisionState.values, description="Default: pending."
+            ),
+        ]
+    )
 )
 class RevisionViewSet(
     StrictApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet

@@ -64,9 +64,9 @@ HEADERS = {
         "schema": {"type": "string"},
     },
     "X-Sync-Watermark": {
-        "description": "Keep the first page's value as the next pass's `updated_since` "
-        "(UTC, ISO 8601 with Z).",
-        "schema": {"type": "string", "format": "date-time"},
+        "description": "Opaque: keep the first page's value as the next pass's `updated_since` "
+        "(an instant in UTC with Z, then the snapshot's transaction horizon; docs/api.md).",
+        "schema": {"type": "string", "example": "2026-11-25T18:20:01.123456Z~48213"},
     },
     "Retry-After": {
         "description": "Seconds until the rate limit's window ends.",
