@@ -39,7 +39,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # gzip when the client asks (Accept-Encoding); Django's adds a BREACH mitigation.
-    "django.middleware.gzip.GZipMiddleware",
+    "tracker.views.caching.CompressionMiddleware",
     # CORS and Vary for /api/ and /feeds/ (tracker/api/http.py).
     "tracker.api.http.CrossOriginMiddleware",
     # A CDN's revalidation of a public page or feed: its 304 before sessions, auth and the rest.

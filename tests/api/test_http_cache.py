@@ -225,7 +225,7 @@ def test_exports_refuse_updated_since_in_words(client, demo):
     for url in ("/feeds/incidents.atom", "/feeds/incidents.json", "/feeds/incidents.csv"):
         response = client.get(url, {"updated_since": "2022-01-01T00:00:00Z"})
         assert response.status_code == 400
-        assert "/api/v1/incidents/?updated_since" in response.json()["updated_since"][0]
+        assert "/api/v1/incidents/?updated_since" in response.json()["errors"]["updated_since"][0]
 
 
 def test_csv_opens_in_a_spreadsheet_in_every_script(client, demo):
@@ -249,7 +249,7 @@ def test_csv_opens_in_a_spreadsheet_in_every_script(client, demo):
     assert plain == body.removeprefix(b"\xef\xbb\xbf")
     bad = client.get("/feeds/incidents.csv?bom=maybe")
     assert bad.status_code == 400
-    assert "bom" in bad.json()
+    assert "bom" in bad.json()["errors"]
 
 
 def test_claims_csv_has_the_verdict_note(client, demo):

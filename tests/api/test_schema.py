@@ -109,7 +109,7 @@ def test_openapi_declares_public_reads_headers_and_problems(openapi):
                 assert "409" in operation["responses"], (path, method)
             if method == "get" and "{id}" not in path:
                 assert operation["security"][0] == {} or path.startswith(
-                    ("/api/v1/tokens/", "/api/v1/webhooks/")
+                    ("/api/v1/tokens/", "/api/v1/webhooks/", "/api/v1/feeds/", "/api/v1/revisions/")
                 ), path
 
 

@@ -169,7 +169,7 @@ def test_watermark_from_another_database_is_refused(app_role, api):
     assert api.get(url, {"updated_since": "2026-01-01T00:00:00Z~3"}).status_code == 200
     response = api.get(url, {"updated_since": "2026-01-01T00:00:00Z~999999999999"})
     assert response.status_code == 400
-    assert "not from this database" in str(response.json()["updated_since"])
+    assert "not from this database" in str(response.json()["errors"]["updated_since"])
 
 
 @pytest.mark.django_db
@@ -186,7 +186,7 @@ def test_watermark_from_another_database_is_refused(app_role, api):
 def test_bad_updated_since_is_explained(api, bad):
     response = api.get(reverse("api:incident-list"), {"updated_since": bad})
     assert response.status_code == 400
-    assert "X-Sync-Watermark" in str(response.json()["updated_since"])
+    assert "X-Sync-Watermark" in str(response.json()["errors"]["updated_since"])
 
 
 @pytest.mark.django_db
@@ -195,4 +195,4 @@ def test_flat_lists_refuse_updated_since_and_name_the_sync_resource(api, resourc
     """They cannot say that a row left the published set, so they offer no sync at all."""
     response = api.get(reverse(f"api:{resource}-list"), {"updated_since": "2026-01-01T00:00:00Z"})
     assert response.status_code == 400
-    assert "Only /api/v1/incidents/ syncs" in str(response.json()["updated_since"])
+    assert "Only /api/v1/incidents/ syncs" in str(response.json()["errors"]["updated_since"])

@@ -32,6 +32,15 @@ class RouteMetadata(SimpleMetadata):
         return {}
 
 
+# Parameters people send where they do not belong, with what to do instead. The flat lists have
+# no incremental sync: a row leaving the published set (its incident retracted, merged or
+# deleted) would have no tombstone, so a copy kept with `updated_since` would silently keep it.
+HINTS = {
+    "updated_since": "Only /api/v1/incidents/ syncs (with tombstones); it holds every "
+    "statement, claim and citation. See the sync protocol in the API docs.",
+}
+
+
 class StrictApiMixin:
     """Mixed into every viewset. `query_params` names what each extra action accepts; lists
     accept their FilterSet's filters and the paginator's parameters."""
@@ -61,7 +70,7 @@ class StrictApiMixin:
         if unknown:
             takes = ", ".join(sorted(accepted)) if accepted else "no query parameters"
             message = f"Unknown parameter: this operation takes {takes}."
-            raise ValidationError({name: message for name in unknown})
+            raise ValidationError({name: HINTS.get(name, message) for name in unknown})
 
 
 # JSON types each writable field takes: DRF would also turn 0 into "0" for a text field, "12"

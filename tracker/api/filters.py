@@ -128,19 +128,8 @@ class SinceFilter(filters.Filter):
 
 
 class _Common(filters.FilterSet):
-    """The flat lists have no incremental sync: a row leaving the published set (its incident
-    retracted, merged or deleted) would have no tombstone, so a copy kept with `updated_since`
-    would silently keep it. Consumers who mirror use /incidents/, which holds them all."""
-
-    def is_valid(self) -> bool:
-        if "updated_since" in self.data:
-            raise ValidationError(
-                {
-                    "updated_since": "Only /api/v1/incidents/ syncs (with tombstones); it holds "
-                    "every statement, claim and citation. See the sync protocol in the API docs."
-                }
-            )
-        return super().is_valid()
+    """What the flat lists share. They take no `updated_since` (tracker.api.base.HINTS says
+    why and where to sync instead)."""
 
 
 class IncidentFilter(filters.FilterSet):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import redis
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
@@ -57,11 +58,14 @@ def rate_hit(*, scope: str, ident: str | int, rate: str) -> RateDecision:
     return RateDecision(int(count) <= limit, max(int(ttl), 1))
 
 
-def caller_budget(request: HttpRequest, token: ApiToken | None) -> tuple[str, str | int]:
-    """Whose budget a request spends: the token's, the logged-in user's, or the client IP's."""
+def caller_budget(
+    request: HttpRequest, token: ApiToken | None, *, use_session: bool = True
+) -> tuple[str, str | int]:
+    """Whose budget a request spends: the token's, the logged-in user's, or the client IP's.
+    USE_SESSION False leaves the session unread (reading it makes the answer vary by Cookie)."""
     if token is not None:
         return "token", token.pk
-    user = getattr(request, "user", None)
+    user = getattr(request, "user", None) if use_session else None
     if user is not None and user.is_authenticated:
         return "user", user.pk
     return "anon", BaseThrottle().get_ident(Request(request))
@@ -112,7 +116,10 @@ class FeedRateLimitMiddleware:
             found = ApiTokenAuthentication().authenticate(Request(request))
         except AuthenticationFailed as exc:
             return problem_response(401, str(exc.detail))
-        scope, ident = caller_budget(request, found[1] if found else None)
+        # A feed is the same for everyone: only a browser that holds a session spends its
+        # user's budget, so an anonymous answer stays one shared copy (no Vary: Cookie).
+        has_session = settings.SESSION_COOKIE_NAME in request.COOKIES
+        scope, ident = caller_budget(request, found[1] if found else None, use_session=has_session)
         rate = _rate(scope)
         if rate is None:
             return None

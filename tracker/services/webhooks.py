@@ -32,6 +32,7 @@ from tracker.models import (
     WebhookDelivery,
 )
 from tracker.normalise import utc_iso
+from tracker.services.errors import StateConflictError
 
 SIGNATURE_HEADER = "X-Counterclaim-Signature"
 MAX_ATTEMPTS = 8
@@ -223,7 +224,7 @@ def webhook_redeliver(*, delivery: WebhookDelivery) -> WebhookDelivery:
     its task is on the way."""
     delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
     if delivery.status == DeliveryStatus.PENDING:
-        raise ValidationError("This delivery is still pending; it is being sent.")
+        raise StateConflictError("This delivery is still pending; it is being sent.")
     delivery.status, delivery.attempts, delivery.error = DeliveryStatus.PENDING, 0, ""
     delivery.response_status = delivery.delivered_at = None
     delivery.save()

@@ -14,6 +14,7 @@ from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponseBase
+from django.middleware.gzip import GZipMiddleware
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
@@ -129,3 +130,15 @@ class RevalidationMiddleware:
                     patch_vary_headers(answer, ("Accept-Language",))
                     return answer
         return self.get_response(request)
+
+
+class CompressionMiddleware(GZipMiddleware):
+    """Django's gzip (with its BREACH mitigation), plus `Vary: Accept-Encoding` on a 304: the
+    200 it stands for was compressed by request, and a shared cache needs the same Vary on both
+    (Django leaves bodiless answers alone)."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> Any:
+        if response.status_code == 304:
+            patch_vary_headers(response, ("Accept-Encoding",))
+            return response
+        return super().process_response(request, response)
