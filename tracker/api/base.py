@@ -7,6 +7,7 @@ the JSON type the schema declares."""
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -127,7 +128,14 @@ class StrictJsonMixin:
 # out so clients generated from the schema send only addresses the server takes.
 _LABEL = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
 URL_PATTERN = (
-    rf"^https?://{_LABEL}(\.{_LABEL}){{0,4}}\.[a-z]{{2,24}}(:[0-9]{{2,5}})?(/[A-Za-z0-9._~%/-]*)?$"
+    rf"^https?://{_LABEL}(\.{_LABEL}){{0,4}}\.[a-z]{{2,24}}(:[0-9]{{2,5}})?"
+    r"(/([A-Za-z0-9._~/-]|%[0-9A-Fa-f]{2})*)?$"
+)
+# A % that starts no escape (two hex digits) is no URI: Django's URLValidator lets it through.
+BAD_PERCENT = RegexValidator(
+    r"%(?![0-9A-Fa-f]{2})",
+    inverse_match=True,
+    message="Not a valid address: a % must start an escape of two hex digits.",
 )
 
 
@@ -136,3 +144,4 @@ class HttpUrlField(serializers.URLField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 2000)
         super().__init__(**kwargs)
+        self.validators.append(BAD_PERCENT)

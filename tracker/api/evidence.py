@@ -5,7 +5,7 @@ proposed, through the services the pages use."""
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -44,7 +44,12 @@ class CitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Publishe
         citation = citation_create(**form.validated_data, added_by=request.user)
         return Response(self.get_serializer(citation).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(
+        responses={
+            204: None,
+            202: OpenApiResponse(description="Held for an editor's approval (published)."),
+        }
+    )
     def destroy(self, request: Request, pk: str) -> Response:
         held = citation_delete(citation=get_object_or_404(Citation, pk=pk), user=request.user)
         if held is not None:  # a published incident's citation: an editor approves the deletion
@@ -82,13 +87,25 @@ class CounterclaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Publ
         counterclaim.refresh_from_db()
         return Response(self.get_serializer(counterclaim).data)
 
-    @extend_schema(request=s.CounterclaimDecisionSerializer, responses=s.FlatCounterclaimSerializer)
+    @extend_schema(
+        request=s.CounterclaimDecisionSerializer,
+        responses={
+            200: s.FlatCounterclaimSerializer,
+            202: OpenApiResponse(description="Held for an editor's approval (published)."),
+        },
+    )
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: str) -> Response:
         """The two claims do relate so (optionally correcting `relation`)."""
         return self._decide(request, pk, ProposalState.CONFIRMED)
 
-    @extend_schema(request=s.CounterclaimDecisionSerializer, responses=s.FlatCounterclaimSerializer)
+    @extend_schema(
+        request=s.CounterclaimDecisionSerializer,
+        responses={
+            200: s.FlatCounterclaimSerializer,
+            202: OpenApiResponse(description="Held for an editor's approval (published)."),
+        },
+    )
     @action(detail=True, methods=["post"])
     def dismiss(self, request: Request, pk: str) -> Response:
         """The proposal was wrong: the pair no longer counts towards the dispute status."""

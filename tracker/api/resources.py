@@ -103,7 +103,12 @@ class StatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Publish
         statement = statement_create(**form.validated_data, user=request.user)
         return _created(self, self.editable().get(pk=statement.pk))
 
-    @extend_schema(responses={204: None})
+    @extend_schema(
+        responses={
+            204: None,
+            202: OpenApiResponse(description="Held for an editor's approval (published)."),
+        }
+    )
     def destroy(self, request: Request, pk: str) -> Response:
         """With its claims and citations; an editor can restore it from the history. Held for
         an editor's approval (202) in a published incident."""
@@ -173,7 +178,12 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublishedSe
         claim = claim_create(**form.validated_data, user=request.user)
         return _created(self, self.editable().get(pk=claim.pk))
 
-    @extend_schema(responses={204: None})
+    @extend_schema(
+        responses={
+            204: None,
+            202: OpenApiResponse(description="Held for an editor's approval (published)."),
+        }
+    )
     def destroy(self, request: Request, pk: str) -> Response:
         """With its citations and counterclaims; restorable from the history. Held for an
         editor's approval (202) in a published incident."""
