@@ -20,6 +20,7 @@ from tracker.enums import (
     WebhookEvent,
 )
 from tracker.models import (
+    CLAIM_VALUE_FIELDS,
     ApiToken,
     Citation,
     Claim,
@@ -404,23 +405,7 @@ class ClaimCreateSerializer(StrictJsonMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Claim
-        fields = [
-            "statement",
-            "aspect",
-            "text",
-            "accused_side",
-            "killed_min",
-            "killed_max",
-            "wounded_min",
-            "wounded_max",
-            "casualty_side",
-            "time_start",
-            "time_end",
-            "time_precision",
-            "place",
-            "latitude",
-            "longitude",
-        ]
+        fields = ["statement", *CLAIM_VALUE_FIELDS]
 
 
 class FlatCounterclaimSerializer(serializers.ModelSerializer):

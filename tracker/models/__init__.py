@@ -5,7 +5,7 @@ from tracker.models.api import (
     Webhook,
     WebhookDelivery,
 )
-from tracker.models.claim import Claim, Counterclaim
+from tracker.models.claim import CLAIM_VALUE_FIELDS, Claim, Counterclaim
 from tracker.models.feed import Feed, FetchLog
 from tracker.models.incident import Incident
 from tracker.models.party import Alignment, Conflict, Outlet, Party, PartyAlias, Side
@@ -16,6 +16,7 @@ from tracker.models.statement import Statement
 from tracker.models.statement_watch import StatementVersion, StatementWatch
 
 __all__ = [
+    "CLAIM_VALUE_FIELDS",
     "Alignment",
     "ApiToken",
     "Citation",

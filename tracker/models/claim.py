@@ -40,6 +40,26 @@ def _min_le_max(prefix: str) -> models.CheckConstraint:
     )
 
 
+# What a claim asserts: the fields a journalist writes and an editor's edit may change (the
+# create and edit doors, the publish gate's editable set).
+CLAIM_VALUE_FIELDS = (
+    "aspect",
+    "text",
+    "accused_side",
+    "killed_min",
+    "killed_max",
+    "wounded_min",
+    "wounded_max",
+    "casualty_side",
+    "time_start",
+    "time_end",
+    "time_precision",
+    "place",
+    "latitude",
+    "longitude",
+)
+
+
 @tracked()
 class Claim(models.Model):
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="claims")

@@ -22,7 +22,15 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from tracker.enums import EditorialState, ProposalState, RevisionAction, RevisionState
-from tracker.models import Citation, Claim, Counterclaim, Incident, PendingRevision, Statement
+from tracker.models import (
+    CLAIM_VALUE_FIELDS,
+    Citation,
+    Claim,
+    Counterclaim,
+    Incident,
+    PendingRevision,
+    Statement,
+)
 from tracker.services.common import save_validated, update_versioned
 from tracker.services.errors import StaleEditError, StateConflictError
 from tracker.services.publishing import incident_merge_apply
@@ -66,24 +74,7 @@ EDITABLE: dict[str, frozenset[str]] = {
             "reported_by",
         }
     ),
-    Target.CLAIM: frozenset(
-        {
-            "aspect",
-            "text",
-            "accused_side",
-            "killed_min",
-            "killed_max",
-            "wounded_min",
-            "wounded_max",
-            "casualty_side",
-            "time_start",
-            "time_end",
-            "time_precision",
-            "place",
-            "latitude",
-            "longitude",
-        }
-    ),
+    Target.CLAIM: frozenset(CLAIM_VALUE_FIELDS),
     Target.CITATION: frozenset(),
     # A decision on a proposed relation (tracker.services.claims.counterclaim_decide).
     Target.COUNTERCLAIM: frozenset({"state", "relation", "reason", "decided_by", "decided_at"}),
