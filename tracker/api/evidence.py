@@ -33,9 +33,10 @@ class CitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Publishe
     http_method_names = ["get", "post", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Citation]:
-        return Citation.objects.approved().filter(
+        published = Citation.objects.approved().filter(
             _published("claim__statement__incident", "statement__incident")
         )
+        return self.readable(published, Citation.objects.all())
 
     @extend_schema(request=s.CitationCreateSerializer, responses={201: s.CitationReadSerializer})
     def create(self, request: Request) -> Response:

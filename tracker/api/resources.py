@@ -21,6 +21,7 @@ from tracker.api.conditional import ConditionalGetMixin
 from tracker.api.errors import held_answer
 from tracker.api.filters import ClaimFilter, PartyFilter, SourceFilter, StatementFilter
 from tracker.api.pagination import IdPagination, KeysetPagination
+from tracker.api.permissions import is_editor
 from tracker.api.sync import published_last_modified
 from tracker.enums import EditorialState
 from tracker.models import (
@@ -62,6 +63,14 @@ class PublishedSetView(StrictApiMixin, ConditionalGetMixin, viewsets.GenericView
     def last_modified(self, request: Request) -> datetime | None:
         return published_last_modified()
 
+    def readable(self, published: QuerySet, everything: QuerySet) -> QuerySet:
+        """Lists are the published set for everyone. One row by id is what its writer gets
+        back: an editor reads any row (a draft's, or one the publish gate still holds), so
+        what an editor's tool just created can be read at its address."""
+        if self.action == "retrieve" and is_editor(self.request):
+            return everything
+        return published
+
 
 class StatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublishedSetView):
     """Reads: statements of published incidents. Writes (editors' tools): create and delete
@@ -72,9 +81,10 @@ class StatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Publish
     http_method_names = ["get", "post", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Statement]:
-        return self.editable(public=True).filter(
+        published = self.editable(public=True).filter(
             **{f"incident__{key}": value for key, value in PUBLISHED.items()}
         )
+        return self.readable(published, self.editable())
 
     def editable(self, *, public: bool = False) -> QuerySet[Statement]:
         """Statements as the API shows one; PUBLIC leaves out what the publish gate holds.
@@ -127,9 +137,10 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublishedSe
     action_permissions = {"partial_update": ["tracker.change_claim"]}
 
     def get_queryset(self) -> QuerySet[Claim]:
-        return self.editable(public=True).filter(
+        published = self.editable(public=True).filter(
             **{f"statement__incident__{key}": value for key, value in PUBLISHED.items()}
         )
+        return self.readable(published, self.editable())
 
     def editable(self, *, public: bool = False) -> QuerySet[Claim]:
         """Claims as the API shows one; PUBLIC leaves out what the publish gate holds."""
@@ -226,7 +237,8 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublishedS
             source=OuterRef("pk"),
             **{f"statement__incident__{key}": value for key, value in PUBLISHED.items()},
         )
-        return Source.objects.filter(Exists(via_claim) | Exists(via_statement))
+        published = Source.objects.filter(Exists(via_claim) | Exists(via_statement))
+        return self.readable(published, Source.objects.all())
 
     @extend_schema(request=s.SourceCreateSerializer, responses={201: s.SourceSerializer})
     def create(self, request: Request) -> Response:
