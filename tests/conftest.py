@@ -1,8 +1,23 @@
 import importlib
 import os
 import shutil
+from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
+
+# Shared servers and data as plugins: no test folder imports another one's conftest.
+pytest_plugins = [
+    "tests.plugins.browser",
+    "tests.plugins.enrich_data",
+    "tests.plugins.feed_server",
+    "tests.plugins.hostile_servers",
+    "tests.plugins.ledger_world",
+    "tests.plugins.source_data",
+    "tests.plugins.workers",
+]
+
+REPO = Path(__file__).resolve().parents[1]
 
 # pytest-django's live_server and Playwright's sync API share the main thread's event loop; Django
 # refuses ORM calls from a thread with a running loop unless told this is intended.
@@ -63,3 +78,47 @@ def demo(db, roles):
     from tracker.demo.load import demo_load
 
     return demo_load()
+
+
+def password_of(username: str) -> str:
+    """Every test user's password, so any test can log in through the login form."""
+    return f"pw-{username}-123"
+
+
+@pytest.fixture
+def make_user(django_user_model, roles):  # type: ignore[no-untyped-def]
+    """A user USERNAME in GROUP (Editor, Journalist, Viewer); password password_of(USERNAME)."""
+
+    def make(username: str, group: str):  # type: ignore[no-untyped-def]
+        user = django_user_model.objects.create_user(username, password=password_of(username))
+        user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def editor(make_user):  # type: ignore[no-untyped-def]
+    return make_user("editor", "Editor")
+
+
+@pytest.fixture
+def journalist(make_user):  # type: ignore[no-untyped-def]
+    return make_user("journalist", "Journalist")
+
+
+@pytest.fixture
+def viewer(make_user):  # type: ignore[no-untyped-def]
+    return make_user("viewer", "Viewer")
+
+
+@pytest.fixture
+def role_client(client, make_user):  # type: ignore[no-untyped-def]
+    """A logged-in test client for a user of GROUP (Editor, Journalist, Viewer)."""
+
+    def make(group: str):  # type: ignore[no-untyped-def]
+        user = make_user(f"{group.lower()}-client", group)
+        client.force_login(user)
+        return client, user
+
+    return make

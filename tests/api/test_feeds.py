@@ -3,14 +3,13 @@ its fetch settings, and discover a page's feeds; credentials are never returned.
 
 import pytest
 
-from tests.ingest.conftest import feed_server, server  # noqa: F401 - the feed server fixtures
 from tests.ingest.test_discover import ATOM, JSON, RSS, _homepage
 from tracker.models import Feed
 
 pytestmark = pytest.mark.django_db
 
 
-def test_api_adds_from_a_homepage_and_offers_several(server, editor_api):  # noqa: F811
+def test_api_adds_from_a_homepage_and_offers_several(server, editor_api):
     one = _homepage(server, ("application/atom+xml", "/" + ATOM, "Atom"))
     response = editor_api.post("/api/v1/feeds/", {"url": one}, format="json")
     assert response.status_code == 201, response.json()
@@ -34,13 +33,13 @@ def test_api_adds_from_a_homepage_and_offers_several(server, editor_api):  # noq
     assert response.json()["feed_url"] == ""
 
 
-def test_api_feeds_are_for_editors_only(server, api, read_key):  # noqa: F811
+def test_api_feeds_are_for_editors_only(server, api, read_key):
     assert api.get("/api/v1/feeds/").status_code in {401, 403}
     api.credentials(HTTP_AUTHORIZATION=f"Token {read_key}")
     assert api.post("/api/v1/feeds/", {"url": server.url(RSS)}, format="json").status_code == 403
 
 
-def test_api_settings_are_validated_and_credentials_never_returned(server, editor_api):  # noqa: F811
+def test_api_settings_are_validated_and_credentials_never_returned(server, editor_api):
     response = editor_api.post(
         "/api/v1/feeds/",
         {

@@ -1,6 +1,6 @@
 """The labelled set (tests/enrich/eval) as a regression floor: the issue's goals, not more."""
 
-from tests.enrich.conftest import EVAL, REPO
+from tests.plugins.enrich_data import EVAL, REPO
 from tracker.enrich.evaluation import evaluate, seed_check
 
 

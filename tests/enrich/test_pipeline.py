@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.enrich.conftest import SEED, SEED_PUBLISHED
+from tests.plugins.enrich_data import SEED, SEED_PUBLISHED
 from tracker.enrich.pipeline import enrich_document
 from tracker.enums import NoProposalReason
 

@@ -4,7 +4,7 @@ feed: a listing page read with a CSS selector."""
 
 import pytest
 
-from tests.ingest.conftest import FEEDS
+from tests.plugins.feed_server import FEEDS
 from tracker.enums import FeedFormat, FetchOutcome
 from tracker.ingest.parse import parse_feed
 from tracker.models import Feed, Source, SourceAppearance

@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.ingest.conftest import FEEDS
+from tests.plugins.feed_server import FEEDS
 from tracker.enums import FetchOutcome
 from tracker.models import Feed
 from tracker.services.feeds import feed_fetch

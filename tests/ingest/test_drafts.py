@@ -5,7 +5,7 @@ import dataclasses
 
 import pytest
 
-from tests.ingest.conftest import FEEDS
+from tests.plugins.feed_server import FEEDS
 from tracker.ingest.entries import EntryDraft, entry_record
 from tracker.ingest.parse import parse_feed
 from tracker.models import Source

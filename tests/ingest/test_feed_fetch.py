@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.ingest.conftest import DATA, FEEDS
+from tests.plugins.feed_server import DATA, FEEDS
 from tracker.enums import FeedFormat, FeedHealth, FetchOutcome
 from tracker.ingest.parse import parse_feed
 from tracker.models import (

@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from tests.ingest.proxies import running
+from tests.plugins.proxies import running
 from tracker.enums import FetchOutcome
 from tracker.models import Feed, Source
 from tracker.services.feeds import feed_fetch

@@ -5,7 +5,7 @@ import hashlib
 
 import pytest
 
-from tests.ingest.conftest import DATA, LAST_MODIFIED
+from tests.plugins.feed_server import DATA, LAST_MODIFIED
 from tracker.ingest.fetch import (
     FetchTimeoutError,
     HTTPStatusError,

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from tests.ingest.conftest import DATA
+from tests.plugins.feed_server import DATA
 from tracker.ingest.fetch import FetchTimeoutError, HTTPStatusError, fetch
 
 GUARDIAN = DATA / "feeds/rss2/guardian-us.rss"

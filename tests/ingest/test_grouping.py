@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.ingest.conftest import DATA
+from tests.plugins.feed_server import DATA
 from tracker.ingest.simhash import bands
 from tracker.models import Feed, Source
 from tracker.services.feeds import feed_create, feed_fetch

@@ -9,7 +9,7 @@ from itertools import pairwise
 import pytest
 from django.core.management import call_command
 
-from tests.ingest.conftest import DATA
+from tests.plugins.feed_server import DATA
 from tracker.ingest.extract import canonical_for, extract_text
 from tracker.models import Feed, Source
 from tracker.services.feeds import feed_create, feed_fetch

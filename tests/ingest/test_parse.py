@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import feedparser
 import pytest
 
-from tests.ingest.conftest import FEEDS
+from tests.plugins.feed_server import FEEDS
 from tracker.enums import FeedFormat
 from tracker.ingest.model import FeedParseError
 from tracker.ingest.parse import parse_feed

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ingest.conftest import DATA, FEEDS
+from tests.plugins.feed_server import DATA, FEEDS
 from tracker.ingest.parse import parse_feed
 from tracker.ingest.simhash import MIN_SHINGLES, simhash
 from tracker.ingest.text import html_to_text

@@ -20,7 +20,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.ingest.conftest import FEEDS
+from tests.plugins.feed_server import FEEDS
 from tracker.enums import FetchOutcome, WebSubState
 from tracker.ingest.parse import parse_feed
 from tracker.ingest.websub import hub_and_topic

@@ -11,13 +11,12 @@ import tracemalloc
 import pytest
 from django.db import connection
 
+from tests.plugins.hostile_servers import Route
 from tracker.enums import FeedHealth, FetchOutcome
 from tracker.ingest.model import FeedParseError
 from tracker.ingest.parse import parse_feed
 from tracker.models import Feed, FetchLog, Source
 from tracker.services.feeds import feed_create, feed_entry_records, feed_fetch
-
-from .conftest import Route
 
 ITEM = (
     "<item><title>{title}</title><link>http://127.0.0.1/a/{n}</link>"

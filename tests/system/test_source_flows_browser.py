@@ -4,8 +4,8 @@ import pghistory
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
-from tests.ui_sources.conftest import ASTRAL_SENTENCE
+from tests.plugins.browser import screenshot
+from tests.plugins.source_data import ASTRAL_SENTENCE
 from tracker.enums import Aspect, Verdict
 from tracker.models import Citation, Claim
 from tracker.services.claims import claim_set_verdict

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
-from django.contrib.auth.models import Group
 
 from tracker.enums import Aspect, EditorialState, IncidentType, Verdict
 from tracker.models import Incident, Party, Side
@@ -122,16 +121,12 @@ def world(demo) -> World:
 
 
 @pytest.fixture
-def staff_client(client, django_user_model, roles):
-    user = django_user_model.objects.create_user("desk", password="pw-desk-12345")
-    user.groups.add(Group.objects.get(name="Viewer"))
-    client.force_login(user)
+def staff_client(client, make_user):  # type: ignore[no-untyped-def]
+    client.force_login(make_user("desk", "Viewer"))
     return client
 
 
 @pytest.fixture
-def staff_client_editor(client, django_user_model, roles):
-    user = django_user_model.objects.create_user("boss", password="pw-boss-12345")
-    user.groups.add(Group.objects.get(name="Editor"))
-    client.force_login(user)
+def staff_client_editor(client, make_user):  # type: ignore[no-untyped-def]
+    client.force_login(make_user("boss", "Editor"))
     return client

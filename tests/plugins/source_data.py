@@ -1,9 +1,9 @@
+"""Sources and claims the source-page, history and uncited tests share."""
+
 from datetime import UTC, datetime
 
 import pytest
-from django.contrib.auth.models import Group
 
-from tests.browser.conftest import login, make_user  # noqa: F401  (fixtures reused here)
 from tracker.enums import Aspect, IncidentType
 from tracker.models import Source
 from tracker.services.claims import claim_create
@@ -16,19 +16,6 @@ from tracker.services.statements import statement_create
 ASTRAL_PREFIX = "Հայաստան 🇦🇲 — 𠀋 report.\n\n"
 ASTRAL_SENTENCE = "The ministry said two soldiers were wounded near Jermuk."
 ASTRAL_TEXT = ASTRAL_PREFIX + ASTRAL_SENTENCE + "\nՆախարարությունը հայտնել է։\n"
-
-
-@pytest.fixture
-def role_client(client, django_user_model):
-    """A logged-in test client for a user of GROUP (Editor, Journalist, Viewer)."""
-
-    def make(group: str):
-        user = django_user_model.objects.create_user(f"{group.lower()}-client")
-        user.groups.add(Group.objects.get(name=group))
-        client.force_login(user)
-        return client, user
-
-    return make
 
 
 @pytest.fixture

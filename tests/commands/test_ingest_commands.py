@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.ingest.conftest import FEEDS
+from tests.plugins.feed_server import FEEDS
 from tracker.demo.feeds import DEMO_FEEDS, demo_feeds_register
 from tracker.models import Feed, Source
 

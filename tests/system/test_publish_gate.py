@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from tests.enrich.conftest import SEED, SEED_PUBLISHED
+from tests.plugins.enrich_data import SEED, SEED_PUBLISHED
 from tracker.enums import (
     Aspect,
     EditorialState,

@@ -11,11 +11,10 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from config.security import FAILED_LOGIN_LIMIT, content_security_policy, login_failures
+from tests.conftest import REPO
 from tracker.enums import EditorialState, TokenScope
 from tracker.models import Claim, Incident
 from tracker.services.api_tokens import api_token_create
-
-from .conftest import REPO
 
 
 @pytest.fixture

@@ -11,13 +11,12 @@ from django.urls import reverse
 
 from config import embedded
 from config.celery import app
+from tests.plugins.workers import wait_for
 from tracker.enums import EditorialState, WebhookEvent
 from tracker.models import Claim, FetchLog, Incident, Source, WebhookDelivery
 from tracker.services.feeds import feed_create
 from tracker.services.webhooks import webhook_create
 from tracker.tasks.ingest import schedule_due_feeds
-
-from .conftest import wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

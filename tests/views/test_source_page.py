@@ -4,7 +4,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.ui_sources.conftest import ASTRAL_PREFIX, ASTRAL_SENTENCE
+from tests.plugins.source_data import ASTRAL_PREFIX, ASTRAL_SENTENCE
 from tracker.enums import Aspect, CitationTarget
 from tracker.models import Citation, Claim
 from tracker.services.claims import claim_create

@@ -36,10 +36,8 @@ def _claim_events(claim: Claim) -> list[str]:
 
 
 @pytest.mark.django_db
-def test_two_editors_stale_forms_second_gets_form_error(demo, editor, django_user_model):
-    from .conftest import _user
-
-    other = _user(django_user_model, "editor2", "Editor")
+def test_two_editors_stale_forms_second_gets_form_error(demo, editor, make_user):
+    other = make_user("editor2", "Editor")
     # A draft: edits apply at once (on a published incident they are held for approval).
     Incident.objects.update(state=EditorialState.DRAFT)
     claim = Claim.objects.order_by("pk").first()

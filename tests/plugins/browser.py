@@ -1,22 +1,14 @@
+"""Browser helpers for the Playwright tests: log in through the form, screenshots, CSP watch."""
+
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
+
+from tests.conftest import password_of
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-PASSWORD = "browser-test-pass"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def make_user(django_user_model, roles):
-    def make(username: str, group: str):
-        user = django_user_model.objects.create_user(username, password=PASSWORD)
-        user.groups.add(Group.objects.get(name=group))
-        return user
-
-    return make
 
 
 @pytest.fixture
@@ -24,7 +16,7 @@ def login(live_server):
     def log_in(page, username: str) -> None:
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_label("Password").fill(password_of(username))
         page.get_by_role("button", name="Log in").click()
         page.wait_for_url(f"{live_server.url}/incidents/")
 

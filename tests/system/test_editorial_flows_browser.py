@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.plugins.browser import screenshot
 from tracker.enums import Aspect, EditorialState, IncidentType
 from tracker.models import Claim, Incident
 from tracker.services.incidents import incident_create

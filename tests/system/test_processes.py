@@ -9,13 +9,12 @@ import psycopg
 import pytest
 
 from config.celery import app
+from tests.plugins.workers import test_database_url, wait_for
 from tracker.enums import EnrichmentStatus
 from tracker.models import EnrichmentRun, Feed, FetchLog, Proposal, Source
 from tracker.services.feeds import feed_create
 from tracker.tasks.enrich import enrich_source
 from tracker.tasks.ingest import fetch_feed, schedule_due_feeds
-
-from .conftest import test_database_url, wait_for
 
 pytestmark = [
     pytest.mark.slow,

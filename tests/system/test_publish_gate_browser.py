@@ -4,8 +4,8 @@ readers only when an editor approves it."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
-from tests.enrich.conftest import SEED, SEED_PUBLISHED
+from tests.plugins.browser import screenshot
+from tests.plugins.enrich_data import SEED, SEED_PUBLISHED
 from tracker.enums import Aspect, ProposalKind
 from tracker.models import Claim, Proposal
 from tracker.services.enrichment import source_enrich

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tests.enrich.conftest import EVAL, SEED
+from tests.plugins.enrich_data import EVAL, SEED
 
 
 def test_enrich_text_prints_proposals_json_without_storing(db):

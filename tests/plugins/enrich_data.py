@@ -1,27 +1,21 @@
+"""The seed report and the labelled set the enrichment tests share, and the demo's party matcher."""
+
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO
 from tracker.enrich.parties import PartyMatcher, demo_matcher
 
-REPO = Path(__file__).resolve().parents[2]
 ARTICLES = REPO / ".." / "shared" / "data" / "articles"
 SEED = ARTICLES / "seed-rferl-armenia-azerbaijan-2022-09-23.txt"
-EVAL = Path(__file__).resolve().parent / "eval"
+EVAL = REPO / "tests" / "enrich" / "eval"
 SEED_PUBLISHED = datetime(2022, 9, 23, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="session")
 def matcher() -> PartyMatcher:
     return demo_matcher()
-
-
-@pytest.fixture
-def editor(db):
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.create_user("editor", password="pw-editor-1")
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from tests.plugins.ledger_world import utc
 from tracker.enums import Aspect, LedgerZoom
 from tracker.models import Alignment, Claim, Incident
 from tracker.selectors.ledgers import LedgerFilters, ledger_table
@@ -19,8 +20,6 @@ from tracker.services.publishing import (
 )
 from tracker.services.revisions import revisions_approve_all
 from tracker.services.statements import statement_create
-
-from .conftest import utc
 
 pytestmark = pytest.mark.django_db
 FILTERS = LedgerFilters(zoom=LedgerZoom.DAY)
