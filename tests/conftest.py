@@ -6,6 +6,9 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group
 
+from tests import factories
+from tests.factories import Belligerents
+
 # Shared servers and data as plugins: no test folder imports another one's conftest.
 pytest_plugins = [
     "tests.plugins.browser",
@@ -86,6 +89,13 @@ def password_of(username: str) -> str:
 
 
 @pytest.fixture
+def belligerents(db) -> Belligerents:
+    """A conflict of two sides with a party each, for tests that need some conflict but not
+    the demo's content."""
+    return factories.conflict()
+
+
+@pytest.fixture
 def make_user(django_user_model, roles):  # type: ignore[no-untyped-def]
     """A user USERNAME in GROUP (Editor, Journalist, Viewer); password password_of(USERNAME)."""
 
@@ -110,6 +120,15 @@ def journalist(make_user):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def viewer(make_user):  # type: ignore[no-untyped-def]
     return make_user("viewer", "Viewer")
+
+
+@pytest.fixture
+def admin(make_user):  # type: ignore[no-untyped-def]
+    """An editor who may also use the admin site."""
+    user = make_user("admin", "Editor")
+    user.is_staff = user.is_superuser = True
+    user.save()
+    return user
 
 
 @pytest.fixture

@@ -1,12 +1,10 @@
-from datetime import UTC, datetime
-
 import pytest
 
-from tracker.enums import Aspect, CounterclaimRelation, IncidentType, ProposalState
+from tests import factories
+from tracker.enums import Aspect, CounterclaimRelation, ProposalState
 from tracker.models import Counterclaim, Incident
 from tracker.selectors.incidents import incidents_page, incidents_with_dispute_status
 from tracker.services.claims import claim_create
-from tracker.services.incidents import incident_create
 from tracker.services.statements import statement_create
 
 
@@ -16,25 +14,30 @@ def _both(incident: Incident) -> tuple[str, str]:
 
 
 @pytest.fixture
-def empty(demo):
-    return incident_create(
-        conflict=demo.conflict,
-        title="Quiet",
-        incident_type=IncidentType.SHELLING,
-        occurred_start=datetime(2023, 1, 1, tzinfo=UTC),
-    )
+def empty(belligerents):
+    return factories.incident(belligerents.conflict, "Quiet", factories.utc(2023, 1, 1))
 
 
-def test_dispute_status_no_claims_then_one_sided_then_undisputed(demo, empty):
-    armenia, azerbaijan = demo.statements["Armenia"].party, demo.statements["Azerbaijan"].party
+def test_dispute_status_no_claims_then_one_sided_then_undisputed(belligerents, empty):
+    north, south = belligerents.parties
     assert _both(empty) == ("no_claims", "no_claims")
-    first = statement_create(incident=empty, party=armenia, text="They fired.")
+    first = statement_create(incident=empty, party=north, text="They fired.")
     assert _both(empty) == ("no_claims", "no_claims")
     claim_create(statement=first, aspect=Aspect.INITIATOR, text="They fired first.")
     assert _both(empty) == ("one_sided", "one_sided")
-    second = statement_create(incident=empty, party=azerbaijan, text="Quiet night.")
+    second = statement_create(incident=empty, party=south, text="Quiet night.")
     claim_create(statement=second, aspect=Aspect.DAMAGE, text="No damage.")
     assert _both(empty) == ("undisputed", "undisputed")
+
+
+def test_dispute_status_disputed_by_a_proposed_contradiction(belligerents, empty):
+    north, south = belligerents.parties
+    says_south = factories.statement(empty, north, "They fired.")
+    says_north = factories.statement(empty, south, "They fired.")
+    first = factories.claim(says_south, Aspect.INITIATOR, "South fired first.")
+    second = factories.claim(says_north, Aspect.INITIATOR, "North fired first.")
+    factories.counterclaim(first, second)
+    assert _both(empty) == ("disputed", "disputed")
 
 
 def test_dispute_status_disputed_until_contradiction_dismissed(demo):

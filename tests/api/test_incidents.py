@@ -131,9 +131,9 @@ def test_incident_list_etag_changes_after_edit(api, demo):
     assert again["ETag"] != first["ETag"]
 
 
-def test_incident_detail_draft_is_404_for_anonymous(api, demo):
+def test_incident_detail_draft_is_404_for_anonymous(api, belligerents):
     draft = incident_create(
-        conflict=demo.conflict,
+        conflict=belligerents.conflict,
         title="Draft",
         incident_type=IncidentType.SHELLING,
         occurred_start=datetime(2023, 1, 1, tzinfo=UTC),

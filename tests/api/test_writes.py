@@ -19,9 +19,9 @@ NEW = {
 }
 
 
-def test_incident_create_with_write_token_makes_draft(editor_api, demo, editor):
+def test_incident_create_with_write_token_makes_draft(editor_api, belligerents, editor):
     response = editor_api.post(
-        reverse("api:incident-list"), {**NEW, "conflict": demo.conflict.pk}, format="json"
+        reverse("api:incident-list"), {**NEW, "conflict": belligerents.conflict.pk}, format="json"
     )
     assert response.status_code == 201
     body = response.json()
@@ -30,15 +30,15 @@ def test_incident_create_with_write_token_makes_draft(editor_api, demo, editor):
     assert event.pgh_context.metadata["user"] == editor.pk
 
 
-def test_incident_create_with_read_token_is_403(api, read_key, demo):
+def test_incident_create_with_read_token_is_403(api, read_key, belligerents):
     api.credentials(HTTP_AUTHORIZATION=f"Token {read_key}")
-    response = api.post(reverse("api:incident-list"), {**NEW, "conflict": demo.conflict.pk})
+    response = api.post(reverse("api:incident-list"), {**NEW, "conflict": belligerents.conflict.pk})
     assert response.status_code == 403
     assert not Incident.objects.filter(title=NEW["title"]).exists()
 
 
-def test_incident_create_anonymous_is_401(api, demo):
-    response = api.post(reverse("api:incident-list"), {**NEW, "conflict": demo.conflict.pk})
+def test_incident_create_anonymous_is_401(api, belligerents):
+    response = api.post(reverse("api:incident-list"), {**NEW, "conflict": belligerents.conflict.pk})
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == 'Token realm="api"'
 

@@ -42,9 +42,9 @@ def test_casualty_figures_on_a_timing_claim_refused(demo):
         )
 
 
-def test_incident_latitude_out_of_range_refused(demo):
+def test_incident_latitude_out_of_range_refused(belligerents):
     kwargs = dict(
-        conflict=demo.conflict,
+        conflict=belligerents.conflict,
         title="t",
         incident_type=IncidentType.SHELLING,
         occurred_start=datetime(2022, 9, 23, tzinfo=UTC),
@@ -55,10 +55,10 @@ def test_incident_latitude_out_of_range_refused(demo):
     assert "incident_latlon_range" in message
 
 
-def test_incident_half_a_coordinate_refused(demo):
+def test_incident_half_a_coordinate_refused(belligerents):
     with pytest.raises(ValidationError, match="both latitude and longitude"):
         incident_create(
-            conflict=demo.conflict,
+            conflict=belligerents.conflict,
             title="t",
             incident_type=IncidentType.SHELLING,
             occurred_start=datetime(2022, 9, 23, tzinfo=UTC),
@@ -66,10 +66,10 @@ def test_incident_half_a_coordinate_refused(demo):
         )
 
 
-def test_incident_end_before_start_refused(demo):
+def test_incident_end_before_start_refused(belligerents):
     with pytest.raises(ValidationError, match="must not end before it starts"):
         incident_create(
-            conflict=demo.conflict,
+            conflict=belligerents.conflict,
             title="t",
             incident_type=IncidentType.SHELLING,
             occurred_start=datetime(2022, 9, 23, tzinfo=UTC),
@@ -77,10 +77,10 @@ def test_incident_end_before_start_refused(demo):
         )
 
 
-def test_incident_unknown_time_zone_refused(demo):
+def test_incident_unknown_time_zone_refused(belligerents):
     with pytest.raises(ValidationError, match="not an IANA time zone"):
         incident_create(
-            conflict=demo.conflict,
+            conflict=belligerents.conflict,
             title="t",
             incident_type=IncidentType.SHELLING,
             occurred_start=datetime(2022, 9, 23, tzinfo=UTC),

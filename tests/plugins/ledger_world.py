@@ -1,19 +1,16 @@
 """A small conflict whose ledgers are known by hand: the demo incident plus three more."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import Any
 
 import pytest
 
+from tests.factories import said, utc
 from tracker.enums import Aspect, EditorialState, IncidentType, Verdict
 from tracker.models import Incident, Party, Side
-from tracker.services.claims import claim_create, claim_set_verdict
+from tracker.services.claims import claim_set_verdict
 from tracker.services.incidents import incident_create
-from tracker.services.statements import statement_create
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
 
 
 @dataclass
@@ -44,78 +41,62 @@ def _settle(*incidents: Incident) -> None:
         incident.refresh_from_db()
 
 
+PUBLISHED = EditorialState.PUBLISHED
+
+
+def _accuses(text: str, side: Side) -> dict[str, Any]:
+    return {"aspect": Aspect.INITIATOR, "text": text, "accused_side": side}
+
+
+def _killed(text: str, side: Side, least: int, most: int | None = None) -> dict[str, Any]:
+    return {
+        "aspect": Aspect.CASUALTIES,
+        "text": text,
+        "casualty_side": side,
+        "killed_min": least,
+        "killed_max": most,
+    }
+
+
 @pytest.fixture
 def world(demo) -> World:
     sides = {side.name: side for side in demo.conflict.sides.all()}
     armenia, azerbaijan = sides["Armenia"], sides["Azerbaijan"]
     am, az = demo.statements["Armenia"].party, demo.statements["Azerbaijan"].party
     i1 = _incident(
-        demo,
-        "Shelling near Sotk",
-        utc(2022, 9, 10, 6),
-        IncidentType.SHELLING,
-        EditorialState.PUBLISHED,
+        demo, "Shelling near Sotk", utc(2022, 9, 10, 6), IncidentType.SHELLING, PUBLISHED
     )
-    s1 = statement_create(incident=i1, party=am, text="They fired.", issued_at=utc(2022, 9, 10, 10))
-    claim_create(
-        statement=s1,
-        aspect=Aspect.INITIATOR,
-        text="Azerbaijan fired first.",
-        accused_side=azerbaijan,
-    )
-    killed = claim_create(
-        statement=s1,
-        aspect=Aspect.CASUALTIES,
-        text="Two of ours killed.",
-        casualty_side=armenia,
-        killed_min=2,
-        killed_max=2,
+    _, (_, killed) = said(
+        i1,
+        am,
+        "They fired.",
+        utc(2022, 9, 10, 10),
+        _accuses("Azerbaijan fired first.", azerbaijan),
+        _killed("Two of ours killed.", armenia, 2, 2),
     )
     claim_set_verdict(claim=killed, verdict=Verdict.CORROBORATED)
-    s2 = statement_create(incident=i1, party=az, text="They fired.", issued_at=utc(2022, 9, 10, 13))
-    lie = claim_create(
-        statement=s2, aspect=Aspect.INITIATOR, text="Armenia fired first.", accused_side=armenia
+    _, (lie,) = said(
+        i1, az, "They fired.", utc(2022, 9, 10, 13), _accuses("Armenia fired first.", armenia)
     )
     claim_set_verdict(claim=lie, verdict=Verdict.CONTESTED)
-    s3 = statement_create(incident=i1, party=am, text="Update.", issued_at=utc(2022, 9, 12, 9))
-    claim_create(
-        statement=s3,
-        aspect=Aspect.CASUALTIES,
-        text="At least five of ours killed.",
-        casualty_side=armenia,
-        killed_min=5,
+    said(
+        i1, am, "Update.", utc(2022, 9, 12, 9), _killed("At least five of ours killed.", armenia, 5)
     )
     i2 = _incident(
-        demo,
-        "Clash at the highway",
-        utc(2022, 9, 11, 2),
-        IncidentType.ARMED_CLASH,
-        EditorialState.PUBLISHED,
+        demo, "Clash at the highway", utc(2022, 9, 11, 2), IncidentType.ARMED_CLASH, PUBLISHED
     )
-    s4 = statement_create(
-        incident=i2, party=az, text="They attacked.", issued_at=utc(2022, 9, 11, 8)
-    )
-    claim_create(
-        statement=s4, aspect=Aspect.INITIATOR, text="Armenia attacked.", accused_side=armenia
-    )
-    claim_create(
-        statement=s4,
-        aspect=Aspect.CASUALTIES,
-        text="At least ten of theirs killed.",
-        casualty_side=armenia,
-        killed_min=10,
+    said(
+        i2,
+        az,
+        "They attacked.",
+        utc(2022, 9, 11, 8),
+        _accuses("Armenia attacked.", armenia),
+        _killed("At least ten of theirs killed.", armenia, 10),
     )
     i3 = _incident(
-        demo,
-        "Unconfirmed report",
-        utc(2022, 9, 11, 4),
-        IncidentType.SHELLING,
-        EditorialState.DRAFT,
+        demo, "Unconfirmed report", utc(2022, 9, 11, 4), IncidentType.SHELLING, EditorialState.DRAFT
     )
-    s5 = statement_create(incident=i3, party=am, text="They fired.", issued_at=utc(2022, 9, 11, 5))
-    claim_create(
-        statement=s5, aspect=Aspect.INITIATOR, text="Azerbaijan fired.", accused_side=azerbaijan
-    )
+    said(i3, am, "They fired.", utc(2022, 9, 11, 5), _accuses("Azerbaijan fired.", azerbaijan))
     _settle(i1, i2, i3)
     return World(demo, armenia, azerbaijan, am, az, i1, i2, i3)
 

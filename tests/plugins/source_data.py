@@ -1,15 +1,10 @@
 """Sources and claims the source-page, history and uncited tests share."""
 
-from datetime import UTC, datetime
-
 import pytest
 
-from tracker.enums import Aspect, IncidentType
+from tests import factories
+from tracker.enums import Aspect
 from tracker.models import Source
-from tracker.services.claims import claim_create
-from tracker.services.incidents import incident_create
-from tracker.services.sources import source_create
-from tracker.services.statements import statement_create
 
 # Armenian, an astral-plane emoji and a CJK Extension B character before the sentence to cite:
 # UTF-16 offsets would be off by two from the code-point offsets the database keeps.
@@ -20,10 +15,10 @@ ASTRAL_TEXT = ASTRAL_PREFIX + ASTRAL_SENTENCE + "\nՆախարարություն�
 
 @pytest.fixture
 def astral_source(demo) -> Source:
-    return source_create(
+    return factories.source(
+        ASTRAL_TEXT,
         url="https://news.example.am/2022/09/23/jermuk",
         title="Հայաստանի ՊՆ. երկու զինծառայող է վիրավորվել",
-        text=ASTRAL_TEXT,
         language="hy",
     )
 
@@ -31,10 +26,8 @@ def astral_source(demo) -> Source:
 @pytest.fixture
 def uncited_claim(demo):
     """A claim of the demo incident with no citation."""
-    return claim_create(
-        statement=demo.statements["Azerbaijan"],
-        aspect=Aspect.DAMAGE,
-        text="No Azerbaijani positions were damaged.",
+    return factories.claim(
+        demo.statements["Azerbaijan"], Aspect.DAMAGE, "No Azerbaijani positions were damaged."
     )
 
 
@@ -43,14 +36,9 @@ def make_incident(demo):
     """Another incident of the demo conflict with a statement by Armenia's ministry."""
 
     def make(title: str, day: int = 1):
-        incident = incident_create(
-            conflict=demo.conflict,
-            title=title,
-            incident_type=IncidentType.SHELLING,
-            occurred_start=datetime(2023, 1, day, 12, tzinfo=UTC),
-        )
-        statement = statement_create(
-            incident=incident, party=demo.statements["Armenia"].party, text=f"Statement: {title}"
+        incident = factories.incident(demo.conflict, title, factories.utc(2023, 1, day, 12))
+        statement = factories.statement(
+            incident, demo.statements["Armenia"].party, f"Statement: {title}"
         )
         return incident, statement
 

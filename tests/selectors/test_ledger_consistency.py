@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from tests.plugins.ledger_world import utc
+from tests.factories import utc
 from tracker.enums import Aspect, LedgerZoom
 from tracker.models import Alignment, Claim, Incident
 from tracker.selectors.ledgers import LedgerFilters, ledger_table
