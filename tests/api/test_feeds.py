@@ -3,21 +3,21 @@ its fetch settings, and discover a page's feeds; credentials are never returned.
 
 import pytest
 
-from tests.ingest.test_discover import ATOM, JSON, RSS, _homepage
+from tests.plugins.feed_server import ATOM, JSON, RSS, outlet_homepage
 from tracker.models import Feed
 
 pytestmark = pytest.mark.django_db
 
 
 def test_api_adds_from_a_homepage_and_offers_several(server, editor_api):
-    one = _homepage(server, ("application/atom+xml", "/" + ATOM, "Atom"))
+    one = outlet_homepage(server, ("application/atom+xml", "/" + ATOM, "Atom"))
     response = editor_api.post("/api/v1/feeds/", {"url": one}, format="json")
     assert response.status_code == 201, response.json()
     assert response.json()["url"] == server.url(ATOM)
     assert response.json()["note"] == f"{one} is a web page; it leads to {server.url(ATOM)}"
     # The same feed again: present, 200.
     assert editor_api.post("/api/v1/feeds/", {"url": one}, format="json").status_code == 200
-    several = _homepage(
+    several = outlet_homepage(
         server, ("application/rss+xml", "/" + RSS, "R"), ("application/feed+json", "/" + JSON, "J")
     )
     response = editor_api.post("/api/v1/feeds/", {"url": several}, format="json")

@@ -6,34 +6,12 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.plugins.feed_server import FEEDS
+from tests.plugins.feed_server import ATOM, FEEDS, JSON, RSS, outlet_homepage, outlet_page
 from tracker.enums import FetchOutcome
 from tracker.models import Feed
 from tracker.services.feeds import feed_fetch
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_article_pages")]
-
-RSS = "data/feeds/rss2/guardian-us.rss"
-ATOM = "data/feeds/atom/sam-ruby-intertwingly.atom"
-JSON = "data/feeds/jsonfeed/inessential.json"
-
-
-def _page(head: str) -> bytes:
-    html = f"<!doctype html><html><head><title>Outlet</title>{head}</head><body>news</body></html>"
-    return html.encode()
-
-
-def _homepage(server, *links: tuple[str, str, str]) -> str:
-    """Serve /outlet/ advertising LINKS (type, href, title); its URL."""
-    head = "".join(
-        f'<link rel="alternate" type="{kind}" href="{href}" title="{title}">'
-        for kind, href, title in links
-    )
-    # Not feeds: a stylesheet, an alternate language, a feed link without rel=alternate.
-    head += '<link rel="stylesheet" href="/s.css"><link rel="alternate" hreflang="fr" href="/fr/">'
-    head += '<link rel="canonical" type="application/rss+xml" href="/not-advertised.rss">'
-    server.overrides["/outlet/"] = (_page(head), "text/html; charset=utf-8")
-    return server.url("outlet/")
 
 
 def _add(*args: str) -> tuple[str, str]:
@@ -52,7 +30,7 @@ def test_add_feed_given_a_feed_adds_it_as_is(server):
 
 
 def test_add_feed_given_a_homepage_adds_the_one_feed_it_advertises(server):
-    page = _homepage(server, ("application/rss+xml", "/" + RSS, "All stories"))
+    page = outlet_homepage(server, ("application/rss+xml", "/" + RSS, "All stories"))
     _, err = _add(page)
     feed = Feed.objects.get()
     assert feed.url == server.url(RSS)
@@ -61,7 +39,7 @@ def test_add_feed_given_a_homepage_adds_the_one_feed_it_advertises(server):
 
 
 def test_add_feed_given_a_page_with_several_feeds_lists_them_and_adds_the_picked_one(server):
-    page = _homepage(
+    page = outlet_homepage(
         server,
         ("application/rss+xml", "/" + RSS, "RSS"),
         ("application/atom+xml", server.url(ATOM), "Atom"),
@@ -82,7 +60,7 @@ def test_add_feed_given_a_page_with_several_feeds_lists_them_and_adds_the_picked
 
 
 def test_add_feed_falls_back_to_the_common_feed_paths(server):
-    server.overrides["/blog/"] = (_page(""), "text/html")
+    server.overrides["/blog/"] = (outlet_page(""), "text/html")
     server.overrides["/feed"] = ((FEEDS / "rss2/cloudflare-blog.xml").read_bytes(), "text/xml")
     _add(server.url("blog/"))
     assert Feed.objects.get().url == server.url("feed")
@@ -90,7 +68,7 @@ def test_add_feed_falls_back_to_the_common_feed_paths(server):
 
 
 def test_add_feed_refuses_a_page_without_feed_in_words(server):
-    server.overrides["/plain/"] = (_page(""), "text/html")
+    server.overrides["/plain/"] = (outlet_page(""), "text/html")
     with pytest.raises(CommandError, match="an HTML page that advertises no feed, and none of"):
         _add(server.url("plain/"))
     server.overrides["/logo.png"] = (b"\x89PNG\r\n\x1a\n" + bytes(64), "image/png")
@@ -130,7 +108,7 @@ def _admin_form(url: str) -> dict[str, str]:
 
 
 def test_admin_add_form_offers_the_discovered_feeds(server, admin_client):
-    page = _homepage(
+    page = outlet_homepage(
         server, ("application/rss+xml", "/" + RSS, "R"), ("application/atom+xml", "/" + ATOM, "A")
     )
     form = _admin_form(page)
@@ -149,7 +127,7 @@ def test_admin_add_form_offers_the_discovered_feeds(server, admin_client):
 
 
 def test_a_feed_that_became_a_page_says_which_feed_it_advertises(server):
-    page = _homepage(server, ("application/atom+xml", "/" + ATOM, "Atom"))
+    page = outlet_homepage(server, ("application/atom+xml", "/" + ATOM, "Atom"))
     feed = Feed.objects.create(url=page)
     log = feed_fetch(feed=feed).log
     assert log.outcome == FetchOutcome.ERROR

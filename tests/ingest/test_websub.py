@@ -6,7 +6,6 @@ import hashlib
 import hmac
 import secrets
 import threading
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tests.plugins.feed_server import FEEDS
+from tests.plugins.workers import wait_for
 from tracker.enums import FetchOutcome, WebSubState
 from tracker.ingest.parse import parse_feed
 from tracker.ingest.websub import hub_and_topic
@@ -110,13 +110,6 @@ def _rss(server, hub: Hub, *titles: str) -> bytes:
     ).encode()
 
 
-def _wait_for(condition, timeout: float = 10) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-
-
 def _poll(feed: Feed) -> None:
     call_command("fetch_feeds", "--feed", str(feed.pk), stdout=StringIO())
 
@@ -131,7 +124,7 @@ def test_subscribe_verify_and_signed_pushes_ingested(server, hub, live_server, s
     assert form["hub.topic"] == server.url("topic.rss")  # rel=self names the topic
     assert form["hub.callback"] == f"{live_server.url}/websub/{feed.pk}/"
     assert len(form["hub.secret"]) == 64
-    _wait_for(lambda: hub.verifications)
+    wait_for(lambda: hub.verifications)
     status, sent, echoed = hub.verifications[0]
     assert (status, echoed) == (200, sent)
     feed.refresh_from_db()
@@ -219,7 +212,7 @@ def test_a_denied_subscription_is_shown_in_words(server, hub, live_server, setti
     server.overrides["/pub.rss"] = (_rss(server, hub, "first"), "application/rss+xml")
     feed = Feed.objects.create(url=server.url("pub.rss"))
     _poll(feed)
-    _wait_for(lambda: hub.verifications)
+    wait_for(lambda: hub.verifications)
     feed.refresh_from_db()
     assert feed.websub_state == WebSubState.FAILED
     assert feed.websub_error == "the hub denied the subscription: topic not served here"

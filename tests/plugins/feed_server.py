@@ -215,6 +215,31 @@ class _QuietServer(ThreadingHTTPServer):
         pass  # clients that hang up early (size cap, timeout) are the point of some tests
 
 
+# Feeds of ../shared/data that pages advertise in the discovery tests (paths the server serves).
+RSS = "data/feeds/rss2/guardian-us.rss"
+ATOM = "data/feeds/atom/sam-ruby-intertwingly.atom"
+JSON = "data/feeds/jsonfeed/inessential.json"
+
+
+def outlet_page(head: str) -> bytes:
+    """A minimal outlet homepage with HEAD in its <head>."""
+    html = f"<!doctype html><html><head><title>Outlet</title>{head}</head><body>news</body></html>"
+    return html.encode()
+
+
+def outlet_homepage(server: FeedServer, *links: tuple[str, str, str]) -> str:
+    """Serve /outlet/ advertising LINKS (type, href, title); its URL."""
+    head = "".join(
+        f'<link rel="alternate" type="{kind}" href="{href}" title="{title}">'
+        for kind, href, title in links
+    )
+    # Not feeds: a stylesheet, an alternate language, a feed link without rel=alternate.
+    head += '<link rel="stylesheet" href="/s.css"><link rel="alternate" hreflang="fr" href="/fr/">'
+    head += '<link rel="canonical" type="application/rss+xml" href="/not-advertised.rss">'
+    server.overrides["/outlet/"] = (outlet_page(head), "text/html; charset=utf-8")
+    return server.url("outlet/")
+
+
 @pytest.fixture(scope="session")
 def feed_server() -> Iterator[FeedServer]:
     state = FeedServer("127.0.0.1", 0)

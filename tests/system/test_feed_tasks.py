@@ -1,26 +1,16 @@
 """The jobs through a real Celery worker and the real broker: beat's schedule_due_feeds →
 fetch_feed → sources, exactly once even when a message is delivered twice."""
 
-import time
-
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
 from config.celery import app
+from tests.plugins.workers import wait_for
 from tracker.enums import FetchOutcome
 from tracker.models import Feed, FetchLog, Source
 from tracker.services.feeds import feed_create
 from tracker.tasks.ingest import fetch_feed, schedule_due_feeds
-
-
-def _wait_for(predicate, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError("condition not reached in time")
 
 
 @pytest.fixture
@@ -44,7 +34,7 @@ def test_schedule_fetches_due_feed_into_sources(worker, server):
         next_fetch_at=timezone.now() + timezone.timedelta(hours=1)
     )
     schedule_due_feeds.delay()
-    _wait_for(lambda: FetchLog.objects.filter(feed=due).exists())
+    wait_for(lambda: FetchLog.objects.filter(feed=due).exists())
     log = FetchLog.objects.get(feed=due)
     assert (log.outcome, log.entries_new) == (FetchOutcome.OK, 55)
     assert Source.objects.filter(feed=due).count() == 55
@@ -57,10 +47,10 @@ def test_fetch_feed_delivered_twice_creates_no_duplicates(worker, server):
     message runs again. The second run finds every entry present."""
     feed, _ = feed_create(url=server.url("data/feeds/rss1/science-twis-rdf.rss"))
     fetch_feed.delay(feed_id=feed.pk)
-    _wait_for(lambda: FetchLog.objects.filter(feed=feed).count() == 1)
+    wait_for(lambda: FetchLog.objects.filter(feed=feed).count() == 1)
     Feed.objects.filter(pk=feed.pk).update(etag="", last_modified="")  # force a full re-read
     fetch_feed.delay(feed_id=feed.pk)
-    _wait_for(lambda: FetchLog.objects.filter(feed=feed).count() == 2)
+    wait_for(lambda: FetchLog.objects.filter(feed=feed).count() == 2)
     second = FetchLog.objects.filter(feed=feed).order_by("-id").first()
     assert (second.entries_new, second.entries_unchanged) == (0, 69)
     assert Source.objects.filter(feed=feed).count() == 69

@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from tracker.enums import Aspect, EditorialState, IncidentType, RevisionAction, RevisionState
@@ -14,10 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor(client, django_user_model):
-    user = django_user_model.objects.create_user("ed")
-    user.groups.add(Group.objects.get(name="Editor"))
-    client.force_login(user)
+def editor(client, editor):  # type: ignore[no-untyped-def]
+    """Here the root conftest's editor, logged in: the test client they use."""
+    client.force_login(editor)
     return client
 
 

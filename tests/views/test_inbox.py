@@ -1,5 +1,4 @@
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from tracker.enums import ProposalKind, ProposalState
@@ -7,13 +6,6 @@ from tracker.models import Proposal
 from tracker.services.enrichment import source_enrich
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def journalist(django_user_model):
-    user = django_user_model.objects.create_user("jo")
-    user.groups.add(Group.objects.get(name="Journalist"))
-    return user
 
 
 def test_inbox_lists_the_source_with_highlighted_claims(client, journalist, seed_source):
@@ -27,10 +19,8 @@ def test_inbox_lists_the_source_with_highlighted_claims(client, journalist, seed
     assert "contradicts" in body
 
 
-def test_viewer_cannot_decide(client, django_user_model, seed_source):
+def test_viewer_cannot_decide(client, viewer, seed_source):
     run = source_enrich(source=seed_source)
-    viewer = django_user_model.objects.create_user("vi")
-    viewer.groups.add(Group.objects.get(name="Viewer"))
     client.force_login(viewer)
     proposal = run.proposals.filter(kind=ProposalKind.STATEMENT).first()
     response = client.post(reverse("tracker:proposal-decide", args=[proposal.pk, "accept"]))
@@ -47,7 +37,7 @@ def test_htmx_dismiss_answers_with_the_updated_card(client, journalist, seed_sou
     )
     assert response.status_code == 200
     assert f'id="source-{seed_source.pk}"' in response.content.decode()
-    assert "Dismissed by jo" in response.content.decode()
+    assert "Dismissed by journalist" in response.content.decode()
 
 
 def test_correcting_a_dismissed_proposal_shows_the_error_in_place(client, journalist, seed_source):

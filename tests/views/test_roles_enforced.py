@@ -1,7 +1,6 @@
 """Every editorial action refuses roles that may not do it, on the server, and changes nothing."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from tracker.enums import Aspect, EditorialState, Verdict
@@ -11,11 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def as_role(client, django_user_model):
-    def log_in(group: str):
-        user = django_user_model.objects.create_user(f"u-{group.lower()}")
-        user.groups.add(Group.objects.get(name=group))
-        client.force_login(user)
+def as_role(role_client):  # type: ignore[no-untyped-def]
+    def log_in(group: str):  # type: ignore[no-untyped-def]
+        client, _ = role_client(group)
         return client
 
     return log_in
