@@ -53,9 +53,9 @@ def conflict(
         }
     )
     made = Conflict.objects.get(slug=slug)
-    sides = tuple(made.sides.get(name=name) for name in names)
-    parties = tuple(Party.objects.get(name=f"Ministry of Defence of {name}") for name in names)
-    return Belligerents(made, sides, parties)  # type: ignore[arg-type]
+    first, second = (made.sides.get(name=name) for name in names)
+    one, other = (Party.objects.get(name=f"Ministry of Defence of {name}") for name in names)
+    return Belligerents(made, (first, second), (one, other))
 
 
 def incident(

@@ -4,7 +4,7 @@ from tests import factories
 from tracker.enums import Aspect, CounterclaimRelation, ProposalState
 from tracker.models import Counterclaim, Incident
 from tracker.selectors.incidents import incidents_page, incidents_with_dispute_status
-from tracker.services.claims import claim_create
+from tracker.services.claims import claim_create, counterclaim_decide
 from tracker.services.statements import statement_create
 
 
@@ -30,13 +30,15 @@ def test_dispute_status_no_claims_then_one_sided_then_undisputed(belligerents, e
     assert _both(empty) == ("undisputed", "undisputed")
 
 
-def test_dispute_status_disputed_by_a_proposed_contradiction(belligerents, empty):
+def test_dispute_status_disputed_once_a_contradiction_is_confirmed(belligerents, empty, editor):
     north, south = belligerents.parties
     says_south = factories.statement(empty, north, "They fired.")
     says_north = factories.statement(empty, south, "They fired.")
     first = factories.claim(says_south, Aspect.INITIATOR, "South fired first.")
     second = factories.claim(says_north, Aspect.INITIATOR, "North fired first.")
-    factories.counterclaim(first, second)
+    contradiction = factories.counterclaim(first, second)
+    assert _both(empty) == ("undisputed", "undisputed")  # proposed is not yet disputed
+    counterclaim_decide(counterclaim=contradiction, state=ProposalState.CONFIRMED, user=editor)
     assert _both(empty) == ("disputed", "disputed")
 
 
