@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from tracker.enrich.languages import compiled, union
-from tracker.enrich.text import lower_same_length
 from tracker.enrich.types import Mention, PartyEntry, SideInfo
+from tracker.text.normalise import lower_same_length
 
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 ARMENIAN = re.compile(r"[\u0531-\u0587]")

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from tracker.enums import SourceKind
 from tracker.models import Citation, Claim, Outlet, PendingRevision, Source, Statement
-from tracker.normalise import canonical_url, text_sha256
 from tracker.services.common import save_validated
 from tracker.services.revisions import addition_save, deletion_submit
+from tracker.text.normalise import canonical_url, text_sha256
 
 
 def outlet_for_url(url: str) -> Outlet | None:
