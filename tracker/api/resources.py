@@ -36,7 +36,7 @@ from tracker.models import (
     Statement,
 )
 from tracker.services.claims import claim_create, claim_delete, claim_set_verdict, claim_update
-from tracker.services.ingest import source_create_from_url
+from tracker.services.intake import source_create_from_url
 from tracker.services.sources import source_create
 from tracker.services.statements import statement_create, statement_delete
 

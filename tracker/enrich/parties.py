@@ -14,7 +14,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from tracker.enrich.languages import compiled, union
+from tracker.enrich.languages import union
+from tracker.enrich.lexicon import compiled
 from tracker.enrich.types import Mention, PartyEntry, SideInfo
 from tracker.text.normalise import lower_same_length
 

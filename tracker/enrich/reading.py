@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tracker.enrich import lexicon
-from tracker.enrich.languages import LanguagePack, compiled, pack
+from tracker.enrich.languages import LanguagePack, pack
+from tracker.enrich.lexicon import compiled
 from tracker.enrich.types import Mention, PartyEntry, SideInfo
 from tracker.text.normalise import lower_same_length
 

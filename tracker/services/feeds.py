@@ -49,7 +49,7 @@ from tracker.services.feed_outcome import (
     record_failure,
     record_success,
 )
-from tracker.services.ingest import UpsertCounts, sources_upsert_entries
+from tracker.services.intake import UpsertCounts, sources_upsert_entries
 from tracker.text.normalise import canonical_url
 
 logger = logging.getLogger(__name__)
