@@ -11,7 +11,7 @@ from lxml import etree
 from tld import get_fld
 
 from tracker.text.html import main_text
-from tracker.text.normalise import canonical_url
+from tracker.text.normalise import canonical_url, fold_spaces
 
 
 @dataclass(slots=True)
@@ -62,7 +62,7 @@ def _head_facts(html: str) -> tuple[str, str]:
         return "", ""
     hrefs = doc.xpath('//link[translate(@rel, "CANONICAL", "canonical")="canonical"]/@href')
     title = doc.findtext(".//title") or ""
-    return (str(hrefs[0]) if hrefs else ""), " ".join(title.split())
+    return (str(hrefs[0]) if hrefs else ""), fold_spaces(title)
 
 
 def extract_article(html: str, raw: bytes, *, url: str) -> Article:

