@@ -29,9 +29,9 @@ from tracker.ingest.netpolicy import BlockedAddressError
 from tracker.ingest.simhash import MAX_DISTANCE, bands, distance
 from tracker.ingest.transport import FetchOptions, feed_fetch_options
 from tracker.models import Feed, Source
-from tracker.services.sources import outlet_for_url, source_create
+from tracker.services.sources import outlet_for_url, source_by_url, source_create
 from tracker.text.language import language_or_declared
-from tracker.text.normalise import canonical_url, text_sha256
+from tracker.text.normalise import text_sha256
 
 # Fields an upstream change of an entry rewrites. The text fields are rewritten only while the
 # text is still the feed's own (no article page archived over it).
@@ -422,11 +422,7 @@ def source_create_from_url(*, url: str, kind: SourceKind = SourceKind.NEWS_REPOR
     uses. The fetch comes first and outside any transaction, so a page that cannot be had
     stores nothing; a URL already known, or a page whose declared canonical address is, returns
     the existing source."""
-    try:
-        url = canonical_url(url)
-    except ValueError as exc:
-        raise ValidationError({"url": str(exc)}) from exc
-    existing = Source.objects.filter(url=url).first()
+    url, existing = source_by_url(url)
     if existing is not None:
         return existing
     try:
