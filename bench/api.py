@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import threading
 import time
@@ -26,6 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.setup import django_with_database  # noqa: E402 - after the path is set
+from bench.timing import percentile, timed  # noqa: E402
 
 DB_NAME = "counterclaim_bench_api"
 PAGE = 50
@@ -123,24 +123,6 @@ def seed(n: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"seed: {n:,} incidents, {claims:,} claims in {time.perf_counter() - started:.0f} s")
-
-
-def timed(fns: dict[str, Any], repeat: int) -> dict[str, list[float]]:
-    """Samples of each of FNS, taken in turn: on a shared machine a burst of load from elsewhere
-    then falls on all of them alike instead of on whichever ran during it."""
-    for fn in fns.values():
-        fn()  # warm
-    samples: dict[str, list[float]] = {name: [] for name in fns}
-    for _ in range(repeat):
-        for name, fn in fns.items():
-            started = time.perf_counter()
-            fn()
-            samples[name].append((time.perf_counter() - started) * 1000)
-    return samples
-
-
-def p(samples: list[float], q: float) -> float:
-    return statistics.quantiles(samples, n=100, method="inclusive")[int(q) - 1]
 
 
 FLOOR_SQL = {
@@ -292,9 +274,10 @@ def main() -> None:
     rows, seconds, memory = export_claims_csv(client)
 
     def row(name: str, samples: list[float], ratio: str = "", goal: str = "") -> str:
-        return f"| {name} | {p(samples, 50):.1f} | {p(samples, 95):.1f} | {ratio} | {goal} |"
+        median, p95 = percentile(samples, 50), percentile(samples, 95)
+        return f"| {name} | {median:.1f} | {p95:.1f} | {ratio} | {goal} |"
 
-    base = p(api, 50)
+    base = percentile(api, 50)
     table = "\n".join(
         [
             "| measurement | p50 ms | p95 ms | ratio | goal |",
@@ -303,19 +286,19 @@ def main() -> None:
             row(
                 "`GET /api/v1/incidents/` page 1",
                 api,
-                f"{base / p(floor, 50):.2f} × floor",
+                f"{base / percentile(floor, 50):.2f} × floor",
                 "≤ 2 × floor",
             ),
             row(
                 f"cursor page {deep_page:,}",
                 deep,
-                f"{p(deep, 50) / base:.2f} × page 1",
+                f"{percentile(deep, 50) / base:.2f} × page 1",
                 "≤ 1.2 × page 1",
             ),
             row(
                 "`updated_since` (middle) + `type` filter",
                 filtered,
-                f"{p(filtered, 50) / base:.2f} × page 1",
+                f"{percentile(filtered, 50) / base:.2f} × page 1",
             ),
         ]
     )

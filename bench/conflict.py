@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from datetime import UTC, datetime
@@ -28,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.report import write_section  # noqa: E402 - after the path is set
 from bench.setup import django_with_database  # noqa: E402
+from bench.timing import percentile, timed  # noqa: E402
 
 DB_NAME = "counterclaim_bench_conflict"
 PADDING_CLAIMS = 4  # per statement: with the ledgers' own claims, about 10 per incident
@@ -116,23 +116,6 @@ def _floors(conflict: Any) -> dict[str, Any]:
     return floors
 
 
-def timed(fns: dict[str, Any], repeat: int) -> dict[str, list[float]]:
-    """Samples of each of FNS, taken in turn, so a burst of load from elsewhere falls on all."""
-    for fn in fns.values():
-        fn()  # warm
-    samples: dict[str, list[float]] = {name: [] for name in fns}
-    for _ in range(repeat):
-        for name, fn in fns.items():
-            started = time.perf_counter()
-            fn()
-            samples[name].append((time.perf_counter() - started) * 1000)
-    return samples
-
-
-def p(samples: list[float], q: int) -> float:
-    return statistics.quantiles(samples, n=100, method="inclusive")[q - 1]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="2,000 incidents")
@@ -162,10 +145,10 @@ def main() -> None:
     samples = timed(fns, repeat)
 
     def row(name: str, key: str, floor: str, goal: str) -> str:
-        ratio = p(samples[key], 95) / p(samples[floor], 95)
+        ratio = percentile(samples[key], 95) / percentile(samples[floor], 95)
         return (
-            f"| {name} | {p(samples[key], 50):.1f} | {p(samples[key], 95):.1f} | "
-            f"{p(samples[floor], 95):.1f} | {ratio:.2f} × | {goal} |"
+            f"| {name} | {percentile(samples[key], 50):.1f} | {percentile(samples[key], 95):.1f} | "
+            f"{percentile(samples[floor], 95):.1f} | {ratio:.2f} × | {goal} |"
         )
 
     lines = [

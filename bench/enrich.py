@@ -33,7 +33,7 @@ LINEAR_GOAL = 1.5  # seconds per MB at 2 MB over seconds per MB at 128 KB
 
 
 def load_articles() -> list[tuple[str, str]]:
-    from tracker.enrich.text import load_document
+    from tracker.text.documents import load_document
 
     found = []
     for path in sorted(ARTICLES.rglob("*")):

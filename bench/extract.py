@@ -32,13 +32,13 @@ ARTICLES = ROOT / ".." / "shared" / "data" / "articles"
 def _configs() -> dict[str, Callable[[str, str], str]]:
     import trafilatura
 
-    from tracker.ingest.extract import extract_text
+    from tracker.text.html import main_text
 
     def variant(**options: object) -> Callable[[str, str], str]:
         return lambda html, url: trafilatura.extract(html, url=url or None, **options) or ""
 
     return {
-        "ours (`extract_text`)": lambda html, url: extract_text(html, url=url),
+        "ours (`main_text`)": lambda html, url: main_text(html, url=url),
         "bare trafilatura (defaults)": variant(),
         "favor_precision": variant(favor_precision=True),
         "favor_recall": variant(favor_recall=True),

@@ -180,7 +180,7 @@ class DeliveryStatus(models.TextChoices):
 
 
 class EditorialAction(models.TextChoices):
-    """Transitions recorded in the editorial log (tracker.models.api.EditorialLogEntry)."""
+    """Transitions recorded in the editorial log (tracker.models.editorial.EditorialLogEntry)."""
 
     SUBMITTED = "submitted", _("Submitted for review")
     PUBLISHED = "published", _("Published")

@@ -1,4 +1,7 @@
-from django.urls import path
+from collections.abc import Callable
+from typing import Any
+
+from django.urls import URLPattern, path
 
 from tracker.views import (
     conflicts,
@@ -13,6 +16,21 @@ from tracker.views import (
 )
 
 app_name = "tracker"
+
+
+def _conflict_urls(
+    prefix: str, page: Callable[..., Any], incidents: Callable[..., Any], ledger: Callable[..., Any]
+) -> list[URLPattern]:
+    """A conflict's page, incident list and ledgers: for editors, and under "p/" for readers
+    (named "public-…")."""
+    public = "public-" if prefix else ""
+    base = f"{prefix}conflicts/<slug:slug>/"
+    return [
+        path(base, page, name=f"{public}conflict"),
+        path(f"{base}incidents/", incidents, name=f"{public}conflict-incidents"),
+        path(f"{base}ledgers/<str:name>.<str:fmt>", ledger, name=f"{public}conflict-ledger"),
+    ]
+
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -37,27 +55,14 @@ urlpatterns = [
         name="revisions-approve-all",
     ),
     path("p/incidents/<int:pk>/", public.public_incident, name="public-incident"),
-    path("conflicts/<slug:slug>/", conflicts.conflict_page, name="conflict"),
-    path(
-        "conflicts/<slug:slug>/incidents/",
-        conflicts.conflict_incidents,
-        name="conflict-incidents",
+    *_conflict_urls(
+        "", conflicts.conflict_page, conflicts.conflict_incidents, conflicts.conflict_ledger
     ),
-    path(
-        "conflicts/<slug:slug>/ledgers/<str:name>.<str:fmt>",
-        conflicts.conflict_ledger,
-        name="conflict-ledger",
-    ),
-    path("p/conflicts/<slug:slug>/", conflicts.public_conflict_page, name="public-conflict"),
-    path(
-        "p/conflicts/<slug:slug>/incidents/",
+    *_conflict_urls(
+        "p/",
+        conflicts.public_conflict_page,
         conflicts.public_conflict_incidents,
-        name="public-conflict-incidents",
-    ),
-    path(
-        "p/conflicts/<slug:slug>/ledgers/<str:name>.<str:fmt>",
         conflicts.public_conflict_ledger,
-        name="public-conflict-ledger",
     ),
     path("sources/<int:pk>/", sources.source_detail, name="source-detail"),
     path(

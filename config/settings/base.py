@@ -129,7 +129,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # periodic scans find it again.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    "resend-lost-webhooks": {"task": "tracker.webhooks.resend_lost", "schedule": 120.0},
+    "resend-lost-webhooks": {"task": "webhooks.resend_lost_webhooks", "schedule": 120.0},
 }
 CELERY_TIMEZONE = "UTC"
 
@@ -312,7 +312,7 @@ SPECTACULAR_SETTINGS.update(
 # --- Enrichment ---------------------------------------------------------------------------------
 # New or changed sources (from ingest or by hand) are found by this scan and enriched one by one.
 CELERY_BEAT_SCHEDULE["enrich-scan"] = {
-    "task": "tracker.enrich_scan",
+    "task": "enrich.enrich_scan",
     "schedule": env_int("COUNTERCLAIM_ENRICH_SCAN_SECONDS", 120),
 }
 
@@ -324,6 +324,6 @@ PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # (tracker.services.statement_watch); at most this many pages per host in one round.
 COUNTERCLAIM_WATCH_PER_HOST = env_int("COUNTERCLAIM_WATCH_PER_HOST", 4)
 CELERY_BEAT_SCHEDULE["watch-statements"] = {
-    "task": "tracker.watch_statements",
+    "task": "statement_watch.watch_statements",
     "schedule": env_int("COUNTERCLAIM_WATCH_ROUND_SECONDS", 300),
 }

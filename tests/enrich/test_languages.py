@@ -6,8 +6,8 @@ import pytest
 from tracker.enrich.languages import PACK_CODES, pack
 from tracker.enrich.parties import PartyMatcher, entries_from_conflicts
 from tracker.enrich.pipeline import enrich_document
+from tracker.enrich.sentences import sentences
 from tracker.enrich.statements import find_statements
-from tracker.enrich.text import sentences
 
 CONFLICT = [
     {

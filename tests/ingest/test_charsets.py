@@ -6,7 +6,7 @@ import pytest
 
 from tracker.models import Source
 from tracker.services.feeds import feed_create, feed_fetch
-from tracker.services.ingest import source_fetch_page
+from tracker.services.intake import source_fetch_page
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_article_pages")]
 

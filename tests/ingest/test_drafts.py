@@ -10,7 +10,7 @@ from tracker.ingest.entries import EntryDraft, entry_record
 from tracker.ingest.parse import parse_feed
 from tracker.models import Source
 from tracker.services.feeds import feed_create, feed_entry_drafts, feed_entry_records
-from tracker.services.ingest import sources_upsert_entries
+from tracker.services.intake import sources_upsert_entries
 
 GUARDIAN = (FEEDS / "rss2/guardian-us.rss").read_bytes()
 

@@ -20,7 +20,7 @@ from tracker.models import (
     SourceEvent,  # written by the pghistory triggers
 )
 from tracker.services.feeds import feed_create, feed_entry_records, feed_fetch, feed_lock
-from tracker.services.ingest import sources_upsert_entries
+from tracker.services.intake import sources_upsert_entries
 
 GUARDIAN = (FEEDS / "rss2/guardian-us.rss").read_bytes()
 

@@ -10,7 +10,7 @@ from tests.plugins.proxies import running
 from tracker.enums import FetchOutcome
 from tracker.models import Feed, Source
 from tracker.services.feeds import feed_fetch
-from tracker.services.ingest import source_fetch_page
+from tracker.services.intake import source_fetch_page
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,11 @@ import pytest
 from django.core.management import call_command
 
 from tests.plugins.feed_server import DATA
-from tracker.ingest.extract import canonical_for, extract_text
+from tracker.ingest.extract import canonical_for
 from tracker.models import Feed, Source
 from tracker.services.feeds import feed_create, feed_fetch
-from tracker.services.ingest import source_fetch_page
+from tracker.services.intake import source_fetch_page
+from tracker.text.html import main_text as extract_text
 
 CNN = DATA / "articles/newspaper4k/cnn_article.html"
 

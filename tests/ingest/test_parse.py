@@ -10,7 +10,7 @@ from tests.plugins.feed_server import FEEDS
 from tracker.enums import FeedFormat
 from tracker.ingest.model import FeedParseError
 from tracker.ingest.parse import parse_feed
-from tracker.ingest.text import sanitise_html
+from tracker.text.html import sanitise_html
 
 # (file, format, parser that read it, entries, first entry's title)
 GOOD = [

@@ -12,7 +12,7 @@ import pytest
 from tests.plugins.feed_server import DATA, FEEDS
 from tracker.ingest.parse import parse_feed
 from tracker.ingest.simhash import MIN_SHINGLES, simhash
-from tracker.ingest.text import html_to_text
+from tracker.text.html import html_to_text
 
 REFERENCE = json.loads((Path(__file__).parent / "simhash_reference.json").read_text())
 

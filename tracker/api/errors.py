@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from django.views import defaults
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -182,3 +183,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if _machine(request):
         return problem_response(500, "The server failed to answer; the error was logged.")
     return defaults.server_error(request)
+
+
+# The 202 of a write to a published incident, as the schema documents it.
+HELD_RESPONSE = OpenApiResponse(description="Held for an editor's approval (published).")
+
+
+def deleted_answer(held: PendingRevision | None) -> Response:
+    """204 for a deletion done, or the 202 of one held for an editor's approval."""
+    return held_answer(held) if held is not None else Response(status=status.HTTP_204_NO_CONTENT)

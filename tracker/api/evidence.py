@@ -5,14 +5,14 @@ proposed, through the services the pages use."""
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tracker.api import serializers as s
-from tracker.api.errors import held_answer
+from tracker.api.errors import HELD_RESPONSE, deleted_answer, held_answer
 from tracker.api.resources import PUBLISHED, PublishedSetView
 from tracker.enums import ProposalState
 from tracker.models import Citation, Counterclaim
@@ -45,17 +45,11 @@ class CitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Publishe
         citation = citation_create(**form.validated_data, added_by=request.user)
         return Response(self.get_serializer(citation).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        responses={
-            204: None,
-            202: OpenApiResponse(description="Held for an editor's approval (published)."),
-        }
-    )
+    @extend_schema(responses={204: None, 202: HELD_RESPONSE})
     def destroy(self, request: Request, pk: str) -> Response:
         held = citation_delete(citation=get_object_or_404(Citation, pk=pk), user=request.user)
-        if held is not None:  # a published incident's citation: an editor approves the deletion
-            return held_answer(held)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        # A published incident's citation: an editor approves the deletion.
+        return deleted_answer(held)
 
 
 class CounterclaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublishedSetView):
@@ -92,7 +86,7 @@ class CounterclaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Publ
         request=s.CounterclaimDecisionSerializer,
         responses={
             200: s.FlatCounterclaimSerializer,
-            202: OpenApiResponse(description="Held for an editor's approval (published)."),
+            202: HELD_RESPONSE,
         },
     )
     @action(detail=True, methods=["post"])
@@ -104,7 +98,7 @@ class CounterclaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Publ
         request=s.CounterclaimDecisionSerializer,
         responses={
             200: s.FlatCounterclaimSerializer,
-            202: OpenApiResponse(description="Held for an editor's approval (published)."),
+            202: HELD_RESPONSE,
         },
     )
     @action(detail=True, methods=["post"])

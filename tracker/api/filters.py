@@ -132,6 +132,19 @@ class _Common(filters.FilterSet):
     why and where to sync instead)."""
 
 
+class _ThroughIncident(_Common):
+    """The conflict and bbox filters of a list whose rows reach their incident by
+    INCIDENT_PATH (a lookup prefix ending in "__")."""
+
+    incident_path = ""
+
+    def filter_conflict(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(conflict_q(self.incident_path, value))
+
+    def filter_bbox(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(bbox_q(self.incident_path, value))
+
+
 class IncidentFilter(filters.FilterSet):
     updated_since = SinceFilter(
         method="filter_updated_since",
@@ -197,7 +210,8 @@ class IncidentFilter(filters.FilterSet):
         return queryset.search(value)  # the GIN-indexed search_vector, as the incident list
 
 
-class StatementFilter(_Common):
+class StatementFilter(_ThroughIncident):
+    incident_path = "incident__"
     conflict = filters.CharFilter(method="filter_conflict", help_text="Conflict id or slug.")
     incident = IdFilter(field_name="incident_id")
     party = IdFilter(field_name="party_id")
@@ -215,17 +229,12 @@ class StatementFilter(_Common):
         model = Statement
         fields: list[str] = []
 
-    def filter_conflict(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(conflict_q("incident__", value))
-
-    def filter_bbox(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(bbox_q("incident__", value))
-
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return search(queryset, value, "text", "translation")
 
 
-class ClaimFilter(_Common):
+class ClaimFilter(_ThroughIncident):
+    incident_path = "statement__incident__"
     conflict = filters.CharFilter(method="filter_conflict", help_text="Conflict id or slug.")
     incident = IdFilter(field_name="statement__incident_id")
     party = IdFilter(field_name="statement__party_id")
@@ -247,12 +256,6 @@ class ClaimFilter(_Common):
     class Meta:
         model = Claim
         fields: list[str] = []
-
-    def filter_conflict(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(conflict_q("statement__incident__", value))
-
-    def filter_bbox(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(bbox_q("statement__incident__", value))
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return search(queryset, value, "text", "place")

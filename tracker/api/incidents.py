@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from tracker.api import serializers as s
 from tracker.api.base import StrictApiMixin
 from tracker.api.conditional import ConditionalGetMixin
-from tracker.api.errors import held_answer
+from tracker.api.errors import HELD_RESPONSE, held_answer
 from tracker.api.filters import IncidentFilter
 from tracker.api.pagination import IncidentChangePagination
 from tracker.api.permissions import is_editor
@@ -149,7 +149,7 @@ class IncidentViewSet(StrictApiMixin, ConditionalGetMixin, viewsets.GenericViewS
         request=s.IncidentUpdateSerializer,
         responses={
             200: s.IncidentSerializer,
-            202: OpenApiResponse(description="Held for an editor's approval (published)."),
+            202: HELD_RESPONSE,
             409: OpenApiResponse(description="Stale version."),
         },
     )
@@ -206,7 +206,7 @@ class IncidentViewSet(StrictApiMixin, ConditionalGetMixin, viewsets.GenericViewS
         request=s.MergeSerializer,
         responses={
             200: s.IncidentSerializer,
-            202: OpenApiResponse(description="Held for an editor's approval (published)."),
+            202: HELD_RESPONSE,
         },
     )
     @action(detail=True, methods=["post"])

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from tracker.api import serializers as s
 from tracker.api.base import StrictApiMixin
 from tracker.api.conditional import ConditionalGetMixin
-from tracker.api.errors import held_answer
+from tracker.api.errors import HELD_RESPONSE, deleted_answer, held_answer
 from tracker.api.filters import ClaimFilter, PartyFilter, SourceFilter, StatementFilter
 from tracker.api.pagination import IdPagination, KeysetPagination
 from tracker.api.permissions import is_editor
@@ -36,7 +36,7 @@ from tracker.models import (
     Statement,
 )
 from tracker.services.claims import claim_create, claim_delete, claim_set_verdict, claim_update
-from tracker.services.ingest import source_create_from_url
+from tracker.services.intake import source_create_from_url
 from tracker.services.sources import source_create
 from tracker.services.statements import statement_create, statement_delete
 
@@ -113,21 +113,14 @@ class StatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Publish
         statement = statement_create(**form.validated_data, user=request.user)
         return _created(self, self.editable().get(pk=statement.pk))
 
-    @extend_schema(
-        responses={
-            204: None,
-            202: OpenApiResponse(description="Held for an editor's approval (published)."),
-        }
-    )
+    @extend_schema(responses={204: None, 202: HELD_RESPONSE})
     def destroy(self, request: Request, pk: str) -> Response:
         """With its claims and citations; an editor can restore it from the history. Held for
         an editor's approval (202) in a published incident."""
         held = statement_delete(
             statement=get_object_or_404(self.editable(), pk=pk), user=request.user
         )
-        if held is not None:
-            return held_answer(held)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return deleted_answer(held)
 
 
 class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublishedSetView):
@@ -165,7 +158,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublishedSe
         request=s.ClaimUpdateSerializer,
         responses={
             200: s.FlatClaimSerializer,
-            202: OpenApiResponse(description="Held for an editor's approval (published)."),
+            202: HELD_RESPONSE,
             409: OpenApiResponse(description="Stale version."),
         },
     )
@@ -189,19 +182,12 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublishedSe
         claim = claim_create(**form.validated_data, user=request.user)
         return _created(self, self.editable().get(pk=claim.pk))
 
-    @extend_schema(
-        responses={
-            204: None,
-            202: OpenApiResponse(description="Held for an editor's approval (published)."),
-        }
-    )
+    @extend_schema(responses={204: None, 202: HELD_RESPONSE})
     def destroy(self, request: Request, pk: str) -> Response:
         """With its citations and counterclaims; restorable from the history. Held for an
         editor's approval (202) in a published incident."""
         held = claim_delete(claim=get_object_or_404(self.editable(), pk=pk), user=request.user)
-        if held is not None:
-            return held_answer(held)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return deleted_answer(held)
 
     def _edit(self, claim: Claim, version: int, data: dict[str, Any]) -> PendingRevision | None:
         """The verdict applies at once (an editor's review act); other fields are held for

@@ -17,8 +17,8 @@ from rest_framework.exceptions import ValidationError
 
 from tracker.enums import EditorialState
 from tracker.models import Incident, IncidentChange
-from tracker.normalise import utc_iso
 from tracker.selectors.incidents import incidents_page
+from tracker.text.normalise import utc_iso
 
 # "<when it was read, ISO 8601 in Z form>~<snapshot xmin>": URL-safe as it is, and the time
 # tells a person how fresh a copy is. Consumers treat it as opaque.

@@ -20,10 +20,10 @@ from functools import lru_cache
 
 from tracker.enrich import lexicon
 from tracker.enrich.languages import merged, pack, union
-from tracker.enrich.text import lower_same_length
 from tracker.enrich.timing import country_zone, find_dates, find_time
 from tracker.enrich.types import ClaimProposal, Mention, SideInfo, StatementProposal
 from tracker.enums import Aspect
+from tracker.text.normalise import lower_same_length
 
 CLAUSE_STOP = ',;:.!?\n“”«»"()[]'
 

@@ -23,8 +23,8 @@ from typing import Any
 from tracker.enrich.parties import PartyMatcher
 from tracker.enrich.pipeline import enrich_document
 from tracker.enrich.strict import STRICT_STEPS, strict_scores
-from tracker.enrich.text import load_document
 from tracker.enrich.types import EnrichmentResult
+from tracker.text.documents import load_document
 
 STEPS = ("party", "statement", "aspect", "casualty_figure", "counterclaim")
 

@@ -14,9 +14,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from tracker.enrich.languages import compiled, union
-from tracker.enrich.text import lower_same_length
+from tracker.enrich.languages import union
+from tracker.enrich.lexicon import compiled
 from tracker.enrich.types import Mention, PartyEntry, SideInfo
+from tracker.text.normalise import lower_same_length
 
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 ARMENIAN = re.compile(r"[\u0531-\u0587]")

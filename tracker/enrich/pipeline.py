@@ -14,15 +14,8 @@ from tracker.enrich.counterclaims import propose_counterclaims, relate
 from tracker.enrich.incidents import document_window, rank_incidents
 from tracker.enrich.languages import pack
 from tracker.enrich.parties import PartyMatcher
+from tracker.enrich.sentences import sentences
 from tracker.enrich.statements import find_statements
-from tracker.enrich.text import (
-    MAX_BYTES,
-    binary_or_misencoded,
-    detect_language,
-    lower_same_length,
-    mixed_scripts,
-    sentences,
-)
 from tracker.enrich.timing import find_dates
 from tracker.enrich.types import (
     CounterclaimProposal,
@@ -32,7 +25,11 @@ from tracker.enrich.types import (
     StatementProposal,
 )
 from tracker.enums import NoProposalReason
+from tracker.text.documents import binary_or_misencoded, mixed_scripts
+from tracker.text.language import detect_language
+from tracker.text.normalise import lower_same_length
 
+MAX_BYTES = 5 * 1024 * 1024
 STEPS = ("checks", "parties", "statements", "claims", "incidents", "counterclaims")
 # (start, end, conflict id) → the stored incidents worth ranking.
 CandidateLoader = Callable[[datetime | None, datetime | None, int | None], list[IncidentCandidate]]

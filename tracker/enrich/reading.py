@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from tracker.enrich import lexicon
-from tracker.enrich.languages import LanguagePack, compiled, pack
-from tracker.enrich.text import lower_same_length
+from tracker.enrich.languages import LanguagePack, pack
+from tracker.enrich.lexicon import compiled
 from tracker.enrich.types import Mention, PartyEntry, SideInfo
+from tracker.text.normalise import lower_same_length
 
 NEVER = r"(?!x)x"  # matches nothing: a field a pack leaves empty
 

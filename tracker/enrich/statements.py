@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from tracker.enrich.reading import Context, Patterns, patterns
+from tracker.enrich.sentences import Sentence, quote_spans
 from tracker.enrich.speakers import (
     CLAUSE_MARKS,
     NAME_AFTER,
@@ -28,7 +29,6 @@ from tracker.enrich.speakers import (
     new_before,
     new_party,
 )
-from tracker.enrich.text import Sentence, quote_spans
 from tracker.enrich.types import Mention, PartyEntry, SideInfo, StatementProposal
 
 CLOSING_MARKS = "”»\"'’"

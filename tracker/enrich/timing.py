@@ -16,8 +16,8 @@ from functools import lru_cache
 
 from tracker.enrich import lexicon
 from tracker.enrich.languages import merged
-from tracker.enrich.text import lower_same_length
 from tracker.enums import TimePrecision
+from tracker.text.normalise import lower_same_length
 
 MONTHS = merged("months")
 NUMBERS = merged("numbers")

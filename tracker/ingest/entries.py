@@ -14,8 +14,9 @@ import orjson
 
 from tracker.ingest.model import ParsedEntry
 from tracker.ingest.simhash import simhash
-from tracker.ingest.text import detect_language, html_to_text, sanitise_html
-from tracker.normalise import canonical_url, text_sha256
+from tracker.text.html import html_to_text, sanitise_html
+from tracker.text.language import language_or_declared
+from tracker.text.normalise import canonical_url, text_sha256
 
 # A feed body shorter than this is a teaser: the article page is fetched for the full text.
 FULL_TEXT_MIN_CHARS = 600
@@ -83,7 +84,7 @@ class EntryDraft:
             author=self.author,
             published_at=entry.published_at,
             published_offset_minutes=entry.published_offset_minutes,
-            language=detect_language(f"{self.title}\n{text}", entry.language),
+            language=language_or_declared(f"{self.title}\n{text}", entry.language),
             summary=sanitise_html(entry.summary_html or entry.content_html),
             text=text,
             content_hash=text_sha256(text),

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import lxml.html
-import trafilatura
 from lxml import etree
 from tld import get_fld
 
-from tracker.normalise import canonical_url
+from tracker.text.html import main_text
+from tracker.text.normalise import canonical_url, fold_spaces
 
 
 @dataclass(slots=True)
@@ -21,19 +21,6 @@ class Article:
     canonical_url: str  # as the page declares it; "" when it declares none (see canonical_for)
     snapshot: bytes  # zlib-compressed raw page
     snapshot_sha256: str  # of the raw page, so a copy can be verified without decompressing
-
-
-def extract_text(html: str | bytes, *, url: str = "") -> str:
-    """The main text of an article page, paragraphs on their own lines; "" if none found."""
-    text = trafilatura.extract(
-        html,
-        url=url or None,
-        include_comments=False,
-        include_tables=False,
-        favor_precision=True,
-        deduplicate=False,
-    )
-    return (text or "").strip()
 
 
 def registrable_domain(url: str) -> str:
@@ -75,13 +62,13 @@ def _head_facts(html: str) -> tuple[str, str]:
         return "", ""
     hrefs = doc.xpath('//link[translate(@rel, "CANONICAL", "canonical")="canonical"]/@href')
     title = doc.findtext(".//title") or ""
-    return (str(hrefs[0]) if hrefs else ""), " ".join(title.split())
+    return (str(hrefs[0]) if hrefs else ""), fold_spaces(title)
 
 
 def extract_article(html: str, raw: bytes, *, url: str) -> Article:
     canonical, title = _head_facts(html)
     return Article(
-        text=extract_text(html, url=url),
+        text=main_text(html, url=url),
         title=title,
         canonical_url=canonical,
         snapshot=zlib.compress(raw, 6),

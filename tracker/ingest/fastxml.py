@@ -11,8 +11,9 @@ from tracker.enums import FeedFormat
 from tracker.ingest.dates import DateReader
 from tracker.ingest.media import xml_media
 from tracker.ingest.model import DEFAULT_MAX_ENTRIES, ParsedEntry, ParsedFeed, capped, cut_at_cap
-from tracker.ingest.text import html_to_text
 from tracker.ingest.xmlguard import safe_parser, safe_pull_parser
+from tracker.text.html import html_to_text
+from tracker.text.normalise import fold_spaces
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
@@ -67,7 +68,7 @@ def _text(el: etree._Element | None) -> str:
 
 def _plain(el: etree._Element | None) -> str:
     raw = _text(el)
-    return html_to_text(raw) if ("<" in raw or "&" in raw) else " ".join(raw.split())
+    return html_to_text(raw) if ("<" in raw or "&" in raw) else fold_spaces(raw)
 
 
 def _lang(raw: str) -> str:

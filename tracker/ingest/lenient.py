@@ -15,6 +15,7 @@ from tracker.ingest.model import (
     ParsedFeed,
     cut_at_cap,
 )
+from tracker.text.normalise import fold_spaces
 
 # feedparser must never fetch anything itself: we hand it bytes and stop it resolving URLs.
 feedparser.RESOLVE_RELATIVE_URIS = True
@@ -39,7 +40,7 @@ def _entry(raw: Any, language: str, dates: DateReader) -> ParsedEntry:
     return ParsedEntry(
         guid=(raw.get("id") or link or "").strip(),
         link=link.strip(),
-        title=" ".join((raw.get("title") or "").split()),
+        title=fold_spaces(raw.get("title") or ""),
         author=(raw.get("author") or "").strip(),
         published_at=date.at,
         published_offset_minutes=date.offset_minutes,
@@ -80,7 +81,7 @@ def parse_lenient(
         format=_format(result.version),
         version=result.version or "unknown",
         parser="feedparser",
-        title=" ".join((result.feed.get("title") or "").split()),
+        title=fold_spaces(result.feed.get("title") or ""),
         link=result.feed.get("link", "") or "",
         language=language[:16],
         entries=[_entry(e, language, dates) for e in result.entries],

@@ -15,6 +15,7 @@ from tracker.ingest.jsonfeed import looks_like_json, parse_json_feed
 from tracker.ingest.lenient import parse_lenient
 from tracker.ingest.model import DEFAULT_MAX_ENTRIES, FeedParseError, ParsedFeed
 from tracker.ingest.xmlguard import HostileXMLError, defuse
+from tracker.text.normalise import fold_spaces
 
 
 def parse_feed(
@@ -96,7 +97,7 @@ def advertised_feeds(html: bytes, *, url: str, charset: str = "") -> list[Candid
             continue
         href = urljoin(urljoin(url, base), link.get("href", "").strip())
         if href.startswith(("http://", "https://")) and href not in found:
-            found[href] = Candidate(href, " ".join((link.get("title") or "").split()), kind)
+            found[href] = Candidate(href, fold_spaces(link.get("title") or ""), kind)
     return list(found.values())
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import regex
 
 from tracker.ingest.model import ParsedEntry
-from tracker.ingest.text import html_to_text
+from tracker.text.html import html_to_text
 
 RULE_TIMEOUT = 0.05  # seconds per entry and rule
 

@@ -9,6 +9,7 @@ from lxml.cssselect import CSSSelector
 
 from tracker.enums import FeedFormat
 from tracker.ingest.model import FeedParseError, ParsedEntry, ParsedFeed
+from tracker.text.normalise import fold_spaces
 
 
 def _link_of(element: etree._Element) -> etree._Element | None:
@@ -33,7 +34,7 @@ def parse_listing(data: bytes, *, url: str, selector: str, charset: str = "") ->
         format=FeedFormat.HTML,
         version="html",
         parser="css",
-        title=" ".join((doc.findtext(".//title") or "").split()),
+        title=fold_spaces(doc.findtext(".//title") or ""),
         link=url,
         language=(doc.get("lang") or "").lower()[:16],
     )
@@ -49,7 +50,7 @@ def parse_listing(data: bytes, *, url: str, selector: str, charset: str = "") ->
         if not link.startswith(("http://", "https://")) or link in seen:
             continue
         seen.add(link)
-        title = " ".join(anchor.text_content().split()) or anchor.get("title", "")
+        title = fold_spaces(anchor.text_content()) or anchor.get("title", "")
         feed.entries.append(ParsedEntry(guid=link, link=link, title=title, language=feed.language))
     if not feed.entries:
         found = f"{len(matched)} elements, none with a link" if matched else "nothing"

@@ -1,11 +1,6 @@
-from tracker.models.api import (
-    ApiToken,
-    EditorialLogEntry,
-    IncidentChange,
-    Webhook,
-    WebhookDelivery,
-)
+from tracker.models.api import ApiToken, IncidentChange, Webhook, WebhookDelivery
 from tracker.models.claim import CLAIM_VALUE_FIELDS, Claim, Counterclaim
+from tracker.models.editorial import EditorialLogEntry
 from tracker.models.feed import Feed, FetchLog
 from tracker.models.incident import Incident
 from tracker.models.party import Alignment, Conflict, Outlet, Party, PartyAlias, Side

@@ -1,5 +1,5 @@
 """What the public API needs beyond the domain: tokens, webhook subscriptions and their delivery
-log, the editorial log of state transitions, and the change stamps that incremental sync reads."""
+log, and the change stamps that incremental sync reads."""
 
 import uuid
 
@@ -8,7 +8,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tracker.enums import DeliveryStatus, EditorialAction, TokenScope, WebhookEvent
+from tracker.enums import DeliveryStatus, TokenScope, WebhookEvent
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
@@ -108,30 +108,6 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.webhook} ({self.status})"
-
-
-class EditorialLogEntry(models.Model):
-    """A state transition of an incident, with the note an editor gave (a retraction must say
-    why) and, for merges, which statements moved, so that a merge can be undone exactly.
-
-    incident_id is a plain column, not a foreign key: the log outlives a deleted incident."""
-
-    incident_id = models.BigIntegerField(db_index=True)
-    action = models.CharField(max_length=12, choices=EditorialAction.choices)
-    note = models.TextField(blank=True)
-    merged_into_id = models.BigIntegerField(null=True, blank=True)
-    moved_statement_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name_plural = "editorial log entries"
-
-    def __str__(self) -> str:
-        return f"incident {self.incident_id} {self.action}"
 
 
 class IncidentChange(models.Model):

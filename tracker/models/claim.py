@@ -1,6 +1,5 @@
 """Claims (one assertion about one aspect) and counterclaims (a relation between two of them)."""
 
-import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from tracker.enums import Aspect, CounterclaimRelation, ProposalState, TimePrecision, Verdict
 from tracker.models.common import (
     HeldQuerySet,
+    before_write_trigger,
     held_field,
     interval_check,
     latitude_longitude_checks,
@@ -205,14 +205,7 @@ class Counterclaim(models.Model):
             models.Index(fields=["claim_b"], name="counterclaim_claim_b_idx"),
             models.Index(fields=["updated_at", "id"], name="counterclaim_updated_idx"),
         ]
-        triggers = [
-            pgtrigger.Trigger(
-                name="counterclaim_rules",
-                operation=pgtrigger.Insert | pgtrigger.Update,
-                when=pgtrigger.Before,
-                func=COUNTERCLAIM_RULES_SQL,
-            )
-        ]
+        triggers = [before_write_trigger("counterclaim_rules", COUNTERCLAIM_RULES_SQL)]
 
     def __str__(self) -> str:
         return f"{self.claim_a_id} {self.relation} {self.claim_b_id}"

@@ -4,7 +4,15 @@ from collections.abc import Callable
 from typing import Any
 
 import pghistory
+import pgtrigger
 from django.db import models
+
+
+def before_write_trigger(name: str, func: str) -> pgtrigger.Trigger:
+    """A rule PostgreSQL checks before every insert and update of the row (FUNC raises)."""
+    return pgtrigger.Trigger(
+        name=name, operation=pgtrigger.Insert | pgtrigger.Update, when=pgtrigger.Before, func=func
+    )
 
 
 def latitude_longitude_checks(prefix: str) -> list[models.CheckConstraint]:

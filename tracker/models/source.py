@@ -1,6 +1,5 @@
 """Sources (documents) and citations (a claim or statement tied to a span of a source's text)."""
 
-import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -10,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.enums import SourceKind
 from tracker.models.claim import Claim
-from tracker.models.common import HeldQuerySet, held_field, tracked
+from tracker.models.common import HeldQuerySet, before_write_trigger, held_field, tracked
 from tracker.models.party import Outlet
 from tracker.models.statement import Statement
 
@@ -179,14 +178,7 @@ class Citation(models.Model):
             models.Index(fields=["claim"], name="citation_claim_idx"),
             models.Index(fields=["updated_at", "id"], name="citation_updated_idx"),
         ]
-        triggers = [
-            pgtrigger.Trigger(
-                name="citation_span_matches_source",
-                operation=pgtrigger.Insert | pgtrigger.Update,
-                when=pgtrigger.Before,
-                func=CITATION_SPAN_SQL,
-            )
-        ]
+        triggers = [before_write_trigger("citation_span_matches_source", CITATION_SPAN_SQL)]
 
     def __str__(self) -> str:
         return f"“{self.excerpt[:60]}”"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from tracker.enums import Aspect, ProposalState, SideRole
 from tracker.models import Citation, Claim, Counterclaim, Incident, Side, Source, Statement
-from tracker.selectors.parties import conflict_sides
+from tracker.selectors.parties import sides_and_alignments
 
 # Rows shown even when nobody spoke to them: silence on these is news.
 CORE_ASPECTS = (Aspect.INITIATOR, Aspect.TIMING, Aspect.LOCATION, Aspect.CASUALTIES)
@@ -68,7 +68,7 @@ def incident_grid(*, incident: Incident, public: bool = False) -> Grid:
     """PUBLIC: only what an editor approved, and confirmed counterclaims (the public page).
     Otherwise the newsroom's view: rows awaiting approval too (marked `held`), and proposed
     counterclaims beside confirmed ones."""
-    all_sides, party_side = conflict_sides(conflict=incident.conflict)
+    all_sides, party_side = sides_and_alignments(conflict=incident.conflict)
     side_by_id = {side.pk: side for side in all_sides}
     statement_rows, claim_rows, citation_rows = (
         (model.objects.approved() if public else model.objects.all())

@@ -22,7 +22,7 @@ from tracker.models import (
     Statement,
 )
 from tracker.selectors.grid import Grid
-from tracker.selectors.parties import conflict_sides
+from tracker.selectors.parties import sides_and_alignments
 from tracker.selectors.statement_watch import statement_source_changes
 from tracker.services.revisions import MODELS
 
@@ -76,7 +76,10 @@ def incident_sources(incident: Incident) -> list[Source]:
 
 
 @dataclass
-class FieldChange:
+class ProposedChange:
+    """One field a pending revision would change, as the incident page lists it (the history
+    page's FieldChange is a recorded change, with its word diff)."""
+
     label: str
     old: Any
     new: Any
@@ -86,7 +89,7 @@ class FieldChange:
 class RevisionView:
     revision: PendingRevision
     target_label: str
-    changes: list[FieldChange]
+    changes: list[ProposedChange]
 
 
 def pending_revisions(incident: Incident) -> list[RevisionView]:
@@ -113,7 +116,7 @@ def pending_revisions(incident: Incident) -> list[RevisionView]:
         for key, new in edited.items():
             field = model._meta.get_field(key.removesuffix("_id"))
             old = getattr(obj, field.attname) if obj is not None else None
-            changes.append(FieldChange(label=str(field.verbose_name), old=old, new=new))
+            changes.append(ProposedChange(label=str(field.verbose_name), old=old, new=new))
         views.append(
             RevisionView(revision=revision, target_label=str(obj or revision), changes=changes)
         )
@@ -147,7 +150,7 @@ class Unresolved:
 def unresolved_before_publishing(grid: Grid) -> Unresolved:
     """From the newsroom's grid: claims without a citation, belligerent sides with no statement,
     counterclaims still only proposed (they will not be shown to readers)."""
-    sides, party_side = conflict_sides(conflict=grid.incident.conflict)
+    sides, party_side = sides_and_alignments(conflict=grid.incident.conflict)
     heard = {party_side[s.party_id].pk for s in grid.statements if s.party_id in party_side}
     silent = [side for side in sides if side.role == SideRole.BELLIGERENT and side.pk not in heard]
     proposed = list(

@@ -9,10 +9,10 @@ def party_side(*, party: Party, conflict: Conflict) -> Side | None:
 
 def party_sides_by_id(*, conflict: Conflict) -> dict[int, Side]:
     """Party id → side, for every aligned party of CONFLICT, in one query."""
-    return conflict_sides(conflict=conflict)[1]
+    return sides_and_alignments(conflict=conflict)[1]
 
 
-def conflict_sides(*, conflict: Conflict) -> tuple[list[Side], dict[int, Side]]:
+def sides_and_alignments(*, conflict: Conflict) -> tuple[list[Side], dict[int, Side]]:
     """Every side of CONFLICT, and party id → side, from one query (a LEFT JOIN of the sides to
     their alignments: a side nobody is aligned with yet still comes back)."""
     sides: dict[int, Side] = {}

@@ -5,10 +5,19 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tracker.enums import Aspect, CounterclaimRelation, ProposalState, Verdict
-from tracker.models import Claim, Counterclaim, Incident, PendingRevision, Statement
+from tracker.models import (
+    Citation,
+    Claim,
+    Counterclaim,
+    Incident,
+    PendingRevision,
+    Source,
+    Statement,
+)
 from tracker.selectors.parties import party_side
 from tracker.services.common import update_versioned
 from tracker.services.revisions import addition_save, deletion_submit, edit_submit
+from tracker.services.sources import citation_create
 from tracker.services.webhooks import claim_verdict_changed, counterclaim_confirmed
 
 
@@ -21,6 +30,25 @@ def claim_create(
     return addition_save(
         obj=Claim(statement=statement, aspect=aspect, text=text, **values), user=user
     )
+
+
+def claim_create_with_citation(
+    *,
+    statement: Statement,
+    aspect: Aspect,
+    text: str,
+    source: Source,
+    excerpt: str,
+    start_offset: int | None = None,
+    user: Any = None,
+) -> Citation:
+    """A new claim and the passage of SOURCE that supports it are one change: both or neither
+    (a claim the citation then refuses would be left uncited)."""
+    with transaction.atomic():
+        claim = claim_create(statement=statement, aspect=aspect, text=text, user=user)
+        return citation_create(
+            source=source, excerpt=excerpt, start_offset=start_offset, claim=claim, added_by=user
+        )
 
 
 @transaction.atomic

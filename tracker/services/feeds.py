@@ -39,7 +39,6 @@ from tracker.ingest.scrape import parse_listing
 from tracker.ingest.transport import feed_fetch_options
 from tracker.ingest.websub import hub_and_topic, subscription_due
 from tracker.models import Conflict, Feed, FetchLog, Outlet
-from tracker.normalise import canonical_url
 from tracker.services.common import save_validated
 from tracker.services.feed_outcome import (
     LOCK_NAMESPACE,
@@ -50,7 +49,8 @@ from tracker.services.feed_outcome import (
     record_failure,
     record_success,
 )
-from tracker.services.ingest import UpsertCounts, sources_upsert_entries
+from tracker.services.intake import UpsertCounts, sources_upsert_entries
+from tracker.text.normalise import canonical_url
 
 logger = logging.getLogger(__name__)
 

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from tracker.enums import SourceKind
 from tracker.models import Citation, Claim, Outlet, PendingRevision, Source, Statement
-from tracker.normalise import canonical_url, text_sha256
 from tracker.services.common import save_validated
 from tracker.services.revisions import addition_save, deletion_submit
+from tracker.text.normalise import canonical_url, text_sha256
 
 
 def outlet_for_url(url: str) -> Outlet | None:
@@ -18,6 +18,16 @@ def outlet_for_url(url: str) -> Outlet | None:
 
 
 @transaction.atomic
+def source_by_url(url: str) -> tuple[str, Source | None]:
+    """URL in its canonical form, and the source already stored under it (or None). A URL that
+    is not an http(s) address is refused on the `url` field."""
+    try:
+        url = canonical_url(url)
+    except ValueError as exc:
+        raise ValidationError({"url": str(exc)}) from exc
+    return url, Source.objects.filter(url=url).first()
+
+
 def source_create(
     *,
     url: str,
@@ -30,11 +40,7 @@ def source_create(
     outlet: Outlet | None = None,
 ) -> Source:
     """A source added by hand. Returns the existing row when the canonical URL is known."""
-    try:
-        url = canonical_url(url)
-    except ValueError as exc:
-        raise ValidationError({"url": str(exc)}) from exc
-    existing = Source.objects.filter(url=url).first()
+    url, existing = source_by_url(url)
     if existing is not None:
         return existing
     return save_validated(

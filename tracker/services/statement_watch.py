@@ -30,11 +30,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tracker.enums import StatementCheck
-from tracker.ingest.extract import extract_text
 from tracker.ingest.fetch import FetchError, HTTPStatusError, fetch
 from tracker.ingest.netpolicy import BlockedAddressError
 from tracker.models import Citation, Statement, StatementVersion, StatementWatch
-from tracker.normalise import canonical_url, normalised_text, text_sha256
+from tracker.text.html import main_text
+from tracker.text.normalise import canonical_url, normalised_text, text_sha256
 
 logger = logging.getLogger(__name__)
 
@@ -167,7 +167,7 @@ def statement_check(*, watch: StatementWatch, now: datetime) -> str:
         return _failed(watch, now=now, error=str(error))
     if result.redirects and _is_front_page(result.url, url):
         return _removed(watch, now=now, url=result.url, status=result.status)
-    text = extract_text(result.text(), url=result.url)
+    text = main_text(result.text(), url=result.url)
     if not text:
         return _failed(watch, now=now, error=f"no text could be extracted from {result.url}")
     content_hash = text_sha256(text)

@@ -31,8 +31,8 @@ from tracker.models import (
     Webhook,
     WebhookDelivery,
 )
-from tracker.normalise import utc_iso
 from tracker.services.errors import StateConflictError
+from tracker.text.normalise import utc_iso
 
 SIGNATURE_HEADER = "X-Counterclaim-Signature"
 MAX_ATTEMPTS = 8

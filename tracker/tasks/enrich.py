@@ -12,7 +12,7 @@ from tracker.services.enrichment import source_enrich
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="tracker.enrich_source")
+@shared_task(name="enrich.enrich_source")
 def enrich_source(*, source_id: int, force: bool = False) -> int | None:
     """Enrich one source; returns the run id. Re-running it on an unchanged source is a no-op."""
     source = Source.objects.filter(pk=source_id).first()
@@ -22,7 +22,7 @@ def enrich_source(*, source_id: int, force: bool = False) -> int | None:
     return source_enrich(source=source, force=force).pk
 
 
-@shared_task(name="tracker.enrich_scan")
+@shared_task(name="enrich.enrich_scan")
 def enrich_scan(*, limit: int = 200) -> int:
     """Enqueue sources never enriched or changed since their last run: how new sources from
     ingest reach enrichment without ingest knowing about it."""

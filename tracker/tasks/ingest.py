@@ -10,7 +10,7 @@ from django.conf import settings
 
 from tracker.models import Feed, Source
 from tracker.services.feeds import feed_fetch, feeds_claim_due
-from tracker.services.ingest import page_host_wait, source_fetch_page
+from tracker.services.intake import page_host_wait, source_fetch_page
 from tracker.services.websub import websub_subscribe
 
 logger = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ def fetch_feed(*, feed_id: int) -> str:
     return report.log.outcome
 
 
-@shared_task(name="ingest.websub_subscribe", acks_late=True, **_LIMITS)
+@shared_task(name="ingest.websub_subscribe_feed", acks_late=True, **_LIMITS)
 def websub_subscribe_feed(*, feed_id: int) -> str:
     feed = Feed.objects.filter(pk=feed_id).first()
     if feed is None:

@@ -10,7 +10,7 @@ from tracker.services.statement_watch import statements_watch_round
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="tracker.watch_statements", acks_late=True)
+@shared_task(name="statement_watch.watch_statements", acks_late=True)
 def watch_statements() -> str:
     report = statements_watch_round()
     logger.info("statement watch: %s", report.summary())

@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(
-    name="tracker.webhooks.deliver",
+    name="webhooks.deliver_webhook",
     bind=True,
     autoretry_for=(TransientDeliveryError,),
     retry_backoff=30,  # 30 s, 60 s, 120 s, ... capped below
@@ -32,7 +32,7 @@ def deliver_webhook(self, *, delivery_id: int) -> None:  # type: ignore[no-untyp
     webhook_deliver(delivery=delivery)
 
 
-@shared_task(name="tracker.webhooks.resend_lost")
+@shared_task(name="webhooks.resend_lost_webhooks")
 def resend_lost_webhooks() -> int:
     """Beat: re-enqueue deliveries whose message was lost (the outbox is the delivery row);
     delivering twice is harmless, webhook_deliver skips what is no longer pending."""

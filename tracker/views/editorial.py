@@ -5,6 +5,7 @@ action; the rules themselves live in the services."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -12,9 +13,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
@@ -26,6 +30,7 @@ from tracker.forms.editorial import (
     StatementEditForm,
     VerdictForm,
 )
+from tracker.forms.errors import add_service_errors
 from tracker.models import Claim, Incident, PendingRevision, Statement
 from tracker.selectors.grid import incident_grid
 from tracker.selectors.incident_page import merge_preview, unresolved_before_publishing
@@ -89,25 +94,16 @@ def _form(
     return render(request, template, context, status=status)
 
 
-def _errors_to_form(form: Any, error: ValidationError | StaleEditError) -> None:
-    if isinstance(error, StaleEditError):
-        form.add_error(None, str(error))
-    elif hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _edit(
     request: HttpRequest,
-    *,
     obj: models.Model,
     incident: Incident,
+    *,
     form_class: type,
     perm: str,
-    label: str,
+    label: str | Promise,
 ) -> HttpResponse:
+    label = str(label)
     _require(request, perm)
     form = form_class(request.POST or None, instance=type(obj)._default_manager.get(pk=obj.pk))
     if request.method == "POST" and form.is_valid():
@@ -119,7 +115,7 @@ def _edit(
                 fields=form.changes(),
             )
         except (ValidationError, StaleEditError) as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             held = _(
                 "%(what)s edit held for an editor's approval: the published version stays "
@@ -131,65 +127,24 @@ def _edit(
     return _form(request, form, label=label, incident=incident)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = get_object_or_404(Incident.objects.live(), pk=pk)
-    return _edit(
-        request,
-        obj=incident,
-        incident=incident,
-        form_class=IncidentEditForm,
-        perm="tracker.change_incident",
-        label=_("Incident"),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    statement = get_object_or_404(Statement.objects.select_related("incident"), pk=pk)
-    return _edit(
-        request,
-        obj=statement,
-        incident=statement.incident,
-        form_class=StatementEditForm,
-        perm="tracker.change_statement",
-        label=_("Statement"),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = get_object_or_404(Claim.objects.select_related("statement__incident__conflict"), pk=pk)
-    return _edit(
-        request,
-        obj=claim,
-        incident=claim.statement.incident,
-        form_class=ClaimEditForm,
-        perm="tracker.change_claim",
-        label=_("Claim"),
-    )
-
-
 def _delete(
     request: HttpRequest,
-    *,
     obj: models.Model,
     incident: Incident,
+    *,
     perm: str,
-    label: str,
+    label: str | Promise,
     service: Callable[[Any, Any], PendingRevision | None],
 ) -> HttpResponse:
     """Ask first (GET), then delete, or hold the deletion on a published incident (POST)."""
+    label = str(label)
     _require(request, perm)
     form = forms.Form(request.POST or None)
     if request.method == "POST":
         try:
             held = service(obj, request.user)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             message = (
                 _("%(what)s deletion held for an editor's approval: readers see it until then.")
@@ -207,32 +162,82 @@ def _delete(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def statement_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    statement = get_object_or_404(Statement.objects.select_related("incident"), pk=pk)
-    return _delete(
-        request,
-        obj=statement,
-        incident=statement.incident,
+def _row_view(
+    *,
+    rows: QuerySet[Any],
+    incident_of: Callable[[Any], Incident],
+    page: Callable[[HttpRequest, Any, Incident], HttpResponse],
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """The edit or delete page of one kind of row: the row by id and its incident, then PAGE."""
+
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def row_view(request: HttpRequest, pk: int) -> HttpResponse:
+        obj = get_object_or_404(rows.all(), pk=pk)
+        return page(request, obj, incident_of(obj))
+
+    return row_view
+
+
+def _incident_itself(incident: Incident) -> Incident:
+    return incident
+
+
+def _statement_incident(statement: Statement) -> Incident:
+    return statement.incident
+
+
+def _claim_incident(claim: Claim) -> Incident:
+    return claim.statement.incident
+
+
+incident_edit = _row_view(
+    rows=Incident.objects.live(),
+    incident_of=_incident_itself,
+    page=partial(
+        _edit,
+        form_class=IncidentEditForm,
+        perm="tracker.change_incident",
+        label=gettext_lazy("Incident"),
+    ),
+)
+statement_edit = _row_view(
+    rows=Statement.objects.select_related("incident"),
+    incident_of=_statement_incident,
+    page=partial(
+        _edit,
+        form_class=StatementEditForm,
+        perm="tracker.change_statement",
+        label=gettext_lazy("Statement"),
+    ),
+)
+claim_edit = _row_view(
+    rows=Claim.objects.select_related("statement__incident__conflict"),
+    incident_of=_claim_incident,
+    page=partial(
+        _edit, form_class=ClaimEditForm, perm="tracker.change_claim", label=gettext_lazy("Claim")
+    ),
+)
+statement_delete_view = _row_view(
+    rows=Statement.objects.select_related("incident"),
+    incident_of=_statement_incident,
+    page=partial(
+        _delete,
         perm="tracker.delete_statement",
-        label=_("Statement"),
+        label=gettext_lazy("Statement"),
         service=lambda obj, user: statement_delete(statement=obj, user=user),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def claim_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = get_object_or_404(Claim.objects.select_related("statement__incident"), pk=pk)
-    return _delete(
-        request,
-        obj=claim,
-        incident=claim.statement.incident,
+    ),
+)
+claim_delete_view = _row_view(
+    rows=Claim.objects.select_related("statement__incident"),
+    incident_of=_claim_incident,
+    page=partial(
+        _delete,
         perm="tracker.delete_claim",
-        label=_("Claim"),
+        label=gettext_lazy("Claim"),
         service=lambda obj, user: claim_delete(claim=obj, user=user),
-    )
+    ),
+)
 
 
 @login_required
@@ -253,7 +258,7 @@ def claim_verdict(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except (ValidationError, StaleEditError) as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             return _done(request, incident, _("Verdict saved."))
     return _form(request, form, label=_("Verdict"), incident=incident)
@@ -326,7 +331,7 @@ def incident_retract_view(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except (ValidationError, StaleEditError) as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             return _done(request, incident, _("Retracted. The note is shown to readers."))
     return _form(request, form, label=_("Retraction"), incident=incident, danger=True)
@@ -351,7 +356,7 @@ def incident_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
                 incident=incident, target=target, user=request.user, note=form.cleaned_data["note"]
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_service_errors(form, error)
         else:
             if held is not None:
                 return _done(

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tracker.forms.citations import CitationForm
+from tracker.forms.errors import add_service_errors
 from tracker.models import Citation, Claim, Source
 from tracker.selectors.citations import (
     Span,
@@ -24,7 +24,7 @@ from tracker.selectors.citations import (
     source_spans,
     uncited_claims,
 )
-from tracker.services.claims import claim_create
+from tracker.services.claims import claim_create_with_citation
 from tracker.services.sources import citation_create
 
 # Primary language subtags written right to left.
@@ -87,35 +87,25 @@ def _page_context(
 
 
 def _save_citation(form: CitationForm, source: Source, user: Any) -> Citation:
-    """The new claim (if asked for) and its citation are one change: both or neither."""
+    """The form's citation, of a claim it names or of one it creates with it."""
     data = form.cleaned_data
-    with transaction.atomic():
-        claim = data["claim"]
-        if form.creates_claim:
-            claim = claim_create(
-                statement=data["statement"],
-                aspect=data["aspect"],
-                text=data["claim_text"],
-                user=user,
-            )
-        return citation_create(
+    if form.creates_claim:
+        return claim_create_with_citation(
+            statement=data["statement"],
+            aspect=data["aspect"],
+            text=data["claim_text"],
             source=source,
             excerpt=data["excerpt"],
             start_offset=data["start_offset"],
-            claim=claim,
-            added_by=user,
+            user=user,
         )
-
-
-def _add_service_errors(form: CitationForm, exc: ValidationError) -> None:
-    """Messages from the services' full_clean, put on the form field they concern."""
-    renamed = {"text": "claim_text"}
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, messages in exc.message_dict.items():
-        name = renamed.get(name, name)
-        form.add_error(name if name in form.fields else None, messages)
+    return citation_create(
+        source=source,
+        excerpt=data["excerpt"],
+        start_offset=data["start_offset"],
+        claim=data["claim"],
+        added_by=user,
+    )
 
 
 def _forbidden(request: HttpRequest, source: Source, form: CitationForm) -> HttpResponse:
@@ -148,7 +138,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             saved = _save_citation(form, source, request.user)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc, renamed={"text": "claim_text"})
     if saved is not None and not request.htmx:
         return redirect(f"{reverse('tracker:source-detail', args=[source.pk])}#cite-result")
     if saved is not None:

@@ -14,11 +14,9 @@ sentence in that language to tests/enrich/test_languages.py."""
 from __future__ import annotations
 
 import importlib
-import re
 from dataclasses import dataclass, field
 from functools import cache
 
-FLAGS = re.IGNORECASE | re.UNICODE
 PACK_CODES = (
     "en",
     "fr",
@@ -92,7 +90,3 @@ def merged(attribute: str) -> dict[str, int]:
     for found in reversed(all_packs()):
         table.update(getattr(found, attribute))
     return table
-
-
-def compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, FLAGS)

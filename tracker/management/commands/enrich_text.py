@@ -10,7 +10,7 @@ from django.db import DatabaseError
 
 from tracker.enrich.parties import PartyMatcher, database_matcher, demo_matcher
 from tracker.enrich.pipeline import enrich_document
-from tracker.enrich.text import decode_document, load_document
+from tracker.text.documents import decode_document, load_document
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from tracker.enums import FetchOutcome
 from tracker.models import Source
 from tracker.selectors.feeds import feeds_to_fetch
 from tracker.services.feeds import feed_fetch
-from tracker.services.ingest import page_host_wait, source_fetch_page
+from tracker.services.intake import page_host_wait, source_fetch_page
 from tracker.services.websub import websub_subscribe
 
 BAR_WIDTH = 30

@@ -27,11 +27,11 @@ from tracker.ingest.extract import Article, canonical_for, extract_article
 from tracker.ingest.fetch import FetchError, fetch
 from tracker.ingest.netpolicy import BlockedAddressError
 from tracker.ingest.simhash import MAX_DISTANCE, bands, distance
-from tracker.ingest.text import detect_language
 from tracker.ingest.transport import FetchOptions, feed_fetch_options
 from tracker.models import Feed, Source
-from tracker.normalise import canonical_url, text_sha256
-from tracker.services.sources import outlet_for_url, source_create
+from tracker.services.sources import outlet_for_url, source_by_url, source_create
+from tracker.text.language import language_or_declared
+from tracker.text.normalise import text_sha256
 
 # Fields an upstream change of an entry rewrites. The text fields are rewritten only while the
 # text is still the feed's own (no article page archived over it).
@@ -334,7 +334,7 @@ def source_archive_page(  # type: ignore[no-untyped-def]
     if len(article.text) > len(source.text):
         source.text = article.text
         source.content_hash = text_sha256(article.text)
-        source.language = detect_language(article.text, source.language)
+        source.language = language_or_declared(article.text, source.language)
     canonical, refused = canonical_for(page_url or source.url, article.canonical_url)
     source.page_error = refused  # shown beside the source: why its URL was kept
     if canonical and canonical != source.url:
@@ -422,11 +422,7 @@ def source_create_from_url(*, url: str, kind: SourceKind = SourceKind.NEWS_REPOR
     uses. The fetch comes first and outside any transaction, so a page that cannot be had
     stores nothing; a URL already known, or a page whose declared canonical address is, returns
     the existing source."""
-    try:
-        url = canonical_url(url)
-    except ValueError as exc:
-        raise ValidationError({"url": str(exc)}) from exc
-    existing = Source.objects.filter(url=url).first()
+    url, existing = source_by_url(url)
     if existing is not None:
         return existing
     try:
@@ -442,7 +438,7 @@ def source_create_from_url(*, url: str, kind: SourceKind = SourceKind.NEWS_REPOR
             title=article.title[:1000],
             text=article.text,
             kind=kind,
-            language=detect_language(article.text, ""),
+            language=language_or_declared(article.text, ""),
         )
         return source_archive_page(
             source=source, article=article, retrieved_at=timezone.now(), page_url=page_url

@@ -1,5 +1,5 @@
-"""Normal forms that identity depends on (a source's canonical URL and its text's hash), and the
-one text form of a time that leaves the system (utc_iso)."""
+"""Normal forms that identity depends on (a source's canonical URL and its text's hash), the one
+text form of a time that leaves the system (utc_iso), and the lower case that keeps offsets."""
 
 import hashlib
 import re
@@ -51,9 +51,14 @@ def canonical_url(url: str, *, strip_tracking: bool = True) -> str:
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
 
 
+def fold_spaces(text: str) -> str:
+    """Every run of white space (line breaks included) as one space, none at either end."""
+    return " ".join(text.split())
+
+
 def normalised_text(text: str) -> str:
     """NFC, whitespace folded: two retrievals of the same article hash the same."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    return fold_spaces(unicodedata.normalize("NFC", text))
 
 
 def text_sha256(text: str) -> str:
@@ -64,3 +69,11 @@ def utc_iso(moment: datetime) -> str:
     """ISO 8601 in UTC with `Z` and full precision, as orjson writes the API's times: no `+`
     that a query string would turn into a space, and equal times compare equal as text."""
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def lower_same_length(text: str) -> str:
+    """text.lower() with one character out per character in, so offsets stay valid
+    (Turkish İ lower-cases to two code points)."""
+    if "İ" not in text:  # the one code point whose lower case is two
+        return text.lower()
+    return "İ".join(part.lower() for part in text.split("İ"))
