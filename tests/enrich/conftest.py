@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from tracker.enrich.parties import PartyMatcher, demo_matcher
+from tracker.demo.matcher import demo_matcher
+from tracker.enrich.parties import PartyMatcher
 
 REPO = Path(__file__).resolve().parents[2]
 ARTICLES = REPO / ".." / "shared" / "data" / "articles"

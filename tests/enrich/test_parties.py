@@ -1,7 +1,8 @@
 import pytest
 
-from tracker.enrich.parties import PartyMatcher, database_matcher
+from tracker.enrich.parties import PartyMatcher
 from tracker.enrich.types import PartyEntry, SideInfo
+from tracker.selectors.parties import database_matcher
 
 
 def names(matcher: PartyMatcher, text: str) -> list[tuple[str, str]]:
