@@ -1,15 +1,29 @@
-"""Fail when modules of `tracker` import each other in a cycle, and print each cycle.
+"""The two import rules of docs/architecture.md that import-linter's contracts cannot state,
+checked on the same import graph (grimp) by `make lint`; each failure is printed with its lines.
 
-import-linter's contracts compare packages; a cycle between two modules (even inside one package)
-is what makes an import order matter and an inline import look necessary, so `make lint` refuses
-it here, from the same import graph (grimp) that import-linter builds.
+- No import cycle between modules of `tracker`: the contracts compare packages, while a cycle
+  between two modules (even inside one package) is what makes an import order matter and an
+  inline import look necessary.
+- The pure domain packages do not import `django.db` (import-linter forbids only whole external
+  packages, and these may use the rest of Django: settings, escaping, URLs).
 """
 
+import re
 import sys
 
 import grimp
 
 PACKAGE = "tracker"
+PURE_PACKAGES = ("tracker.ingest", "tracker.enrich", "tracker.text", "tracker.charts")
+DATABASE_IMPORT = re.compile(r"^\s*(from|import)\s+django\.db\b")
+
+
+def _inside(module: str) -> bool:
+    return module == PACKAGE or module.startswith(PACKAGE + ".")
+
+
+def _imported(graph: grimp.ImportGraph, module: str) -> list[str]:
+    return sorted(m for m in graph.find_modules_directly_imported_by(module) if _inside(m))
 
 
 def strongly_connected(graph: grimp.ImportGraph) -> list[list[str]]:
@@ -20,7 +34,7 @@ def strongly_connected(graph: grimp.ImportGraph) -> list[list[str]]:
     on_stack: set[str] = set()
     components: list[list[str]] = []
     counter = 0
-    for root in sorted(graph.modules):
+    for root in sorted(m for m in graph.modules if _inside(m)):
         if root in index:
             continue
         work: list[tuple[str, list[str]]] = []
@@ -28,7 +42,7 @@ def strongly_connected(graph: grimp.ImportGraph) -> list[list[str]]:
         counter += 1
         stack.append(root)
         on_stack.add(root)
-        work.append((root, sorted(graph.find_modules_directly_imported_by(root))))
+        work.append((root, _imported(graph, root)))
         while work:
             node, pending = work[-1]
             if pending:
@@ -38,7 +52,7 @@ def strongly_connected(graph: grimp.ImportGraph) -> list[list[str]]:
                     counter += 1
                     stack.append(child)
                     on_stack.add(child)
-                    work.append((child, sorted(graph.find_modules_directly_imported_by(child))))
+                    work.append((child, _imported(graph, child)))
                 elif child in on_stack:
                     low[node] = min(low[node], index[child])
                 continue
@@ -76,17 +90,35 @@ def describe(graph: grimp.ImportGraph, component: list[str]) -> str:
     return f"  cycle: {cycle}\n  imports inside it:\n" + "\n".join(lines)
 
 
+def database_imports(graph: grimp.ImportGraph) -> list[str]:
+    """`module:line: text` of each import of django.db in a pure package."""
+    found = []
+    for module in sorted(graph.modules):
+        if not module.startswith(tuple(p + "." for p in PURE_PACKAGES) + PURE_PACKAGES):
+            continue
+        if "django" not in graph.find_modules_directly_imported_by(module):
+            continue
+        for detail in graph.get_import_details(importer=module, imported="django"):
+            if DATABASE_IMPORT.match(detail["line_contents"]):
+                found.append(f"{module}:{detail['line_number']}: {detail['line_contents']}")
+    return found
+
+
 def main() -> int:
-    """Build the graph of `tracker` and report its import cycles; 1 when there is any."""
-    graph = grimp.build_graph(PACKAGE, cache_dir=None)
+    """Check both rules on the graph of `tracker`; 1 when either is broken."""
+    graph = grimp.build_graph(PACKAGE, include_external_packages=True, cache_dir=None)
     components = strongly_connected(graph)
     for component in components:
         print(f"Import cycle between {len(component)} modules of {PACKAGE}:")
         print(describe(graph, component))
-    if components:
-        return 1
-    print(f"No import cycle between the modules of {PACKAGE}.")
-    return 0
+    if not components:
+        print(f"No import cycle between the modules of {PACKAGE}.")
+    reaching = database_imports(graph)
+    for line in reaching:
+        print(f"A pure domain package imports django.db (queries go in selectors/services): {line}")
+    if not reaching:
+        print(f"No pure domain package ({', '.join(PURE_PACKAGES)}) imports django.db.")
+    return 1 if components or reaching else 0
 
 
 if __name__ == "__main__":
