@@ -3,6 +3,10 @@ import os
 import shutil
 
 import pytest
+from django.apps import apps
+
+from tracker.demo.load import demo_load
+from tracker.selectors.freshness import stop_listening
 
 # pytest-django's live_server and Playwright's sync API share the main thread's event loop; Django
 # refuses ORM calls from a thread with a running loop unless told this is intended.
@@ -41,7 +45,6 @@ def _validators_listener_closed(django_db_setup, django_db_blocker):
     """The web process's LISTEN connection (tracker.selectors.freshness) would keep the test
     database from being dropped at the end."""
     yield
-    from tracker.selectors.freshness import stop_listening
 
     stop_listening()
 
@@ -51,8 +54,6 @@ def roles(db):
     """The Editor, Journalist and Viewer groups. A transactional test (live_server) empties every
     table after it ran, rows of data migrations too; this puts the groups back the same way the
     migration made them."""
-    from django.apps import apps
-
     migration = importlib.import_module("tracker.migrations.0002_groups")
     migration.create_groups(apps, None)
 
@@ -60,6 +61,4 @@ def roles(db):
 @pytest.fixture
 def demo(db, roles):
     """The running example, loaded exactly as `manage.py load_demo` loads it."""
-    from tracker.demo.load import demo_load
-
     return demo_load()

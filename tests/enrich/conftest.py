@@ -2,9 +2,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from tracker.demo.matcher import demo_matcher
 from tracker.enrich.parties import PartyMatcher
+from tracker.services.sources import source_create
 
 REPO = Path(__file__).resolve().parents[2]
 ARTICLES = REPO / ".." / "shared" / "data" / "articles"
@@ -20,16 +22,12 @@ def matcher() -> PartyMatcher:
 
 @pytest.fixture
 def editor(db):
-    from django.contrib.auth import get_user_model
-
     return get_user_model().objects.create_user("editor", password="pw-editor-1")
 
 
 @pytest.fixture
 def seed_source(demo):
     """The seed report as a second, newly ingested source (the demo holds the first)."""
-    from tracker.services.sources import source_create
-
     return source_create(
         url="https://example.org/seed-report",
         title="Cease-fire falters as clashes break out",

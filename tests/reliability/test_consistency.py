@@ -17,6 +17,8 @@ from tracker.services.incidents import incident_create, incident_update
 from tracker.services.publishing import incident_publish
 from tracker.services.revisions import revision_approve
 
+from .conftest import _user
+
 
 def _form_data(client: Client, url: str) -> dict[str, str]:
     """The edit form's fields as the browser would post them, read from the page itself."""
@@ -37,8 +39,6 @@ def _claim_events(claim: Claim) -> list[str]:
 
 @pytest.mark.django_db
 def test_two_editors_stale_forms_second_gets_form_error(demo, editor, django_user_model):
-    from .conftest import _user
-
     other = _user(django_user_model, "editor2", "Editor")
     # A draft: edits apply at once (on a published incident they are held for approval).
     Incident.objects.update(state=EditorialState.DRAFT)
