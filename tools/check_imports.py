@@ -13,20 +13,19 @@ import sys
 
 import grimp
 
-PACKAGE = "tracker"
-PURE_PACKAGES = ("tracker.ingest", "tracker.enrich", "tracker.text", "tracker.charts")
+PURE = ("ingest", "enrich", "text", "charts")
 DATABASE_IMPORT = re.compile(r"^\s*(from|import)\s+django\.db\b")
 
 
-def _inside(module: str) -> bool:
-    return module == PACKAGE or module.startswith(PACKAGE + ".")
+def _inside(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
 
 
-def _imported(graph: grimp.ImportGraph, module: str) -> list[str]:
-    return sorted(m for m in graph.find_modules_directly_imported_by(module) if _inside(m))
+def _imported(graph: grimp.ImportGraph, module: str, package: str) -> list[str]:
+    return sorted(m for m in graph.find_modules_directly_imported_by(module) if _inside(m, package))
 
 
-def strongly_connected(graph: grimp.ImportGraph) -> list[list[str]]:
+def strongly_connected(graph: grimp.ImportGraph, package: str) -> list[list[str]]:
     """The graph's strongly connected components of two or more modules (Tarjan, iterative)."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
@@ -34,7 +33,7 @@ def strongly_connected(graph: grimp.ImportGraph) -> list[list[str]]:
     on_stack: set[str] = set()
     components: list[list[str]] = []
     counter = 0
-    for root in sorted(m for m in graph.modules if _inside(m)):
+    for root in sorted(m for m in graph.modules if _inside(m, package)):
         if root in index:
             continue
         work: list[tuple[str, list[str]]] = []
@@ -42,7 +41,7 @@ def strongly_connected(graph: grimp.ImportGraph) -> list[list[str]]:
         counter += 1
         stack.append(root)
         on_stack.add(root)
-        work.append((root, _imported(graph, root)))
+        work.append((root, _imported(graph, root, package)))
         while work:
             node, pending = work[-1]
             if pending:
@@ -52,7 +51,7 @@ def strongly_connected(graph: grimp.ImportGraph) -> list[list[str]]:
                     counter += 1
                     stack.append(child)
                     on_stack.add(child)
-                    work.append((child, _imported(graph, child)))
+                    work.append((child, _imported(graph, child, package)))
                 elif child in on_stack:
                     low[node] = min(low[node], index[child])
                 continue
@@ -90,11 +89,12 @@ def describe(graph: grimp.ImportGraph, component: list[str]) -> str:
     return f"  cycle: {cycle}\n  imports inside it:\n" + "\n".join(lines)
 
 
-def database_imports(graph: grimp.ImportGraph) -> list[str]:
+def database_imports(graph: grimp.ImportGraph, package: str) -> list[str]:
     """`module:line: text` of each import of django.db in a pure package."""
     found = []
+    pure = [f"{package}.{name}" for name in PURE]
     for module in sorted(graph.modules):
-        if not module.startswith(tuple(p + "." for p in PURE_PACKAGES) + PURE_PACKAGES):
+        if not any(_inside(module, p) for p in pure):
             continue
         if "django" not in graph.find_modules_directly_imported_by(module):
             continue
@@ -104,22 +104,22 @@ def database_imports(graph: grimp.ImportGraph) -> list[str]:
     return found
 
 
-def main() -> int:
-    """Check both rules on the graph of `tracker`; 1 when either is broken."""
-    graph = grimp.build_graph(PACKAGE, include_external_packages=True, cache_dir=None)
-    components = strongly_connected(graph)
+def main(package: str = "tracker") -> int:
+    """Check both rules on the graph of PACKAGE; 1 when either is broken."""
+    graph = grimp.build_graph(package, include_external_packages=True, cache_dir=None)
+    components = strongly_connected(graph, package)
     for component in components:
-        print(f"Import cycle between {len(component)} modules of {PACKAGE}:")
+        print(f"Import cycle between {len(component)} modules of {package}:")
         print(describe(graph, component))
     if not components:
-        print(f"No import cycle between the modules of {PACKAGE}.")
-    reaching = database_imports(graph)
+        print(f"No import cycle between the modules of {package}.")
+    reaching = database_imports(graph, package)
     for line in reaching:
         print(f"A pure domain package imports django.db (queries go in selectors/services): {line}")
     if not reaching:
-        print(f"No pure domain package ({', '.join(PURE_PACKAGES)}) imports django.db.")
+        print(f"No pure domain package ({', '.join(PURE)}) of {package} imports django.db.")
     return 1 if components or reaching else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(*sys.argv[1:]))
