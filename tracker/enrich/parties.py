@@ -1,9 +1,10 @@
 """Step 1: recognise parties by their aliases.
 
-Aliases come from the data (PartyAlias, plus each party's name and short name), so editors extend
-recognition without code. The matcher copes with what a reader copes with: case, "Defence" or
-"Defense", possessives ("Armenia's Defense Ministry"), the inflected forms of Russian, Armenian,
-Azerbaijani and Turkish ("Минобороны Армении", "Bakü'nün", "նախարարությունը"). Overlapping matches
+Aliases come from the data (PartyAlias, plus each party's name and short name, read by
+tracker.selectors.parties.database_matcher), so editors extend recognition without code. The
+matcher copes with what a reader copes with: case, "Defence" or "Defense", possessives
+("Armenia's Defense Ministry"), the inflected forms of Russian, Armenian, Azerbaijani and Turkish
+("Минобороны Армении", "Bakü'nün", "նախարարությունը"). Overlapping matches
 resolve to the longest, so "Armenia's Defense Ministry" is the ministry, not the country."""
 
 from __future__ import annotations
