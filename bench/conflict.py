@@ -74,13 +74,13 @@ def _floors(conflict: Any) -> dict[str, Any]:
     """Each ledger's aggregate SQL, run bare on a cursor with the page's default filters."""
     from django.db import connection
 
-    from tracker.charts.ledgers import FIGURES_ON_PAGE
     from tracker.enums import SideRole
     from tracker.selectors.ledgers.accusations import ACCUSATIONS_SQL
     from tracker.selectors.ledgers.casualties import CASUALTY_FIGURES_SQL, CASUALTY_STEPS_SQL
     from tracker.selectors.ledgers.common import LedgerFilters, incident_where
     from tracker.selectors.ledgers.latency import LATENCY_BINS_HOURS, LATENCY_SQL, SILENCES_SQL
     from tracker.selectors.ledgers.verdicts import VERDICTS_SQL
+    from tracker.views.ledger_charts import FIGURES_ON_PAGE
 
     where, params = incident_where(conflict, LedgerFilters())
     sides = [s.pk for s in conflict.sides.all()]

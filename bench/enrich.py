@@ -58,7 +58,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from tracker.enrich.parties import demo_matcher
+    from tracker.demo.matcher import demo_matcher
     from tracker.enrich.pipeline import STEPS, enrich_document
 
     rounds = 3 if args.quick else 20

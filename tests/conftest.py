@@ -4,10 +4,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 
 from tests import factories
 from tests.factories import Belligerents
+from tracker.demo.load import demo_load
+from tracker.selectors.freshness import stop_listening
 
 # Shared servers and data as plugins: no test folder imports another one's conftest.
 pytest_plugins = [
@@ -59,7 +62,6 @@ def _validators_listener_closed(django_db_setup, django_db_blocker):
     """The web process's LISTEN connection (tracker.selectors.freshness) would keep the test
     database from being dropped at the end."""
     yield
-    from tracker.selectors.freshness import stop_listening
 
     stop_listening()
 
@@ -69,8 +71,6 @@ def roles(db):
     """The Editor, Journalist and Viewer groups. A transactional test (live_server) empties every
     table after it ran, rows of data migrations too; this puts the groups back the same way the
     migration made them."""
-    from django.apps import apps
-
     migration = importlib.import_module("tracker.migrations.0002_groups")
     migration.create_groups(apps, None)
 
@@ -78,8 +78,6 @@ def roles(db):
 @pytest.fixture
 def demo(db, roles):
     """The running example, loaded exactly as `manage.py load_demo` loads it."""
-    from tracker.demo.load import demo_load
-
     return demo_load()
 
 

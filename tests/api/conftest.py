@@ -3,6 +3,8 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
+from django.db import connection, connections
+from psycopg import sql
 from rest_framework.test import APIClient
 
 from tracker.enums import TokenScope
@@ -56,9 +58,6 @@ def app_role(transactional_db):
     """Every connection Django opens during the test (test client, live server threads, writer
     threads) logs in as a NOSUPERUSER role with the grants above; the suite's own superuser
     comes back afterwards, before the tables are emptied."""
-    from django.db import connection, connections
-    from psycopg import sql
-
     password = secrets.token_urlsafe(16)
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [APP_ROLE])

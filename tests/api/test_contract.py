@@ -5,6 +5,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from config.urls import urlpatterns  # noqa: F401  (the router is built at import)
+from tracker.api.urls import router
 from tracker.enums import EditorialState, TokenScope
 from tracker.models import ApiToken, Incident, Webhook
 from tracker.services.api_tokens import api_token_create
@@ -131,9 +133,6 @@ def test_unknown_parameters_are_400_naming_them(api, demo):
 
 
 def test_options_on_every_route_answers(api, editor_api, demo):
-    from config.urls import urlpatterns  # noqa: F401  (the router is built at import)
-    from tracker.api.urls import router
-
     paths = []
     for prefix, _viewset, _basename in router.registry:
         paths.append(f"/api/v1/{prefix}/")

@@ -7,10 +7,10 @@ from geojson_pydantic import FeatureCollection
 from pyld import jsonld
 
 from tracker.enums import Verdict
-from tracker.exports.claimreview import incident_claimreview_jsonld, jsonld_script
-from tracker.exports.tables import safe_cell
 from tracker.models import Claim, Incident
 from tracker.services.claims import claim_set_verdict
+from tracker.web.claimreview import incident_claimreview_jsonld, jsonld_script
+from tracker.web.csvstream import safe_cell
 
 
 def _body(response) -> bytes:

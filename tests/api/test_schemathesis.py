@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group
 
+from tracker.demo.load import demo_load
 from tracker.enums import TokenScope
 from tracker.services.api_tokens import api_token_create
 
@@ -82,7 +83,6 @@ def _run(url: str, report: Path, phases: str, seconds: int, extra: list[str]) ->
 def test_schemathesis_finds_no_server_error_nor_violation(
     live_server, transactional_db, roles, settings, tmp_path, django_user_model
 ):
-    from tracker.demo.load import demo_load
 
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,

@@ -11,6 +11,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tracker.enums import DeliveryStatus, WebhookEvent
+from tracker.ingest.netpolicy import _networks
 from tracker.models import WebhookDelivery
 from tracker.services.publishing import incident_retract
 from tracker.services.webhooks import (
@@ -63,7 +64,6 @@ class _Receiver(BaseHTTPRequestHandler):
 @pytest.fixture
 def receiver(settings):
     settings.COUNTERCLAIM_FETCH_ALLOW_NETWORKS = ["127.0.0.0/8"]
-    from tracker.ingest.netpolicy import _networks
 
     _networks.cache_clear()
     _Receiver.answers, _Receiver.received = [], []
@@ -124,8 +124,6 @@ def test_webhook_refuses_private_address(editor, db):
 
 
 def test_webhook_loopback_blocked_at_delivery_without_allowance(demo, editor, db, settings):
-    from tracker.ingest.netpolicy import _networks
-
     settings.COUNTERCLAIM_FETCH_ALLOW_NETWORKS = []
     _networks.cache_clear()
     hook = webhook_create(

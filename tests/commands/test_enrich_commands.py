@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests.plugins.enrich_data import EVAL, SEED
+from tracker.models import EnrichmentRun
 
 
 def test_enrich_text_prints_proposals_json_without_storing(db):
@@ -35,7 +36,6 @@ def test_enrich_text_prints_proposals_json_without_storing(db):
         "retaliation",
     }
     assert data["incident"]["incident_id"] is None
-    from tracker.models import EnrichmentRun
 
     assert not EnrichmentRun.objects.exists()
 

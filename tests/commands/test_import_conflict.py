@@ -7,10 +7,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tracker.enrich.parties import database_matcher
 from tracker.enrich.pipeline import enrich_document
 from tracker.enums import PartyKind, SideRole
 from tracker.models import Alignment, Conflict, Party, PartyAlias, Side
+from tracker.selectors.parties import database_matcher
 
 CONFLICTS = [
     {

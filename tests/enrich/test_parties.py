@@ -1,7 +1,9 @@
 import pytest
 
-from tracker.enrich.parties import PartyMatcher, database_matcher
+from tracker.enrich.parties import PartyMatcher
 from tracker.enrich.types import PartyEntry, SideInfo
+from tracker.models import Party, PartyAlias
+from tracker.selectors.parties import database_matcher
 
 
 def names(matcher: PartyMatcher, text: str) -> list[tuple[str, str]]:
@@ -58,8 +60,6 @@ def test_plain_list_builds_a_matcher_without_database():
 
 @pytest.mark.django_db
 def test_database_matcher_picks_up_a_new_alias_without_restart(demo):
-    from tracker.models import Party, PartyAlias
-
     text = "Armenia's MoD press office said it was calm."
     assert "Ministry of Defence of Armenia" not in [
         m.party.name for m in database_matcher().find(text)

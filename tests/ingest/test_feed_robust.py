@@ -13,6 +13,7 @@ from django.utils import timezone
 from tracker.enums import FeedHealth, FetchOutcome
 from tracker.models import Feed, FetchLog, Source
 from tracker.services.feeds import feed_create, feed_fetch
+from tracker.tasks.ingest import fetch_feed, fetch_source_page
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_article_pages")]
 
@@ -211,8 +212,6 @@ def test_dripping_feed_server_ends_as_a_logged_timeout(server, settings):
 
 
 def test_fetch_tasks_have_soft_and_hard_time_limits(settings):
-    from tracker.tasks.ingest import fetch_feed, fetch_source_page
-
     for task in (fetch_feed, fetch_source_page):
         assert task.soft_time_limit == settings.COUNTERCLAIM_FETCH_TASK_SOFT_LIMIT
         assert task.time_limit == settings.COUNTERCLAIM_FETCH_TASK_HARD_LIMIT

@@ -7,6 +7,7 @@ import pytest
 
 from tests.plugins.feed_server import DATA, LAST_MODIFIED
 from tracker.ingest.fetch import (
+    FetchError,
     FetchTimeoutError,
     HTTPStatusError,
     TooLargeError,
@@ -106,7 +107,5 @@ def test_fetch_text_uses_header_charset_then_document(server):
 
 
 def test_fetch_refuses_non_http_scheme():
-    from tracker.ingest.fetch import FetchError
-
     with pytest.raises(FetchError, match="only http and https"):
         fetch("file:///etc/passwd")

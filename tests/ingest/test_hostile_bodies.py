@@ -16,7 +16,7 @@ from tracker.enums import FeedHealth, FetchOutcome
 from tracker.ingest.model import FeedParseError
 from tracker.ingest.parse import parse_feed
 from tracker.models import Feed, FetchLog, Source
-from tracker.services.feeds import feed_create, feed_entry_records, feed_fetch
+from tracker.services.feeds import feed_create, feed_entry_records, feed_fetch, feed_lock
 
 ITEM = (
     "<item><title>{title}</title><link>http://127.0.0.1/a/{n}</link>"
@@ -128,8 +128,6 @@ def test_external_dtd_and_parameter_entity_never_fetched(hostile, no_article_pag
 
 
 def _lock_is_free(feed_id: int) -> bool:
-    from tracker.services.feeds import feed_lock
-
     with feed_lock(feed_id) as acquired:
         return acquired
 

@@ -5,7 +5,9 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.conftest import REPO
-from tracker.enrich.parties import PartyMatcher, demo_matcher
+from tracker.demo.matcher import demo_matcher
+from tracker.enrich.parties import PartyMatcher
+from tracker.services.sources import source_create
 
 ARTICLES = REPO / ".." / "shared" / "data" / "articles"
 SEED = ARTICLES / "seed-rferl-armenia-azerbaijan-2022-09-23.txt"
@@ -21,8 +23,6 @@ def matcher() -> PartyMatcher:
 @pytest.fixture
 def seed_source(demo):
     """The seed report as a second, newly ingested source (the demo holds the first)."""
-    from tracker.services.sources import source_create
-
     return source_create(
         url="https://example.org/seed-report",
         title="Cease-fire falters as clashes break out",

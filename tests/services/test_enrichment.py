@@ -1,5 +1,7 @@
 """Enrichment runs stored per source, and editors' decisions turning proposals into data."""
 
+from datetime import UTC, datetime
+
 import pghistory  # noqa: F401  (the triggers write the events read below)
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,8 +16,9 @@ from tracker.enums import (
     ProposalState,
 )
 from tracker.models import Citation, Claim, Counterclaim, EnrichmentRun, Party, Proposal, Statement
+from tracker.models.history import event_model
+from tracker.selectors.enrichment import sources_to_enrich
 from tracker.services.enrichment import proposal_accept, proposal_dismiss, source_enrich
-from tracker.services.history import event_model
 from tracker.services.sources import source_create
 from tracker.tasks.enrich import enrich_scan, enrich_source
 
@@ -94,8 +97,6 @@ def test_task_on_a_deleted_source_returns_none(db):
 
 
 def test_scan_finds_sources_never_enriched_or_changed(seed_source, demo):
-    from tracker.selectors.enrichment import sources_to_enrich
-
     assert set(sources_to_enrich()) == {seed_source, demo.source}
     source_enrich(source=seed_source)
     source_enrich(source=demo.source)
@@ -189,7 +190,6 @@ def test_new_incident_is_created_when_none_matches(demo, editor):
         "Azerbaijan's Defence Ministry said that Armenian units had fired mortars at its positions "
         "near Kalbajar at 02:15 on October 2, killing two Azerbaijani servicemen."
     )
-    from datetime import UTC, datetime
 
     source = source_create(
         url="https://example.org/oct",

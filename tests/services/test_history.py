@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 
 from tracker.enums import Aspect, Verdict
 from tracker.models import Citation, Claim, Counterclaim
+from tracker.models.history import event_model
 from tracker.services.claims import claim_set_verdict
 from tracker.services.errors import StaleEditError
-from tracker.services.history import event_model, history_restore
+from tracker.services.history import history_restore
 
 pytestmark = pytest.mark.django_db
 

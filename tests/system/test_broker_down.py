@@ -3,19 +3,22 @@ Valkey of this test's own (never the shared one) is the broker and cache of the 
 it is stopped, then started again on the same files."""
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from config import embedded
 from config.celery import app
 from tests.plugins.workers import wait_for
 from tracker.enums import EditorialState, WebhookEvent
-from tracker.models import Claim, FetchLog, Incident, Source, WebhookDelivery
+from tracker.models import Claim, EnrichmentRun, FetchLog, Incident, Source, WebhookDelivery
 from tracker.services.feeds import feed_create
-from tracker.services.webhooks import webhook_create
+from tracker.services.webhooks import webhook_create, webhooks_pending_lost
+from tracker.tasks.enrich import enrich_scan
 from tracker.tasks.ingest import schedule_due_feeds
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -99,11 +102,6 @@ def test_publish_with_broker_stopped_keeps_delivery_for_later(own_broker, demo, 
     assert Incident.objects.get().state == EditorialState.PUBLISHED
     assert WebhookDelivery.objects.get().status == "pending"  # the outbox row, kept
     # The periodic resend finds it once its message is evidently lost, and only then.
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from tracker.services.webhooks import webhooks_pending_lost
 
     delivery = WebhookDelivery.objects.get()
     assert webhooks_pending_lost() == []
@@ -132,9 +130,6 @@ def test_enqueues_lost_while_down_are_found_again_when_back(
 
 def test_enrich_scan_refinds_unenriched_sources_when_back(own_broker, demo, start_worker):
     """A source stored while the broker was down is enriched once the scan runs again."""
-    from tracker.models import EnrichmentRun
-    from tracker.tasks.enrich import enrich_scan
-
     EnrichmentRun.objects.all().delete()
     own_broker.stop()
     with pytest.raises(Exception):  # noqa: B017, PT011

@@ -1,4 +1,5 @@
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -11,7 +12,6 @@ def test_every_tracker_model_is_in_the_admin_and_searchable(client, demo, django
     editor.groups.add(Group.objects.get(name="Editor"))
     client.force_login(editor)
     registered = {model for model in admin.site._registry if model._meta.app_label == "tracker"}
-    from django.apps import apps
 
     tracker_models = {
         model

@@ -1,4 +1,5 @@
 import pytest
+from django.db import connections
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +27,6 @@ def test_healthz_is_503_when_the_broker_is_down(client, settings, tmp_path):
 
 
 def test_healthz_is_down_when_the_database_is_unreachable(client, settings):
-    from django.db import connections
-
     connection = connections["default"]
     original = dict(connection.settings_dict)
     connection.close()

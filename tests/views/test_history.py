@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from tracker.enums import Aspect, Verdict
 from tracker.models import Citation, Claim, PendingRevision, Statement
+from tracker.models.history import event_model
 from tracker.services.claims import claim_set_verdict, claim_update
-from tracker.services.history import event_model
 from tracker.services.revisions import revision_approve
 
 pytestmark = pytest.mark.django_db

@@ -4,6 +4,7 @@ from django.urls import reverse
 from tracker.enums import ProposalKind, ProposalState
 from tracker.models import Proposal
 from tracker.services.enrichment import source_enrich
+from tracker.services.sources import source_create
 
 pytestmark = pytest.mark.django_db
 
@@ -56,8 +57,6 @@ def test_correcting_a_dismissed_proposal_shows_the_error_in_place(client, journa
 
 
 def test_inbox_shows_new_party_proposals_and_damage_claims(client, journalist, demo):
-    from tracker.services.sources import source_create
-
     source = source_create(
         url="https://example.org/karabakh-report",
         title="Shelling near the line of contact",

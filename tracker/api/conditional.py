@@ -18,7 +18,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 from rest_framework.request import Request
 
-from tracker.views.caching import mark_private, mark_public
+from tracker.web.caching import mark_private, mark_public
 
 # Headers a 304 must repeat (RFC 9110 §15.4.5) or that sync consumers read from it.
 KEPT_ON_304 = ("Cache-Control", "Vary", "X-Sync-Watermark")

@@ -9,7 +9,6 @@ change (StateConflictError) and a stale edit are 409s, the stale one telling the
 version. Routes that match nothing under /api/ and /feeds/, and server errors there, get the
 same shape through the project's handler404/handler500."""
 
-from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -20,59 +19,22 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from tracker.api.renderers import OrjsonRenderer, orjson_bytes
+from tracker.api.renderers import OrjsonRenderer
 from tracker.models import PendingRevision
 from tracker.services.errors import StaleEditError, StateConflictError
+from tracker.web.problems import (
+    PROBLEM_JSON,
+    flatten,
+    problem,
+    problem_response,
+    summary,
+    unprocessable,
+    validation_problem,
+)
+from tracker.web.problems import UNPROCESSABLE as UNPROCESSABLE  # what api/filters.py imports
 
-PROBLEM_JSON = "application/problem+json"
 # Paths whose clients are programs: they get problem+json, never an HTML error page.
 MACHINE_PREFIXES = ("/api/", "/feeds/")
-
-
-def problem(code: int, detail: str, errors: dict[str, list[str]] | None = None, **extra: Any):  # type: ignore[no-untyped-def]
-    """The problem document for CODE. `type` stays about:blank: the status and `title` say
-    what kind of problem it is, `detail` and `errors` what exactly."""
-    body: dict[str, Any] = {
-        "type": "about:blank",
-        "title": HTTPStatus(code).phrase,
-        "status": code,
-        "detail": detail,
-    }
-    if errors:
-        body["errors"] = errors
-    body.update(extra)
-    return body
-
-
-def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
-    """DRF's nested error details as {"field" or "field.sub" or "non_field_errors": [text]}."""
-    if isinstance(detail, dict):
-        out: dict[str, list[str]] = {}
-        for key, value in detail.items():
-            out.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
-        return out
-    if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
-        out = {}
-        for index, item in enumerate(detail):
-            out.update(_flatten(item, f"{prefix}.{index}" if prefix else str(index)))
-        return out
-    messages = detail if isinstance(detail, list) else [detail]
-    return {prefix or "non_field_errors": [str(message) for message in messages]}
-
-
-def _summary(errors: dict[str, list[str]]) -> str:
-    return " ".join(
-        " ".join(messages) if name == "non_field_errors" else f"{name}: {' '.join(messages)}"
-        for name, messages in errors.items()
-    )
-
-
-def validation_problem(detail: Any) -> dict[str, Any]:
-    """A 400 problem from a DRF ValidationError's detail (a dict, a list or a string)."""
-    errors = _flatten(detail)
-    if list(errors) == ["non_field_errors"]:
-        return problem(400, _summary(errors))
-    return problem(400, _summary(errors), errors)
 
 
 def _django_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
@@ -95,8 +57,8 @@ def _reshaped(response: Response) -> dict[str, Any]:
         return problem(response.status_code, str(response.data.get("detail", "")))
     if response.status_code == status.HTTP_400_BAD_REQUEST:
         return validation_problem(response.data)
-    errors = _flatten(response.data)
-    return problem(response.status_code, _summary(errors), errors)
+    errors = flatten(response.data)
+    return problem(response.status_code, summary(errors), errors)
 
 
 def _typed(response: Response, context: dict[str, Any]) -> Response:
@@ -129,42 +91,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         errors = _django_errors(exc)
         code = 409 if isinstance(exc, StateConflictError) else 422
         body = problem(
-            code, _summary(errors), None if list(errors) == ["non_field_errors"] else errors
+            code, summary(errors), None if list(errors) == ["non_field_errors"] else errors
         )
         return _typed(Response(body, status=code), context)
-    if isinstance(exc, exceptions.ValidationError) and _unprocessable(exc):
-        errors = _flatten(exc.detail)
-        return _typed(Response(problem(422, _summary(errors), errors), status=422), context)
+    if isinstance(exc, exceptions.ValidationError) and unprocessable(exc):
+        errors = flatten(exc.detail)
+        return _typed(Response(problem(422, summary(errors), errors), status=422), context)
     response = drf_exception_handler(exc, context)
     return _typed(_as_problem(response), context) if response is not None else None
-
-
-# DRF's code for a primary key naming no row, and ours for any value the schema admits but the
-# data refuses (raise ValidationError(..., code=UNPROCESSABLE)).
-UNPROCESSABLE = "unprocessable"
-_UNPROCESSABLE_CODES = frozenset({"does_not_exist", UNPROCESSABLE})
-
-
-def _unprocessable(exc: exceptions.ValidationError) -> bool:
-    codes = _flatten(exc.get_codes())
-    return bool(codes) and all(
-        code in _UNPROCESSABLE_CODES for messages in codes.values() for code in messages
-    )
-
-
-def problem_response(code: int, detail: str, **extra: Any) -> HttpResponse:
-    """A problem answer outside DRF's views (feeds, routes that match nothing)."""
-    return HttpResponse(
-        orjson_bytes(problem(code, detail, **extra)), status=code, content_type=PROBLEM_JSON
-    )
-
-
-def bad_request(exc: exceptions.ValidationError) -> HttpResponse:
-    """The feeds' answer to a bad parameter, the same document (and status) the API gives."""
-    body = validation_problem(exc.detail)
-    if _unprocessable(exc):
-        body.update(status=422, title=HTTPStatus(422).phrase)
-    return HttpResponse(orjson_bytes(body), status=body["status"], content_type=PROBLEM_JSON)
 
 
 def _machine(request: HttpRequest) -> bool:

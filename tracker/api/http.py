@@ -16,7 +16,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
-from tracker.api.errors import MACHINE_PREFIXES, problem_response
+from tracker.api.errors import MACHINE_PREFIXES
+from tracker.web.problems import problem_response
 
 EXPOSED = "ETag, Last-Modified, Retry-After, X-Sync-Watermark"
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -11,10 +11,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tracker.enums import IncidentType, LedgerZoom
-from tracker.exports.ledgers import ledger_payload
 from tracker.forms.ledger_filters import PARAMS, LedgerFilterForm
 from tracker.models import Conflict
 from tracker.selectors.ledgers import LEDGER_TABLES
+from tracker.web.ledgers import ledger_payload
 
 ALLOWED_PARAMS = {*PARAMS, "format"}
 

@@ -3,18 +3,14 @@
 from datetime import UTC, datetime
 from typing import Any
 
-import orjson
 from rest_framework.renderers import JSONRenderer
+
+from tracker.web.problems import orjson_bytes
 
 
 def iso_z(moment: datetime) -> str:
     """An instant as in the bodies: UTC, ISO 8601, `Z` (for headers such as X-Sync-Watermark)."""
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def orjson_bytes(data: Any) -> bytes:
-    """Times in UTC with `Z`, as everywhere in the API."""
-    return orjson.dumps(data, default=_plain, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_UTC_Z)
 
 
 class OrjsonRenderer(JSONRenderer):
@@ -24,9 +20,3 @@ class OrjsonRenderer(JSONRenderer):
         if data is None:
             return b""
         return orjson_bytes(data)
-
-
-def _plain(value: Any) -> Any:
-    """What orjson leaves to us: DRF's ErrorDetail (a str subclass), lazy translations,
-    Decimals. All are meant as their text."""
-    return str(value)

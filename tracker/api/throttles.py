@@ -24,6 +24,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 from tracker.models import ApiToken
+from tracker.web.problems import problem_response
 
 logger = logging.getLogger(__name__)
 
@@ -108,9 +109,8 @@ class FeedRateLimitMiddleware:
         return self.get_response(request)
 
     def _refused(self, request: HttpRequest) -> HttpResponse | None:
-        # Imported here: both import rest_framework.views, whose settings import this module.
-        from tracker.api.authentication import ApiTokenAuthentication
-        from tracker.api.errors import problem_response
+        # Imported here: it imports rest_framework.views, whose settings import this module.
+        from tracker.api.authentication import ApiTokenAuthentication  # noqa: PLC0415 - see above
 
         try:
             found = ApiTokenAuthentication().authenticate(Request(request))

@@ -1,15 +1,15 @@
 """Step 1: recognise parties by their aliases.
 
-Aliases come from the data (PartyAlias, plus each party's name and short name), so editors extend
-recognition without code. The matcher copes with what a reader copes with: case, "Defence" or
-"Defense", possessives ("Armenia's Defense Ministry"), the inflected forms of Russian, Armenian,
-Azerbaijani and Turkish ("Минобороны Армении", "Bakü'nün", "նախարարությունը"). Overlapping matches
+Aliases come from the data (PartyAlias, plus each party's name and short name, read by
+tracker.selectors.parties.database_matcher), so editors extend recognition without code. The
+matcher copes with what a reader copes with: case, "Defence" or "Defense", possessives
+("Armenia's Defense Ministry"), the inflected forms of Russian, Armenian, Azerbaijani and Turkish
+("Минобороны Армении", "Bakü'nün", "նախարարությունը"). Overlapping matches
 resolve to the longest, so "Armenia's Defense Ministry" is the ministry, not the country."""
 
 from __future__ import annotations
 
 import re
-import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -240,98 +240,3 @@ def entries_from_conflicts(data: list[dict]) -> list[PartyEntry]:
                     )
                 )
     return with_side_words(entries)
-
-
-def entries_from_list(rows: Iterable[tuple]) -> list[PartyEntry]:
-    """Plain (name, short name, kind, country, side, aliases) rows, the shape of
-    tracker.demo.load.PARTIES, with SIDES rows (name, role, country) for the sides."""
-    from tracker.demo.load import SIDES
-    from tracker.enums import SideRole
-
-    sides = {
-        name: SideInfo(name=name, country_code=country, belligerent=role == SideRole.BELLIGERENT)
-        for name, role, country in SIDES
-    }
-    entries = []
-    for name, short, kind, _country, side_name, aliases in rows:
-        extra = [(name, "en", False)] + ([(short, "en", False)] if short else [])
-        entries.append(
-            PartyEntry(
-                name=name,
-                aliases=tuple((t, lang, m) for t, lang, m in [*aliases, *extra]),
-                side=sides.get(side_name),
-                kind=str(kind),
-            )
-        )
-    return with_side_words(entries)
-
-
-def demo_matcher() -> PartyMatcher:
-    """The demo conflict's parties without a database (enrich_text, evaluation)."""
-    from tracker.demo.load import PARTIES
-
-    return PartyMatcher(entries_from_list(PARTIES))
-
-
-_cache_lock = threading.Lock()
-_cache: dict[int | None, tuple[tuple, PartyMatcher]] = {}
-
-
-def entries_from_database(conflict_id: int | None = None) -> list[PartyEntry]:
-    """Every party aligned with a side of CONFLICT_ID (any conflict if None), with its aliases."""
-    from tracker.enums import SideRole
-    from tracker.models import Alignment
-
-    alignments = Alignment.objects.select_related("party", "side").prefetch_related(
-        "party__aliases"
-    )
-    if conflict_id is not None:
-        alignments = alignments.filter(side__conflict_id=conflict_id)
-    entries = []
-    # One entry per alignment: a party of two conflicts ("Houthis") speaks for a side in each;
-    # the pipeline keeps the conflict the text is about (PartyMatcher.for_conflict).
-    for alignment in alignments.order_by("side__conflict_id", "party_id"):
-        party = alignment.party
-        side = alignment.side
-        aliases = [(a.text, a.language, a.is_metonym) for a in party.aliases.all()]
-        aliases.append((party.name, "en", False))
-        if party.short_name:
-            aliases.append((party.short_name, "en", False))
-        entries.append(
-            PartyEntry(
-                name=party.name,
-                aliases=tuple(aliases),
-                side=SideInfo(
-                    name=side.name,
-                    country_code=side.country_code,
-                    belligerent=side.role == SideRole.BELLIGERENT,
-                    id=side.pk,
-                    conflict_id=side.conflict_id,
-                ),
-                kind=party.kind,
-                id=party.pk,
-            )
-        )
-    return with_side_words(entries)
-
-
-def database_matcher(conflict_id: int | None = None) -> PartyMatcher:
-    """Cached per process; rebuilt when a party, alias or alignment changed (one cheap query
-    decides), so an editor's new alias is used by the next enrichment without a restart."""
-    from django.db.models import Count, Max
-
-    from tracker.models import Alignment, Party, PartyAlias
-
-    stamp = (
-        tuple(PartyAlias.objects.aggregate(n=Count("id"), m=Max("id")).values()),
-        tuple(Party.objects.aggregate(n=Count("id"), m=Max("updated_at")).values()),
-        tuple(Alignment.objects.aggregate(n=Count("id"), m=Max("id")).values()),
-    )
-    with _cache_lock:
-        cached = _cache.get(conflict_id)
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
-    matcher = PartyMatcher(entries_from_database(conflict_id))
-    with _cache_lock:
-        _cache[conflict_id] = (stamp, matcher)
-    return matcher

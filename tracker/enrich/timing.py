@@ -12,6 +12,7 @@ import re
 import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from datetime import timezone as fixed_offset
 from functools import lru_cache
 
 from tracker.enrich import lexicon
@@ -233,12 +234,10 @@ def _wall(point: _Point, hour: int | None, minute: int) -> datetime | None:
 
 
 def _zone(point: _Point, timezone: str) -> zoneinfo.ZoneInfo | object:
-    from datetime import timezone as fixed
-
     if point.utc:
-        return fixed(timedelta(hours=point.offset or 0)) if point.offset else UTC
+        return fixed_offset(timedelta(hours=point.offset or 0)) if point.offset else UTC
     if point.offset is not None:
-        return fixed(timedelta(hours=point.offset))
+        return fixed_offset(timedelta(hours=point.offset))
     return zoneinfo.ZoneInfo(timezone) if timezone else UTC
 
 

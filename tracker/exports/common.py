@@ -1,11 +1,10 @@
 """What every export shares: the API's incident filters applied to the published set, the
-rows in batches (constant memory for any size), each side's positions per aspect, who publishes
-them, and their cache validator."""
+rows in batches (constant memory for any size), each side's positions per aspect, and their
+cache validator (who publishes them: tracker.web.claimreview.publisher)."""
 
 from collections.abc import Iterator
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import QueryDict
 from rest_framework.exceptions import ValidationError
@@ -22,14 +21,6 @@ UPDATED_SINCE_REFUSED = (
     " deletions and retractions included, use /api/v1/incidents/?updated_since=…; to avoid"
     " downloading an unchanged export again, send If-None-Match with its ETag."
 )
-
-
-def publisher() -> dict[str, str]:
-    """The organisation publishing the outputs (author of feeds and ClaimReviews)."""
-    return {
-        "@type": "Organization",
-        "name": getattr(settings, "COUNTERCLAIM_PUBLISHER", "Counterclaim"),
-    }
 
 
 def published_outputs_freshness(**_url_kwargs: Any) -> Freshness:

@@ -15,17 +15,17 @@ from django.utils.feedgenerator import Atom1Feed, rfc3339_date
 from django.utils.html import format_html, format_html_join
 from rest_framework.exceptions import ValidationError
 
-from tracker.api.errors import bad_request
 from tracker.exports.common import (
     in_batches,
     positions,
     published_matching,
     published_outputs_freshness,
-    publisher,
     side_names,
 )
 from tracker.models import Conflict, Party
-from tracker.views.caching import cached_publicly
+from tracker.web.caching import cached_publicly
+from tracker.web.claimreview import publisher
+from tracker.web.problems import bad_request
 
 FEED_SIZE = 50
 SUBTITLE = "Each party's account of each incident, side by side."

@@ -10,10 +10,10 @@ from django.http import HttpRequest, HttpResponseBase, StreamingHttpResponse
 from django.urls import reverse
 from rest_framework.exceptions import ValidationError
 
-from tracker.api.errors import bad_request
 from tracker.exports.common import published_matching, published_outputs_freshness
 from tracker.selectors.incidents import incidents_with_dispute_status
-from tracker.views.caching import cached_publicly
+from tracker.web.caching import cached_publicly
+from tracker.web.problems import bad_request
 
 PROPERTIES = ("title", "incident_type", "occurred_start", "occurred_end", "place", "state")
 

@@ -9,9 +9,8 @@ would run as a formula (=, +, -, @, tab, CR first) get a leading apostrophe (OWA
 injection advice); numbers stay numbers. New columns go at the end, so a desk's import by
 position keeps working."""
 
-import csv
-from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator
+from datetime import UTC
 from typing import Any
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
@@ -19,40 +18,15 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.http import HttpRequest, HttpResponseBase, StreamingHttpResponse
 from rest_framework.exceptions import ValidationError
 
-from tracker.api.errors import bad_request
 from tracker.exports.common import published_matching, published_outputs_freshness
 from tracker.models import Alignment, Citation, Claim, Incident, Statement
 from tracker.selectors.incidents import incidents_with_dispute_status
-from tracker.views.caching import cached_publicly
+from tracker.web.caching import cached_publicly
+from tracker.web.csvstream import csv_lines
+from tracker.web.problems import bad_request
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_ROWS = 2000
-BOM = "\ufeff"
 BOM_CHOICES = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
-
-
-def safe_cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-class _Echo:
-    """csv.writer writes into this and gets the line back, to yield it at once."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(header: list[str], rows: Iterable[tuple], *, bom: bool = True) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield (BOM if bom else "") + writer.writerow(header)
-    for row in rows:
-        yield writer.writerow([safe_cell(value) for value in row])
 
 
 def _count(model: Any, field: str) -> Coalesce:

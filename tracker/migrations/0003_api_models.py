@@ -153,7 +153,8 @@ API_PERMISSIONS = [
 
 
 def grant_editor_permissions(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
+    # A migration runs against the historical app registry, so it imports when it runs.
+    from django.contrib.auth.management import create_permissions  # noqa: PLC0415
 
     tracker = apps.get_app_config("tracker")
     tracker.models_module = True

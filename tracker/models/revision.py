@@ -6,7 +6,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tracker.enums import RevisionAction, RevisionState
+from tracker.models.claim import Claim, Counterclaim
 from tracker.models.incident import Incident
+from tracker.models.source import Citation
+from tracker.models.statement import Statement
 
 
 class PendingRevision(models.Model):
@@ -71,3 +74,14 @@ class PendingRevision(models.Model):
             f"{self.get_action_display()} of {self.get_target_display().lower()} "
             f"{self.target_id} ({self.get_state_display()})"
         )
+
+
+# The row model of each revision target, for the gate that applies revisions and the pages that
+# show them.
+REVISION_MODELS: dict[str, type[models.Model]] = {
+    PendingRevision.Target.INCIDENT: Incident,
+    PendingRevision.Target.STATEMENT: Statement,
+    PendingRevision.Target.CLAIM: Claim,
+    PendingRevision.Target.CITATION: Citation,
+    PendingRevision.Target.COUNTERCLAIM: Counterclaim,
+}

@@ -1,9 +1,14 @@
 """Reads for enrichment: which sources need a run, and the inbox's sources with proposals."""
 
+from datetime import datetime
+
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from tracker.enrich.incidents import CANDIDATE_WINDOW
+from tracker.enrich.types import IncidentCandidate
 from tracker.enums import EnrichmentStatus, ProposalKind, ProposalState
-from tracker.models import EnrichmentRun, Proposal, Source
+from tracker.models import Claim, Conflict, EnrichmentRun, Incident, Proposal, Source, Statement
+from tracker.selectors.parties import party_sides_by_id
 
 
 def sources_to_enrich(*, limit: int = 200) -> QuerySet[Source]:
@@ -100,3 +105,65 @@ def recent_empty_runs(*, limit: int = 10) -> QuerySet[EnrichmentRun]:
         .select_related("source")
         .order_by("-started_at", "-id")[:limit]
     )
+
+
+def incident_candidates(
+    *, conflict_id: int, start: datetime | None, end: datetime | None, limit: int = 50
+) -> list[IncidentCandidate]:
+    """Live incidents of the conflict whose time is near the report's, with what ranking reads."""
+    conflict = Conflict.objects.get(pk=conflict_id)
+    sides = party_sides_by_id(conflict=conflict)
+
+    incidents = Incident.objects.live().filter(conflict_id=conflict_id)
+    if start is not None:
+        incidents = incidents.filter(
+            occurred_start__gte=start - CANDIDATE_WINDOW,
+            occurred_start__lte=(end or start) + CANDIDATE_WINDOW,
+        )
+    incidents = incidents.prefetch_related(
+        Prefetch(
+            "statements",
+            queryset=Statement.objects.select_related("party").prefetch_related(
+                Prefetch(
+                    "claims", queryset=Claim.objects.select_related("accused_side", "casualty_side")
+                )
+            ),
+        )
+    ).order_by("-occurred_start")[:limit]
+    result = []
+    for incident in incidents:
+        statements = list(incident.statements.all())
+        claims = [
+            {
+                "id": claim.pk,
+                "aspect": claim.aspect,
+                "party": statement.party.name,
+                "party_id": statement.party_id,
+                "place": claim.place,
+                "side": sides[statement.party_id].name if statement.party_id in sides else None,
+                "accused_side": claim.accused_side.name if claim.accused_side else None,
+                "casualty_side": claim.casualty_side.name if claim.casualty_side else None,
+                "killed_min": claim.killed_min,
+                "killed_max": claim.killed_max,
+                "wounded_min": claim.wounded_min,
+                "wounded_max": claim.wounded_max,
+                "time_start": claim.time_start,
+                "time_end": claim.time_end,
+            }
+            for statement in statements
+            for claim in statement.claims.all()
+        ]
+        text = " ".join([incident.title, incident.summary, *(s.text for s in statements)])
+        result.append(
+            IncidentCandidate(
+                id=incident.pk,
+                title=incident.title,
+                start=incident.occurred_start,
+                end=incident.occurred_end,
+                place=incident.place,
+                party_names=frozenset(s.party.name for s in statements),
+                text=text,
+                claims=claims,
+            )
+        )
+    return result

@@ -18,7 +18,7 @@ from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Value
 
-from tracker.services.history import DELETE_LABEL, TRACKED_MODELS, event_model
+from tracker.models.history import DELETE_LABEL, TRACKED_MODELS, event_model
 
 # URL names of the models whose history can be shown (incident, statement, claim, ...).
 HISTORY_MODELS: dict[str, type[models.Model]] = {

@@ -21,10 +21,10 @@ from tracker.models import (
     Source,
     Statement,
 )
+from tracker.models.revision import REVISION_MODELS
 from tracker.selectors.grid import Grid
 from tracker.selectors.parties import sides_and_alignments
 from tracker.selectors.statement_watch import statement_source_changes
-from tracker.services.revisions import MODELS
 
 
 @dataclass
@@ -101,7 +101,7 @@ def pending_revisions(incident: Incident) -> list[RevisionView]:
     current: dict[tuple[str, int], Any] = {}
     for target in {revision.target for revision in revisions}:
         ids = [revision.target_id for revision in revisions if revision.target == target]
-        rows = MODELS[target]._default_manager.filter(pk__in=ids)
+        rows = REVISION_MODELS[target]._default_manager.filter(pk__in=ids)
         if target == PendingRevision.Target.STATEMENT:
             rows = rows.select_related("party", "incident")  # both are in its name
         for obj in rows:
@@ -109,7 +109,7 @@ def pending_revisions(incident: Incident) -> list[RevisionView]:
     views = []
     for revision in revisions:
         obj = current.get((revision.target, revision.target_id))
-        model = MODELS[revision.target]
+        model = REVISION_MODELS[revision.target]
         changes = []
         # Only an edit holds field values; a merge holds its note, additions and deletions none.
         edited = revision.changes if revision.action == RevisionAction.EDIT else {}

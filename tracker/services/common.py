@@ -3,6 +3,7 @@
 from typing import Any, TypeVar
 
 from django.db import models
+from django.utils import timezone
 
 from tracker.services.errors import StaleEditError
 
@@ -31,8 +32,6 @@ def update_versioned(obj: M, *, expected_version: int | None, fields: dict[str, 
         raise StaleEditError(obj, expected_version, current)
     values = {name: getattr(obj, name) for name in fields}
     if any(field.name == "updated_at" for field in model._meta.fields):
-        from django.utils import timezone
-
         values["updated_at"] = timezone.now()
     updated = model._default_manager.filter(pk=obj.pk, version=current).update(
         **values, version=models.F("version") + 1

@@ -18,8 +18,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tracker.enrich.incidents import incident_candidates
-from tracker.enrich.parties import database_matcher
 from tracker.enrich.pipeline import enrich_document
 from tracker.enrich.types import EnrichmentResult
 from tracker.enums import (
@@ -33,6 +31,8 @@ from tracker.enums import (
     TimePrecision,
 )
 from tracker.models import Claim, Conflict, EnrichmentRun, Incident, Party, Proposal, Side, Source
+from tracker.selectors.enrichment import incident_candidates
+from tracker.selectors.parties import database_matcher
 from tracker.services.claims import claim_create, counterclaim_decide, counterclaim_propose
 from tracker.services.incidents import incident_create
 from tracker.services.sources import citation_create

@@ -16,10 +16,10 @@ from django.db import connection, models
 from django.utils import timezone
 
 from tracker.enums import FeedHealth, FetchOutcome
-from tracker.ingest.batchsql import insert_from_json_sql, row_with_defaults
 from tracker.ingest.entries import MAX_URL_CHARS
 from tracker.ingest.fetch import FetchResult, split_credentials
 from tracker.models import Feed, FetchLog
+from tracker.services.batchsql import insert_from_json_sql, row_with_defaults
 from tracker.services.intake import UpsertCounts
 
 # Consecutive failures from which a feed shows as failing rather than degraded.

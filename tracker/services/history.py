@@ -6,27 +6,12 @@ which the triggers write as pgh_created_at: restoring one brings back the whole 
 
 from typing import Any
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from tracker.models import Citation, Claim, Counterclaim, Incident, Source, Statement
+from tracker.models import Incident, Source
+from tracker.models.history import DELETE_LABEL, TRACKED_MODELS, event_model
 from tracker.services.revisions import addition_restore
-
-# Parents before children, so foreign keys resolve on insert.
-TRACKED_MODELS: tuple[type[models.Model], ...] = (
-    Incident,
-    Statement,
-    Source,
-    Claim,
-    Counterclaim,
-    Citation,
-)
-DELETE_LABEL = "delete"
-
-
-def event_model(model: type[models.Model]) -> type[models.Model]:
-    return apps.get_model(model._meta.app_label, f"{model.__name__}Event")
 
 
 def _recreate(

@@ -4,7 +4,7 @@ Identity is enforced by PostgreSQL (unique canonical URL; unique feed + GUID), s
 ingesting the same story at once still leave one row: the loser's insert conflicts and its entry
 counts as already present. Writes are batched: per feed fetch one SELECT of the rows already
 known, one of the near-duplicate candidates, one INSERT … ON CONFLICT DO NOTHING of all new rows
-(tracker.ingest.batchsql) and one UPDATE of the changed ones; history of every insert and update
+(tracker.services.batchsql) and one UPDATE of the changed ones; history of every insert and update
 is written by the pghistory triggers on Source, batched statements included."""
 
 import time
@@ -21,7 +21,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from tracker.enums import SourceKind
-from tracker.ingest.batchsql import insert_from_json_sql, json_rows
 from tracker.ingest.entries import EntryDraft, EntryRecord
 from tracker.ingest.extract import Article, canonical_for, extract_article
 from tracker.ingest.fetch import FetchError, fetch
@@ -29,6 +28,7 @@ from tracker.ingest.netpolicy import BlockedAddressError
 from tracker.ingest.simhash import MAX_DISTANCE, bands, distance
 from tracker.ingest.transport import FetchOptions, feed_fetch_options
 from tracker.models import Feed, Source
+from tracker.services.batchsql import insert_from_json_sql, json_rows
 from tracker.services.sources import outlet_for_url, source_by_url, source_create
 from tracker.text.language import language_or_declared
 from tracker.text.normalise import text_sha256

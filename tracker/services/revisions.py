@@ -31,6 +31,7 @@ from tracker.models import (
     PendingRevision,
     Statement,
 )
+from tracker.models.revision import REVISION_MODELS
 from tracker.services.common import save_validated, update_versioned
 from tracker.services.errors import StaleEditError, StateConflictError
 from tracker.services.publishing import incident_merge_apply
@@ -38,13 +39,6 @@ from tracker.services.webhooks import counterclaim_confirmed, incident_updated
 
 M = TypeVar("M", bound=models.Model)
 Target = PendingRevision.Target
-MODELS: dict[str, type[models.Model]] = {
-    Target.INCIDENT: Incident,
-    Target.STATEMENT: Statement,
-    Target.CLAIM: Claim,
-    Target.CITATION: Citation,
-    Target.COUNTERCLAIM: Counterclaim,
-}
 INCIDENT_EDITABLE_FIELDS = frozenset(
     {
         "title",
@@ -82,7 +76,7 @@ EDITABLE: dict[str, frozenset[str]] = {
 
 
 def target_of(obj: models.Model) -> str:
-    for target, model in MODELS.items():
+    for target, model in REVISION_MODELS.items():
         if isinstance(obj, model):
             return target
     raise TypeError(f"{type(obj).__name__} is not part of an incident")
@@ -282,7 +276,9 @@ def _withdraw_orphans(incident: Incident, user: Any) -> None:
     alive = {
         (target, pk)
         for target, ids in wanted.items()
-        for pk in MODELS[target]._default_manager.filter(pk__in=ids).values_list("pk", flat=True)
+        for pk in REVISION_MODELS[target]
+        ._default_manager.filter(pk__in=ids)
+        .values_list("pk", flat=True)
     }
     for revision in pending:
         if (revision.target, revision.target_id) not in alive:
@@ -290,7 +286,7 @@ def _withdraw_orphans(incident: Incident, user: Any) -> None:
 
 
 def revision_object(revision: PendingRevision) -> models.Model | None:
-    return MODELS[revision.target]._default_manager.filter(pk=revision.target_id).first()
+    return REVISION_MODELS[revision.target]._default_manager.filter(pk=revision.target_id).first()
 
 
 def _locked_pending(revision: PendingRevision) -> PendingRevision:
@@ -342,7 +338,7 @@ def _approve_row(revision: PendingRevision, user: Any) -> models.Model | None:
             )
         _apply(obj, expected_version=None, fields={"held": False})
     else:
-        fields = _from_json(MODELS[revision.target], revision.changes)
+        fields = _from_json(REVISION_MODELS[revision.target], revision.changes)
         _apply(obj, expected_version=revision.base_version, fields=fields)
     if isinstance(obj, Counterclaim) and obj.state == ProposalState.CONFIRMED:
         counterclaim_confirmed(counterclaim=obj)

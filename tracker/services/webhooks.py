@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import urllib3
+from celery import current_app
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -105,12 +106,18 @@ def webhooks_emit(*, event: WebhookEvent, data: dict[str, Any]) -> list[WebhookD
     return deliveries
 
 
-def _enqueue(ids: list[int]) -> None:
-    from tracker.tasks.webhooks import deliver_webhook
+# The task that delivers one row (tracker/tasks/webhooks.py); enqueued by this name so that the
+# service layer does not import the task layer.
+DELIVER_TASK = "webhooks.deliver_webhook"
 
+
+def _enqueue(ids: list[int]) -> None:
     # robust: with the broker down the change still commits and the caller gets its answer;
     # the deliveries stay pending in PostgreSQL (the outbox) for webhooks_resend_pending.
-    transaction.on_commit(lambda: [deliver_webhook.delay(delivery_id=i) for i in ids], robust=True)
+    transaction.on_commit(
+        lambda: [current_app.send_task(DELIVER_TASK, kwargs={"delivery_id": i}) for i in ids],
+        robust=True,
+    )
 
 
 # A delivery never attempted this long after it was written lost its task message (broker down

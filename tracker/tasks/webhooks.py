@@ -6,6 +6,7 @@ from celery import shared_task
 
 from tracker.models import WebhookDelivery
 from tracker.services.webhooks import (
+    DELIVER_TASK,
     MAX_ATTEMPTS,
     TransientDeliveryError,
     webhook_deliver,
@@ -16,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(
-    name="webhooks.deliver_webhook",
+    name=DELIVER_TASK,
     bind=True,
     autoretry_for=(TransientDeliveryError,),
     retry_backoff=30,  # 30 s, 60 s, 120 s, ... capped below

@@ -14,14 +14,6 @@ from django.http import (
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from tracker.charts.ledgers import (
-    LedgerLinks,
-    accusation_charts,
-    casualty_charts,
-    latency_charts,
-    verdict_charts,
-)
-from tracker.exports.ledgers import ledger_csv, ledger_payload
 from tracker.forms.ledger_filters import LedgerFilterForm
 from tracker.models import Conflict
 from tracker.selectors.ledgers import (
@@ -31,6 +23,14 @@ from tracker.selectors.ledgers import (
     ledger_table,
 )
 from tracker.selectors.statement_watch import recent_source_changes
+from tracker.views.ledger_charts import (
+    LedgerLinks,
+    accusation_charts,
+    casualty_charts,
+    latency_charts,
+    verdict_charts,
+)
+from tracker.web.ledgers import ledger_csv, ledger_payload
 
 
 def _page(request: HttpRequest, slug: str, *, public: bool) -> HttpResponse:

@@ -9,12 +9,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from tracker.enums import EditorialAction, EditorialState
-from tracker.exports.claimreview import incident_claimreview_jsonld, jsonld_script
 from tracker.models import EditorialLogEntry, Incident
 from tracker.selectors.freshness import incident_freshness
 from tracker.selectors.grid import incident_grid
 from tracker.selectors.incident_page import statement_timeline
-from tracker.views.caching import cached_publicly
+from tracker.web.caching import cached_publicly
+from tracker.web.claimreview import incident_claimreview_jsonld, jsonld_script
 
 # Overrides the context processors' per-reader values: what one reader sees, all may be served.
 ANY_READER = {"user": AnonymousUser(), "perms": {}, "csrf_token": "", "messages": ()}

@@ -8,8 +8,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from tracker.enrich.parties import PartyMatcher, database_matcher, demo_matcher
+from tracker.demo.matcher import demo_matcher
+from tracker.enrich.parties import PartyMatcher
 from tracker.enrich.pipeline import enrich_document
+from tracker.selectors.parties import database_matcher
 from tracker.text.documents import decode_document, load_document
 
 

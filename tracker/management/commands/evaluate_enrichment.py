@@ -7,8 +7,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from tracker.demo.matcher import demo_matcher
 from tracker.enrich.evaluation import Score, by_language, evaluate, seed_check, totals
-from tracker.enrich.parties import PartyMatcher, demo_matcher, entries_from_conflicts
+from tracker.enrich.parties import PartyMatcher, entries_from_conflicts
 from tracker.enrich.strict import STRICT_STEPS
 
 

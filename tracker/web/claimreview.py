@@ -7,12 +7,12 @@ The rating scale is 1 (false) to 5 (corroborated), as Google's fact-check markup
 import json
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.html import json_script
 from django.utils.safestring import SafeString
 
 from tracker.enums import Verdict
-from tracker.exports.common import publisher
 from tracker.models import Incident, Party
 from tracker.selectors.incidents import incidents_page
 
@@ -24,6 +24,14 @@ RATINGS: dict[str, int] = {
     Verdict.PARTLY_TRUE: 3,
     Verdict.CORROBORATED: 5,
 }
+
+
+def publisher() -> dict[str, str]:
+    """The organisation publishing the outputs (author of feeds and ClaimReviews)."""
+    return {
+        "@type": "Organization",
+        "name": getattr(settings, "COUNTERCLAIM_PUBLISHER", "Counterclaim"),
+    }
 
 
 def claimreview_rating(verdict: Verdict | str) -> dict[str, Any] | None:

@@ -5,9 +5,9 @@ from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
 
-from tracker.exports.tables import csv_lines
 from tracker.models import Conflict
 from tracker.selectors.ledgers import LedgerFilters, Table, ledger_table
+from tracker.web.csvstream import csv_lines
 
 
 def ledger_payload(name: str, *, conflict: Conflict, filters: LedgerFilters) -> dict[str, Any]:

@@ -1,0 +1,26 @@
+"""Which models keep a history (pghistory events), read by the history selectors and restored by
+the history service; here so that neither layer imports the other for it."""
+
+from django.apps import apps
+from django.db import models
+
+from tracker.models.claim import Claim, Counterclaim
+from tracker.models.incident import Incident
+from tracker.models.source import Citation, Source
+from tracker.models.statement import Statement
+
+# Parents before children, so foreign keys resolve on insert.
+TRACKED_MODELS: tuple[type[models.Model], ...] = (
+    Incident,
+    Statement,
+    Source,
+    Claim,
+    Counterclaim,
+    Citation,
+)
+DELETE_LABEL = "delete"
+
+
+def event_model(model: type[models.Model]) -> type[models.Model]:
+    """The pghistory event model of MODEL (`ClaimEvent` for `Claim`)."""
+    return apps.get_model(model._meta.app_label, f"{model.__name__}Event")
