@@ -102,6 +102,32 @@ def feed_url_normal(url: str) -> tuple[str, str]:
         raise ValidationError({"url": f"Not a valid address: {exc}"}) from exc
 
 
+def feed_url_checked(url: str, *, feed: Feed | None = None) -> tuple[str, str]:
+    """URL normalised (feed_url_normal) and free: a ValidationError in words if another feed
+    than FEED already has it in any spelling. Every door that sets or edits a feed's address
+    goes through here, so an edit cannot register one feed twice."""
+    url, credentials = feed_url_normal(url)
+    taken = Feed.objects.filter(url=url).exclude(pk=feed.pk if feed else None).first()
+    if taken is not None:
+        raise ValidationError(
+            {"url": f"{url} is already registered as feed #{taken.pk} ({taken}); edit that one."}
+        )
+    return url, credentials
+
+
+def feed_url_set(*, feed: Feed, url: str) -> None:
+    """Give FEED (not saved here) the address URL, checked by feed_url_checked. Credentials in
+    it become the feed's HTTP Basic ones; a new address drops what the old one's server said
+    (validators, a pending move)."""
+    url, credentials = feed_url_checked(url, feed=feed)
+    if credentials:
+        feed.basic_auth = credentials
+    if url != feed.url:
+        feed.url = url
+        feed.etag = feed.last_modified = feed.moved_to = ""
+        feed.moved_hits = 0
+
+
 def check_feed_settings(settings: dict[str, Any]) -> None:
     """Only FEED_SETTINGS, each valid by the model's rules (before anything is fetched)."""
     unknown = set(settings) - set(FEED_SETTINGS)
@@ -424,15 +450,19 @@ def _note_hub(feed: Feed, parsed: ParsedFeed, *, feed_url: str) -> bool:
 
 
 # What an editor may change on a feed besides its fetch settings.
-_EDITABLE = ("title", "poll_interval", "is_active", "tags")
+_EDITABLE = ("url", "title", "poll_interval", "is_active", "tags")
 
 
 @transaction.atomic
 def feed_update_settings(*, feed: Feed, changes: dict[str, Any]) -> Feed:
-    """Change FEED's title, interval, tags or fetch settings (FEED_SETTINGS), validated."""
+    """Change FEED's address (feed_url_set: normalised, unique), title, interval, tags or
+    fetch settings (FEED_SETTINGS), validated."""
     unknown = set(changes) - set(FEED_SETTINGS) - set(_EDITABLE)
     if unknown:
         raise ValidationError(f"Not editable: {', '.join(sorted(unknown))}")
+    changes = dict(changes)
+    if "url" in changes:
+        feed_url_set(feed=feed, url=changes.pop("url"))
     for name, value in changes.items():
         setattr(feed, name, value)
     return save_validated(feed)
