@@ -308,6 +308,14 @@ def _fetch(
             continue
         break
     result_headers = {k.lower(): v for k, v in response.headers.items()}
+    if response.status == 304 and not ({"If-None-Match", "If-Modified-Since"} & set(headers)):
+        # Nothing was asked to be compared: "not modified" since what? Taken as unchanged it
+        # would hide a broken server (or cache) forever behind a healthy feed.
+        response.close()
+        raise FetchError(
+            f"HTTP 304 Not Modified from {current} to a request that sent no validator "
+            "(no ETag or Last-Modified was stored): nothing to read"
+        )
     if response.status == 304:
         # A 304 has no body: the connection is whole and goes back to the pool for the next
         # fetch (a scheduler tick of 304s then costs no TCP handshakes).

@@ -420,6 +420,8 @@ def _store(
     feed.format = parsed.format
     if not feed.title and parsed.title:
         feed.title = clean_text(parsed.title)[:500]
+    note = "; ".join(_notes(parsed, records, skipped, rules_note))
+    stored = counts.new + counts.updated + counts.unchanged
     log = record_success(
         feed,
         started,
@@ -427,7 +429,9 @@ def _store(
         outcome,
         counts=counts,
         parser=parsed.parser,
-        note="; ".join(_notes(parsed, records, skipped, rules_note)),
+        note=note,
+        # A feed whose every entry is skipped gives nothing: not healthy, whatever HTTP said.
+        degraded=f"no entry could be stored: {note}" if skipped and not stored else "",
     )
     return FeedFetchReport(log, counts.awaiting_page_ids, websub_subscribe)
 
