@@ -4,11 +4,15 @@ sent no validator, a feed served as text/html, UTF-16 with a BOM, an entity bomb
 every entry fails. Each fetch ends with a fetch-log row that says in words how it ended, and a
 good feed fetched right after is untouched."""
 
+import os
+import signal
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 
 from tests.ingest.conftest import DATA
 from tracker.enums import FeedHealth, FetchOutcome
@@ -236,3 +240,29 @@ def test_a_feed_whose_every_entry_fails_says_so_and_is_not_healthy(server, hosti
     assert log.entries_new == 0
     assert "5 entries skipped" in log.error, log.error
     assert Feed.objects.get(url=hostile + "/all-bad").health != FeedHealth.OK
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_fetch_stopped_by_the_task_time_limit_leaves_a_log_row(server, settings):
+    """Celery's soft time limit is a signal (SIGUSR1 in the worker process) whose handler
+    raises SoftTimeLimitExceeded wherever the task is: here, mid-read from a server that drips
+    its headers under a deadline far away. Outside a transaction, as in a worker."""
+    settings.COUNTERCLAIM_FETCH_TOTAL_TIMEOUT = 30
+
+    def soft_limit(signum: int, frame: object) -> None:
+        raise SoftTimeLimitExceeded
+
+    previous = signal.signal(signal.SIGUSR1, soft_limit)
+    timer = threading.Timer(1.0, os.kill, args=(os.getpid(), signal.SIGUSR1))
+    try:
+        feed = Feed.objects.create(url=server.url("drip-headers"))
+        timer.start()
+        started = time.monotonic()
+        log = feed_fetch(feed=feed).log
+    finally:
+        timer.cancel()
+        signal.signal(signal.SIGUSR1, previous)
+    assert time.monotonic() - started < 5
+    assert log.outcome == FetchOutcome.ERROR
+    assert log.error == "stopped: the task's time limit passed"
+    assert Feed.objects.get(pk=feed.pk).last_error == log.error
