@@ -270,6 +270,9 @@ def _pool_run(good: list, hostile: list) -> dict:  # type: ignore[type-arg]
 
 def child(folder: Path, port: int) -> dict:
     _configure()
+    from tracker.ingest.dates import warm_localised_dates
+
+    warm_localised_dates()  # as a Celery worker does at start (tracker.tasks.ingest)
     hostile_paths = [f"{HOSTILE}/{p.name}" for p in sorted((folder / HOSTILE).iterdir())]
     hostile_paths += [f"drip/{n}" for n in range(SLOW_FEEDS)]
     import feedparser

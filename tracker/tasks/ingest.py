@@ -4,16 +4,26 @@ All are safe to run twice: a redelivered fetch_feed (worker killed mid-task, ack
 the rows of a committed first run and stores nothing new; an uncommitted one left nothing."""
 
 import logging
+from typing import Any
 
 from celery import shared_task
+from celery.signals import worker_init
 from django.conf import settings
 
+from tracker.ingest.dates import warm_localised_dates
 from tracker.models import Feed, Source
 from tracker.services.feeds import feed_fetch, feeds_claim_due
 from tracker.services.ingest import page_host_wait, source_fetch_page
 from tracker.services.websub import websub_subscribe
 
 logger = logging.getLogger(__name__)
+
+
+@worker_init.connect
+def _warm_before_the_pool_starts(**kwargs: Any) -> None:
+    """Language data for localised dates loaded once, before the pool's processes are forked
+    (they share it), never in the middle of a fetch."""
+    warm_localised_dates()
 
 
 @shared_task(name="ingest.schedule_due_feeds", acks_late=True)
