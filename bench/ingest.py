@@ -459,6 +459,8 @@ def report(results: dict[int, dict]) -> str:
         f"grouped as near-duplicates of an earlier copy; {big['history_events']:,} history "
         f"events; pipeline {big['pipeline_s']:.1f} s, feedparser {big['feedparser_s']:.1f} s, "
         f"304 run {big['not_modified_s']:.1f} s, same bytes again {big['reingest_s']:.1f} s.",
+        f"Load average at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs: the "
+        "machine's other work moves absolute rates; ratios measured side by side count.",
         "Goals: pipeline ≥ 1× feedparser; 304 run ≤ 10 % of run 1 with no writes but the "
         "fetch log; re-ingest creates 0 rows; peak memory flat as the corpus grows; in the "
         "hostile run the good feeds keep ≥ 80 % of their clean throughput, none fails, and no "
