@@ -265,6 +265,22 @@ def feed_fetch(*, feed: Feed) -> FeedFetchReport | None:
             return FeedFetchReport(record_failure(feed, started, message, release=lock))
 
 
+def feed_fetch_killed(*, feed_id: int, seconds: float) -> FetchLog | None:
+    """The row of a fetch whose worker process was killed after SECONDS (the task's hard time
+    limit), written by the worker's parent: the killed process could write nothing, and its
+    lock went with its connection. None if the feed is gone."""
+    feed = Feed.objects.filter(pk=feed_id).first()
+    if feed is None:
+        return None
+    started = timezone.now() - timedelta(seconds=seconds)
+    return record_failure(
+        feed,
+        started,
+        f"killed: the task's hard time limit ({seconds:g} s) passed; the worker process was "
+        "stopped mid-fetch",
+    )
+
+
 def _fetch_and_store(feed: Feed, started: datetime, lock: FetchLock) -> FeedFetchReport:
     use_cache = not feed.ignore_cache
     try:

@@ -6,13 +6,14 @@ the rows of a committed first run and stores nothing new; an uncommitted one lef
 import logging
 from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
+from celery.exceptions import TimeLimitExceeded
 from celery.signals import worker_init
 from django.conf import settings
 
 from tracker.ingest.dates import warm_localised_dates
 from tracker.models import Feed, Source
-from tracker.services.feeds import feed_fetch, feeds_claim_due
+from tracker.services.feeds import feed_fetch, feed_fetch_killed, feeds_claim_due
 from tracker.services.ingest import page_host_wait, source_fetch_page
 from tracker.services.websub import websub_subscribe
 
@@ -44,7 +45,17 @@ _LIMITS = {
 }
 
 
-@shared_task(name="ingest.fetch_feed", acks_late=True, **_LIMITS)
+class FeedFetchTask(Task):
+    """A fetch killed by the hard time limit still leaves its fetch-log row: Celery calls
+    on_failure in the worker's parent process, which is still alive."""
+
+    def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
+        if isinstance(exc, TimeLimitExceeded) and "feed_id" in kwargs:
+            seconds = exc.args[0] if exc.args and exc.args[0] else self.time_limit
+            feed_fetch_killed(feed_id=kwargs["feed_id"], seconds=float(seconds or 0))
+
+
+@shared_task(name="ingest.fetch_feed", base=FeedFetchTask, acks_late=True, **_LIMITS)
 def fetch_feed(*, feed_id: int) -> str:
     # No load here: the fetch's lock reloads the row in the same round trip (a 304 is then
     # three round trips in all: lock and reload, HTTP, commit and unlock).
