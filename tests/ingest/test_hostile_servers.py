@@ -4,6 +4,7 @@ sent no validator, a feed served as text/html, UTF-16 with a BOM, an entity bomb
 every entry fails. Each fetch ends with a fetch-log row that says in words how it ended, and a
 good feed fetched right after is untouched."""
 
+import gzip
 import os
 import signal
 import socket
@@ -112,7 +113,48 @@ def _all_bad(conn: socket.socket, path: str) -> None:
     )
 
 
+# 200 MB of zeros in about 200 KB: decompressed, far over any byte cap.
+GZIP_BOMB = gzip.compress(b"\0" * (200 * 1024 * 1024), compresslevel=9)
+
+
+def _gzip_bomb(conn: socket.socket, path: str) -> None:
+    conn.sendall(
+        _head(
+            "200 OK",
+            "Content-Type: application/rss+xml",
+            "Content-Encoding: gzip",
+            f"Content-Length: {len(GZIP_BOMB)}",
+        )
+        + GZIP_BOMB
+    )
+
+
+def _corrupt_gzip(conn: socket.socket, path: str) -> None:
+    body = b"\x1f\x8b\x08\x00this is not deflate data at all" * 10
+    conn.sendall(
+        _head(
+            "200 OK",
+            "Content-Type: application/rss+xml",
+            "Content-Encoding: gzip",
+            f"Content-Length: {len(body)}",
+        )
+        + body
+    )
+
+
+def _bad_status_line(conn: socket.socket, path: str) -> None:
+    conn.sendall(b"HTCPCP/1.0 418 I'm a teapot, not HTTP\r\n\r\n<rss/>")
+
+
+def _hang_up(conn: socket.socket, path: str) -> None:
+    """Reads the request and closes without a byte of answer."""
+
+
 ROUTES: dict[str, Callable[[socket.socket, str], None]] = {
+    "/gzip-bomb": _gzip_bomb,
+    "/corrupt-gzip": _corrupt_gzip,
+    "/bad-status": _bad_status_line,
+    "/hang-up": _hang_up,
     "/loop-a": _redirect_loop,
     "/loop-b": _redirect_loop,
     "/endless": _endless_chunks,
@@ -187,6 +229,10 @@ def _fetch_then_a_good_feed(server, url: str) -> FetchLog:  # type: ignore[no-un
         ("/loop-a", "redirects"),
         ("/endless", "byte cap"),
         ("/length-short", "reading"),
+        ("/gzip-bomb", "byte cap"),
+        ("/corrupt-gzip", "reading"),
+        ("/bad-status", "cannot fetch"),
+        ("/hang-up", "cannot fetch"),
     ],
 )
 def test_broken_transfers_end_as_errors_in_words(server, hostile, short_limits, path, words):
