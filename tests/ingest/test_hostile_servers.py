@@ -17,6 +17,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from tests.ingest.conftest import DATA
 from tracker.enums import FeedHealth, FetchOutcome
+from tracker.ingest import lenient
 from tracker.models import Feed, FetchLog, Source
 from tracker.services.feeds import feed_fetch
 
@@ -150,7 +151,21 @@ def _hang_up(conn: socket.socket, path: str) -> None:
     """Reads the request and closes without a byte of answer."""
 
 
+# Malformed (so only feedparser reads it), and a tag soup: one good entry, then 30,000 tags.
+TAG_SOUP = (
+    b'<rss version="2.0"><channel><title>Soup</title>'
+    b"<item><title>Before</title><link>https://news.example.org/soup</link></item>"
+    b"<item><title>" + b"<b>" * 30_000 + b"</title></item></channel></rss>"
+)
+
+
+def _tag_soup(conn: socket.socket, path: str) -> None:
+    head = _head("200 OK", "Content-Type: application/rss+xml", f"Content-Length: {len(TAG_SOUP)}")
+    conn.sendall(head + TAG_SOUP)
+
+
 ROUTES: dict[str, Callable[[socket.socket, str], None]] = {
+    "/tag-soup": _tag_soup,
     "/gzip-bomb": _gzip_bomb,
     "/corrupt-gzip": _corrupt_gzip,
     "/bad-status": _bad_status_line,
@@ -312,3 +327,13 @@ def test_a_fetch_stopped_by_the_task_time_limit_leaves_a_log_row(server, setting
     assert log.outcome == FetchOutcome.ERROR
     assert log.error == "stopped: the task's time limit passed"
     assert Feed.objects.get(pk=feed.pk).last_error == log.error
+
+
+def test_a_tag_soup_gets_the_lenient_parsers_budget_and_no_more(server, hostile, monkeypatch):
+    """feedparser's loose parser costs ≈ 0.08 ms a tag: a document is cut at a budget of tags
+    (lowered here from 100,000 so the test stays short), the entries before the cut kept."""
+    monkeypatch.setattr(lenient, "LENIENT_MAX_TAGS", 5_000)
+    log = _fetch_then_a_good_feed(server, hostile + "/tag-soup")
+    assert log.outcome == FetchOutcome.PARSED_LENIENTLY
+    assert "only its first 5,000 tags read (the lenient parser's budget)" in log.error, log.error
+    assert Source.objects.filter(url="https://news.example.org/soup").exists()
