@@ -3,6 +3,7 @@ fetch_feed → sources, exactly once even when a message is delivered twice."""
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from celery.exceptions import TimeLimitExceeded
 from django.utils import timezone
 
 from config.celery import app
@@ -60,3 +61,24 @@ def test_fetch_feed_delivered_twice_creates_no_duplicates(worker, server):
 def test_fetch_feed_for_deleted_feed_does_nothing():
     assert fetch_feed.run(feed_id=999_999) == "gone"
     assert FetchLog.objects.count() == 0
+
+
+def test_fetch_killed_by_the_hard_time_limit_leaves_a_log_row(transactional_db, server):
+    """Celery kills the pool process at the hard limit and then, in the worker's parent, calls
+    the task's on_failure with TimeLimitExceeded (celery.worker.request.Request.on_timeout):
+    that call is made here as the parent makes it, against a feed on the loopback server."""
+    feed = feed_create(url=server.url("drip-headers"))[0]
+    fetch_feed.on_failure(TimeLimitExceeded(180.0), "task-id", (), {"feed_id": feed.pk}, None)
+    log = FetchLog.objects.get(feed=feed)
+    assert log.outcome == FetchOutcome.ERROR
+    assert log.error == (
+        "killed: the task's hard time limit (180 s) passed; the worker process was stopped "
+        "mid-fetch"
+    )
+    assert log.duration_ms >= 180_000
+    feed.refresh_from_db()
+    assert (feed.consecutive_failures, feed.last_error) == (1, log.error)
+    # Another task's failure, or a feed that is gone, writes nothing.
+    fetch_feed.on_failure(RuntimeError("x"), "task-id", (), {"feed_id": feed.pk}, None)
+    fetch_feed.on_failure(TimeLimitExceeded(180.0), "task-id", (), {"feed_id": 999_999}, None)
+    assert FetchLog.objects.count() == 1

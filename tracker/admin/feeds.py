@@ -16,6 +16,7 @@ from tracker.services.feeds import (
     feed_fetch_now,
     feed_set_active,
     feed_url_normal,
+    feed_url_set,
 )
 
 HEALTH_COLOURS = {
@@ -96,6 +97,26 @@ class FeedAddForm(forms.ModelForm):
             cleaned["title"] = address.title
         if address.note:
             self.discovery_note = address.note
+        return cleaned
+
+
+class FeedChangeForm(forms.ModelForm):
+    """Editing a feed: a new address is normalised and checked against every other feed the
+    way adding one is (feed_url_set), so an edit cannot register a feed twice."""
+
+    class Meta:
+        model = Feed
+        fields = ["url"]  # the admin adds the rest of its fieldsets
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("url") and "url" in self.changed_data:
+            try:
+                feed_url_set(feed=self.instance, url=cleaned["url"])
+            except ValidationError as exc:
+                self.add_error(None, exc)
+                return cleaned
+            cleaned["url"] = self.instance.url
         return cleaned
 
 
@@ -203,8 +224,7 @@ class FeedAdmin(admin.ModelAdmin):
     ]
 
     def get_form(self, request: HttpRequest, obj: Feed | None = None, **kwargs: Any) -> type:
-        if obj is None:
-            kwargs["form"] = FeedAddForm
+        kwargs["form"] = FeedAddForm if obj is None else FeedChangeForm
         return super().get_form(request, obj, **kwargs)
 
     def get_fieldsets(self, request: HttpRequest, obj: Feed | None = None) -> list:  # type: ignore[type-arg]

@@ -93,15 +93,18 @@ def record_success(
     parser: str = "",
     note: str = "",
     release: FetchLock | None = None,
+    degraded: str = "",
 ) -> FetchLog:
+    """A fetch that ended with a document read. DEGRADED, when set, says why the feed is not
+    healthy all the same (every entry it gave was skipped): shown as its last error."""
     now = timezone.now()
     if result.status != 304:
         feed.etag = result.headers.get("etag", "")[:500]
         feed.last_modified = result.headers.get("last-modified", "")[:100]
     feed.last_fetched_at = feed.last_success_at = now
     feed.consecutive_failures = 0
-    feed.health = FeedHealth.OK
-    feed.last_error = ""
+    feed.health = FeedHealth.DEGRADED if degraded else FeedHealth.OK
+    feed.last_error = degraded
     feed.next_fetch_at = now + _stretched(feed.poll_interval, result.poll_hint)
     counts = counts or UpsertCounts()
     log = dict(

@@ -102,6 +102,32 @@ def feed_url_normal(url: str) -> tuple[str, str]:
         raise ValidationError({"url": f"Not a valid address: {exc}"}) from exc
 
 
+def feed_url_checked(url: str, *, feed: Feed | None = None) -> tuple[str, str]:
+    """URL normalised (feed_url_normal) and free: a ValidationError in words if another feed
+    than FEED already has it in any spelling. Every door that sets or edits a feed's address
+    goes through here, so an edit cannot register one feed twice."""
+    url, credentials = feed_url_normal(url)
+    taken = Feed.objects.filter(url=url).exclude(pk=feed.pk if feed else None).first()
+    if taken is not None:
+        raise ValidationError(
+            {"url": f"{url} is already registered as feed #{taken.pk} ({taken}); edit that one."}
+        )
+    return url, credentials
+
+
+def feed_url_set(*, feed: Feed, url: str) -> None:
+    """Give FEED (not saved here) the address URL, checked by feed_url_checked. Credentials in
+    it become the feed's HTTP Basic ones; a new address drops what the old one's server said
+    (validators, a pending move)."""
+    url, credentials = feed_url_checked(url, feed=feed)
+    if credentials:
+        feed.basic_auth = credentials
+    if url != feed.url:
+        feed.url = url
+        feed.etag = feed.last_modified = feed.moved_to = ""
+        feed.moved_hits = 0
+
+
 def check_feed_settings(settings: dict[str, Any]) -> None:
     """Only FEED_SETTINGS, each valid by the model's rules (before anything is fetched)."""
     unknown = set(settings) - set(FEED_SETTINGS)
@@ -237,6 +263,22 @@ def feed_fetch(*, feed: Feed) -> FeedFetchReport | None:
                 else f"stopped by an unexpected error ({type(exc).__name__}): {exc}"
             )
             return FeedFetchReport(record_failure(feed, started, message, release=lock))
+
+
+def feed_fetch_killed(*, feed_id: int, seconds: float) -> FetchLog | None:
+    """The row of a fetch whose worker process was killed after SECONDS (the task's hard time
+    limit), written by the worker's parent: the killed process could write nothing, and its
+    lock went with its connection. None if the feed is gone."""
+    feed = Feed.objects.filter(pk=feed_id).first()
+    if feed is None:
+        return None
+    started = timezone.now() - timedelta(seconds=seconds)
+    return record_failure(
+        feed,
+        started,
+        f"killed: the task's hard time limit ({seconds:g} s) passed; the worker process was "
+        "stopped mid-fetch",
+    )
 
 
 def _fetch_and_store(feed: Feed, started: datetime, lock: FetchLock) -> FeedFetchReport:
@@ -394,6 +436,8 @@ def _store(
     feed.format = parsed.format
     if not feed.title and parsed.title:
         feed.title = clean_text(parsed.title)[:500]
+    note = "; ".join(_notes(parsed, records, skipped, rules_note))
+    stored = counts.new + counts.updated + counts.unchanged
     log = record_success(
         feed,
         started,
@@ -401,7 +445,9 @@ def _store(
         outcome,
         counts=counts,
         parser=parsed.parser,
-        note="; ".join(_notes(parsed, records, skipped, rules_note)),
+        note=note,
+        # A feed whose every entry is skipped gives nothing: not healthy, whatever HTTP said.
+        degraded=f"no entry could be stored: {note}" if skipped and not stored else "",
     )
     return FeedFetchReport(log, counts.awaiting_page_ids, websub_subscribe)
 
@@ -424,15 +470,19 @@ def _note_hub(feed: Feed, parsed: ParsedFeed, *, feed_url: str) -> bool:
 
 
 # What an editor may change on a feed besides its fetch settings.
-_EDITABLE = ("title", "poll_interval", "is_active", "tags")
+_EDITABLE = ("url", "title", "poll_interval", "is_active", "tags")
 
 
 @transaction.atomic
 def feed_update_settings(*, feed: Feed, changes: dict[str, Any]) -> Feed:
-    """Change FEED's title, interval, tags or fetch settings (FEED_SETTINGS), validated."""
+    """Change FEED's address (feed_url_set: normalised, unique), title, interval, tags or
+    fetch settings (FEED_SETTINGS), validated."""
     unknown = set(changes) - set(FEED_SETTINGS) - set(_EDITABLE)
     if unknown:
         raise ValidationError(f"Not editable: {', '.join(sorted(unknown))}")
+    changes = dict(changes)
+    if "url" in changes:
+        feed_url_set(feed=feed, url=changes.pop("url"))
     for name, value in changes.items():
         setattr(feed, name, value)
     return save_validated(feed)

@@ -4,16 +4,27 @@ All are safe to run twice: a redelivered fetch_feed (worker killed mid-task, ack
 the rows of a committed first run and stores nothing new; an uncommitted one left nothing."""
 
 import logging
+from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
+from celery.exceptions import TimeLimitExceeded
+from celery.signals import worker_init
 from django.conf import settings
 
+from tracker.ingest.dates import warm_localised_dates
 from tracker.models import Feed, Source
-from tracker.services.feeds import feed_fetch, feeds_claim_due
+from tracker.services.feeds import feed_fetch, feed_fetch_killed, feeds_claim_due
 from tracker.services.intake import page_host_wait, source_fetch_page
 from tracker.services.websub import websub_subscribe
 
 logger = logging.getLogger(__name__)
+
+
+@worker_init.connect
+def _warm_before_the_pool_starts(**kwargs: Any) -> None:
+    """Language data for localised dates loaded once, before the pool's processes are forked
+    (they share it), never in the middle of a fetch."""
+    warm_localised_dates()
 
 
 @shared_task(name="ingest.schedule_due_feeds", acks_late=True)
@@ -34,14 +45,25 @@ _LIMITS = {
 }
 
 
-@shared_task(name="ingest.fetch_feed", acks_late=True, **_LIMITS)
+class FeedFetchTask(Task):
+    """A fetch killed by the hard time limit still leaves its fetch-log row: Celery calls
+    on_failure in the worker's parent process, which is still alive."""
+
+    def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
+        if isinstance(exc, TimeLimitExceeded) and "feed_id" in kwargs:
+            seconds = exc.args[0] if exc.args and exc.args[0] else self.time_limit
+            feed_fetch_killed(feed_id=kwargs["feed_id"], seconds=float(seconds or 0))
+
+
+@shared_task(name="ingest.fetch_feed", base=FeedFetchTask, acks_late=True, **_LIMITS)
 def fetch_feed(*, feed_id: int) -> str:
-    feed = Feed.objects.filter(pk=feed_id).first()
-    if feed is None:
-        logger.info("fetch_feed: feed %s is gone", feed_id)
-        return "gone"
-    report = feed_fetch(feed=feed)
+    # No load here: the fetch's lock reloads the row in the same round trip (a 304 is then
+    # three round trips in all: lock and reload, HTTP, commit and unlock).
+    report = feed_fetch(feed=Feed(pk=feed_id))
     if report is None:
+        if not Feed.objects.filter(pk=feed_id).exists():
+            logger.info("fetch_feed: feed %s is gone", feed_id)
+            return "gone"
         return "locked"
     if settings.COUNTERCLAIM_FETCH_ARTICLE_PAGES:
         for source_id in report.awaiting_page_ids:
