@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 
-from tests.ingest.conftest import DATA
+from tests.plugins.feed_server import DATA
 from tracker.enums import FeedHealth, FetchOutcome
 from tracker.ingest import lenient
 from tracker.models import Feed, FetchLog, Source
