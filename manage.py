@@ -2,11 +2,14 @@
 import os
 import sys
 
+from config.bootstrap import ensure_services
+
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     from django.core.management import execute_from_command_line
 
+    ensure_services()
     execute_from_command_line(sys.argv)
 
 

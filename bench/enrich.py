@@ -57,6 +57,9 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     import django
 
+    from config.bootstrap import ensure_services
+
+    ensure_services()
     django.setup()
     from tracker.enrich.parties import demo_matcher
     from tracker.enrich.pipeline import STEPS, enrich_document

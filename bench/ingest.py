@@ -450,6 +450,9 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     import django
 
+    from config.bootstrap import ensure_services
+
+    ensure_services()
     django.setup()
     sizes = [1_000, 5_000] if args.quick else [5_000, 20_000]
     results = {}
