@@ -208,7 +208,7 @@ def _progress(label: str, done: int, total: int) -> None:
     print(f"\r  {label}: {done}/{total} feeds", end="", file=sys.stderr, flush=True)
 
 
-def _pool_run(good: list, hostile: list) -> dict:  # type: ignore[type-arg]
+def _pool_run(good: list, hostile: list) -> dict:
     """Fetch GOOD and HOSTILE feeds (hostile spread evenly among the good) from scratch on
     POOL_THREADS threads, each with its own database connection, as a Celery worker pool
     would. Returns the wall time, the good feeds' entries stored and their slowest latency."""
@@ -228,7 +228,7 @@ def _pool_run(good: list, hostile: list) -> dict:  # type: ignore[type-arg]
         order.insert(min(len(order), index * (step + 1)), feed)
     good_ids = {feed.pk for feed in good}
 
-    def one(feed) -> tuple[int, float, str, float]:  # type: ignore[no-untyped-def]
+    def one(feed) -> tuple[int, float, str, float]:
         begun = time.perf_counter()
         report = feed_fetch(feed=Feed.objects.get(pk=feed.pk))
         ended = time.perf_counter()

@@ -217,7 +217,7 @@ def _reader(port: int, seed: dict, rec: Recorder, until: float) -> None:
     _loop(until, step)
 
 
-def _editor(port: int, seed: dict, pk: int, rec: Recorder, until: float, done) -> None:  # type: ignore[no-untyped-def]
+def _editor(port: int, seed: dict, pk: int, rec: Recorder, until: float, done) -> None:
     """Edits its own draft incident through the API, sending the version it last read."""
     client = Client(port, rec)
     auth = {"Authorization": f"Token {seed['token']}"}

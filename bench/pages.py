@@ -144,7 +144,7 @@ def main() -> None:
     def queries_of(incident) -> list[tuple[str, object]]:
         seen: list[tuple[str, object]] = []
 
-        def record(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        def record(execute, sql, params, many, context):
             seen.append((sql, params))
             return execute(sql, params, many, context)
 

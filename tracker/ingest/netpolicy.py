@@ -116,7 +116,7 @@ def guarded_connection(
         host.strip("[]"), port, socket.AF_UNSPEC, socket.SOCK_STREAM
     ):
         try:
-            check_address(sockaddr[0])
+            check_address(str(sockaddr[0]))
         except BlockedAddressError as exc:
             blocked.append(str(exc))
             continue

@@ -34,6 +34,7 @@ from tracker.enums import (
 )
 from tracker.models import Claim, Conflict, EnrichmentRun, Incident, Party, Proposal, Side, Source
 from tracker.services.claims import claim_create, counterclaim_decide, counterclaim_propose
+from tracker.services.common import Actor
 from tracker.services.incidents import incident_create
 from tracker.services.sources import citation_create
 from tracker.services.statements import statement_create
@@ -151,7 +152,7 @@ def _check_open(proposal: Proposal) -> Proposal:
     return locked
 
 
-def _decide(proposal: Proposal, state: ProposalState, user: Any, **made: Any) -> Proposal:
+def _decide(proposal: Proposal, state: ProposalState, user: Actor, **made: Any) -> Proposal:
     for name, value in made.items():
         setattr(proposal, name, value)
     proposal.state = state
@@ -162,7 +163,7 @@ def _decide(proposal: Proposal, state: ProposalState, user: Any, **made: Any) ->
 
 
 @transaction.atomic
-def proposal_dismiss(*, proposal: Proposal, user: Any) -> Proposal:
+def proposal_dismiss(*, proposal: Proposal, user: Actor) -> Proposal:
     """Dismissing a statement dismisses its undecided claims and their counterclaims too."""
     with pghistory.context(user=user.pk, action="dismiss proposal"):
         proposal = _check_open(proposal)
@@ -176,7 +177,7 @@ def proposal_dismiss(*, proposal: Proposal, user: Any) -> Proposal:
 
 @transaction.atomic
 def proposal_accept(
-    *, proposal: Proposal, user: Any, corrections: dict[str, Any] | None = None
+    *, proposal: Proposal, user: Actor, corrections: dict[str, Any] | None = None
 ) -> Proposal:
     """Accept PROPOSAL as proposed, or as corrected by CORRECTIONS (see docs/enrichment.md)."""
     corrections = corrections or {}
@@ -191,7 +192,7 @@ def proposal_accept(
         return accept(proposal, user, corrections)
 
 
-def _accepted(proposal: Proposal, user: Any) -> Proposal:
+def _accepted(proposal: Proposal, user: Actor) -> Proposal:
     """PROPOSAL, accepted as proposed first if nobody decided it yet (accepting a claim accepts
     its statement, which accepts the report's incident)."""
     proposal.refresh_from_db()
@@ -204,7 +205,7 @@ def _accepted(proposal: Proposal, user: Any) -> Proposal:
     return proposal
 
 
-def _accept_incident(proposal: Proposal, user: Any, corrections: dict[str, Any]) -> Proposal:
+def _accept_incident(proposal: Proposal, user: Actor, corrections: dict[str, Any]) -> Proposal:
     chosen_id = corrections.get(
         "incident_id", proposal.incident_id if "new" not in corrections else None
     )
@@ -261,7 +262,7 @@ def _dt(value: str | datetime) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
-def _accept_statement(proposal: Proposal, user: Any, corrections: dict[str, Any]) -> Proposal:
+def _accept_statement(proposal: Proposal, user: Actor, corrections: dict[str, Any]) -> Proposal:
     incident_proposal = proposal.run.proposals.filter(kind=ProposalKind.INCIDENT).first()
     if incident_proposal is None:
         raise ValidationError("This report has no incident proposal to attach the statement to.")
@@ -328,7 +329,7 @@ STRUCTURED = {
 }
 
 
-def _accept_claim(proposal: Proposal, user: Any, corrections: dict[str, Any]) -> Proposal:
+def _accept_claim(proposal: Proposal, user: Actor, corrections: dict[str, Any]) -> Proposal:
     statement = _accepted(proposal.parent, user).statement
     aspect = Aspect(corrections.get("aspect", proposal.payload["aspect"]))
     values = {**proposal.payload.get("values", {}), **corrections.get("values", {})}
@@ -365,7 +366,7 @@ def _accept_claim(proposal: Proposal, user: Any, corrections: dict[str, Any]) ->
     )
 
 
-def _accept_counterclaim(proposal: Proposal, user: Any, corrections: dict[str, Any]) -> Proposal:
+def _accept_counterclaim(proposal: Proposal, user: Actor, corrections: dict[str, Any]) -> Proposal:
     first = _accepted(proposal.parent, user).claim
     if proposal.other_id:
         second = _accepted(proposal.other, user).claim

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from django.conf import settings
@@ -185,7 +185,7 @@ def _save_sql(fields: tuple[str, ...]) -> str:
     as one JSON object, the log row as one JSON array (fewer parameters to quote than
     columns, which was most of a 304's Python)."""
     qn = connection.ops.quote_name
-    columns = [Feed._meta.get_field(name) for name in fields]
+    columns = [cast(models.Field, Feed._meta.get_field(name)) for name in fields]
     types = ", ".join(f"{qn(f.column)} {f.db_type(connection)}" for f in columns)
     assignments = ", ".join(f"{qn(f.column)} = r.{qn(f.column)}" for f in columns)
     table, pk = qn(Feed._meta.db_table), qn(Feed._meta.pk.column)

@@ -4,13 +4,12 @@ Every tracked row's delete is an event holding the whole row. Rows deleted by on
 and the citations and counterclaims that cascaded with it) share the transaction's timestamp,
 which the triggers write as pgh_created_at: restoring one brings back the whole action."""
 
-from typing import Any
-
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from tracker.models import Citation, Claim, Counterclaim, Incident, Source, Statement
+from tracker.services.common import Actor
 from tracker.services.revisions import addition_restore
 
 # Parents before children, so foreign keys resolve on insert.
@@ -30,7 +29,7 @@ def event_model(model: type[models.Model]) -> type[models.Model]:
 
 
 def _recreate(
-    model: type[models.Model], event: models.Model, user: Any, *, gate: bool
+    model: type[models.Model], event: models.Model, user: Actor, *, gate: bool
 ) -> models.Model:
     """The row as it was. With GATE, an incident's contents come back through the publish gate
     (held for approval when the incident is published)."""
@@ -47,7 +46,7 @@ def _recreate(
 
 
 @transaction.atomic
-def history_restore(*, model: type[models.Model], pk: int, user: Any = None) -> models.Model:
+def history_restore(*, model: type[models.Model], pk: int, user: Actor = None) -> models.Model:
     """Bring back the deleted row MODEL/PK with everything its deletion took along. Rows that
     come back into a published incident are additions like any other: held for approval (a
     whole incident restored comes back as it was)."""

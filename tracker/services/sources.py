@@ -1,5 +1,4 @@
 from datetime import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -8,7 +7,7 @@ from django.utils import timezone
 from tracker.enums import SourceKind
 from tracker.models import Citation, Claim, Outlet, PendingRevision, Source, Statement
 from tracker.normalise import canonical_url, text_sha256
-from tracker.services.common import save_validated
+from tracker.services.common import Actor, save_validated
 from tracker.services.revisions import addition_save, deletion_submit
 
 
@@ -62,7 +61,7 @@ def citation_create(
     end_offset: int | None = None,
     claim: Claim | None = None,
     statement: Statement | None = None,
-    added_by: object | None = None,
+    added_by: Actor = None,
 ) -> Citation:
     """Cite EXCERPT of SOURCE for a claim or a statement. Without START_OFFSET the excerpt's
     first occurrence is used; with it, the text there must be exactly the excerpt. END_OFFSET,
@@ -107,6 +106,6 @@ def citation_create(
 
 
 @transaction.atomic
-def citation_delete(*, citation: Citation, user: Any) -> PendingRevision | None:
+def citation_delete(*, citation: Citation, user: Actor) -> PendingRevision | None:
     """Held for approval in a published incident."""
     return deletion_submit(obj=citation, user=user)

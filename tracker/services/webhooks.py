@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import urllib3
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -56,9 +56,7 @@ def webhook_url_check(url: str) -> None:
 
 
 @transaction.atomic
-def webhook_create(
-    *, url: str, events: list[WebhookEvent], created_by: AbstractBaseUser
-) -> Webhook:
+def webhook_create(*, url: str, events: list[WebhookEvent], created_by: User) -> Webhook:
     webhook_url_check(url)
     if not events:
         raise ValidationError({"events": "Subscribe to at least one event."})

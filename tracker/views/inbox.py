@@ -74,7 +74,7 @@ def proposal_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             proposal_accept(proposal=proposal, user=request.user, corrections=corrections)
     except ValidationError as exc:
         error = " ".join(exc.messages)
-    if not request.htmx:
+    if not getattr(request, "htmx", False):
         return redirect(reverse("tracker:inbox") + f"#source-{proposal.source_id}")
     source = inbox_sources(include_decided=True).get(pk=proposal.source_id)
     return render(

@@ -71,7 +71,11 @@ def _text_html(spans: list[Span]) -> SafeString:
 
 
 def _page_context(
-    source: Source, form: CitationForm, *, also_claim: Claim | None = None, saved=None
+    source: Source,
+    form: CitationForm,
+    *,
+    also_claim: Claim | None = None,
+    saved: Citation | None = None,
 ) -> dict[str, Any]:
     citations = source_citations(source=source)
     return {
@@ -120,7 +124,7 @@ def _add_service_errors(form: CitationForm, exc: ValidationError) -> None:
 
 def _forbidden(request: HttpRequest, source: Source, form: CitationForm) -> HttpResponse:
     message = _("Your role may read sources but not add citations or claims.")
-    if not request.htmx:
+    if not getattr(request, "htmx", False):
         return HttpResponseForbidden(message)
     form.add_error(None, message)
     context = _page_context(source, form)
@@ -149,7 +153,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
             saved = _save_citation(form, source, request.user)
         except ValidationError as exc:
             _add_service_errors(form, exc)
-    if saved is not None and not request.htmx:
+    if saved is not None and not getattr(request, "htmx", False):
         return redirect(f"{reverse('tracker:source-detail', args=[source.pk])}#cite-result")
     if saved is not None:
         # A fresh form for the next passage; the new highlight arrives out of band.
@@ -157,7 +161,11 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
             source, CitationForm(initial={"claim": saved.claim_id}), saved=saved
         )
         return render(request, "tracker/partials/cite_saved.html", context)
-    template = "tracker/partials/cite_panel.html" if request.htmx else "tracker/source_detail.html"
+    template = (
+        "tracker/partials/cite_panel.html"
+        if getattr(request, "htmx", False)
+        else "tracker/source_detail.html"
+    )
     return render(request, template, _page_context(source, form), status=422)
 
 
