@@ -27,6 +27,7 @@ from django.core.cache import cache
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.response import SimpleTemplateResponse
 from django.urls import Resolver404, resolve, reverse
 
 logger = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ class ContentSecurityPolicyMiddleware:
         if "Content-Security-Policy" in response:
             return response
         hashed = _url_name(request) in HASHED_VIEWS and not response.streaming
-        if hashed and hasattr(response, "render") and not response.is_rendered:
+        if hashed and isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
             response.render()
         response["Content-Security-Policy"] = content_security_policy(
             response.content if hashed else None

@@ -5,7 +5,7 @@ without building its serializers (which some views do not have), and body fields
 the JSON type the schema declares."""
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.core.validators import RegexValidator
@@ -61,7 +61,7 @@ class StrictApiMixin:
 
     def _accepted(self) -> set[str]:
         action = getattr(self, "action", None)
-        accepted = set(self.query_params.get(action, ()))
+        accepted = set(self.query_params.get(action or "", ()))
         if action == "list":
             filterset = getattr(self, "filterset_class", None)
             if filterset is not None:
@@ -73,7 +73,7 @@ class StrictApiMixin:
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        if getattr(self, request.method.lower(), None) is None:
+        if getattr(self, (request.method or "").lower(), None) is None:
             return  # dispatch answers 405: the method is the error, not its parameters
         accepted = self._accepted()
         unknown = sorted(set(request.query_params) - accepted)
@@ -127,7 +127,7 @@ class StrictJsonMixin:
         except ValidationError as exc:
             if not errors:
                 raise
-            raise ValidationError({**exc.detail, **errors}) from exc
+            raise ValidationError({**cast(dict, exc.detail), **errors}) from exc
         if errors:
             raise ValidationError(errors)
         return validated

@@ -48,6 +48,8 @@ class RateDecision:
 def rate_hit(*, scope: str, ident: str | int, rate: str) -> RateDecision:
     """Count one request against SCOPE's budget for IDENT (RATE like "1200/minute")."""
     limit, window = SimpleRateThrottle.parse_rate(None, rate)  # type: ignore[arg-type]
+    if limit is None or window is None:  # no rate: DRF's parse_rate reads None as unlimited
+        return RateDecision(True, 0)
     key = cache.make_key(f"rate:{scope}:{ident}")
     try:
         client = cache._cache.get_client(key, write=True)  # type: ignore[attr-defined]
@@ -73,7 +75,8 @@ def caller_budget(
 
 def _rate(scope: str) -> str | None:
     """Read at request time, so settings overrides (tests, reloads) take effect."""
-    return api_settings.DEFAULT_THROTTLE_RATES.get(scope)
+    rate = api_settings.DEFAULT_THROTTLE_RATES.get(scope)
+    return None if rate is None else str(rate)
 
 
 class CallerThrottle(BaseThrottle):

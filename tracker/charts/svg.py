@@ -206,7 +206,7 @@ def stacked_columns(
     ]
     for i, (label, parts) in enumerate(columns):
         x = PAD_LEFT + i * slot + (slot - width) / 2
-        top = PAD_TOP + plot_h
+        top: float = PAD_TOP + plot_h
         for category, count in parts:
             if not count:
                 continue

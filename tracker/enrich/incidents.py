@@ -63,7 +63,7 @@ def document_window(
 def _time_score(
     start: datetime | None, end: datetime | None, candidate: IncidentCandidate
 ) -> float:
-    if start is None or candidate.start is None:
+    if start is None or end is None or candidate.start is None:
         return 0.0
     c_end = candidate.end or candidate.start + timedelta(days=1)
     gap = max(

@@ -10,7 +10,7 @@ injection advice); numbers stay numbers. New columns go at the end, so a desk's 
 position keeps working."""
 
 import csv
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -48,7 +48,9 @@ class _Echo:
         return value
 
 
-def csv_lines(header: list[str], rows: Iterable[tuple], *, bom: bool = True) -> Iterator[str]:
+def csv_lines(
+    header: list[str], rows: Iterable[Sequence[object]], *, bom: bool = True
+) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield (BOM if bom else "") + writer.writerow(header)
     for row in rows:

@@ -25,7 +25,7 @@ class VersionedForm(forms.ModelForm):
 
     def changes(self) -> dict:
         """The edited fields only, for tracker.services.revisions.edit_submit."""
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+        return {name: self.cleaned_data[name] for name in self._meta.fields or ()}
 
 
 class IncidentEditForm(VersionedForm):

@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +13,7 @@ SORTS = {
 }
 
 
-def _any(label: object, choices: list[tuple[str, object]]) -> list[tuple[str, object]]:
+def _any(label: object, choices: Sequence[tuple[str, object]]) -> list[tuple[str, object]]:
     return [("", label), *choices]
 
 

@@ -2,6 +2,7 @@
 them through this one form, so a bad value gets the same words everywhere."""
 
 from collections.abc import Mapping
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -33,7 +34,7 @@ class LedgerFilterForm(forms.Form):
         renamed = {"date_from": data.get("from", ""), "date_to": data.get("to", "")}
         renamed.update({key: data.get(key, "") for key in ("party", "type", "zoom")})
         super().__init__(renamed)
-        self.fields["party"].queryset = Party.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["party"]).queryset = Party.objects.filter(
             alignments__side__conflict=conflict
         ).order_by("name")
 

@@ -104,7 +104,7 @@ def guarded_connection(
     host: str,
     port: int,
     timeout: float | None,
-    socket_options: list[tuple[int, int, int]] | None = None,
+    socket_options: list[tuple[int, int, int | bytes]] | None = None,
     *,
     socket_class: type[socket.socket] = socket.socket,
 ) -> socket.socket:

@@ -209,7 +209,7 @@ def _save_feed_and_log(
     # The fields' attnames are their columns (no foreign keys among them).
     state = orjson.dumps({name: getattr(feed, name) for name in fields}).decode()
     row = row_with_defaults(FetchLog, log)
-    params = [state, feed.pk, orjson.dumps([row]).decode()]
+    params: list[Any] = [state, feed.pk, orjson.dumps([row]).decode()]
     release = release if release and release.acquired and not connection.in_atomic_block else None
     with connection.cursor() as cursor:
         if release is None:

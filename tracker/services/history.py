@@ -4,6 +4,8 @@ Every tracked row's delete is an event holding the whole row. Rows deleted by on
 and the citations and counterclaims that cascaded with it) share the transaction's timestamp,
 which the triggers write as pgh_created_at: restoring one brings back the whole action."""
 
+from typing import Any
+
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -24,7 +26,8 @@ TRACKED_MODELS: tuple[type[models.Model], ...] = (
 DELETE_LABEL = "delete"
 
 
-def event_model(model: type[models.Model]) -> type[models.Model]:
+def event_model(model: type[models.Model]) -> Any:
+    """MODEL's pghistory event model, whose pgh_* fields are made at run time (hence Any)."""
     return apps.get_model(model._meta.app_label, f"{model.__name__}Event")
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from tracker.enums import SourceKind
 from tracker.models import Citation, Claim, Outlet, PendingRevision, Source, Statement
 from tracker.normalise import canonical_url, text_sha256
-from tracker.services.common import Actor, save_validated
+from tracker.services.common import Actor, person, save_validated
 from tracker.services.revisions import addition_save, deletion_submit
 
 
@@ -99,7 +99,7 @@ def citation_create(
             excerpt=excerpt,
             start_offset=start_offset,
             end_offset=end_offset,
-            added_by=added_by,
+            added_by=person(added_by),
         ),
         user=added_by,
     )

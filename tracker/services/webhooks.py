@@ -241,7 +241,7 @@ def webhook_post(url: str, body: bytes, headers: dict[str, str]) -> int:
         )
     except BlockedAddressError:
         raise
-    except (*fetch.TRANSIENT_ERRORS, TimeoutError) as exc:
+    except (*fetch.TRANSIENT_ERRORS, TimeoutError) as exc:  # type: ignore[misc]  # mypy reads no * here
         raise TransientDeliveryError(str(exc) or f"timed out posting to {url}") from exc
     except urllib3.exceptions.HTTPError as exc:
         inner = exc.reason if isinstance(exc, urllib3.exceptions.MaxRetryError) else exc

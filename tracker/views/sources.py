@@ -1,6 +1,6 @@
 """The source page (archived text, cited spans, cite by selection) and the uncited-claims list."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tracker.forms.citations import CitationForm
-from tracker.models import Citation, Claim, Source
+from tracker.models import Citation, Claim, Source, Statement
 from tracker.selectors.citations import (
     Span,
     cite_choices,
@@ -42,10 +42,11 @@ def text_direction(language: str) -> str:
 
 
 def citation_href(citation: Citation) -> str:
-    if citation.claim_id:
+    if citation.claim is not None:
         url = reverse("tracker:incident-detail", args=[citation.claim.statement.incident_id])
         return f"{url}#claim-{citation.claim_id}"
-    return reverse("tracker:incident-detail", args=[citation.statement.incident_id])
+    statement = cast(Statement, citation.statement)  # a citation cites a claim or a statement
+    return reverse("tracker:incident-detail", args=[statement.incident_id])
 
 
 def _text_html(spans: list[Span]) -> SafeString:
@@ -60,7 +61,7 @@ def _text_html(spans: list[Span]) -> SafeString:
         if citation is None:
             parts.append(text)
             continue
-        target = citation.claim.text if citation.claim_id else str(citation.statement)
+        target = citation.claim.text if citation.claim is not None else str(citation.statement)
         ids = " ".join(str(c.pk) for c in span.citations)
         overlap = " overlap" if len(span.citations) > 1 else ""
         parts.append(
