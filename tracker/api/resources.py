@@ -203,7 +203,9 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublishedSe
             return held_answer(held)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    def _edit(self, claim: Claim, version: int, data: dict[str, Any]) -> PendingRevision | None:
+    def _edit(
+        self, claim: Claim, version: int | None, data: dict[str, Any]
+    ) -> PendingRevision | None:
         """The verdict applies at once (an editor's review act); other fields are held for
         approval on a published incident: the revision is returned then."""
         if "verdict" in data:

@@ -456,10 +456,10 @@ def _load_incident(
             "dispute.",
         ),
     ]
-    for aspect, relation, state, reason in pairs:
+    for topic, relation, state, reason in pairs:
         counterclaim = counterclaim_propose(
-            first=made[f"am_{aspect}"],
-            second=made[f"az_{aspect}"],
+            first=made[f"am_{topic}"],
+            second=made[f"az_{topic}"],
             relation=relation,
             reason=reason,
         )

@@ -1,7 +1,7 @@
 """Forms of the editorial pages. Each edit form carries the version it was read at, so a save
 from a stale form is refused with a message instead of overwriting someone's change."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -64,7 +64,9 @@ class ClaimEditForm(VersionedForm):
         super().__init__(*args, **kwargs)
         conflict = self.instance.statement.incident.conflict
         for name in ("accused_side", "casualty_side"):
-            self.fields[name].queryset = Side.objects.filter(conflict=conflict)
+            cast(forms.ModelChoiceField, self.fields[name]).queryset = Side.objects.filter(
+                conflict=conflict
+            )
 
 
 class VerdictForm(forms.Form):
@@ -94,7 +96,7 @@ class MergeForm(forms.Form):
 
     def __init__(self, *args: Any, incident: Incident, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["target"]).queryset = (
             Incident.objects.live()
             .filter(conflict=incident.conflict)
             .exclude(pk=incident.pk)

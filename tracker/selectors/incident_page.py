@@ -101,8 +101,8 @@ def pending_revisions(incident: Incident) -> list[RevisionView]:
         rows = MODELS[target]._default_manager.filter(pk__in=ids)
         if target == PendingRevision.Target.STATEMENT:
             rows = rows.select_related("party", "incident")  # both are in its name
-        for obj in rows:
-            current[(target, obj.pk)] = obj
+        for row in rows:
+            current[(target, row.pk)] = row
     views = []
     for revision in revisions:
         obj = current.get((revision.target, revision.target_id))
