@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 from email.utils import formatdate
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +48,11 @@ SOURCE_DIRS = ["rss2", "rss1", "atom"]
 _URL = re.compile(rb"(https?)://")
 # Namespace names are identifiers, not links: a copy must keep them or it is another format.
 _NAMESPACE = re.compile(rb'(xmlns(?::[\w.-]+)?=["\']https?://)c\d+\.')
+
+
+def _copy_prefix(match: re.Match[bytes], copy: int) -> bytes:
+    """A link of copy COPY: its host gets the prefix c<COPY>."""
+    return match.group(0) + b"c%d." % copy
 
 
 # --- Corpus and server ----------------------------------------------------------------------------
@@ -78,7 +84,7 @@ def build_corpus(target: int, folder: Path) -> tuple[int, int]:
             if entries >= target:
                 break
             # A copy prefix on every host: distinct links and URL-shaped GUIDs in each copy.
-            body = _URL.sub(lambda m, c=copy: m.group(0) + b"c%d." % c, data)
+            body = _URL.sub(partial(_copy_prefix, copy=copy), data)
             body = _NAMESPACE.sub(rb"\1", body)
             (folder / f"c{copy:03d}-{name}").write_bytes(body)
             files += 1
