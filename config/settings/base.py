@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.bootstrap import EMBEDDED_POSTGRES, EMBEDDED_VALKEY
+from config import bootstrap
 from config.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -91,8 +91,8 @@ TEMPLATES = [
 DATA_DIR = Path(env_str("COUNTERCLAIM_DATA_DIR") or BASE_DIR / "var").resolve()
 DATABASE_URL = env_str("DATABASE_URL")
 REDIS_URL = env_str("REDIS_URL")
-EMBEDDED_DATABASE = EMBEDDED_POSTGRES in env_list("COUNTERCLAIM_EMBEDDED")
-EMBEDDED_BROKER = EMBEDDED_VALKEY in env_list("COUNTERCLAIM_EMBEDDED")
+EMBEDDED_DATABASE = bootstrap.EMBEDDED_POSTGRES in env_list("COUNTERCLAIM_EMBEDDED")
+EMBEDDED_BROKER = bootstrap.EMBEDDED_VALKEY in env_list("COUNTERCLAIM_EMBEDDED")
 
 # Connections are kept per thread between requests (gunicorn's fixed threads reuse them); a
 # server that starts a thread per request must set 0, or every thread leaves one open.
