@@ -11,7 +11,7 @@ If Redis is unreachable the limits fail open (logged): reads keep working withou
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import redis
 from django.conf import settings
@@ -47,9 +47,9 @@ class RateDecision:
 
 def rate_hit(*, scope: str, ident: str | int, rate: str) -> RateDecision:
     """Count one request against SCOPE's budget for IDENT (RATE like "1200/minute")."""
-    limit, window = SimpleRateThrottle.parse_rate(None, rate)  # type: ignore[arg-type]
-    if limit is None or window is None:  # no rate: DRF's parse_rate reads None as unlimited
-        return RateDecision(True, 0)
+    # Given a rate (not None), parse_rate returns both numbers.
+    parsed = SimpleRateThrottle.parse_rate(None, rate)  # type: ignore[arg-type]
+    limit, window = cast(tuple[int, int], parsed)
     key = cache.make_key(f"rate:{scope}:{ident}")
     try:
         client = cache._cache.get_client(key, write=True)  # type: ignore[attr-defined]
