@@ -26,11 +26,14 @@ browser:
 	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	  else echo "No chromium and no apt-get: browser tests will be skipped (set CHROMIUM_PATH)."; fi; }
 
+# makemigrations runs on the test suite's data folder (as config.testing chooses it), so that
+# `make test` starts one embedded PostgreSQL, not two.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache && $(PY) tools/check_imports.py
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	COUNTERCLAIM_DATA_DIR=$${COUNTERCLAIM_DATA_DIR:-$(CURDIR)/var/test} DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/mypy tracker config bench
 
 test: $(STAMP) browser lint
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -19,7 +19,9 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -108,11 +110,13 @@ def _floors(conflict: Any) -> dict[str, Any]:
                 cursor.execute(sql.format(where=where), values)
                 cursor.fetchall()
 
-    floors = {name: (lambda pieces=pieces: run(pieces)) for name, pieces in runs.items()}
+    floors: dict[str, Callable[[], None]] = {
+        name: partial(run, pieces) for name, pieces in runs.items()
+    }
     # The page also lists the latest figures as issued.
     page = [piece for pieces in runs.values() for piece in pieces]
     page.append((CASUALTY_FIGURES_SQL, {**params, "limit": FIGURES_ON_PAGE}))
-    floors["page"] = lambda: run(page)
+    floors["page"] = partial(run, page)
     return floors
 
 

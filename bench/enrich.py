@@ -57,6 +57,9 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     import django
 
+    from config.bootstrap import ensure_services
+
+    ensure_services()
     django.setup()
     from tracker.demo.matcher import demo_matcher
     from tracker.enrich.pipeline import STEPS, enrich_document
@@ -129,7 +132,7 @@ def report_of(articles: list[tuple[str, str]], size: int) -> str:
 
 def scaling(articles, matcher, published, enrich_document, *, rounds: int) -> list[str]:
     rows = []
-    base = None
+    base: float | None = None
     for kb in SIZES_KB:
         text = report_of(articles, kb * 1024)
         megabytes = len(text.encode("utf-8")) / 1024 / 1024
@@ -153,7 +156,7 @@ def scaling(articles, matcher, published, enrich_document, *, rounds: int) -> li
             f"{peak:.0f} MB ({peak / megabytes:.0f}× the text) |"
         )
         print(rows[-1], flush=True)
-    ratio = per_mb / base
+    ratio = per_mb / (base or per_mb)
     return [
         f"One report at three sizes (best of {rounds}): time and memory linear in the text.",
         "",

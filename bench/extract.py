@@ -23,6 +23,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -34,7 +35,7 @@ def _configs() -> dict[str, Callable[[str, str], str]]:
 
     from tracker.text.html import main_text
 
-    def variant(**options: object) -> Callable[[str, str], str]:
+    def variant(**options: Any) -> Callable[[str, str], str]:
         return lambda html, url: trafilatura.extract(html, url=url or None, **options) or ""
 
     return {

@@ -38,6 +38,7 @@ import sys
 import tempfile
 import time
 from email.utils import formatdate
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +52,11 @@ SOURCE_DIRS = ["rss2", "rss1", "atom"]
 _URL = re.compile(rb"(https?)://")
 # Namespace names are identifiers, not links: a copy must keep them or it is another format.
 _NAMESPACE = re.compile(rb'(xmlns(?::[\w.-]+)?=["\']https?://)c\d+\.')
+
+
+def _copy_prefix(match: re.Match[bytes], copy: int) -> bytes:
+    """A link of copy COPY: its host gets the prefix c<COPY>."""
+    return match.group(0) + b"c%d." % copy
 
 
 # --- Corpus and server ----------------------------------------------------------------------------
@@ -82,7 +88,7 @@ def build_corpus(target: int, folder: Path) -> tuple[int, int]:
             if entries >= target:
                 break
             # A copy prefix on every host: distinct links and URL-shaped GUIDs in each copy.
-            body = _URL.sub(lambda m, c=copy: m.group(0) + b"c%d." % c, data)
+            body = _URL.sub(partial(_copy_prefix, copy=copy), data)
             body = _NAMESPACE.sub(rb"\1", body)
             (folder / f"c{copy:03d}-{name}").write_bytes(body)
             files += 1
@@ -214,7 +220,7 @@ def _progress(label: str, done: int, total: int) -> None:
     print(f"\r  {label}: {done}/{total} feeds", end="", file=sys.stderr, flush=True)
 
 
-def _pool_run(good: list, hostile: list) -> dict:  # type: ignore[type-arg]
+def _pool_run(good: list, hostile: list) -> dict:
     """Fetch GOOD and HOSTILE feeds (hostile spread evenly among the good) from scratch on
     POOL_THREADS threads, each with its own database connection, as a Celery worker pool
     would. Returns the wall time, the good feeds' entries stored and their slowest latency."""
@@ -234,7 +240,7 @@ def _pool_run(good: list, hostile: list) -> dict:  # type: ignore[type-arg]
         order.insert(min(len(order), index * (step + 1)), feed)
     good_ids = {feed.pk for feed in good}
 
-    def one(feed) -> tuple[int, float, str, float]:  # type: ignore[no-untyped-def]
+    def one(feed) -> tuple[int, float, str, float]:
         begun = time.perf_counter()
         report = feed_fetch(feed=Feed.objects.get(pk=feed.pk))
         ended = time.perf_counter()
@@ -484,6 +490,9 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     import django
 
+    from config.bootstrap import ensure_services
+
+    ensure_services()
     django.setup()
     sizes = [1_000, 5_000] if args.quick else [5_000, 20_000]
     results = {}

@@ -17,6 +17,10 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tracker.demo.load import Demo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.setup import django_with_database
@@ -42,7 +46,7 @@ SET session_replication_role = origin;
 """
 
 
-def _seed(n: int) -> None:
+def _seed(n: int) -> Demo:
     from django.db import connection
 
     from tracker.demo.load import demo_load
@@ -141,10 +145,10 @@ def main() -> None:
     def page_of(incident) -> None:
         assert client.get(f"/incidents/{incident.pk}/").status_code == 200
 
-    def queries_of(incident) -> list[tuple[str, object]]:
-        seen: list[tuple[str, object]] = []
+    def queries_of(incident) -> list[tuple[str, Any]]:
+        seen: list[tuple[str, Any]] = []
 
-        def record(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        def record(execute, sql, params, many, context):
             seen.append((sql, params))
             return execute(sql, params, many, context)
 

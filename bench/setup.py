@@ -15,12 +15,14 @@ def django_with_database(name: str, *, data_dir: str) -> None:
     os.environ.setdefault("COUNTERCLAIM_DATA_DIR", str(ROOT / "var" / data_dir))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     os.environ["DEBUG"] = "0"
-    if not os.environ.get("DATABASE_URL"):
+    embedded_database = not os.environ.get("DATABASE_URL")
+    from config.bootstrap import ensure_services
+
+    ensure_services()
+    if embedded_database:
         import psycopg
 
-        from config import embedded
-
-        url = embedded.postgres_url(embedded.data_dir())
+        url = os.environ["DATABASE_URL"]
         with psycopg.connect(url, autocommit=True) as conn:
             if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
                 conn.execute(f'CREATE DATABASE "{name}"')

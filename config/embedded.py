@@ -141,6 +141,8 @@ def stop_embedded(root: Path, *, postgres: bool = True, valkey: bool = True) -> 
 
         user = "pgserver" if os.geteuid() == 0 else None
         with contextlib.suppress(subprocess.CalledProcessError):
-            pgserver.pg_ctl(["-w", "stop", "-m", "fast"], pgdata=pgdata, user=user)
+            pgserver.pg_ctl(  # type: ignore[attr-defined]  # made at import from its binaries
+                ["-w", "stop", "-m", "fast"], pgdata=pgdata, user=user
+            )
             stopped.append("postgres")
     return stopped

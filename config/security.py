@@ -18,13 +18,16 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth import user_logged_in, user_login_failed
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.response import SimpleTemplateResponse
 from django.urls import Resolver404, resolve, reverse
 
 logger = logging.getLogger(__name__)
@@ -91,7 +94,7 @@ class ContentSecurityPolicyMiddleware:
         if "Content-Security-Policy" in response:
             return response
         hashed = _url_name(request) in HASHED_VIEWS and not response.streaming
-        if hashed and hasattr(response, "render") and not response.is_rendered:
+        if hashed and isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
             response.render()
         response["Content-Security-Policy"] = content_security_policy(
             response.content if hashed else None
@@ -113,7 +116,7 @@ def login_failures(username: str) -> int:
 
 
 @receiver(user_login_failed, dispatch_uid="config.security.count_failure")
-def _count_failure(sender, credentials: dict, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def _count_failure(sender: object, credentials: dict[str, Any], **kwargs: object) -> None:
     username = credentials.get("username") or ""
     if not username:
         return
@@ -129,7 +132,9 @@ def _count_failure(sender, credentials: dict, **kwargs) -> None:  # type: ignore
 
 
 @receiver(user_logged_in, dispatch_uid="config.security.clear_failures")
-def _clear_failures(sender, request, user, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def _clear_failures(
+    sender: object, request: HttpRequest, user: AbstractBaseUser, **kwargs: object
+) -> None:
     try:
         cache.delete(_throttle_key(user.get_username()))
     except _CACHE_ERRORS:

@@ -1,12 +1,14 @@
-"""Settings shared by every environment. Values come from the environment (config.env);
-DATABASE_URL and REDIS_URL unset means the embedded servers (config.embedded)."""
+"""Settings shared by every environment. They only read the environment (config.env); the
+embedded servers are started before, by config.bootstrap. Each concern is set in one block."""
 
+import ipaddress
 import re
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
-from config import embedded
+from config import bootstrap
 from config.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -83,29 +85,28 @@ TEMPLATES = [
 ]
 
 # --- Data stores -------------------------------------------------------------------------------
-DATA_DIR = embedded.data_dir()
+# config.bootstrap.ensure_services() ran before these are read: it put the data folder and the
+# URLs (of the embedded servers where none were given) into the environment. Imported without it
+# (the type checker's Django plugin), DATABASES is left empty and nothing connects anywhere.
+DATA_DIR = Path(env_str("COUNTERCLAIM_DATA_DIR") or BASE_DIR / "var").resolve()
 DATABASE_URL = env_str("DATABASE_URL")
 REDIS_URL = env_str("REDIS_URL")
-EMBEDDED_DATABASE = not DATABASE_URL
-EMBEDDED_BROKER = not REDIS_URL
-if EMBEDDED_DATABASE:
-    DATABASE_URL = embedded.postgres_url(DATA_DIR)
-if EMBEDDED_BROKER:
-    _valkey_socket = embedded.valkey_socket(DATA_DIR)
-    REDIS_URL = f"unix://{_valkey_socket}?db=0"
-    CELERY_BROKER_URL = f"redis+socket://{_valkey_socket}"
-else:
-    CELERY_BROKER_URL = REDIS_URL
+EMBEDDED_DATABASE = bootstrap.EMBEDDED_POSTGRES in env_list("COUNTERCLAIM_EMBEDDED")
+EMBEDDED_BROKER = bootstrap.EMBEDDED_VALKEY in env_list("COUNTERCLAIM_EMBEDDED")
 
 # Connections are kept per thread between requests (gunicorn's fixed threads reuse them); a
 # server that starts a thread per request must set 0, or every thread leaves one open.
-DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL,
-        conn_max_age=env_int("COUNTERCLAIM_DB_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
-}
+DATABASES = (
+    {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=env_int("COUNTERCLAIM_DB_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        )
+    }
+    if DATABASE_URL
+    else {}
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
@@ -118,6 +119,12 @@ CACHES = {
 }
 
 # --- Celery --------------------------------------------------------------------------------------
+# The embedded Valkey is a unix socket: the cache reads it as unix://, Celery as redis+socket://.
+CELERY_BROKER_URL = (
+    "redis+socket://" + REDIS_URL.removeprefix("unix://").split("?", 1)[0]
+    if REDIS_URL.startswith("unix://")
+    else REDIS_URL
+)
 CELERY_RESULT_BACKEND = None  # results are rows in PostgreSQL, never broker messages
 CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the message for the next one
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -128,10 +135,23 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # is kept in PostgreSQL (due feeds, unenriched sources, pending webhook deliveries) and the
 # periodic scans find it again.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    "resend-lost-webhooks": {"task": "webhooks.resend_lost_webhooks", "schedule": 120.0},
-}
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "resend-lost-webhooks": {"task": "webhooks.resend_lost_webhooks", "schedule": 120.0},
+    "schedule-due-feeds": {"task": "ingest.schedule_due_feeds", "schedule": 60.0},
+    # New or changed sources (from ingest or by hand) are found by this scan and enriched one
+    # by one.
+    "enrich-scan": {
+        "task": "enrich.enrich_scan",
+        "schedule": env_int("COUNTERCLAIM_ENRICH_SCAN_SECONDS", 120),
+    },
+    # Official statements' original pages re-fetched for edits and removals
+    # (tracker.services.statement_watch).
+    "watch-statements": {
+        "task": "statement_watch.watch_statements",
+        "schedule": env_int("COUNTERCLAIM_WATCH_ROUND_SECONDS", 300),
+    },
+}
 
 # --- Auth, i18n, static -----------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -154,8 +174,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on a missing root even when serving finders
+STATIC_ROOT = DATA_DIR / "static"  # made by config.bootstrap: WhiteNoise warns on a missing one
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -164,11 +183,51 @@ STORAGES = {
 # Serve straight from the finders so that `make run` needs no collectstatic step.
 WHITENOISE_USE_FINDERS = True
 
-# --- API -----------------------------------------------------------------------------------------
+# History records who wrote; a GET writes nothing, and reading its user would load the session
+# on every page, so that even the public page varied by cookie and no shared cache could keep it.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+# --- REST framework ------------------------------------------------------------------------------
+# Rate limits (DRF syntax: N/second|minute|hour|day), counted in the Redis cache.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "tracker.api.schema.ApiSchema",
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "tracker.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["tracker.api.permissions.ReadAnyoneWriteEditors"],
+    "DEFAULT_THROTTLE_CLASSES": ["tracker.api.throttles.CallerThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("COUNTERCLAIM_API_RATE_ANON", "60/minute"),
+        "token": env_str("COUNTERCLAIM_API_RATE_TOKEN", "1200/minute"),
+        "user": env_str("COUNTERCLAIM_API_RATE_USER", "600/minute"),
+    },
+    "DEFAULT_RENDERER_CLASSES": [
+        "tracker.api.renderers.OrjsonRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    # Bodies are JSON only: the types the schema declares are the types a body carries
+    # (a form field is always text).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Formats are negotiated with Accept only: `?format=` would be one more parameter
+    # every operation accepts and no client needs.
+    "URL_FORMAT_OVERRIDE": None,
+    "DEFAULT_PAGINATION_CLASS": "tracker.api.pagination.KeysetPagination",
+    "EXCEPTION_HANDLER": "tracker.api.errors.exception_handler",
+    # Bare numbers of client IPs behind this many proxies (X-Forwarded-For); 0 = none.
+    "NUM_PROXIES": env_int("COUNTERCLAIM_API_NUM_PROXIES", 0),
 }
+# Origins (scheme://host[:port], comma-separated) whose pages may write through the API; reads
+# are open to every origin (tracker/api/http.py).
+COUNTERCLAIM_CORS_WRITE_ORIGINS = env_list("COUNTERCLAIM_CORS_WRITE_ORIGINS")
+for _origin in COUNTERCLAIM_CORS_WRITE_ORIGINS:
+    if not re.fullmatch(r"https?://[^/\s]+", _origin):
+        raise ImproperlyConfigured(
+            f"COUNTERCLAIM_CORS_WRITE_ORIGINS: {_origin!r} is not scheme://host[:port]."
+        )
+
+# --- OpenAPI (drf-spectacular) -------------------------------------------------------------------
 SPECTACULAR_SETTINGS = {
     "TITLE": "Counterclaim API",
     "DESCRIPTION": "Incidents, each party's statements and claims, verdicts and citations.",
@@ -177,12 +236,28 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # A PATCH body declares what it requires (`version`, for the optimistic lock) instead
+    # of a copy of the component with nothing required.
+    "COMPONENT_SPLIT_PATCH": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tracker.api.schema.add_common_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "VerdictEnum": "tracker.enums.Verdict",
+        "AspectEnum": "tracker.enums.Aspect",
+        "TimePrecisionEnum": "tracker.enums.TimePrecision",
+        "WebhookEventEnum": "tracker.enums.WebhookEvent",
+        "EditorialStateEnum": "tracker.enums.EditorialState",
+        "ProposalStateEnum": "tracker.enums.ProposalState",
+        "SourceKindEnum": "tracker.enums.SourceKind",
+        "PartyKindEnum": "tracker.enums.PartyKind",
+    },
 }
 
-# --- Project ------------------------------------------------------------------------------------
-DEMO_PASSWORD = env_str("COUNTERCLAIM_DEMO_PASSWORD")
-HEALTH_CHECK_TIMEOUT = env_int("COUNTERCLAIM_HEALTH_TIMEOUT", 2)
-
+# --- Logging -------------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -192,18 +267,20 @@ LOGGING = {
     "loggers": {"pgserver": {"level": "WARNING"}},
 }
 
+# --- Project ------------------------------------------------------------------------------------
+DEMO_PASSWORD = env_str("COUNTERCLAIM_DEMO_PASSWORD")
+HEALTH_CHECK_TIMEOUT = env_int("COUNTERCLAIM_HEALTH_TIMEOUT", 2)
+# Official statements' original pages re-fetched per round: at most this many per host.
+COUNTERCLAIM_WATCH_PER_HOST = env_int("COUNTERCLAIM_WATCH_PER_HOST", 4)
+
 # --- Ingest -------------------------------------------------------------------------------------
 # Networks a fetch may reach besides the public internet (comma-separated CIDRs; empty by
 # default). Validated here so a typo stops start-up instead of silently blocking or allowing.
 COUNTERCLAIM_FETCH_ALLOW_NETWORKS = env_list("COUNTERCLAIM_FETCH_ALLOW_NETWORKS")
 try:
-    import ipaddress as _ipaddress
-
     for _network in COUNTERCLAIM_FETCH_ALLOW_NETWORKS:
-        _ipaddress.ip_network(_network, strict=False)
+        ipaddress.ip_network(_network, strict=False)
 except ValueError as _exc:
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured(f"COUNTERCLAIM_FETCH_ALLOW_NETWORKS: {_exc}") from _exc
 COUNTERCLAIM_FETCH_MAX_BYTES = env_int("COUNTERCLAIM_FETCH_MAX_BYTES", 10 * 1024 * 1024)
 COUNTERCLAIM_FETCH_CONNECT_TIMEOUT = env_int("COUNTERCLAIM_FETCH_CONNECT_TIMEOUT", 5)
@@ -233,97 +310,6 @@ COUNTERCLAIM_WEBSUB_CALLBACK_URL = env_str("COUNTERCLAIM_WEBSUB_CALLBACK_URL", "
 if COUNTERCLAIM_WEBSUB_CALLBACK_URL and not COUNTERCLAIM_WEBSUB_CALLBACK_URL.startswith(
     ("http://", "https://")
 ):
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured("COUNTERCLAIM_WEBSUB_CALLBACK_URL must be an http(s) URL")
 # Longest back-off of a failing feed, in minutes.
 COUNTERCLAIM_FEED_MAX_BACKOFF_MINUTES = env_int("COUNTERCLAIM_FEED_MAX_BACKOFF_MINUTES", 24 * 60)
-CELERY_BEAT_SCHEDULE["schedule-due-feeds"] = {
-    "task": "ingest.schedule_due_feeds",
-    "schedule": 60.0,
-}
-
-# --- API ----------------------------------------------------------------------------------------
-# Rate limits (DRF syntax: N/second|minute|hour|day), counted in the Redis cache.
-REST_FRAMEWORK.update(
-    {
-        "DEFAULT_AUTHENTICATION_CLASSES": [
-            "tracker.api.authentication.ApiTokenAuthentication",
-            "rest_framework.authentication.SessionAuthentication",
-        ],
-        "DEFAULT_PERMISSION_CLASSES": ["tracker.api.permissions.ReadAnyoneWriteEditors"],
-        "DEFAULT_THROTTLE_CLASSES": ["tracker.api.throttles.CallerThrottle"],
-        "DEFAULT_THROTTLE_RATES": {
-            "anon": env_str("COUNTERCLAIM_API_RATE_ANON", "60/minute"),
-            "token": env_str("COUNTERCLAIM_API_RATE_TOKEN", "1200/minute"),
-            "user": env_str("COUNTERCLAIM_API_RATE_USER", "600/minute"),
-        },
-        "DEFAULT_RENDERER_CLASSES": [
-            "tracker.api.renderers.OrjsonRenderer",
-            "rest_framework.renderers.BrowsableAPIRenderer",
-        ],
-        # Bodies are JSON only: the types the schema declares are the types a body carries
-        # (a form field is always text).
-        "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-        "TEST_REQUEST_DEFAULT_FORMAT": "json",
-        # Formats are negotiated with Accept only: `?format=` would be one more parameter
-        # every operation accepts and no client needs.
-        "URL_FORMAT_OVERRIDE": None,
-        "DEFAULT_PAGINATION_CLASS": "tracker.api.pagination.KeysetPagination",
-        "EXCEPTION_HANDLER": "tracker.api.errors.exception_handler",
-        # Bare numbers of client IPs behind this many proxies (X-Forwarded-For); 0 = none.
-        "NUM_PROXIES": env_int("COUNTERCLAIM_API_NUM_PROXIES", 0),
-    }
-)
-# Origins (scheme://host[:port], comma-separated) whose pages may write through the API; reads
-# are open to every origin (tracker/api/http.py).
-COUNTERCLAIM_CORS_WRITE_ORIGINS = env_list("COUNTERCLAIM_CORS_WRITE_ORIGINS")
-for _origin in COUNTERCLAIM_CORS_WRITE_ORIGINS:
-    if not re.fullmatch(r"https?://[^/\s]+", _origin):
-        from django.core.exceptions import ImproperlyConfigured
-
-        raise ImproperlyConfigured(
-            f"COUNTERCLAIM_CORS_WRITE_ORIGINS: {_origin!r} is not scheme://host[:port]."
-        )
-SPECTACULAR_SETTINGS.update(
-    {
-        "COMPONENT_SPLIT_REQUEST": True,
-        # A PATCH body declares what it requires (`version`, for the optimistic lock) instead
-        # of a copy of the component with nothing required.
-        "COMPONENT_SPLIT_PATCH": False,
-        "SCHEMA_PATH_PREFIX": "/api/v1",
-        "POSTPROCESSING_HOOKS": [
-            "drf_spectacular.hooks.postprocess_schema_enums",
-            "tracker.api.schema.add_common_responses",
-        ],
-        "ENUM_NAME_OVERRIDES": {
-            "VerdictEnum": "tracker.enums.Verdict",
-            "AspectEnum": "tracker.enums.Aspect",
-            "TimePrecisionEnum": "tracker.enums.TimePrecision",
-            "WebhookEventEnum": "tracker.enums.WebhookEvent",
-            "EditorialStateEnum": "tracker.enums.EditorialState",
-            "ProposalStateEnum": "tracker.enums.ProposalState",
-            "SourceKindEnum": "tracker.enums.SourceKind",
-            "PartyKindEnum": "tracker.enums.PartyKind",
-        },
-    }
-)
-
-# --- Enrichment ---------------------------------------------------------------------------------
-# New or changed sources (from ingest or by hand) are found by this scan and enriched one by one.
-CELERY_BEAT_SCHEDULE["enrich-scan"] = {
-    "task": "enrich.enrich_scan",
-    "schedule": env_int("COUNTERCLAIM_ENRICH_SCAN_SECONDS", 120),
-}
-
-# History records who wrote; a GET writes nothing, and reading its user would load the session
-# on every page, so that even the public page varied by cookie and no shared cache could keep it.
-PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
-# --- Statement watch ----------------------------------------------------------------------------
-# Official statements' original pages re-fetched for edits and removals
-# (tracker.services.statement_watch); at most this many pages per host in one round.
-COUNTERCLAIM_WATCH_PER_HOST = env_int("COUNTERCLAIM_WATCH_PER_HOST", 4)
-CELERY_BEAT_SCHEDULE["watch-statements"] = {
-    "task": "statement_watch.watch_statements",
-    "schedule": env_int("COUNTERCLAIM_WATCH_ROUND_SECONDS", 300),
-}

@@ -1,10 +1,5 @@
-"""The test suite: its own data folder (var/test) so that it never touches `make run`'s data."""
-
-import os
-
-from config.embedded import BASE_DIR as _BASE
-
-os.environ.setdefault("COUNTERCLAIM_DATA_DIR", str(_BASE / "var" / "test"))
+"""The test suite: its own data folder (var/test, chosen by config.testing before start-up) so
+that it never touches `make run`'s data."""
 
 from .base import *  # noqa: F403
 

@@ -6,10 +6,10 @@ import dataclasses
 import pytest
 
 from tests.plugins.feed_server import FEEDS
-from tracker.ingest.entries import EntryDraft, entry_record
+from tracker.ingest.entries import EntryDraft, entry_draft
 from tracker.ingest.parse import parse_feed
 from tracker.models import Source
-from tracker.services.feeds import feed_create, feed_entry_drafts, feed_entry_records
+from tracker.services.feeds import feed_create, feed_entry_drafts
 from tracker.services.intake import sources_upsert_entries
 
 GUARDIAN = (FEEDS / "rss2/guardian-us.rss").read_bytes()
@@ -51,8 +51,8 @@ def test_refetch_completes_only_new_or_changed_entries(server):
 
 def test_draft_completes_to_the_same_record_as_entry_record():
     parsed = parse_feed(GUARDIAN)
-    records = feed_entry_records(parsed, feed_url="")[0]
-    assert records == [entry_record(entry) for entry in parsed.entries]
+    records = [draft.record() for draft in feed_entry_drafts(parsed, feed_url="")[0]]
+    assert records == [entry_draft(entry).record() for entry in parsed.entries]
     assert [r.record() for r in records] == records  # a complete record is its own completion
     drafts = feed_entry_drafts(parsed, feed_url="")[0]
     assert [(d.url, d.guid, d.entry_hash) for d in drafts] == [

@@ -19,7 +19,7 @@ from tracker.models import (
     Source,
     SourceEvent,  # written by the pghistory triggers
 )
-from tracker.services.feeds import feed_create, feed_entry_records, feed_fetch, feed_lock
+from tracker.services.feeds import feed_create, feed_entry_drafts, feed_fetch, feed_lock
 from tracker.services.intake import sources_upsert_entries
 
 GUARDIAN = (FEEDS / "rss2/guardian-us.rss").read_bytes()
@@ -238,7 +238,7 @@ def test_lightly_edited_story_is_grouped_by_simhash(server):
 def test_two_workers_at_once_make_one_row_each(server):
     """Two feeds carrying the same stories, stored concurrently: the unique canonical URL
     lets only one insert win per story; the other counts it as present."""
-    records = feed_entry_records(parse_feed(GUARDIAN), feed_url="")[0]
+    records = [d.record() for d in feed_entry_drafts(parse_feed(GUARDIAN), feed_url="")[0]]
     feeds = [_feed(server, f"a{i}.xml") for i in range(2)]
     barrier = threading.Barrier(2)
     results = []
@@ -289,7 +289,7 @@ def test_batched_insert_skips_rows_a_concurrent_transaction_committed(server):
     """The second writer reads no known rows (the first has not committed), so its one
     INSERT … ON CONFLICT carries all 55 entries; it waits on the first writer's keys and,
     once they are committed, skips every row: still 55 rows, all counted as present."""
-    records = feed_entry_records(parse_feed(GUARDIAN), feed_url="")[0]
+    records = [d.record() for d in feed_entry_drafts(parse_feed(GUARDIAN), feed_url="")[0]]
     feeds = [_feed(server, f"b{i}.xml") for i in range(2)]
     inserted, release = threading.Event(), threading.Event()
     results = []

@@ -16,7 +16,7 @@ from tracker.enums import FeedHealth, FetchOutcome
 from tracker.ingest.model import FeedParseError
 from tracker.ingest.parse import parse_feed
 from tracker.models import Feed, FetchLog, Source
-from tracker.services.feeds import feed_create, feed_entry_records, feed_fetch, feed_lock
+from tracker.services.feeds import feed_create, feed_entry_drafts, feed_fetch, feed_lock
 
 ITEM = (
     "<item><title>{title}</title><link>http://127.0.0.1/a/{n}</link>"
@@ -61,10 +61,12 @@ def _measured_fetch(feed: Feed, body: bytes):  # type: ignore[no-untyped-def]
     rss_growth = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) * 1024
     tracemalloc.start()
     with contextlib.suppress(FeedParseError):
-        feed_entry_records(
+        drafts, _ = feed_entry_drafts(
             parse_feed(body, url=feed.url, content_type="application/rss+xml", charset=""),
             feed_url=feed.url,
         )
+        for draft in drafts:  # completed as the upsert completes them
+            draft.record()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return report, elapsed, max(peak, rss_growth)

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote, urlsplit
 
 from django import forms
@@ -19,7 +19,7 @@ from tracker.services.feeds import (
     feed_url_set,
 )
 
-HEALTH_COLOURS = {
+HEALTH_COLOURS: dict[str, str] = {
     FeedHealth.OK: "#1a7f37",
     FeedHealth.DEGRADED: "#9a6700",
     FeedHealth.FAILING: "#cf222e",
@@ -44,7 +44,7 @@ class FetchLogInline(admin.TabularInline):
         "parser",
         "error",
     ]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # names only: no groups here
 
 
 class FeedAddForm(forms.ModelForm):
@@ -62,12 +62,13 @@ class FeedAddForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         picked = self.data.get("discovered_feed") if self.is_bound else None
         if picked:  # offered by the previous round; feed_address_resolve checks it again
-            self.fields["discovered_feed"].choices = [(picked, picked)]
+            cast(forms.ChoiceField, self.fields["discovered_feed"]).choices = [(picked, picked)]
 
     def clean(self) -> dict[str, Any]:
         """The address normalised (feed_url_normal), its user:password split off into the
         feed's HTTP Basic credentials, and a web page resolved to the feed it advertises."""
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         url = cleaned.get("discovered_feed") or cleaned.get("url")
         if not url or self.errors:
             return cleaned
@@ -81,7 +82,7 @@ class FeedAddForm(forms.ModelForm):
             address = feed_address_resolve(url=url, settings=settings)
         except FeedChoiceNeeded as exc:
             # Changed in place: the form's bound fields already hold this field object.
-            field = self.fields["discovered_feed"]
+            field = cast(forms.ChoiceField, self.fields["discovered_feed"])
             field.label = "Feeds this page advertises"
             field.help_text = "The address is a web page: pick the feed to add, then save."
             field.choices = [
@@ -109,7 +110,7 @@ class FeedChangeForm(forms.ModelForm):
         fields = ["url"]  # the admin adds the rest of its fieldsets
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("url") and "url" in self.changed_data:
             try:
                 feed_url_set(feed=self.instance, url=cleaned["url"])
@@ -223,12 +224,14 @@ class FeedAdmin(admin.ModelAdmin):
         (None, {"fields": ["created_at", "updated_at"]}),
     ]
 
-    def get_form(self, request: HttpRequest, obj: Feed | None = None, **kwargs: Any) -> type:
+    def get_form(
+        self, request: HttpRequest, obj: Feed | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
         kwargs["form"] = FeedAddForm if obj is None else FeedChangeForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
 
-    def get_fieldsets(self, request: HttpRequest, obj: Feed | None = None) -> list:  # type: ignore[type-arg]
-        fieldsets = super().get_fieldsets(request, obj)
+    def get_fieldsets(self, request: HttpRequest, obj: Feed | None = None) -> list:
+        fieldsets = list(super().get_fieldsets(request, obj))
         if obj is None:  # the add page: where discovered feeds are offered, no state yet
             return [
                 (
@@ -300,7 +303,7 @@ class SourceAppearanceInline(admin.TabularInline):
     max_num = 0
     can_delete = False
     fields = ["feed", "guid", "first_seen_at"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # names only: no groups here
     verbose_name_plural = "also listed in"
 
 

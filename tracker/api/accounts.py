@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tracker.api import serializers as s
-from tracker.api.base import StrictApiMixin
+from tracker.api.base import StrictApiMixin, signed_in
 from tracker.api.pagination import IdPagination
 from tracker.api.permissions import EditorsOnly
 from tracker.models import ApiToken, Webhook
@@ -51,7 +51,7 @@ class ApiTokenViewSet(
     def get_queryset(self) -> QuerySet[ApiToken]:
         if getattr(self, "swagger_fake_view", False):
             return ApiToken.objects.none()
-        user = self.request.user
+        user = signed_in(self.request)
         return ApiToken.objects.filter(created_by=user) | ApiToken.objects.filter(user=user)
 
     @extend_schema(request=TokenCreateSerializer, responses={201: s.ApiTokenCreatedSerializer})
@@ -59,10 +59,10 @@ class ApiTokenViewSet(
         form = TokenCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         token, key = api_token_create(
-            user=form.validated_data.get("user") or request.user,
+            user=form.validated_data.get("user") or signed_in(request),
             name=form.validated_data["name"],
             scope=form.validated_data["scope"],
-            created_by=request.user,
+            created_by=signed_in(request),
         )
         body = s.ApiTokenCreatedSerializer(token).data
         body["key"] = key
@@ -92,7 +92,7 @@ class WebhookViewSet(
     def get_queryset(self) -> QuerySet[Webhook]:
         if getattr(self, "swagger_fake_view", False):
             return Webhook.objects.none()
-        return Webhook.objects.filter(created_by=self.request.user)
+        return Webhook.objects.filter(created_by=signed_in(self.request))
 
     @extend_schema(responses={201: s.WebhookCreatedSerializer})
     def create(self, request: Request) -> Response:
@@ -101,7 +101,7 @@ class WebhookViewSet(
         webhook = webhook_create(
             url=form.validated_data["url"],
             events=form.validated_data["events"],
-            created_by=request.user,
+            created_by=signed_in(request),
         )
         return Response(s.WebhookCreatedSerializer(webhook).data, status=status.HTTP_201_CREATED)
 

@@ -5,12 +5,13 @@ without building its serializers (which some views do not have), and body fields
 the JSON type the schema declares."""
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
+from django.contrib.auth.models import User
 from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotAuthenticated, ValidationError
 from rest_framework.metadata import SimpleMetadata
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -42,17 +43,25 @@ HINTS = {
 }
 
 
+def signed_in(request: Request) -> User:
+    """The caller of an operation only signed-in users reach (their permission classes keep the
+    anonymous out): the user that a token or a row records as its maker."""
+    if not isinstance(request.user, User):
+        raise NotAuthenticated()
+    return request.user
+
+
 class StrictApiMixin:
     """Mixed into every viewset. `query_params` names what each extra action accepts; lists
     accept their FilterSet's filters and the paginator's parameters."""
 
     lookup_value_regex = ID_PATTERN
-    metadata_class = RouteMetadata
+    metadata_class: Any = RouteMetadata  # the stubs say an instance; DRF wants the class
     query_params: dict[str, tuple[str, ...]] = {}
 
     def _accepted(self) -> set[str]:
         action = getattr(self, "action", None)
-        accepted = set(self.query_params.get(action, ()))
+        accepted = set(self.query_params.get(action or "", ()))
         if action == "list":
             filterset = getattr(self, "filterset_class", None)
             if filterset is not None:
@@ -64,7 +73,7 @@ class StrictApiMixin:
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        if getattr(self, request.method.lower(), None) is None:
+        if getattr(self, (request.method or "").lower(), None) is None:
             return  # dispatch answers 405: the method is the error, not its parameters
         accepted = self._accepted()
         unknown = sorted(set(request.query_params) - accepted)
@@ -118,7 +127,7 @@ class StrictJsonMixin:
         except ValidationError as exc:
             if not errors:
                 raise
-            raise ValidationError({**exc.detail, **errors}) from exc
+            raise ValidationError({**cast(dict, exc.detail), **errors}) from exc
         if errors:
             raise ValidationError(errors)
         return validated

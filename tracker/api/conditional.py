@@ -11,12 +11,12 @@ serving an anonymous copy to a token holder."""
 
 import hashlib
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from django.http import HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 from rest_framework.request import Request
+from rest_framework.response import Response
 
 from tracker.web.caching import mark_private, mark_public
 
@@ -30,7 +30,7 @@ class ConditionalGetMixin:
 
     def finalize_response(
         self, request: Request, response: Any, *args: Any, **kwargs: Any
-    ) -> HttpResponseBase:
+    ) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
@@ -51,9 +51,9 @@ class ConditionalGetMixin:
             last_modified=int(modified.timestamp()) if modified is not None else None,
             response=response,
         )
-        if conditional is response:
+        if conditional is None or conditional is response:
             return response
         for header in KEPT_ON_304:
             if header in response:
                 conditional[header] = response[header]
-        return conditional
+        return cast(Response, conditional)  # Django's 304: DRF passes any HttpResponse on

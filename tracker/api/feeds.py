@@ -3,7 +3,7 @@ advertised feeds are offered), change its fetch settings, and discover the feeds
 Credentials (extra headers, a proxy's password) are accepted but never returned."""
 
 from dataclasses import asdict
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -174,9 +174,9 @@ class FeedViewSet(
             body["note"] = added.note
         return Response(body, status=status.HTTP_201_CREATED if added.created else 200)
 
-    def perform_update(self, serializer: FeedSerializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         serializer.instance = feed_update_settings(
-            feed=serializer.instance, changes=dict(serializer.validated_data)
+            feed=cast(Feed, serializer.instance), changes=dict(serializer.validated_data)
         )
 
     @extend_schema(request=DiscoverSerializer, responses=DiscoverySerializer)

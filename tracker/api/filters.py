@@ -3,7 +3,7 @@ gets the same rows as Atom, GeoJSON or CSV that it gets as JSON."""
 
 import re
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import django_filters as filters
 from django import forms
@@ -17,6 +17,7 @@ from tracker.api.errors import UNPROCESSABLE
 from tracker.api.sync import Watermark, changed_since, parse_since
 from tracker.enums import Aspect, Channel, EditorialState, IncidentType, SourceKind, Verdict
 from tracker.models import Claim, Incident, Party, Source, Statement
+from tracker.models.incident import IncidentQuerySet
 
 SEARCH_CONFIG = "english"
 _NUMBER = r"-?[0-9]{1,3}(\.[0-9]{1,12})?"
@@ -207,7 +208,8 @@ class IncidentFilter(filters.FilterSet):
         return queryset.filter(bbox_q("", value))
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.search(value)  # the GIN-indexed search_vector, as the incident list
+        # The GIN-indexed search_vector, as the incident list.
+        return cast(IncidentQuerySet, queryset).search(value)
 
 
 class StatementFilter(_ThroughIncident):

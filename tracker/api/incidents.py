@@ -3,7 +3,7 @@ paged by change time, with tombstones under `updated_since`; editors write throu
 publishing and incident services."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -17,6 +17,7 @@ from drf_spectacular.utils import (
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -117,21 +118,25 @@ class IncidentViewSet(StrictApiMixin, ConditionalGetMixin, viewsets.GenericViewS
         stamps = change_stamps(matching=matching, updated_since=since).values(
             "incident_id", "xid", "changed_at"
         )
-        page = self.paginator.paginate_queryset(stamps, request, self)
+        paginator = cast(BasePagination, self.paginator)  # pagination_class is set
+        page = cast(list[dict[str, Any]], paginator.paginate_queryset(stamps, request, self))
         data = incidents_or_tombstones(page, matching=matching, with_tombstones=since is not None)
-        response = self.paginator.get_paginated_response(data)
+        response = paginator.get_paginated_response(data)
         response[WATERMARK_HEADER] = str(watermark)
         return response
 
     def retrieve(self, request: Request, pk: str) -> Response:
+        incident_id = int(pk)  # digits: lookup_value_regex
         visible = Incident.objects.all() if is_editor(request) else Incident.objects.published()
-        if visible.filter(pk=pk).exists():
-            return Response(incidents_page([int(pk)])[0])
-        stamp = IncidentChange.objects.filter(pk=pk, was_published=True).first()
+        if visible.filter(pk=incident_id).exists():
+            return Response(incidents_page([incident_id])[0])
+        stamp = IncidentChange.objects.filter(pk=incident_id, was_published=True).first()
         if stamp is None:
             raise NotFound("No such incident.")
-        row = Incident.objects.filter(pk=pk).values("id", "state", "merged_into_id").first()
-        return Response(tombstone(int(pk), stamp.changed_at, row), status=status.HTTP_410_GONE)
+        row = (
+            Incident.objects.filter(pk=incident_id).values("id", "state", "merged_into_id").first()
+        )
+        return Response(tombstone(incident_id, stamp.changed_at, row), status=status.HTTP_410_GONE)
 
     def _answer(self, incident: Incident, code: int = status.HTTP_200_OK) -> Response:
         return Response(incidents_page([incident.pk])[0], status=code)

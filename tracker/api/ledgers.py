@@ -44,6 +44,8 @@ class ConflictLedgerView(APIView):
         form = LedgerFilterForm(request.query_params, conflict=conflict)
         if not form.is_valid():
             names = {"date_from": "from", "date_to": "to"}
-            raise ValidationError({names.get(k, k): v for k, v in form.errors.items()})
+            raise ValidationError(
+                {names.get(k, k): [str(m) for m in v] for k, v in form.errors.items()}
+            )
         filters = form.filters(published_only=True)
         return Response(ledger_payload(name, conflict=conflict, filters=filters))

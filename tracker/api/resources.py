@@ -189,7 +189,9 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublishedSe
         held = claim_delete(claim=get_object_or_404(self.editable(), pk=pk), user=request.user)
         return deleted_answer(held)
 
-    def _edit(self, claim: Claim, version: int, data: dict[str, Any]) -> PendingRevision | None:
+    def _edit(
+        self, claim: Claim, version: int | None, data: dict[str, Any]
+    ) -> PendingRevision | None:
         """The verdict applies at once (an editor's review act); other fields are held for
         approval on a published incident: the revision is returned then."""
         if "verdict" in data:

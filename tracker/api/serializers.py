@@ -1,6 +1,8 @@
 """Serializers: the read ones describe the JSON the selectors build (and the OpenAPI schema);
 the write ones validate input before a service writes it."""
 
+from typing import Any
+
 from rest_framework import serializers
 
 from tracker.api.base import HttpUrlField, StrictJsonMixin
@@ -40,7 +42,8 @@ TOMBSTONE_REASONS = ["deleted", "retracted", "unpublished", "merged", "not_match
 
 class CitationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    source = serializers.IntegerField(help_text="Source id (see /sources/).")
+    # A field named like Field.source: the serializer's metaclass takes it off the class.
+    source = serializers.IntegerField(help_text="Source id (see /sources/).")  # type: ignore[assignment]
     source_url = serializers.URLField()
     source_title = serializers.CharField()
     excerpt = serializers.CharField(help_text="Exactly the source's text at the offsets.")
@@ -224,8 +227,12 @@ class ConflictSerializer(serializers.ModelSerializer):
 
 
 class PartySerializer(serializers.ModelSerializer):
-    aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="text")
-    sides = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    aliases: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="text"
+    )
+    sides: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
 
     class Meta:
         model = Party
@@ -264,7 +271,7 @@ class IncidentUpdateSerializer(IncidentCreateSerializer):
     conflict = None  # type: ignore[assignment]  # an incident does not change conflict
     version = serializers.IntegerField(help_text="The version you edited; 409 if stale.")
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             field.required = name == "version"
@@ -293,7 +300,7 @@ class ClaimUpdateSerializer(StrictJsonMixin, serializers.Serializer):
 
 
 class ApiTokenSerializer(StrictJsonMixin, serializers.ModelSerializer):
-    user = serializers.PrimaryKeyRelatedField(read_only=True)
+    user: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
     scope = serializers.ChoiceField(choices=TokenScope.choices, default=TokenScope.READ)
 
     class Meta:
@@ -451,7 +458,8 @@ class CitationReadSerializer(serializers.ModelSerializer):
 
 
 class CitationCreateSerializer(StrictJsonMixin, serializers.Serializer):
-    source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all())
+    # A field named like Field.source: the serializer's metaclass takes it off the class.
+    source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all())  # type: ignore[assignment]
     claim = serializers.PrimaryKeyRelatedField(
         queryset=Claim.objects.all(), required=False, help_text="Cite for a claim, or ..."
     )

@@ -7,6 +7,7 @@ the id of the transaction that wrote it; the watermark is the xmin of a snapshot
 the page query. Why that loses nothing is argued in docs/api.md ("Why it loses nothing")."""
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -139,7 +140,9 @@ def incidents_or_tombstones(
     ]
 
 
-def tombstone(incident_id: int, changed_at: datetime, row: dict[str, Any] | None) -> dict[str, Any]:
+def tombstone(
+    incident_id: int, changed_at: datetime, row: Mapping[str, object] | None
+) -> dict[str, Any]:
     """What a consumer needs to drop its copy: the id, why, and where a merged one went."""
     if row is None:
         reason = "deleted"

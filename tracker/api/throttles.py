@@ -11,7 +11,7 @@ If Redis is unreachable the limits fail open (logged): reads keep working withou
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import redis
 from django.conf import settings
@@ -48,7 +48,9 @@ class RateDecision:
 
 def rate_hit(*, scope: str, ident: str | int, rate: str) -> RateDecision:
     """Count one request against SCOPE's budget for IDENT (RATE like "1200/minute")."""
-    limit, window = SimpleRateThrottle.parse_rate(None, rate)  # type: ignore[arg-type]
+    # Given a rate (not None), parse_rate returns both numbers.
+    parsed = SimpleRateThrottle.parse_rate(None, rate)  # type: ignore[arg-type]
+    limit, window = cast(tuple[int, int], parsed)
     key = cache.make_key(f"rate:{scope}:{ident}")
     try:
         client = cache._cache.get_client(key, write=True)  # type: ignore[attr-defined]
@@ -74,7 +76,8 @@ def caller_budget(
 
 def _rate(scope: str) -> str | None:
     """Read at request time, so settings overrides (tests, reloads) take effect."""
-    return api_settings.DEFAULT_THROTTLE_RATES.get(scope)
+    rate = api_settings.DEFAULT_THROTTLE_RATES.get(scope)
+    return None if rate is None else str(rate)
 
 
 class CallerThrottle(BaseThrottle):

@@ -10,7 +10,7 @@ counted, this module only where it goes."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -56,7 +56,7 @@ def _link(href: str, inner: str, tip: str) -> str:
     return f'<a href="{escape(href)}">{tooltip}{inner}</a>'
 
 
-def _ticks(labels: Sequence[str], x_of, y: float) -> list[str]:  # type: ignore[no-untyped-def]
+def _ticks(labels: Sequence[str], x_of: Callable[[int], float], y: float) -> list[str]:
     """At most about eight axis labels, evenly spaced."""
     step = max(1, -(-len(labels) // 8))
     return [
@@ -206,7 +206,7 @@ def stacked_columns(
     ]
     for i, (label, parts) in enumerate(columns):
         x = PAD_LEFT + i * slot + (slot - width) / 2
-        top = PAD_TOP + plot_h
+        top: float = PAD_TOP + plot_h
         for category, count in parts:
             if not count:
                 continue

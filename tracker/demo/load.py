@@ -5,6 +5,7 @@ them, and the RFE/RL report they are cited from. Loading twice changes nothing."
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 
@@ -218,8 +219,8 @@ class Demo:
     claims: dict[tuple[str, Aspect], Claim]  # (side name, aspect) → claim
 
 
-def _utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def _utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def _parties(conflict: Conflict) -> dict[str, Party]:
@@ -345,7 +346,7 @@ def _load_incident(
         "mixed-caliber small arms",
         "az_retaliation": "adequate retaliatory measures",
     }
-    claims = [
+    claims: list[tuple[Statement, str, Aspect, str, dict[str, Any]]] = [
         (
             armenia,
             "am_initiator",
@@ -426,7 +427,7 @@ def _load_incident(
             excerpt=cite["am_timing" if statement is armenia else "az_initiator"],
             statement=statement,
         )
-    pairs = [
+    pairs: list[tuple[str, CounterclaimRelation, ProposalState, str]] = [
         (
             "initiator",
             CounterclaimRelation.CONTRADICTS,
@@ -455,10 +456,10 @@ def _load_incident(
             "dispute.",
         ),
     ]
-    for aspect, relation, state, reason in pairs:
+    for topic, relation, state, reason in pairs:
         counterclaim = counterclaim_propose(
-            first=made[f"am_{aspect}"],
-            second=made[f"az_{aspect}"],
+            first=made[f"am_{topic}"],
+            second=made[f"az_{topic}"],
             relation=relation,
             reason=reason,
         )

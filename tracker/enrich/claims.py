@@ -65,6 +65,12 @@ def _rx(language: str = "en") -> dict[str, re.Pattern[str]]:
     }
 
 
+# Where a statement names a side: (offset, side), in text order.
+Named = list[tuple[int, SideInfo]]
+# The language's compiled patterns, by what they find (_rx).
+Patterns = dict[str, re.Pattern[str]]
+
+
 @lru_cache(maxsize=256)
 def _side_rx(words: tuple[str, ...], name: str) -> re.Pattern[str]:
     stems = [*words, lower_same_length(name)] if name else list(words)
@@ -73,11 +79,9 @@ def _side_rx(words: tuple[str, ...], name: str) -> re.Pattern[str]:
     return lexicon.compiled(rf"(?<!\w)(?:[وفبلك]?ال|[והבלמשכ])?(?:{alternation})\w*")
 
 
-def side_words(
-    text: str, start: int, end: int, sides: Sequence[SideInfo]
-) -> list[tuple[int, SideInfo]]:
+def side_words(text: str, start: int, end: int, sides: Sequence[SideInfo]) -> Named:
     """Where the text names a side ("Azerbaijani units", "Armenia's forces", "армянские")."""
-    found = []
+    found: Named = []
     for side in sides:
         rx = _side_rx(side.words, side.name)
         found.extend((m.start(), side) for m in rx.finditer(text, start, end))
@@ -96,7 +100,9 @@ def _clause(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int
     return start, end
 
 
-def _claim(text: str, index: int, aspect: Aspect, start: int, end: int, **values) -> ClaimProposal:
+def _claim(
+    text: str, index: int, aspect: Aspect, start: int, end: int, **values: object
+) -> ClaimProposal:
     excerpt = text[start:end]
     return ClaimProposal(
         statement=index,
@@ -196,7 +202,16 @@ def _other(text: str, index: int, statement: StatementProposal) -> ClaimProposal
     return _claim(text, index, Aspect.OTHER, start, max(end, start))
 
 
-def _initiator(text, lowered, index, lo, hi, own, named, rx) -> list[ClaimProposal]:
+def _initiator(
+    text: str,
+    lowered: str,
+    index: int,
+    lo: int,
+    hi: int,
+    own: SideInfo | None,
+    named: Named,
+    rx: Patterns,
+) -> list[ClaimProposal]:
     responsibility = rx["responsibility"].search(lowered, lo, hi)
     if responsibility and own is not None:  # a claim of responsibility accuses its speaker
         start, end = _clause(text, responsibility.start(), responsibility.end(), lo, hi)
@@ -215,7 +230,7 @@ def _initiator(text, lowered, index, lo, hi, own, named, rx) -> list[ClaimPropos
     return []
 
 
-def _location(text: str, index: int, lo: int, hi: int, rx) -> list[ClaimProposal]:
+def _location(text: str, index: int, lo: int, hi: int, rx: Patterns) -> list[ClaimProposal]:
     matches = [m for m in rx["location"].finditer(text, lo, hi) if not _is_time_word(m.group())]
     if not matches:
         return []
@@ -229,7 +244,7 @@ def _is_time_word(phrase: str) -> bool:
     return first in merged("months") or first in lexicon.WEEKDAYS
 
 
-def _means(text: str, index: int, lo: int, hi: int, rx) -> list[ClaimProposal]:
+def _means(text: str, index: int, lo: int, hi: int, rx: Patterns) -> list[ClaimProposal]:
     matches = list(rx["means"].finditer(text, lo, hi))
     if not matches:
         return []
@@ -239,7 +254,17 @@ def _means(text: str, index: int, lo: int, hi: int, rx) -> list[ClaimProposal]:
     return [_claim(text, index, Aspect.MEANS, start, end, means=means)]
 
 
-def _damage(text, lowered, index, lo, hi, own, named, rx, numbers) -> list[ClaimProposal]:
+def _damage(
+    text: str,
+    lowered: str,
+    index: int,
+    lo: int,
+    hi: int,
+    own: SideInfo | None,
+    named: Named,
+    rx: Patterns,
+    numbers: dict[str, int],
+) -> list[ClaimProposal]:
     """Material losses: what was destroyed or hit, with a count where the text gives one
     ("struck two Israeli military vehicles, as well as a tank"), and whose it was."""
     matches = list(rx["damage"].finditer(lowered, lo, hi))
@@ -256,7 +281,17 @@ def _damage(text, lowered, index, lo, hi, own, named, rx, numbers) -> list[Claim
     return [_claim(text, index, Aspect.DAMAGE, start, end, **values)]
 
 
-def _casualties(text, lowered, index, lo, hi, own, named, rx, numbers) -> list[ClaimProposal]:
+def _casualties(
+    text: str,
+    lowered: str,
+    index: int,
+    lo: int,
+    hi: int,
+    own: SideInfo | None,
+    named: Named,
+    rx: Patterns,
+    numbers: dict[str, int],
+) -> list[ClaimProposal]:
     claims = []
     nothing: list[tuple[int, int]] = []
     for match in rx["none"].finditer(lowered, lo, hi):
@@ -347,7 +382,9 @@ def _number_near(
     return value, value, match.start()
 
 
-def _nearest_side(named, position, own, lowered, lo, hi) -> str | None:
+def _nearest_side(
+    named: Named, position: int, own: SideInfo | None, lowered: str, lo: int, hi: int
+) -> str | None:
     near = [(abs(pos - position), side) for pos, side in named if lo <= pos < hi]
     if near:
         return min(near, key=lambda x: x[0])[1].name

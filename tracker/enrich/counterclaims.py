@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from tracker.enrich.types import ClaimProposal, CounterclaimProposal, PartyEntry, StatementProposal
 from tracker.enums import Aspect, CounterclaimRelation
@@ -99,7 +100,7 @@ def relate(
     return CounterclaimRelation.QUALIFIES, "Both speak to this aspect; compare the wording."
 
 
-def _get(claim: ClaimProposal | dict, key: str):  # type: ignore[no-untyped-def]
+def _get(claim: ClaimProposal | dict[str, Any], key: str) -> Any:
     return claim.get(key) if isinstance(claim, dict) else getattr(claim, key)
 
 

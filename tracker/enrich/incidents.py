@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from tracker.enrich.timing import country_zone
 from tracker.enrich.types import (
@@ -59,8 +60,10 @@ def document_window(
     return None, None, str(TimePrecision.DAY)
 
 
-def _time_score(start, end, candidate: IncidentCandidate) -> float:
-    if start is None or candidate.start is None:
+def _time_score(
+    start: datetime | None, end: datetime | None, candidate: IncidentCandidate
+) -> float:
+    if start is None or end is None or candidate.start is None:
         return 0.0
     c_end = candidate.end or candidate.start + timedelta(days=1)
     gap = max(
@@ -85,7 +88,7 @@ def rank_incidents(
     places = " ".join(c.values.get("place", "") for c in claims if c.aspect == Aspect.LOCATION)
     doc_tokens = tokens(text)
     place_tokens = set(tokens(places))
-    ranking = []
+    ranking: list[dict[str, Any]] = []
     for candidate in candidates:
         cand_places = set(
             tokens(candidate.place + " " + " ".join(c.get("place", "") for c in candidate.claims))
@@ -108,7 +111,7 @@ def rank_incidents(
     ranking.sort(key=lambda r: (-r["score"], r["incident_id"]))
     first_location = next((c for c in claims if c.aspect == Aspect.LOCATION), None)
     side = statements[0].party.side if statements else None
-    new = {
+    new: dict[str, Any] = {
         "title": (title or (statements[0].excerpt if statements else ""))[:300],
         "occurred_start": start.isoformat() if start else None,
         "occurred_end": end.isoformat() if end and end != start else None,

@@ -167,7 +167,7 @@ def _against_stored(
     per aspect and pair of sides, as within the report."""
     belligerent = {s.name for s in sides if s.belligerent}
     proposals = []
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[str, str, str | None]] = set()
     for index, claim in enumerate(result.claims):
         party = result.statements[claim.statement].party
         mine = party.side.name if party.side else None

@@ -77,7 +77,7 @@ def sentences(text: str) -> list[Sentence]:
     """Sentences with offsets; a sentence never ends inside a quotation, so a quoted statement
     of several sentences and its attribution stay together. One pass: the quotations of a
     paragraph are walked with the boundaries, both in order."""
-    result = []
+    result: list[Sentence] = []
     for number, (p_start, p_end) in enumerate(paragraphs(text)):
         quotes = quote_spans(text, p_start, p_end)
         cut = p_start

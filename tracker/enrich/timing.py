@@ -11,7 +11,7 @@ import importlib.resources
 import re
 import zoneinfo
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from datetime import timezone as fixed_offset
 from functools import lru_cache
 
@@ -194,7 +194,7 @@ def find_time(
     if duration is None:
         duration = DURATION_RX.search(lowered, start, first.start)
         hours = _number(duration.group(1)) if duration else None
-    if hours:
+    if hours and duration is not None:
         end_local = (start_local + timedelta(hours=hours)) if start_local else None
         span_start = min(span_start, duration.start())
         span_end = max(span_end, duration.end())
@@ -233,7 +233,7 @@ def _wall(point: _Point, hour: int | None, minute: int) -> datetime | None:
     return datetime(point.day.year, point.day.month, point.day.day, hour % 24, minute)
 
 
-def _zone(point: _Point, timezone: str) -> zoneinfo.ZoneInfo | object:
+def _zone(point: _Point, timezone: str) -> tzinfo:
     if point.utc:
         return fixed_offset(timedelta(hours=point.offset or 0)) if point.offset else UTC
     if point.offset is not None:

@@ -74,7 +74,7 @@ def positions(
         for claim in statement["claims"]:
             by_aspect.setdefault(claim["aspect"], {}).setdefault(side, []).append(claim["text"])
     return [
-        (aspect.label, sorted(by_aspect[aspect.value].items()))
+        (str(aspect.label), sorted(by_aspect[aspect.value].items()))
         for aspect in Aspect
         if aspect.value in by_aspect
     ]

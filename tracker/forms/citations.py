@@ -52,7 +52,8 @@ class CitationForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("target") == CitationTarget.NEW_CLAIM:
             for name, message in (
                 ("statement", _("Choose the statement the new claim is part of.")),

@@ -1,6 +1,8 @@
 """Forms of the editorial pages. Each edit form carries the version it was read at, so a save
 from a stale form is refused with a message instead of overwriting someone's change."""
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -16,14 +18,14 @@ UTC_INPUT = forms.DateTimeInput(
 class VersionedForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
 
     def changes(self) -> dict:
         """The edited fields only, for tracker.services.revisions.edit_submit."""
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+        return {name: self.cleaned_data[name] for name in self._meta.fields or ()}
 
 
 class IncidentEditForm(VersionedForm):
@@ -58,11 +60,13 @@ class ClaimEditForm(VersionedForm):
             "text": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         conflict = self.instance.statement.incident.conflict
         for name in ("accused_side", "casualty_side"):
-            self.fields[name].queryset = Side.objects.filter(conflict=conflict)
+            cast(forms.ModelChoiceField, self.fields[name]).queryset = Side.objects.filter(
+                conflict=conflict
+            )
 
 
 class VerdictForm(forms.Form):
@@ -90,9 +94,9 @@ class MergeForm(forms.Form):
     )
     note = forms.CharField(required=False, label=_("Note"))
 
-    def __init__(self, *args, incident: Incident, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, incident: Incident, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["target"]).queryset = (
             Incident.objects.live()
             .filter(conflict=incident.conflict)
             .exclude(pk=incident.pk)

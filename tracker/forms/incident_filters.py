@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +13,7 @@ SORTS = {
 }
 
 
-def _any(label: str, choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _any(label: object, choices: Sequence[tuple[str, object]]) -> list[tuple[str, object]]:
     return [("", label), *choices]
 
 
@@ -53,7 +55,8 @@ class IncidentFilterForm(forms.Form):
     sort = forms.ChoiceField(choices=list(SORTS.items()), required=False, label=_("Sort"))
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("occurred_from"), data.get("occurred_to")
         if start and end and start > end:
             self.add_error("occurred_to", _("The end date is before the start date."))

@@ -1,6 +1,9 @@
 """The conflict ledgers' filters as GET parameters: the page, its downloads and the API read
 them through this one form, so a bad value gets the same words everywhere."""
 
+from collections.abc import Mapping
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -26,17 +29,18 @@ class LedgerFilterForm(forms.Form):
     )
     zoom = forms.ChoiceField(choices=LedgerZoom.choices, required=False, label=_("Count by"))
 
-    def __init__(self, data, *, conflict: Conflict) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, data: Mapping[str, str], *, conflict: Conflict) -> None:
         # The URL says from/to (short, as in the issue's API); the fields keep Python names.
         renamed = {"date_from": data.get("from", ""), "date_to": data.get("to", "")}
         renamed.update({key: data.get(key, "") for key in ("party", "type", "zoom")})
         super().__init__(renamed)
-        self.fields["party"].queryset = Party.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["party"]).queryset = Party.objects.filter(
             alignments__side__conflict=conflict
         ).order_by("name")
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", _("The end date is before the start date."))

@@ -117,7 +117,3 @@ def entry_draft(entry: ParsedEntry, *, feed_url: str = "") -> EntryDraft:
         "\x1f".join(parts).encode("utf-8", errors="surrogatepass")
     ).hexdigest()
     return EntryDraft(entry, url, (entry.guid or url)[:2000], title, author, entry_hash)
-
-
-def entry_record(entry: ParsedEntry, *, feed_url: str = "") -> EntryRecord:
-    return entry_draft(entry, feed_url=feed_url).record()

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from email.message import Message
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 import urllib3
@@ -76,7 +77,7 @@ class _DeadlineReads:
     """A socket whose every read waits at most until the fetch's deadline. The per-read timeout
     alone lets a server that drips a byte of headers now and then hold a fetch for ever."""
 
-    def recv_into(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def recv_into(self, *args: Any, **kwargs: Any) -> int:
         deadline = _DEADLINE.get()
         if deadline is not None:
             remaining = deadline - time.monotonic()
@@ -97,7 +98,7 @@ class _DeadlineSSLSocket(_DeadlineReads, ssl.SSLSocket):
 
 
 class _GuardedHTTPConnection(HTTPConnection):
-    def _new_conn(self):  # type: ignore[no-untyped-def]
+    def _new_conn(self) -> socket.socket:
         try:
             # socket_options carries urllib3's TCP_NODELAY default.
             return guarded_connection(
@@ -351,13 +352,13 @@ def _check_url(url: str) -> None:
     check_host(parts.hostname)
 
 
-def _request(  # type: ignore[no-untyped-def]
+def _request(
     url: str,
     headers: dict[str, str],
     timeout: urllib3.Timeout,
     manager: urllib3.PoolManager = _MANAGER,
     body: bytes | None = None,
-):
+) -> urllib3.BaseHTTPResponse:
     try:
         return manager.request(
             "GET" if body is None else "POST",
@@ -380,7 +381,9 @@ def _request(  # type: ignore[no-untyped-def]
         raise FetchConnectionError(f"cannot fetch {url}: {inner}") from exc
 
 
-def _read_capped(response, max_bytes: int, deadline: float, url: str) -> bytes:  # type: ignore[no-untyped-def]
+def _read_capped(
+    response: urllib3.BaseHTTPResponse, max_bytes: int, deadline: float, url: str
+) -> bytes:
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         response.close()

@@ -104,7 +104,7 @@ def guarded_connection(
     host: str,
     port: int,
     timeout: float | None,
-    socket_options: list[tuple[int, int, int]] | None = None,
+    socket_options: list[tuple[int, int, int | bytes]] | None = None,
     *,
     socket_class: type[socket.socket] = socket.socket,
 ) -> socket.socket:
@@ -116,7 +116,7 @@ def guarded_connection(
         host.strip("[]"), port, socket.AF_UNSPEC, socket.SOCK_STREAM
     ):
         try:
-            check_address(sockaddr[0])
+            check_address(str(sockaddr[0]))
         except BlockedAddressError as exc:
             blocked.append(str(exc))
             continue

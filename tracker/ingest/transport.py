@@ -72,7 +72,7 @@ def _allowed_address(host: str, port: int) -> str:
         raise BlockedAddressError(f"proxy {host} cannot be resolved: {exc}") from exc
     for *_, sockaddr in infos:
         try:
-            check_address(sockaddr[0])
+            check_address(str(sockaddr[0]))
         except BlockedAddressError as exc:
             blocked = str(exc)
             continue

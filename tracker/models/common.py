@@ -1,7 +1,7 @@
 """Constraint pieces that several models share."""
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Self
 
 import pghistory
 import pgtrigger
@@ -67,6 +67,6 @@ def held_field() -> models.BooleanField:
 
 
 class HeldQuerySet(models.QuerySet):
-    def approved(self) -> "HeldQuerySet":
+    def approved(self) -> Self:
         """What the public may see: rows not awaiting an editor's approval."""
         return self.filter(held=False)

@@ -1,7 +1,7 @@
 """Feeds that reports come in from, their per-feed fetch settings, and the log of every fetch."""
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import regex
@@ -9,11 +9,13 @@ from cssselect import GenericTranslator, SelectorError
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tracker.enums import FeedFormat, FeedHealth, FetchOutcome, WebSubState
 from tracker.models.party import Conflict, Outlet
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PROXY_SCHEMES = ("http", "https", "socks4", "socks4a", "socks5", "socks5h")
 # Headers the fetch itself owns: a per-feed value would break framing, caching or decoding.
@@ -72,7 +74,7 @@ def validate_css_selector(value: str) -> None:
         raise ValidationError(f"Not a valid CSS selector: {exc}") from exc
 
 
-def _rule_field(verbose_name: str | Promise) -> models.CharField:
+def _rule_field(verbose_name: "StrOrPromise") -> models.CharField:
     """A feed's keep or drop rule: the same column, validation and help, another meaning."""
     return models.CharField(
         verbose_name,

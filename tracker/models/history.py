@@ -1,6 +1,8 @@
 """Which models keep a history (pghistory events), read by the history selectors and restored by
 the history service; here so that neither layer imports the other for it."""
 
+from typing import Any
+
 from django.apps import apps
 from django.db import models
 
@@ -21,6 +23,7 @@ TRACKED_MODELS: tuple[type[models.Model], ...] = (
 DELETE_LABEL = "delete"
 
 
-def event_model(model: type[models.Model]) -> type[models.Model]:
-    """The pghistory event model of MODEL (`ClaimEvent` for `Claim`)."""
+def event_model(model: type[models.Model]) -> Any:
+    """The pghistory event model of MODEL (`ClaimEvent` for `Claim`), whose pgh_* fields are made
+    at run time (hence Any)."""
     return apps.get_model(model._meta.app_label, f"{model.__name__}Event")

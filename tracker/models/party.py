@@ -52,7 +52,9 @@ class Party(models.Model):
     short_name = models.CharField(_("short name"), max_length=80, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=PartyKind.choices)
     country_code = models.CharField(_("country code"), max_length=2, blank=True)
-    sides = models.ManyToManyField(Side, through="Alignment", related_name="parties", blank=True)
+    sides: "models.ManyToManyField[Side, Alignment]" = models.ManyToManyField(
+        Side, through="Alignment", related_name="parties", blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

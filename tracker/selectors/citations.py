@@ -42,7 +42,9 @@ class IncidentChoices:
 
 
 def _citation_incident_id(citation: Citation) -> int:
-    statement = citation.claim.statement if citation.claim_id else citation.statement
+    statement = citation.claim.statement if citation.claim is not None else citation.statement
+    if statement is None:  # citation_cites_claim_xor_statement makes this impossible
+        raise ValueError(f"citation {citation.pk} cites neither a claim nor a statement")
     return statement.incident_id
 
 
@@ -94,8 +96,9 @@ def _choices(incident_ids: set[int]) -> list[IncidentChoices]:
     return [
         IncidentChoices(
             incident=incident,
-            claims=[c for s in incident.statement_list for c in s.claims.all()],
-            statements=incident.statement_list,
+            # statement_list: the Prefetch's to_attr, which the type checker cannot see.
+            claims=[c for s in incident.statement_list for c in s.claims.all()],  # type: ignore[attr-defined]
+            statements=incident.statement_list,  # type: ignore[attr-defined]
         )
         for incident in incidents
     ]

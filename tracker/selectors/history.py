@@ -11,7 +11,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
@@ -22,7 +22,7 @@ from tracker.models.history import DELETE_LABEL, TRACKED_MODELS, event_model
 
 # URL names of the models whose history can be shown (incident, statement, claim, ...).
 HISTORY_MODELS: dict[str, type[models.Model]] = {
-    model._meta.model_name: model for model in TRACKED_MODELS
+    str(model._meta.model_name): model for model in TRACKED_MODELS
 }
 # Bookkeeping every save touches: a diff listing them on every version says nothing.
 NOT_DIFFED = {"id", "created_at", "updated_at", "version", "content_hash"}
@@ -120,7 +120,7 @@ def _display(model_field: models.Field, value: Any, names: dict[tuple[type, Any]
     if model_field.choices:
         return dict(model_field.flatchoices).get(value, value)
     if model_field.is_relation:
-        return names.get((model_field.related_model, value), f"#{value}")
+        return names.get((cast(type, model_field.related_model), value), f"#{value}")
     return value
 
 
@@ -131,7 +131,9 @@ def _related_names(fields: list[models.Field], events: list[models.Model]) -> di
     for model_field in fields:
         if model_field.is_relation:
             ids = {getattr(event, model_field.attname) for event in events} - {None}
-            wanted.setdefault(model_field.related_model, set()).update(ids)
+            wanted.setdefault(cast(type[models.Model], model_field.related_model), set()).update(
+                ids
+            )
     names: dict[tuple[type, Any], str] = {}
     for related, ids in wanted.items():
         if not ids:
@@ -186,9 +188,7 @@ def history_versions(*, model: type[models.Model], pk: int, page_number: Any) ->
     return page, versions
 
 
-def _changes(
-    fields: list[models.Field], before: models.Model | None, after: models.Model, names: dict
-) -> list[FieldChange]:
+def _changes(fields: list[models.Field], before: Any, after: Any, names: dict) -> list[FieldChange]:
     changes = []
     deleting = after.pgh_label == DELETE_LABEL
     for model_field in fields:
@@ -224,8 +224,8 @@ def history_object_name(*, model: type[models.Model], pk: int) -> tuple[str, boo
     return _event_name(model, last), False
 
 
-def _event_name(model: type[models.Model], event: models.Model) -> str:
-    values = (getattr(event, name) for name in NAME_FIELDS[model._meta.model_name])
+def _event_name(model: type[models.Model], event: Any) -> str:
+    values = (getattr(event, name) for name in NAME_FIELDS[str(model._meta.model_name)])
     name = " ".join(str(next((v for v in values if v), "")).split())
     return (name[:117] + "…" if len(name) > 120 else name) or f"#{event.pgh_obj_id}"
 

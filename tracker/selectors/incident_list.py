@@ -68,10 +68,11 @@ def incidents_filtered(
             Exists(Citation.objects.filter(claim=OuterRef("pk")))
         )
         incidents = incidents.filter(Exists(uncited_claims))
-    incidents = incidents_with_dispute_status(incidents)
+    annotated = incidents_with_dispute_status(incidents)
     if dispute:
-        incidents = incidents.filter(dispute_status=DisputeStatus(dispute).value)
-    return incidents
+        # dispute_status is an annotation, which the type checker's Django plugin cannot see.
+        annotated = annotated.filter(dispute_status=DisputeStatus(dispute).value)  # type: ignore[misc]
+    return annotated
 
 
 def _encode(value: datetime, pk: int) -> str:
@@ -124,7 +125,7 @@ def incidents_markers(queryset: QuerySet[Incident]) -> list[Marker]:
     rows = (
         queryset.filter(latitude__isnull=False)
         .order_by("-occurred_start")
-        .values("pk", "title", "latitude", "longitude", "dispute_status")[:MAP_LIMIT]
+        .values("pk", "title", "latitude", "longitude", "dispute_status")[:MAP_LIMIT]  # type: ignore[misc]
     )
     return [
         Marker(

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Count, Q
+from django.db.models import Count, Field, Q
 
 from tracker.enums import EditorialState, ProposalState, RevisionAction, RevisionState, SideRole
 from tracker.models import (
@@ -104,8 +104,8 @@ def pending_revisions(incident: Incident) -> list[RevisionView]:
         rows = REVISION_MODELS[target]._default_manager.filter(pk__in=ids)
         if target == PendingRevision.Target.STATEMENT:
             rows = rows.select_related("party", "incident")  # both are in its name
-        for obj in rows:
-            current[(target, obj.pk)] = obj
+        for row in rows:
+            current[(target, row.pk)] = row
     views = []
     for revision in revisions:
         obj = current.get((revision.target, revision.target_id))
@@ -114,7 +114,7 @@ def pending_revisions(incident: Incident) -> list[RevisionView]:
         # Only an edit holds field values; a merge holds its note, additions and deletions none.
         edited = revision.changes if revision.action == RevisionAction.EDIT else {}
         for key, new in edited.items():
-            field = model._meta.get_field(key.removesuffix("_id"))
+            field = cast(Field, model._meta.get_field(key.removesuffix("_id")))
             old = getattr(obj, field.attname) if obj is not None else None
             changes.append(ProposedChange(label=str(field.verbose_name), old=old, new=new))
         views.append(

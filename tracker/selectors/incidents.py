@@ -5,7 +5,7 @@ queries for any number of incidents, as plain dicts, for the API and the exports
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
@@ -13,6 +13,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    Field,
     IntegerField,
     Model,
     OuterRef,
@@ -149,7 +150,8 @@ def _columns(model: type[Model], table: str, fields: tuple[str, ...]) -> str:
     """`s.party_id AS party, …`: the API names a reference after what it points to."""
     api_name = {name: name if name == "id" else name.removesuffix("_id") for name in fields}
     return ", ".join(
-        f'{table}."{model._meta.get_field(name).column}" AS "{api_name[name]}"' for name in fields
+        f'{table}."{cast(Field, model._meta.get_field(name)).column}" AS "{api_name[name]}"'
+        for name in fields
     )
 
 

@@ -27,8 +27,9 @@ def sides_and_alignments(*, conflict: Conflict) -> tuple[list[Side], dict[int, S
         "id", "conflict_id", "name", "role", "country_code", "alignments__party_id"
     )
     for row in rows:
-        party_id = row.pop("alignments__party_id")
-        side = sides.get(row["id"]) or sides.setdefault(row["id"], Side(**row))
+        party_id = row["alignments__party_id"]
+        values = {name: value for name, value in row.items() if name != "alignments__party_id"}
+        side = sides.get(row["id"]) or sides.setdefault(row["id"], Side(**values))
         if party_id is not None:
             party_side[party_id] = side
     return list(sides.values()), party_side

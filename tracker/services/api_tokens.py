@@ -3,7 +3,7 @@
 import hashlib
 import secrets
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -22,7 +22,7 @@ def api_token_hash(key: str) -> str:
 
 @transaction.atomic
 def api_token_create(
-    *, user: AbstractBaseUser, name: str, scope: TokenScope, created_by: AbstractBaseUser
+    *, user: User, name: str, scope: TokenScope, created_by: User
 ) -> tuple[ApiToken, str]:
     """Make a token acting as USER, who must be CREATED_BY: a token carries its maker's rights,
     never someone else's (an editor must not mint a superuser's). Returns the row and the key,

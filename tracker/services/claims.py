@@ -15,7 +15,7 @@ from tracker.models import (
     Statement,
 )
 from tracker.selectors.parties import party_side
-from tracker.services.common import update_versioned
+from tracker.services.common import Actor, update_versioned
 from tracker.services.revisions import addition_save, deletion_submit, edit_submit
 from tracker.services.sources import citation_create
 from tracker.services.webhooks import claim_verdict_changed, counterclaim_confirmed
@@ -23,7 +23,7 @@ from tracker.services.webhooks import claim_verdict_changed, counterclaim_confir
 
 @transaction.atomic
 def claim_create(
-    *, statement: Statement, aspect: Aspect, text: str, user: Any = None, **values: Any
+    *, statement: Statement, aspect: Aspect, text: str, user: Actor = None, **values: Any
 ) -> Claim:
     """VALUES are the aspect's structured fields (killed_min, time_start, place, ...). Held for
     approval in a published incident (see addition_save)."""
@@ -53,14 +53,14 @@ def claim_create_with_citation(
 
 @transaction.atomic
 def claim_update(
-    *, claim: Claim, expected_version: int | None, user: Any = None, **fields: Any
+    *, claim: Claim, expected_version: int | None, user: Actor = None, **fields: Any
 ) -> PendingRevision | None:
     """Held for approval in a published incident (see edit_submit)."""
     return edit_submit(obj=claim, user=user, expected_version=expected_version, fields=fields)
 
 
 @transaction.atomic
-def claim_delete(*, claim: Claim, user: Any) -> PendingRevision | None:
+def claim_delete(*, claim: Claim, user: Actor) -> PendingRevision | None:
     """With its citations and counterclaims; held for approval in a published incident."""
     return deletion_submit(obj=claim, user=user)
 
@@ -107,7 +107,7 @@ def counterclaim_propose(
     second: Claim,
     relation: CounterclaimRelation,
     reason: str = "",
-    user: Any = None,
+    user: Actor = None,
 ) -> Counterclaim:
     """Propose a relation between two claims; proposing the same pair again returns the
     existing row unchanged, so re-running a proposer is harmless. A proposal is never public;
@@ -135,7 +135,7 @@ def counterclaim_decide(
     *,
     counterclaim: Counterclaim,
     state: ProposalState,
-    user: Any,
+    user: Actor,
     relation: CounterclaimRelation | None = None,
 ) -> PendingRevision | None:
     """Confirm or dismiss a proposed relation. On a published incident the decision changes
@@ -153,6 +153,6 @@ def counterclaim_decide(
 
 
 @transaction.atomic
-def counterclaim_delete(*, counterclaim: Counterclaim, user: Any) -> PendingRevision | None:
+def counterclaim_delete(*, counterclaim: Counterclaim, user: Actor) -> PendingRevision | None:
     """Held for approval in a published incident."""
     return deletion_submit(obj=counterclaim, user=user)

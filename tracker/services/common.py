@@ -2,12 +2,21 @@
 
 from typing import Any, TypeVar
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.utils import timezone
 
 from tracker.services.errors import StaleEditError
 
 M = TypeVar("M", bound=models.Model)
+
+# Whoever asked for a write: a signed-in user, an anonymous request, or nobody (a task, a command).
+Actor = User | AnonymousUser | None
+
+
+def person(actor: Actor) -> User | None:
+    """The user a row records as its author or decider: an anonymous caller is nobody."""
+    return actor if isinstance(actor, User) else None
 
 
 def save_validated(obj: M) -> M:

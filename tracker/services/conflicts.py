@@ -87,7 +87,9 @@ def conflicts_import(*, data: Any) -> ImportSummary:
     return summary
 
 
-def _text(obj: dict, key: str, where: str, errors: list[str], *, limit: int, need=True) -> None:
+def _text(
+    obj: dict[str, Any], key: str, where: str, errors: list[str], *, limit: int, need: bool = True
+) -> None:
     value = obj.get(key)
     if value in (None, "") and not need:
         return

@@ -34,6 +34,7 @@ from tracker.models import Claim, Conflict, EnrichmentRun, Incident, Party, Prop
 from tracker.selectors.enrichment import incident_candidates
 from tracker.selectors.parties import database_matcher
 from tracker.services.claims import claim_create, counterclaim_decide, counterclaim_propose
+from tracker.services.common import Actor, person
 from tracker.services.incidents import incident_create
 from tracker.services.sources import citation_create
 from tracker.services.statements import statement_create
@@ -151,20 +152,20 @@ def _check_open(proposal: Proposal) -> Proposal:
     return locked
 
 
-def _decide(proposal: Proposal, state: ProposalState, user: Any, **made: Any) -> Proposal:
+def _decide(proposal: Proposal, state: ProposalState, user: Actor, **made: Any) -> Proposal:
     for name, value in made.items():
         setattr(proposal, name, value)
     proposal.state = state
-    proposal.decided_by = user
+    proposal.decided_by = person(user)
     proposal.decided_at = timezone.now()
     proposal.save()
     return proposal
 
 
 @transaction.atomic
-def proposal_dismiss(*, proposal: Proposal, user: Any) -> Proposal:
+def proposal_dismiss(*, proposal: Proposal, user: Actor) -> Proposal:
     """Dismissing a statement dismisses its undecided claims and their counterclaims too."""
-    with pghistory.context(user=user.pk, action="dismiss proposal"):
+    with pghistory.context(user=getattr(user, "pk", None), action="dismiss proposal"):
         proposal = _check_open(proposal)
         _decide(proposal, ProposalState.DISMISSED, user)
         for child in Proposal.objects.filter(parent=proposal, state=ProposalState.PROPOSED):
@@ -176,11 +177,13 @@ def proposal_dismiss(*, proposal: Proposal, user: Any) -> Proposal:
 
 @transaction.atomic
 def proposal_accept(
-    *, proposal: Proposal, user: Any, corrections: dict[str, Any] | None = None
+    *, proposal: Proposal, user: Actor, corrections: dict[str, Any] | None = None
 ) -> Proposal:
     """Accept PROPOSAL as proposed, or as corrected by CORRECTIONS (see docs/enrichment.md)."""
     corrections = corrections or {}
-    with pghistory.context(user=user.pk, action="accept proposal", proposal=proposal.pk):
+    with pghistory.context(
+        user=getattr(user, "pk", None), action="accept proposal", proposal=proposal.pk
+    ):
         proposal = _check_open(proposal)
         accept = {
             ProposalKind.INCIDENT: _accept_incident,
@@ -191,9 +194,11 @@ def proposal_accept(
         return accept(proposal, user, corrections)
 
 
-def _accepted(proposal: Proposal, user: Any) -> Proposal:
+def _accepted(proposal: Proposal | None, user: Actor) -> Proposal:
     """PROPOSAL, accepted as proposed first if nobody decided it yet (accepting a claim accepts
     its statement, which accepts the report's incident)."""
+    if proposal is None:
+        raise ValidationError("The proposal this one builds on is gone.")
     proposal.refresh_from_db()
     if proposal.state == ProposalState.PROPOSED:
         return proposal_accept(proposal=proposal, user=user)
@@ -204,7 +209,7 @@ def _accepted(proposal: Proposal, user: Any) -> Proposal:
     return proposal
 
 
-def _accept_incident(proposal: Proposal, user: Any, corrections: dict[str, Any]) -> Proposal:
+def _accept_incident(proposal: Proposal, user: Actor, corrections: dict[str, Any]) -> Proposal:
     chosen_id = corrections.get(
         "incident_id", proposal.incident_id if "new" not in corrections else None
     )
@@ -237,7 +242,7 @@ def _accept_incident(proposal: Proposal, user: Any, corrections: dict[str, Any])
 
 def _conflict(proposal: Proposal) -> Conflict:
     source = proposal.source
-    if source.feed_id and source.feed.conflict_id:
+    if source.feed is not None and source.feed.conflict is not None:
         return source.feed.conflict
     party_ids = proposal.run.proposals.exclude(party=None).values_list("party_id", flat=True)
     conflict = Conflict.objects.filter(sides__alignments__party_id__in=party_ids).first()
@@ -261,11 +266,13 @@ def _dt(value: str | datetime) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
-def _accept_statement(proposal: Proposal, user: Any, corrections: dict[str, Any]) -> Proposal:
+def _accept_statement(proposal: Proposal, user: Actor, corrections: dict[str, Any]) -> Proposal:
     incident_proposal = proposal.run.proposals.filter(kind=ProposalKind.INCIDENT).first()
     if incident_proposal is None:
         raise ValidationError("This report has no incident proposal to attach the statement to.")
     incident = _accepted(incident_proposal, user).incident
+    if incident is None:
+        raise ValidationError("The report's incident proposal was accepted without an incident.")
     party = proposal.party
     if corrections.get("party_id"):
         party = Party.objects.filter(pk=corrections["party_id"]).first()
@@ -311,8 +318,8 @@ def _accept_statement(proposal: Proposal, user: Any, corrections: dict[str, Any]
 
 
 def _span(proposal: Proposal, corrections: dict[str, Any]) -> tuple[int, int]:
-    start = int(corrections.get("start_offset", proposal.start_offset))
-    end = int(corrections.get("end_offset", proposal.end_offset))
+    start = int(corrections.get("start_offset", proposal.start_offset or 0))
+    end = int(corrections.get("end_offset", proposal.end_offset or 0))
     if not 0 <= start < end <= len(proposal.source.text):
         raise ValidationError(
             {"start_offset": f"{start}–{end} is not a span of the source's text."}
@@ -328,13 +335,18 @@ STRUCTURED = {
 }
 
 
-def _accept_claim(proposal: Proposal, user: Any, corrections: dict[str, Any]) -> Proposal:
+def _accept_claim(proposal: Proposal, user: Actor, corrections: dict[str, Any]) -> Proposal:
     statement = _accepted(proposal.parent, user).statement
+    if statement is None:
+        raise ValidationError("The claim's statement proposal was accepted without a statement.")
     aspect = Aspect(corrections.get("aspect", proposal.payload["aspect"]))
-    values = {**proposal.payload.get("values", {}), **corrections.get("values", {})}
+    values: dict[str, Any] = {
+        **proposal.payload.get("values", {}),
+        **corrections.get("values", {}),
+    }
     fields: dict[str, Any] = {}
     for name in STRUCTURED.get(aspect, ()):
-        value = values.get(name)
+        value: Any = values.get(name)
         if value in (None, ""):
             continue
         if name in ("accused_side", "casualty_side"):
@@ -365,12 +377,14 @@ def _accept_claim(proposal: Proposal, user: Any, corrections: dict[str, Any]) ->
     )
 
 
-def _accept_counterclaim(proposal: Proposal, user: Any, corrections: dict[str, Any]) -> Proposal:
+def _accept_counterclaim(proposal: Proposal, user: Actor, corrections: dict[str, Any]) -> Proposal:
     first = _accepted(proposal.parent, user).claim
     if proposal.other_id:
         second = _accepted(proposal.other, user).claim
     else:
         second = Claim.objects.get(pk=proposal.payload["existing_claim_id"])
+    if first is None or second is None:
+        raise ValidationError("A claim proposal of this pair was accepted without a claim.")
     relation = CounterclaimRelation(corrections.get("relation", proposal.payload["relation"]))
     counterclaim = counterclaim_propose(
         first=first,

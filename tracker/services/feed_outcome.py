@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from django.conf import settings
@@ -188,7 +188,7 @@ def _save_sql(fields: tuple[str, ...]) -> str:
     as one JSON object, the log row as one JSON array (fewer parameters to quote than
     columns, which was most of a 304's Python)."""
     qn = connection.ops.quote_name
-    columns = [Feed._meta.get_field(name) for name in fields]
+    columns = [cast(models.Field, Feed._meta.get_field(name)) for name in fields]
     types = ", ".join(f"{qn(f.column)} {f.db_type(connection)}" for f in columns)
     assignments = ", ".join(f"{qn(f.column)} = r.{qn(f.column)}" for f in columns)
     table, pk = qn(Feed._meta.db_table), qn(Feed._meta.pk.column)
@@ -212,7 +212,7 @@ def _save_feed_and_log(
     # The fields' attnames are their columns (no foreign keys among them).
     state = orjson.dumps({name: getattr(feed, name) for name in fields}).decode()
     row = row_with_defaults(FetchLog, log)
-    params = [state, feed.pk, orjson.dumps([row]).decode()]
+    params: list[Any] = [state, feed.pk, orjson.dumps([row]).decode()]
     release = release if release and release.acquired and not connection.in_atomic_block else None
     with connection.cursor() as cursor:
         if release is None:

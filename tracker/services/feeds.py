@@ -18,7 +18,6 @@ from django.utils import timezone
 from tracker.enums import FetchOutcome, WebSubState
 from tracker.ingest.entries import (
     EntryDraft,
-    EntryRecord,
     EntrySkipped,
     clean_text,
     entry_draft,
@@ -107,7 +106,8 @@ def feed_url_checked(url: str, *, feed: Feed | None = None) -> tuple[str, str]:
     than FEED already has it in any spelling. Every door that sets or edits a feed's address
     goes through here, so an edit cannot register one feed twice."""
     url, credentials = feed_url_normal(url)
-    taken = Feed.objects.filter(url=url).exclude(pk=feed.pk if feed else None).first()
+    others = Feed.objects.exclude(pk=feed.pk) if feed else Feed.objects.all()
+    taken = others.filter(url=url).first()
     if taken is not None:
         raise ValidationError(
             {"url": f"{url} is already registered as feed #{taken.pk} ({taken}); edit that one."}
@@ -367,12 +367,6 @@ def feed_entry_drafts(parsed: ParsedFeed, *, feed_url: str) -> tuple[list[EntryD
             logger.exception("entry %r of %s unreadable", entry.guid[:200], feed_url)
             skipped.append(f"entry {entry.guid[:200]!r} unreadable ({type(exc).__name__})")
     return drafts, skipped
-
-
-def feed_entry_records(parsed: ParsedFeed, *, feed_url: str) -> tuple[list[EntryRecord], list[str]]:
-    """The entries that can become sources, complete, and why the others cannot."""
-    drafts, skipped = feed_entry_drafts(parsed, feed_url=feed_url)
-    return [draft.record() for draft in drafts], skipped
 
 
 def _store_each(feed: Feed, records: list[EntryDraft], skipped: list[str]) -> UpsertCounts:

@@ -4,18 +4,17 @@ Every tracked row's delete is an event holding the whole row. Rows deleted by on
 and the citations and counterclaims that cascaded with it) share the transaction's timestamp,
 which the triggers write as pgh_created_at: restoring one brings back the whole action."""
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from tracker.models import Incident, Source
 from tracker.models.history import DELETE_LABEL, TRACKED_MODELS, event_model
+from tracker.services.common import Actor
 from tracker.services.revisions import addition_restore
 
 
 def _recreate(
-    model: type[models.Model], event: models.Model, user: Any, *, gate: bool
+    model: type[models.Model], event: models.Model, user: Actor, *, gate: bool
 ) -> models.Model:
     """The row as it was. With GATE, an incident's contents come back through the publish gate
     (held for approval when the incident is published)."""
@@ -32,7 +31,7 @@ def _recreate(
 
 
 @transaction.atomic
-def history_restore(*, model: type[models.Model], pk: int, user: Any = None) -> models.Model:
+def history_restore(*, model: type[models.Model], pk: int, user: Actor = None) -> models.Model:
     """Bring back the deleted row MODEL/PK with everything its deletion took along. Rows that
     come back into a published incident are additions like any other: held for approval (a
     whole incident restored comes back as it was)."""

@@ -317,8 +317,8 @@ def _apply_change(source: Source, row: dict[str, Any]) -> Source:
 
 
 @transaction.atomic
-def source_archive_page(  # type: ignore[no-untyped-def]
-    *, source: Source, article: Article, retrieved_at, page_url: str = ""
+def source_archive_page(
+    *, source: Source, article: Article, retrieved_at: datetime, page_url: str = ""
 ) -> Source:
     """Keep the fetched article page as SOURCE's snapshot and, when extraction found more than
     the feed gave, its main text. A page that declares a canonical URL already held by another

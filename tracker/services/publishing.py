@@ -5,7 +5,6 @@ subscribers after commit.
 
 Callers (the editorial UI, the API) check permissions; these functions check the rules."""
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -19,18 +18,16 @@ from tracker.enums import (
     WebhookEvent,
 )
 from tracker.models import Counterclaim, EditorialLogEntry, Incident, PendingRevision, Statement
-from tracker.services.common import update_versioned
+from tracker.services.common import Actor, person, update_versioned
 from tracker.services.errors import StateConflictError
 from tracker.services.webhooks import incident_event, incident_updated, is_public
 
-User = AbstractBaseUser | None
 
-
-def _log(incident: Incident, action: EditorialAction, user: User, **values: object) -> None:
+def _log(incident: Incident, action: EditorialAction, user: Actor, **values: object) -> None:
     EditorialLogEntry.objects.create(
         incident_id=incident.pk,
         action=action,
-        user=user if user is not None and user.is_authenticated else None,
+        user=person(user),
         **values,
     )
 
@@ -54,7 +51,7 @@ def _transition(
 
 @transaction.atomic
 def incident_submit_for_review(
-    *, incident: Incident, user: User, expected_version: int | None = None
+    *, incident: Incident, user: Actor, expected_version: int | None = None
 ) -> Incident:
     incident = _transition(
         incident,
@@ -68,7 +65,7 @@ def incident_submit_for_review(
 
 @transaction.atomic
 def incident_publish(
-    *, incident: Incident, user: User, expected_version: int | None = None
+    *, incident: Incident, user: Actor, expected_version: int | None = None
 ) -> Incident:
     """Publish from review, or re-publish a retracted incident after correction."""
     incident = _transition(
@@ -84,7 +81,7 @@ def incident_publish(
 
 @transaction.atomic
 def incident_retract(
-    *, incident: Incident, user: User, note: str, expected_version: int | None = None
+    *, incident: Incident, user: Actor, note: str, expected_version: int | None = None
 ) -> Incident:
     """Withdraw a published incident. NOTE (required) says why; it is logged and sent to
     webhook subscribers, and API consumers get a tombstone with reason 'retracted'."""
@@ -121,7 +118,7 @@ def _merge_pair(incident: Incident, target: Incident) -> tuple[Incident, Inciden
 
 @transaction.atomic
 def incident_merge(
-    *, incident: Incident, target: Incident, user: User, note: str = ""
+    *, incident: Incident, target: Incident, user: Actor, note: str = ""
 ) -> PendingRevision | None:
     """Merge duplicate INCIDENT into TARGET, or, when TARGET is published, hold the merge as a
     pending revision (the publish gate, tracker.services.revisions): nothing moves until an
@@ -141,13 +138,13 @@ def incident_merge(
         target=PendingRevision.Target.INCIDENT,
         target_id=incident.pk,
         changes={"note": note},
-        author=user if user is not None and user.is_authenticated else None,
+        author=person(user),
     )
 
 
 @transaction.atomic
 def incident_merge_apply(
-    *, incident: Incident, target: Incident, user: User, note: str = ""
+    *, incident: Incident, target: Incident, user: Actor, note: str = ""
 ) -> Incident:
     """The merge itself: INCIDENT's statements (with their claims, citations and counterclaims)
     move to TARGET and INCIDENT points at it. Returns TARGET. Only incident_merge and the
@@ -175,7 +172,7 @@ def incident_merge_apply(
 
 
 @transaction.atomic
-def incident_unmerge(*, incident: Incident, user: User) -> Incident:
+def incident_unmerge(*, incident: Incident, user: Actor) -> Incident:
     """Undo the last merge of INCIDENT: the statements that came from it go back (those since
     deleted stay deleted), counterclaims paired across the two incidents meanwhile are removed
     (they would relate claims of different incidents), and INCIDENT is independent again."""
@@ -201,7 +198,7 @@ def incident_unmerge(*, incident: Incident, user: User) -> Incident:
 
 
 @transaction.atomic
-def incident_delete(*, incident: Incident, user: User) -> None:
+def incident_delete(*, incident: Incident, user: Actor) -> None:
     """Delete INCIDENT with everything in it. pghistory keeps every deleted row (restorable by
     an editor); API consumers get a tombstone with reason 'deleted'."""
     incident = Incident.objects.select_for_update().get(pk=incident.pk)

@@ -14,7 +14,7 @@ incident's `updated_at` (the public page's "Last updated"); nothing held moves i
 from __future__ import annotations
 
 import json
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -32,7 +32,7 @@ from tracker.models import (
     Statement,
 )
 from tracker.models.revision import REVISION_MODELS
-from tracker.services.common import save_validated, update_versioned
+from tracker.services.common import Actor, person, save_validated, update_versioned
 from tracker.services.errors import StaleEditError, StateConflictError
 from tracker.services.publishing import incident_merge_apply
 from tracker.services.webhooks import counterclaim_confirmed, incident_updated
@@ -114,23 +114,21 @@ def _gated_incident(obj: models.Model) -> tuple[Incident, bool]:
     return incident, incident.state == EditorialState.PUBLISHED
 
 
-def _person(user: Any) -> Any:
-    return user if user is not None and getattr(user, "is_authenticated", False) else None
-
-
-def _hold(incident: Incident, action: RevisionAction, obj: models.Model, user: Any, **values: Any):
+def _hold(
+    incident: Incident, action: RevisionAction, obj: models.Model, user: Actor, **values: Any
+) -> PendingRevision:
     return PendingRevision.objects.create(
         incident=incident,
         action=action,
         target=target_of(obj),
         target_id=obj.pk,
-        author=_person(user),
+        author=person(user),
         **values,
     )
 
 
 @transaction.atomic
-def addition_save(*, obj: M, user: Any = None) -> M:
+def addition_save(*, obj: M, user: Actor = None) -> M:
     """Save new OBJ (a statement, claim, citation or counterclaim). In a published incident, or
     under a row that is itself awaiting approval, it is saved `held`, with an addition revision:
     the newsroom sees it at once, the public once an editor approves. Every create service goes
@@ -138,7 +136,7 @@ def addition_save(*, obj: M, user: Any = None) -> M:
     return _addition(obj, user, save_validated)
 
 
-def addition_restore(*, obj: M, user: Any = None) -> M:
+def addition_restore(*, obj: M, user: Actor = None) -> M:
     """Insert OBJ as the history's restore rebuilt it (its old id, no validation: it was valid
     when deleted), held like any addition. When what it belonged to is gone as well, the insert
     is left to fail on its foreign key, as it would without the gate."""
@@ -150,7 +148,7 @@ def addition_restore(*, obj: M, user: Any = None) -> M:
     return _addition(obj, user, lambda row: row.save(force_insert=True))
 
 
-def _addition(obj: M, user: Any, save: Any) -> M:
+def _addition(obj: M, user: Actor, save: Any) -> M:
     incident, gated = _gated_incident(obj)
     held = gated or any(getattr(parent, "held", False) for parent in _parents(obj))
     obj.held = held  # type: ignore[attr-defined]
@@ -164,7 +162,7 @@ def _as_json(model: type[models.Model], fields: dict[str, Any]) -> dict[str, Any
     """Foreign keys by id, datetimes as ISO text: what a JSONField can hold."""
     out = {}
     for name, value in fields.items():
-        field = model._meta.get_field(name)
+        field = cast(models.Field, model._meta.get_field(name))
         if field.is_relation:
             out[field.attname] = value.pk if isinstance(value, models.Model) else value
         else:
@@ -175,7 +173,7 @@ def _as_json(model: type[models.Model], fields: dict[str, Any]) -> dict[str, Any
 def _from_json(model: type[models.Model], changes: dict[str, Any]) -> dict[str, Any]:
     values = {}
     for key, raw in changes.items():
-        field = model._meta.get_field(key.removesuffix("_id"))
+        field = cast(models.Field, model._meta.get_field(key.removesuffix("_id")))
         values[field.attname] = raw if field.is_relation or raw is None else field.to_python(raw)
     return values
 
@@ -183,7 +181,7 @@ def _from_json(model: type[models.Model], changes: dict[str, Any]) -> dict[str, 
 def _changed_only(obj: models.Model, fields: dict[str, Any]) -> dict[str, Any]:
     changed = {}
     for name, value in fields.items():
-        field = obj._meta.get_field(name)
+        field = cast(models.Field, obj._meta.get_field(name))
         current = getattr(obj, field.attname if field.is_relation else name)
         new = value.pk if field.is_relation and isinstance(value, models.Model) else value
         if current != new:
@@ -204,7 +202,7 @@ def _apply(obj: M, *, expected_version: int | None, fields: dict[str, Any]) -> M
 
 @transaction.atomic
 def edit_submit(
-    *, obj: models.Model, user: Any, expected_version: int | None, fields: dict[str, Any]
+    *, obj: models.Model, user: Actor, expected_version: int | None, fields: dict[str, Any]
 ) -> PendingRevision | None:
     """Apply FIELDS to OBJ, or hold them as a pending revision when its incident is published
     (and OBJ is public: a held addition is edited in place). Returns the revision, or None when
@@ -239,7 +237,7 @@ def edit_submit(
 
 
 @transaction.atomic
-def deletion_submit(*, obj: models.Model, user: Any) -> PendingRevision | None:
+def deletion_submit(*, obj: models.Model, user: Actor) -> PendingRevision | None:
     """Delete OBJ (a statement, claim, citation or counterclaim, with what depends on it), or
     hold the deletion when its incident is published: the public keeps reading it until an
     editor approves. A held addition is withdrawn at once, since the public never saw it.
@@ -261,12 +259,12 @@ def deletion_submit(*, obj: models.Model, user: Any) -> PendingRevision | None:
     )
 
 
-def _delete(obj: models.Model, incident: Incident, user: Any) -> None:
+def _delete(obj: models.Model, incident: Incident, user: Actor) -> None:
     obj.delete()
     _withdraw_orphans(incident, user)
 
 
-def _withdraw_orphans(incident: Incident, user: Any) -> None:
+def _withdraw_orphans(incident: Incident, user: Actor) -> None:
     """Close the open revisions whose row is gone (deleted, or cascaded with another row)."""
     pending = PendingRevision.objects.filter(incident=incident, state=RevisionState.PENDING)
     pending = pending.exclude(action=RevisionAction.MERGE)
@@ -297,7 +295,7 @@ def _locked_pending(revision: PendingRevision) -> PendingRevision:
 
 
 @transaction.atomic
-def revision_approve(*, revision: PendingRevision, user: Any) -> models.Model | None:
+def revision_approve(*, revision: PendingRevision, user: Actor) -> models.Model | None:
     """Apply a pending revision, and move the incident's public "Last updated". An edit made
     against an older version is refused (a later edit or another approval changed the row): the
     editor then sees the current version and decides. An addition under a row still awaiting
@@ -323,7 +321,7 @@ def revision_approve(*, revision: PendingRevision, user: Any) -> models.Model | 
     return obj
 
 
-def _approve_row(revision: PendingRevision, user: Any) -> models.Model | None:
+def _approve_row(revision: PendingRevision, user: Actor) -> models.Model | None:
     obj = revision_object(revision)
     if obj is None:
         raise ValidationError("What this revision changes has been deleted.")
@@ -346,7 +344,7 @@ def _approve_row(revision: PendingRevision, user: Any) -> models.Model | None:
 
 
 @transaction.atomic
-def revision_reject(*, revision: PendingRevision, user: Any) -> None:
+def revision_reject(*, revision: PendingRevision, user: Actor) -> None:
     """Refuse a pending revision. A refused addition is deleted with what was added under it."""
     revision = _locked_pending(revision)
     _decide(revision, RevisionState.REJECTED, user)
@@ -357,7 +355,7 @@ def revision_reject(*, revision: PendingRevision, user: Any) -> None:
 
 
 @transaction.atomic
-def revisions_approve_all(*, incident: Incident, user: Any) -> int:
+def revisions_approve_all(*, incident: Incident, user: Actor) -> int:
     """Approve INCIDENT's pending revisions in the order they were made (parents before what
     was added under them). All or nothing: a refused one (a stale edit) raises its message and
     none is applied. Returns how many were approved."""
@@ -370,8 +368,8 @@ def revisions_approve_all(*, incident: Incident, user: Any) -> int:
     return approved
 
 
-def _decide(revision: PendingRevision, state: RevisionState, user: Any) -> None:
+def _decide(revision: PendingRevision, state: RevisionState, user: Actor) -> None:
     revision.state = state
-    revision.decided_by = _person(user)
+    revision.decided_by = person(user)
     revision.decided_at = timezone.now()
     revision.save(update_fields=["state", "decided_by", "decided_at"])

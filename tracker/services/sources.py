@@ -1,5 +1,4 @@
 from datetime import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -7,7 +6,7 @@ from django.utils import timezone
 
 from tracker.enums import SourceKind
 from tracker.models import Citation, Claim, Outlet, PendingRevision, Source, Statement
-from tracker.services.common import save_validated
+from tracker.services.common import Actor, person, save_validated
 from tracker.services.revisions import addition_save, deletion_submit
 from tracker.text.normalise import canonical_url, text_sha256
 
@@ -68,7 +67,7 @@ def citation_create(
     end_offset: int | None = None,
     claim: Claim | None = None,
     statement: Statement | None = None,
-    added_by: object | None = None,
+    added_by: Actor = None,
 ) -> Citation:
     """Cite EXCERPT of SOURCE for a claim or a statement. Without START_OFFSET the excerpt's
     first occurrence is used; with it, the text there must be exactly the excerpt. END_OFFSET,
@@ -106,13 +105,13 @@ def citation_create(
             excerpt=excerpt,
             start_offset=start_offset,
             end_offset=end_offset,
-            added_by=added_by,
+            added_by=person(added_by),
         ),
         user=added_by,
     )
 
 
 @transaction.atomic
-def citation_delete(*, citation: Citation, user: Any) -> PendingRevision | None:
+def citation_delete(*, citation: Citation, user: Actor) -> PendingRevision | None:
     """Held for approval in a published incident."""
     return deletion_submit(obj=citation, user=user)

@@ -1,5 +1,4 @@
 from datetime import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -7,6 +6,7 @@ from django.db import transaction
 from tracker.enums import Channel, TranslationKind
 from tracker.models import Incident, Outlet, Party, PendingRevision, Statement
 from tracker.selectors.parties import party_side
+from tracker.services.common import Actor
 from tracker.services.revisions import addition_save, deletion_submit
 
 
@@ -23,7 +23,7 @@ def statement_create(
     translation: str = "",
     translation_kind: TranslationKind | str = "",
     reported_by: Outlet | None = None,
-    user: Any = None,
+    user: Actor = None,
 ) -> Statement:
     """Held for approval in a published incident (see addition_save)."""
     if party_side(party=party, conflict=incident.conflict) is None:
@@ -48,6 +48,6 @@ def statement_create(
 
 
 @transaction.atomic
-def statement_delete(*, statement: Statement, user: Any) -> PendingRevision | None:
+def statement_delete(*, statement: Statement, user: Actor) -> PendingRevision | None:
     """With its claims and citations; held for approval in a published incident."""
     return deletion_submit(obj=statement, user=user)

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import urllib3
 from celery import current_app
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -57,9 +57,7 @@ def webhook_url_check(url: str) -> None:
 
 
 @transaction.atomic
-def webhook_create(
-    *, url: str, events: list[WebhookEvent], created_by: AbstractBaseUser
-) -> Webhook:
+def webhook_create(*, url: str, events: list[WebhookEvent], created_by: User) -> Webhook:
     webhook_url_check(url)
     if not events:
         raise ValidationError({"events": "Subscribe to at least one event."})
@@ -250,7 +248,7 @@ def webhook_post(url: str, body: bytes, headers: dict[str, str]) -> int:
         )
     except BlockedAddressError:
         raise
-    except (*fetch.TRANSIENT_ERRORS, TimeoutError) as exc:
+    except (*fetch.TRANSIENT_ERRORS, TimeoutError) as exc:  # type: ignore[misc]  # mypy reads no * here
         raise TransientDeliveryError(str(exc) or f"timed out posting to {url}") from exc
     except urllib3.exceptions.HTTPError as exc:
         inner = exc.reason if isinstance(exc, urllib3.exceptions.MaxRetryError) else exc

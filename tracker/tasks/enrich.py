@@ -1,6 +1,7 @@
 """Celery tasks: thin wrappers that load rows by id and call one service."""
 
 import logging
+from functools import partial
 
 from celery import shared_task
 from django.db import transaction
@@ -28,5 +29,5 @@ def enrich_scan(*, limit: int = 200) -> int:
     ingest reach enrichment without ingest knowing about it."""
     ids = list(sources_to_enrich(limit=limit).values_list("pk", flat=True))
     for source_id in ids:
-        transaction.on_commit(lambda sid=source_id: enrich_source.delay(source_id=sid))
+        transaction.on_commit(partial(enrich_source.delay, source_id=source_id))
     return len(ids)

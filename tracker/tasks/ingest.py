@@ -39,7 +39,7 @@ def schedule_due_feeds() -> int:
 # Time limits: the fetch has its own total timeout; these catch what it cannot (a parse or a
 # write that hangs). The soft limit raises inside the fetch, which logs it as the feed's
 # failure; the hard limit kills the worker process (the lock goes with its connection).
-_LIMITS = {
+_LIMITS: dict[str, Any] = {
     "soft_time_limit": settings.COUNTERCLAIM_FETCH_TASK_SOFT_LIMIT,
     "time_limit": settings.COUNTERCLAIM_FETCH_TASK_HARD_LIMIT,
 }

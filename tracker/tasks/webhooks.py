@@ -2,7 +2,7 @@
 
 import logging
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from tracker.models import WebhookDelivery
 from tracker.services.webhooks import (
@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
     retry_jitter=True,
     max_retries=MAX_ATTEMPTS - 1,
 )
-def deliver_webhook(self, *, delivery_id: int) -> None:  # type: ignore[no-untyped-def]
+def deliver_webhook(self: Task, *, delivery_id: int) -> None:
     delivery = WebhookDelivery.objects.select_related("webhook").filter(pk=delivery_id).first()
     if delivery is None:
         logger.info("webhook delivery %s is gone", delivery_id)

@@ -30,11 +30,11 @@ def _range(low: int | None, high: int | None) -> str:
 def claim_figures(claim: Claim) -> str:
     """The structured values an editor compares across columns, in one short line."""
     parts = []
-    if claim.accused_side_id:
+    if claim.accused_side is not None:
         parts.append(_("blames %(side)s") % {"side": claim.accused_side.name})
     killed = _range(claim.killed_min, claim.killed_max)
     wounded = _range(claim.wounded_min, claim.wounded_max)
-    whose = f" ({claim.casualty_side.name})" if claim.casualty_side_id else ""
+    whose = f" ({claim.casualty_side.name})" if claim.casualty_side is not None else ""
     if killed:
         parts.append(_("killed: %(n)s") % {"n": killed} + whose)
     if wounded:

@@ -9,6 +9,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponseBase,
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, render
@@ -128,7 +129,7 @@ def public_conflict_incidents(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _download(
     request: HttpRequest, slug: str, name: str, fmt: str, *, public: bool
-) -> HttpResponse:
+) -> HttpResponseBase:
     conflict = get_object_or_404(Conflict, slug=slug)
     if name not in LEDGER_TABLES or fmt not in ("csv", "json"):
         return HttpResponseBadRequest(
@@ -145,9 +146,11 @@ def _download(
 
 
 @login_required
-def conflict_ledger(request: HttpRequest, slug: str, name: str, fmt: str) -> HttpResponse:
+def conflict_ledger(request: HttpRequest, slug: str, name: str, fmt: str) -> HttpResponseBase:
     return _download(request, slug, name, fmt, public=False)
 
 
-def public_conflict_ledger(request: HttpRequest, slug: str, name: str, fmt: str) -> HttpResponse:
+def public_conflict_ledger(
+    request: HttpRequest, slug: str, name: str, fmt: str
+) -> HttpResponseBase:
     return _download(request, slug, name, fmt, public=True)

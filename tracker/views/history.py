@@ -1,5 +1,7 @@
 """Per-object history with field diffs, and the editors' list of deleted objects to restore."""
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from tracker.models import Citation, Claim, Counterclaim, Source, Statement
+from tracker.models import Citation, Claim, Counterclaim, Incident, Source, Statement
 from tracker.selectors.history import (
     HISTORY_MODELS,
     history_deleted,
@@ -46,7 +48,7 @@ def _object_url(obj: models.Model) -> str:
         return f"{reverse('tracker:source-detail', args=[obj.source_id])}#citation-{obj.pk}"
     if isinstance(obj, Source):
         return reverse("tracker:source-detail", args=[obj.pk])
-    return obj.get_absolute_url()
+    return cast(Incident, obj).get_absolute_url()  # the one tracked model left
 
 
 @login_required

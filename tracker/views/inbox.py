@@ -1,6 +1,7 @@
 """The inbox: new sources with what enrichment proposed; editors accept, correct or dismiss."""
 
 import json
+from typing import Any
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -46,7 +47,9 @@ def _corrections(request: HttpRequest, proposal: Proposal) -> dict:
         ProposalKind.CLAIM: ("text",),
         ProposalKind.COUNTERCLAIM: ("relation",),
     }[ProposalKind(proposal.kind)]
-    corrections = {name: post[name].strip() for name in fields if post.get(name, "").strip()}
+    corrections: dict[str, Any] = {
+        name: post[name].strip() for name in fields if post.get(name, "").strip()
+    }
     if proposal.kind == ProposalKind.INCIDENT and corrections.get("incident_id") == "new":
         corrections = {
             "new": True,
@@ -74,7 +77,7 @@ def proposal_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             proposal_accept(proposal=proposal, user=request.user, corrections=corrections)
     except ValidationError as exc:
         error = " ".join(exc.messages)
-    if not request.htmx:
+    if not getattr(request, "htmx", False):
         return redirect(reverse("tracker:inbox") + f"#source-{proposal.source_id}")
     source = inbox_sources(include_decided=True).get(pk=proposal.source_id)
     return render(

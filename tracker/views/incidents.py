@@ -64,7 +64,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     incident = get_object_or_404(Incident.objects.select_related("conflict", "merged_into"), pk=pk)
-    if incident.merged_into_id:
+    if incident.merged_into is not None:
         # A merged duplicate's address keeps working: it leads to the incident it became part of.
         return redirect(incident.merged_into)
     grid = incident_grid(incident=incident)

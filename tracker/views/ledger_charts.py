@@ -5,6 +5,7 @@ the public side."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -54,7 +55,7 @@ class LedgerLinks:
         self._page = reverse(self.prefix, args=[conflict.slug])
 
     def drill(self, start: date, end: date, accuser: Side, accused: Side, mutual: bool) -> str:
-        params = {
+        params: dict[str, str | int] = {
             **self.filters.as_params(),
             "from": start.isoformat(),
             "to": (end - timedelta(days=1)).isoformat(),
@@ -77,7 +78,7 @@ class LedgerLinks:
 
     def period(self, start: date, end: date, party_id: int) -> str:
         """This page for one period, day by day, one party: a chart point's drill-down."""
-        params = {
+        params: dict[str, str | int] = {
             **self.filters.as_params(),
             "from": start.isoformat(),
             "to": (end - timedelta(days=1)).isoformat(),
@@ -94,7 +95,7 @@ class LedgerLinks:
 
 def accusation_charts(conflict: Conflict, filters: LedgerFilters, links: LedgerLinks) -> dict:
     ledger = accusation_ledger(conflict=conflict, filters=filters)
-    charts = []
+    charts: list[dict[str, Any]] = []
     for pair in ledger.pairs:
         if not pair.bars:
             charts.append({"pair": pair, "svg": None})
@@ -141,7 +142,7 @@ def accusation_charts(conflict: Conflict, filters: LedgerFilters, links: LedgerL
 
 def casualty_charts(conflict: Conflict, filters: LedgerFilters, links: LedgerLinks) -> dict:
     ledger = casualty_ledger(conflict=conflict, filters=filters)
-    charts = []
+    charts: list[dict[str, Any]] = []
     steps_all = [step for line in ledger.series for step in line.steps]
     if steps_all:
         start = _midnight(min(step.bucket for step in steps_all))

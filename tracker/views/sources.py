@@ -1,6 +1,6 @@
 """The source page (archived text, cited spans, cite by selection) and the uncited-claims list."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tracker.forms.citations import CitationForm
 from tracker.forms.errors import add_service_errors
-from tracker.models import Citation, Claim, Source
+from tracker.models import Citation, Claim, Source, Statement
 from tracker.selectors.citations import (
     Span,
     cite_choices,
@@ -42,10 +42,11 @@ def text_direction(language: str) -> str:
 
 
 def citation_href(citation: Citation) -> str:
-    if citation.claim_id:
+    if citation.claim is not None:
         url = reverse("tracker:incident-detail", args=[citation.claim.statement.incident_id])
         return f"{url}#claim-{citation.claim_id}"
-    return reverse("tracker:incident-detail", args=[citation.statement.incident_id])
+    statement = cast(Statement, citation.statement)  # a citation cites a claim or a statement
+    return reverse("tracker:incident-detail", args=[statement.incident_id])
 
 
 def _text_html(spans: list[Span]) -> SafeString:
@@ -60,7 +61,7 @@ def _text_html(spans: list[Span]) -> SafeString:
         if citation is None:
             parts.append(text)
             continue
-        target = citation.claim.text if citation.claim_id else str(citation.statement)
+        target = citation.claim.text if citation.claim is not None else str(citation.statement)
         ids = " ".join(str(c.pk) for c in span.citations)
         overlap = " overlap" if len(span.citations) > 1 else ""
         parts.append(
@@ -71,7 +72,11 @@ def _text_html(spans: list[Span]) -> SafeString:
 
 
 def _page_context(
-    source: Source, form: CitationForm, *, also_claim: Claim | None = None, saved=None
+    source: Source,
+    form: CitationForm,
+    *,
+    also_claim: Claim | None = None,
+    saved: Citation | None = None,
 ) -> dict[str, Any]:
     citations = source_citations(source=source)
     return {
@@ -110,7 +115,7 @@ def _save_citation(form: CitationForm, source: Source, user: Any) -> Citation:
 
 def _forbidden(request: HttpRequest, source: Source, form: CitationForm) -> HttpResponse:
     message = _("Your role may read sources but not add citations or claims.")
-    if not request.htmx:
+    if not getattr(request, "htmx", False):
         return HttpResponseForbidden(message)
     form.add_error(None, message)
     context = _page_context(source, form)
@@ -139,7 +144,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
             saved = _save_citation(form, source, request.user)
         except ValidationError as exc:
             add_service_errors(form, exc, renamed={"text": "claim_text"})
-    if saved is not None and not request.htmx:
+    if saved is not None and not getattr(request, "htmx", False):
         return redirect(f"{reverse('tracker:source-detail', args=[source.pk])}#cite-result")
     if saved is not None:
         # A fresh form for the next passage; the new highlight arrives out of band.
@@ -147,7 +152,11 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
             source, CitationForm(initial={"claim": saved.claim_id}), saved=saved
         )
         return render(request, "tracker/partials/cite_saved.html", context)
-    template = "tracker/partials/cite_panel.html" if request.htmx else "tracker/source_detail.html"
+    template = (
+        "tracker/partials/cite_panel.html"
+        if getattr(request, "htmx", False)
+        else "tracker/source_detail.html"
+    )
     return render(request, template, _page_context(source, form), status=422)
 
 

@@ -4,7 +4,7 @@ would run as a formula (OWASP's CSV injection advice). Used by the exports and t
 downloads (tracker.exports.tables says why each choice)."""
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,7 +29,9 @@ class _Echo:
         return value
 
 
-def csv_lines(header: list[str], rows: Iterable[tuple], *, bom: bool = True) -> Iterator[str]:
+def csv_lines(
+    header: list[str], rows: Iterable[Sequence[object]], *, bom: bool = True
+) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield (BOM if bom else "") + writer.writerow(header)
     for row in rows:

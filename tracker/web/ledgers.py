@@ -3,7 +3,7 @@ that the page's download and the API both serve."""
 
 from typing import Any
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 
 from tracker.models import Conflict
 from tracker.selectors.ledgers import LedgerFilters, Table, ledger_table
@@ -22,7 +22,7 @@ def ledger_payload(name: str, *, conflict: Conflict, filters: LedgerFilters) -> 
     }
 
 
-def ledger_csv(name: str, table: Table, *, conflict: Conflict) -> HttpResponse:
+def ledger_csv(name: str, table: Table, *, conflict: Conflict) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
         csv_lines([label for _, label in table.columns], table.values()),
         content_type="text/csv; charset=utf-8",

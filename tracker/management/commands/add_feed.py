@@ -99,7 +99,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{verb} feed #{feed.pk} {feed.url} (every {feed.poll_interval})")
 
     @staticmethod
-    def _choices(url: str, candidates: list) -> str:  # type: ignore[type-arg]
+    def _choices(url: str, candidates: list) -> str:
         lines = [f"{url} is a web page that advertises {len(candidates)} feeds:"]
         lines += [
             f"  {n}. {c.url}  ({c.kind or 'feed'}{': ' + c.title if c.title else ''})"

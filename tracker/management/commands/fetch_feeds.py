@@ -1,4 +1,5 @@
 import time
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         feeds = list(
             feeds_to_fetch(feed_ids=options["feed_ids"], due_only=not options["all"])  # type: ignore[arg-type]
         )
-        rows = []
+        rows: list[tuple[Any, ...]] = []
         pages = []
         for index, feed in enumerate(feeds):
             self._progress(index, len(feeds), str(feed))

@@ -17,7 +17,7 @@ from typing import IO
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from config import embedded
 from config.env import env_bool
@@ -96,7 +96,7 @@ def stack_commands(*, port: int, workers: int, data: Path) -> dict[str, list[str
 class Command(BaseCommand):
     help = "Run web, worker and beat together on the configured (or embedded) servers."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--workers", type=int, default=2, help="Celery worker concurrency")
 
