@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from tracker.api.renderers import OrjsonRenderer, orjson_bytes
+from tracker.forms.fields import UNPROCESSABLE
 from tracker.models import PendingRevision
 from tracker.services.errors import StaleEditError, StateConflictError
 
@@ -139,8 +140,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 
 # DRF's code for a primary key naming no row, and ours for any value the schema admits but the
-# data refuses (raise ValidationError(..., code=UNPROCESSABLE)).
-UNPROCESSABLE = "unprocessable"
+# data refuses (raise ValidationError(..., code=UNPROCESSABLE), defined beside the query fields
+# that raise it).
 _UNPROCESSABLE_CODES = frozenset({"does_not_exist", UNPROCESSABLE})
 
 

@@ -18,7 +18,7 @@ from rest_framework.exceptions import ValidationError
 from tracker.enums import EditorialState
 from tracker.models import Incident, IncidentChange
 from tracker.normalise import utc_iso
-from tracker.selectors.incidents import incidents_page
+from tracker.selectors.incidents import incidents_in_full
 
 # "<when it was read, ISO 8601 in Z form>~<snapshot xmin>": URL-safe as it is, and the time
 # tells a person how fresh a copy is. Consumers treat it as opaque.
@@ -123,7 +123,7 @@ def incidents_or_tombstones(
         if with_tombstones
         else set(ids)
     )
-    full = {row["id"]: row for row in incidents_page(i for i in ids if i in live)}
+    full = {row["id"]: row for row in incidents_in_full(i for i in ids if i in live)}
     dead = {
         row["id"]: row
         for row in Incident.objects.filter(id__in=[i for i in ids if i not in full]).values(
