@@ -2,6 +2,7 @@
 export validate their query parameters with it, so each door takes the same names, values and
 error messages and turns them into the same IncidentCriteria (docs/api.md, "Filters")."""
 
+from dataclasses import fields
 from typing import Any
 
 from django import forms
@@ -139,7 +140,7 @@ class IncidentQueryForm(forms.Form):
         return IncidentCriteria(
             **{
                 name: data[name]
-                for name in IncidentCriteria.__dataclass_fields__
+                for name in (field.name for field in fields(IncidentCriteria))
                 if data.get(name) not in (None, "")
             }
         )
