@@ -32,7 +32,10 @@ def incidents_with_dispute_status(queryset: QuerySet[Incident]) -> QuerySet[Inci
 
     Public facts only (approved rows, confirmed counterclaims). no_claims: nothing to compare;
     disputed: at least one confirmed 'contradicts' counterclaim; one_sided: every claim comes
-    from parties of one side; undisputed otherwise."""
+    from parties of one side; undisputed otherwise. A queryset already annotated (one filtered
+    by dispute status, tracker.selectors.incident_queries) is returned as it is."""
+    if "dispute_status" in queryset.query.annotations:
+        return queryset
     contradiction = Counterclaim.objects.public().filter(
         claim_a__statement__incident=OuterRef("pk"), relation=CounterclaimRelation.CONTRADICTS
     )
