@@ -3,7 +3,8 @@ import pytest
 from tests import factories
 from tracker.enums import Aspect, CounterclaimRelation, ProposalState
 from tracker.models import Counterclaim, Incident
-from tracker.selectors.incidents import incidents_page, incidents_with_dispute_status
+from tracker.selectors.incidents import incidents_in_full as incidents_page
+from tracker.selectors.incidents import incidents_with_dispute_status
 from tracker.services.claims import claim_create, counterclaim_decide
 from tracker.services.statements import statement_create
 

@@ -27,7 +27,9 @@ from tracker.selectors.incidents import (
     COUNTERCLAIM_FIELDS,
     INCIDENT_FIELDS,
     STATEMENT_FIELDS,
-    incidents_page,
+)
+from tracker.selectors.incidents import (
+    incidents_in_full as incidents_page,
 )
 from tracker.services.incidents import incident_create
 

@@ -31,7 +31,6 @@ from tracker.web.problems import (
     unprocessable,
     validation_problem,
 )
-from tracker.web.problems import UNPROCESSABLE as UNPROCESSABLE  # what api/filters.py imports
 
 # Paths whose clients are programs: they get problem+json, never an HTML error page.
 MACHINE_PREFIXES = ("/api/", "/feeds/")

@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import (
     OpenApiResponse,
     PolymorphicProxySerializer,
@@ -16,7 +16,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,9 +25,10 @@ from tracker.api import serializers as s
 from tracker.api.base import StrictApiMixin
 from tracker.api.conditional import ConditionalGetMixin
 from tracker.api.errors import HELD_RESPONSE, held_answer
-from tracker.api.filters import IncidentFilter
+from tracker.api.filters import IncidentQueryApiForm
 from tracker.api.pagination import IncidentChangePagination
 from tracker.api.permissions import is_editor
+from tracker.api.schema import form_parameters
 from tracker.api.sync import (
     Watermark,
     change_stamps,
@@ -38,7 +39,8 @@ from tracker.api.sync import (
     tombstone,
 )
 from tracker.models import Incident, IncidentChange
-from tracker.selectors.incidents import incidents_page
+from tracker.selectors.incident_queries import IncidentCriteria, incidents_matching
+from tracker.selectors.incidents import incidents_in_full
 from tracker.services import publishing
 from tracker.services.incidents import incident_create, incident_update
 
@@ -58,6 +60,7 @@ WATERMARK_HEADER = "X-Sync-Watermark"
         "matches, else as a tombstone. Page with `next`; keep the `X-Sync-Watermark` header "
         "of the first page as the next pass's `updated_since` (an opaque value; see the sync "
         "protocol in docs/api.md).",
+        parameters=form_parameters(IncidentQueryApiForm),
         responses=INCIDENT_OR_TOMBSTONE,
     ),
     retrieve=extend_schema(
@@ -72,8 +75,8 @@ WATERMARK_HEADER = "X-Sync-Watermark"
 class IncidentViewSet(StrictApiMixin, ConditionalGetMixin, viewsets.GenericViewSet):
     queryset = Incident.objects.all()
     pagination_class = IncidentChangePagination
-    filter_backends = [DjangoFilterBackend]
-    filterset_class = IncidentFilter
+    filter_backends: list[type] = []  # the query form below: the same as the pages' and feeds'
+    query_params = {"list": tuple(IncidentQueryApiForm.base_fields)}
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     action_permissions = {
         "create": ["tracker.add_incident"],
@@ -86,22 +89,21 @@ class IncidentViewSet(StrictApiMixin, ConditionalGetMixin, viewsets.GenericViewS
         "unmerge": ["tracker.merge_incident"],
     }
 
-    def _visible(self, request: Request) -> QuerySet[Incident]:
-        """Published for everyone; editors may ask for another state with `state`."""
-        state = request.query_params.get("state")
-        if state and is_editor(request):
-            return Incident.objects.live().filter(state=state)
-        return Incident.objects.published()
-
     def _matching(self, request: Request) -> tuple[QuerySet[Incident], Watermark | datetime | None]:
-        if not IncidentFilter.base_filters.keys() & request.query_params.keys():
-            # No filter asked for (the common case): building and validating the FilterSet
-            # would cost more than the page query.
-            return self._visible(request), None
-        filterset = IncidentFilter(request.query_params, queryset=self._visible(request))
-        if not filterset.is_valid():
-            raise ValidationError(filterset.errors)
-        return filterset.qs, filterset.form.cleaned_data.get("updated_since")
+        """The published incidents matching the filters; editors may ask for other states with
+        `state`."""
+        params = request.query_params
+        if not IncidentQueryApiForm.base_fields.keys() & params.keys():
+            # No filter asked for (the common case): validating the form would cost more than
+            # the page query.
+            return incidents_matching(IncidentCriteria()), None
+        form = IncidentQueryApiForm(params)
+        if not form.is_valid():
+            raise translate_validation(form.errors)
+        criteria = form.criteria()
+        sees_all = bool(criteria.state) and is_editor(request)
+        matching = incidents_matching(criteria, published_only=not sees_all)
+        return matching, form.cleaned_data["updated_since"]
 
     def last_modified(self, request: Request) -> datetime | None:
         if "pk" not in self.kwargs:
@@ -129,7 +131,7 @@ class IncidentViewSet(StrictApiMixin, ConditionalGetMixin, viewsets.GenericViewS
         incident_id = int(pk)  # digits: lookup_value_regex
         visible = Incident.objects.all() if is_editor(request) else Incident.objects.published()
         if visible.filter(pk=incident_id).exists():
-            return Response(incidents_page([incident_id])[0])
+            return Response(incidents_in_full([incident_id])[0])
         stamp = IncidentChange.objects.filter(pk=incident_id, was_published=True).first()
         if stamp is None:
             raise NotFound("No such incident.")
@@ -139,7 +141,7 @@ class IncidentViewSet(StrictApiMixin, ConditionalGetMixin, viewsets.GenericViewS
         return Response(tombstone(incident_id, stamp.changed_at, row), status=status.HTTP_410_GONE)
 
     def _answer(self, incident: Incident, code: int = status.HTTP_200_OK) -> Response:
-        return Response(incidents_page([incident.pk])[0], status=code)
+        return Response(incidents_in_full([incident.pk])[0], status=code)
 
     def _get(self, pk: str) -> Incident:
         return get_object_or_404(Incident, pk=pk)

@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from tracker.web.problems import UNPROCESSABLE
+from tracker.services.errors import UNPROCESSABLE
 
 
 def _value(row: Any, name: str) -> Any:

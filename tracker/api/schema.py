@@ -9,15 +9,28 @@
 - the headers consumers read: `ETag` on every read, `X-Sync-Watermark` on incident lists,
   `Retry-After` on 429;
 - ids in paths as the routes take them (ASCII digits), with an example;
+- the query parameters of a form-parsed list as its form takes them (form_parameters);
 - an example per resource (tracker.api.examples)."""
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
+from django import forms
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import permissions
 
 from tracker.api.examples import EXAMPLES
 from tracker.api.permissions import ReadAnyoneWriteEditors
+from tracker.forms.fields import (
+    BBOX_PATTERN,
+    MAX_ID,
+    AnyIdField,
+    AnyOfField,
+    BboxField,
+    DateOrTimeField,
+    FlagField,
+)
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 PROBLEM_SCHEMA = {
@@ -73,6 +86,48 @@ HEADERS = {
         "schema": {"type": "integer", "minimum": 1},
     },
 }
+
+
+ID_SCHEMA = {"type": "integer", "minimum": 0, "maximum": MAX_ID}
+DATE_TIME = {"type": "string", "format": "date-time"}
+
+
+def _field_schema(field: forms.Field) -> dict[str, Any]:
+    """What FIELD (tracker.forms.fields) takes, as a JSON schema for a query parameter."""
+    if isinstance(field, AnyOfField):
+        values = [str(value) for value, _label in cast(Iterable[tuple[Any, Any]], field.choices)]
+        return {"type": "array", "items": {"type": "string", "enum": values}}
+    if isinstance(field, AnyIdField):
+        return {"type": "array", "items": ID_SCHEMA}
+    if isinstance(field, FlagField):
+        return {"type": "boolean"}
+    if isinstance(field, BboxField):
+        return {"type": "string", "pattern": BBOX_PATTERN}
+    if isinstance(field, DateOrTimeField):
+        return {"anyOf": [{"type": "string", "format": "date"}, DATE_TIME]}
+    schema: dict[str, Any] = {"type": "string"}
+    if isinstance(field, forms.CharField) and field.max_length is not None:
+        schema["maxLength"] = field.max_length
+    return schema
+
+
+def form_parameters(form_class: type[forms.Form]) -> list[OpenApiParameter]:
+    """FORM_CLASS's fields as query parameters: the schema says what the form takes; a list
+    is the parameter repeated (`type=a&type=b`)."""
+    parameters = []
+    for name, field in form_class.base_fields.items():
+        schema = _field_schema(field)
+        parameters.append(
+            OpenApiParameter(
+                name,
+                schema,
+                OpenApiParameter.QUERY,
+                description=str(field.help_text or ""),
+                style="form" if schema.get("type") == "array" else None,
+                explode=True if schema.get("type") == "array" else None,
+            )
+        )
+    return parameters
 
 
 class ApiSchema(AutoSchema):

@@ -18,7 +18,7 @@ from rest_framework.exceptions import ValidationError
 
 from tracker.enums import EditorialState
 from tracker.models import Incident, IncidentChange
-from tracker.selectors.incidents import incidents_page
+from tracker.selectors.incidents import incidents_in_full
 from tracker.text.normalise import utc_iso
 
 # "<when it was read, ISO 8601 in Z form>~<snapshot xmin>": URL-safe as it is, and the time
@@ -124,7 +124,7 @@ def incidents_or_tombstones(
         if with_tombstones
         else set(ids)
     )
-    full = {row["id"]: row for row in incidents_page(i for i in ids if i in live)}
+    full = {row["id"]: row for row in incidents_in_full(i for i in ids if i in live)}
     dead = {
         row["id"]: row
         for row in Incident.objects.filter(id__in=[i for i in ids if i not in full]).values(

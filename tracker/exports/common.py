@@ -1,19 +1,21 @@
-"""What every export shares: the API's incident filters applied to the published set, the
-rows in batches (constant memory for any size), each side's positions per aspect, and their
-cache validator (who publishes them: tracker.web.claimreview.publisher)."""
+"""What every export shares: the incident filters (the list page's and the API's) applied to
+the published set, the rows in batches (constant memory for any size), each side's positions per
+aspect, and their cache validator (who publishes them: tracker.web.claimreview.publisher)."""
 
 from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django_filters.utils import translate_validation
 from rest_framework.exceptions import ValidationError
 
-from tracker.api.filters import IncidentFilter
 from tracker.enums import Aspect
+from tracker.forms.incident_filters import IncidentQueryForm
 from tracker.models import Incident, Side
 from tracker.selectors.freshness import Freshness, published_set_freshness
-from tracker.selectors.incidents import incidents_page
+from tracker.selectors.incident_queries import incidents_matching
+from tracker.selectors.incidents import incidents_in_full
 
 BATCH = 200
 UPDATED_SINCE_REFUSED = (
@@ -30,18 +32,18 @@ def published_outputs_freshness(**_url_kwargs: Any) -> Freshness:
 
 
 def published_matching(params: QueryDict, **fixed: Any) -> QuerySet[Incident]:
-    """The published incidents matching PARAMS (the API's filters) and FIXED (from the URL,
-    e.g. a conflict slug). Bad parameters raise a ValidationError naming them.
+    """The published incidents matching PARAMS (the incident filters) and FIXED (from the URL,
+    e.g. a conflict). Bad parameters raise a ValidationError naming them, with the API's words
+    and codes; parameters that are no filter are left alone.
 
     `updated_since` is refused, not ignored: an export of what changed cannot say what left the
     published set, which only the API's tombstones do. Feeds revalidate with ETag instead."""
     if "updated_since" in params:
         raise ValidationError({"updated_since": [UPDATED_SINCE_REFUSED]})
-    queryset = Incident.objects.published().filter(**fixed)
-    filterset = IncidentFilter(params, queryset=queryset)
-    if not filterset.is_valid():
-        raise ValidationError(filterset.errors)
-    return filterset.qs
+    form = IncidentQueryForm(params)
+    if not form.is_valid():
+        raise translate_validation(form.errors)
+    return incidents_matching(form.criteria()).filter(**fixed)
 
 
 def in_batches(queryset: QuerySet[Incident], *, limit: int | None = None) -> Iterator[dict]:
@@ -53,10 +55,10 @@ def in_batches(queryset: QuerySet[Incident], *, limit: int | None = None) -> Ite
     for incident_id in ids.iterator(chunk_size=2000):
         batch.append(incident_id)
         if len(batch) == BATCH:
-            yield from incidents_page(batch)
+            yield from incidents_in_full(batch)
             batch = []
     if batch:
-        yield from incidents_page(batch)
+        yield from incidents_in_full(batch)
 
 
 def side_names(conflict_ids: set[int]) -> dict[int, str]:

@@ -1,10 +1,25 @@
-from collections.abc import Sequence
+"""The one parser of incident queries: the list page renders it, the API and every feed and
+export validate their query parameters with it, so each door takes the same names, values and
+error messages and turns them into the same IncidentCriteria (docs/api.md, "Filters")."""
+
+from dataclasses import fields
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tracker.enums import DisputeStatus, EditorialState, IncidentType
-from tracker.models import Conflict, Party
+from tracker.enums import Aspect, DisputeStatus, EditorialState, IncidentType, Verdict
+from tracker.forms.fields import (
+    AnyIdField,
+    AnyOfField,
+    BboxField,
+    ConflictField,
+    DateOrTimeField,
+    FlagField,
+)
+from tracker.models import Conflict, Party, Side
+from tracker.selectors.incident_queries import IncidentCriteria, range_end, range_start
+from tracker.services.errors import UNPROCESSABLE
 
 SORTS = {
     "newest": _("Newest first"),
@@ -13,51 +28,126 @@ SORTS = {
 }
 
 
-def _any(label: object, choices: Sequence[tuple[str, object]]) -> list[tuple[str, object]]:
-    return [("", label), *choices]
+def _conflicts() -> list[tuple[int, str]]:
+    return list(Conflict.objects.order_by("name").values_list("pk", "name"))
 
 
-class IncidentFilterForm(forms.Form):
-    """The incident list's search box and filters, as GET parameters."""
+def _parties() -> list[tuple[int, str]]:
+    return list(Party.objects.order_by("name").values_list("pk", "name"))
+
+
+def _sides() -> list[tuple[int, str]]:
+    return [
+        (pk, f"{side} ({conflict})")
+        for pk, side, conflict in Side.objects.order_by("conflict__name", "name").values_list(
+            "pk", "name", "conflict__name"
+        )
+    ]
+
+
+class IncidentQueryForm(forms.Form):
+    """Every incident filter, as query parameters. Repeating a parameter means any of its
+    values; a bad value is named with the reason, and the valid ones still parse."""
 
     q = forms.CharField(
         label=_("Search"),
         required=False,
         max_length=200,
+        help_text=_("Full text of title, summary and place (websearch syntax)."),
         widget=forms.TextInput(
             attrs={"type": "search", "placeholder": _('e.g. shelling "Tavush"')}
         ),
     )
-    conflict = forms.ModelChoiceField(
-        Conflict.objects.all(), required=False, empty_label=_("Any conflict"), label=_("Conflict")
+    conflict = ConflictField(
+        choices=_conflicts,
+        any_label=_("Any conflict"),
+        label=_("Conflict"),
+        help_text=_("Conflict id or slug."),
     )
-    party = forms.ModelChoiceField(
-        Party.objects.all(), required=False, empty_label=_("Any party"), label=_("Party spoke")
+    party = AnyIdField(
+        choices=_parties,
+        any_label=_("Any party"),
+        label=_("Party spoke"),
+        help_text=_("Party id: it made a statement."),
     )
-    type = forms.ChoiceField(
-        choices=_any(_("Any type"), IncidentType.choices), required=False, label=_("Type")
+    side = AnyIdField(
+        choices=_sides,
+        any_label=_("Any side"),
+        label=_("Side spoke"),
+        help_text=_("Side id: a party of this side made a statement."),
     )
-    state = forms.ChoiceField(
-        choices=_any(_("Any state"), EditorialState.choices), required=False, label=_("State")
+    type = AnyOfField(choices=IncidentType.choices, any_label=_("Any type"), label=_("Type"))
+    state = AnyOfField(
+        choices=EditorialState.choices,
+        any_label=_("Any state"),
+        label=_("State"),
+        help_text=_("Staff only; everyone else always gets the published set."),
     )
-    dispute = forms.ChoiceField(
-        choices=_any(_("Any dispute status"), DisputeStatus.choices),
-        required=False,
+    verdict = AnyOfField(
+        choices=Verdict.choices,
+        any_label=_("Any verdict"),
+        label=_("Verdict"),
+        help_text=_("Has a claim with this verdict."),
+    )
+    aspect = AnyOfField(
+        choices=Aspect.choices,
+        any_label=_("Any aspect"),
+        label=_("Aspect"),
+        help_text=_("Has a claim about this aspect."),
+    )
+    dispute = AnyOfField(
+        choices=DisputeStatus.choices,
+        any_label=_("Any dispute status"),
         label=_("Dispute"),
+        help_text=_("The derived dispute status."),
     )
-    occurred_from = forms.DateField(
-        required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+    occurred_from = DateOrTimeField(
+        required=False,
+        label=_("From"),
+        help_text=_("Occurred at or after: a day (UTC) or an ISO 8601 time."),
     )
-    occurred_to = forms.DateField(
-        required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
+    occurred_to = DateOrTimeField(
+        required=False,
+        label=_("To"),
+        help_text=_("Occurred at or before: a day (UTC, the whole day) or an ISO 8601 time."),
     )
-    uncited = forms.BooleanField(required=False, label=_("Has uncited claims"))
-    sort = forms.ChoiceField(choices=list(SORTS.items()), required=False, label=_("Sort"))
+    bbox = BboxField(
+        required=False,
+        label=_("Map box"),
+        help_text=_("west,south,east,north in degrees."),
+        widget=forms.TextInput(attrs={"placeholder": "44.5,38.5,47,41.5"}),
+    )
+    uncited = FlagField(
+        label=_("Has uncited claims"), help_text=_("Has a claim without any citation.")
+    )
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         start, end = data.get("occurred_from"), data.get("occurred_to")
-        if start and end and start > end:
-            self.add_error("occurred_to", _("The end date is before the start date."))
+        if start and end and range_start(start) > range_end(end):
+            self.add_error(
+                "occurred_to",
+                forms.ValidationError(
+                    _("The end date is before the start date."), code=UNPROCESSABLE
+                ),
+            )
         return data
+
+    def criteria(self) -> IncidentCriteria:
+        """What the valid fields ask for (call after is_valid(); an invalid one does not
+        filter)."""
+        data = self.cleaned_data
+        return IncidentCriteria(
+            **{
+                name: data[name]
+                for name in (field.name for field in fields(IncidentCriteria))
+                if data.get(name) not in (None, "")
+            }
+        )
+
+
+class IncidentFilterForm(IncidentQueryForm):
+    """The incident list page: the filters, and the order of the rows."""
+
+    sort = forms.ChoiceField(choices=list(SORTS.items()), required=False, label=_("Sort"))

@@ -1,20 +1,21 @@
-"""The editorial incident list: filters, keyset (cursor) paging, the map and the timeline."""
+"""The editorial incident list: its incidents (tracker.selectors.incident_queries), keyset
+(cursor) paging, the map and the timeline."""
 
 from __future__ import annotations
 
 import base64
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils.dateparse import parse_datetime
 
 from tracker.enums import DisputeStatus
 from tracker.maps import Marker
-from tracker.models import Citation, Claim, Incident, Statement
+from tracker.models import Conflict, Incident
+from tracker.selectors.incident_queries import IncidentCriteria, incidents_matching
 from tracker.selectors.incidents import incidents_with_dispute_status
 
 # sort name → (field, descending)
@@ -29,50 +30,19 @@ class BadCursorError(ValueError):
     pass
 
 
-def incidents_filtered(
-    *,
-    q: str = "",
-    conflict: Any = None,
-    party: Any = None,
-    type: str = "",
-    state: str = "",
-    dispute: str = "",
-    occurred_from: date | None = None,
-    occurred_to: date | None = None,
-    uncited: bool = False,
-    **_: Any,
-) -> QuerySet[Incident]:
-    incidents = Incident.objects.live().select_related("conflict")
-    if q:
-        incidents = incidents.search(q)
-    if conflict:
-        incidents = incidents.filter(conflict=conflict)
-    if party:
-        incidents = incidents.filter(
-            Exists(Statement.objects.filter(incident=OuterRef("pk"), party=party))
-        )
-    if type:
-        incidents = incidents.filter(incident_type=type)
-    if state:
-        incidents = incidents.filter(state=state)
-    if occurred_from:
-        incidents = incidents.filter(
-            occurred_start__gte=datetime.combine(occurred_from, time.min, UTC)
-        )
-    if occurred_to:
-        incidents = incidents.filter(
-            occurred_start__lt=datetime.combine(occurred_to + timedelta(days=1), time.min, UTC)
-        )
-    if uncited:
-        uncited_claims = Claim.objects.filter(statement__incident=OuterRef("pk")).exclude(
-            Exists(Citation.objects.filter(claim=OuterRef("pk")))
-        )
-        incidents = incidents.filter(Exists(uncited_claims))
-    annotated = incidents_with_dispute_status(incidents)
-    if dispute:
-        # dispute_status is an annotation, which the type checker's Django plugin cannot see.
-        annotated = annotated.filter(dispute_status=DisputeStatus(dispute).value)  # type: ignore[misc]
-    return annotated
+def incidents_listed(criteria: IncidentCriteria) -> QuerySet[Incident]:
+    """The staff list's incidents: every live one matching CRITERIA (any state), with their
+    conflict and dispute status for the rows and the map."""
+    matching = incidents_matching(criteria, published_only=False).select_related("conflict")
+    return incidents_with_dispute_status(matching)
+
+
+def conflict_of(criteria: IncidentCriteria) -> Conflict | None:
+    """The conflict CRITERIA names (by id or slug), to frame the map; None for none."""
+    key = criteria.conflict
+    if key is None:
+        return None
+    return Conflict.objects.filter(**{"pk" if isinstance(key, int) else "slug": key}).first()
 
 
 def _encode(value: datetime, pk: int) -> str:
@@ -99,7 +69,9 @@ class Page:
     is_first: bool
 
 
-def incidents_page(queryset: QuerySet[Incident], *, sort: str, cursor: str, size: int) -> Page:
+def incidents_keyset_page(
+    queryset: QuerySet[Incident], *, sort: str, cursor: str, size: int
+) -> Page:
     """One page after CURSOR in SORT order. Keyset paging: page 1,000 costs what page 1 costs,
     and rows inserted meanwhile never shift what the next page shows."""
     field, descending = SORT_KEYS.get(sort) or SORT_KEYS["newest"]

@@ -33,7 +33,10 @@ def incidents_with_dispute_status(queryset: QuerySet[Incident]) -> QuerySet[Inci
 
     Public facts only (approved rows, confirmed counterclaims). no_claims: nothing to compare;
     disputed: at least one confirmed 'contradicts' counterclaim; one_sided: every claim comes
-    from parties of one side; undisputed otherwise."""
+    from parties of one side; undisputed otherwise. A queryset already annotated (one filtered
+    by dispute status, tracker.selectors.incident_queries) is returned as it is."""
+    if "dispute_status" in queryset.query.annotations:
+        return queryset
     contradiction = Counterclaim.objects.public().filter(
         claim_a__statement__incident=OuterRef("pk"), relation=CounterclaimRelation.CONTRADICTS
     )
@@ -64,7 +67,7 @@ def incidents_with_dispute_status(queryset: QuerySet[Incident]) -> QuerySet[Inci
 def dispute_status_of(
     statements: list[dict[str, Any]], counterclaims: list[dict[str, Any]]
 ) -> DisputeStatus:
-    """The rule of incidents_with_dispute_status, on data incidents_page has already fetched
+    """The rule of incidents_with_dispute_status, on data incidents_in_full has already fetched
     (the page's counterclaims are the confirmed ones): one more subquery per incident
     there would cost more than the whole page. tests/api/test_dispute_status.py holds the two
     to the same answers."""
@@ -157,7 +160,7 @@ def _columns(model: type[Model], table: str, fields: tuple[str, ...]) -> str:
 
 @cache
 def _page_sql() -> dict[str, str]:
-    """The five queries of incidents_page, written once from the models' field lists.
+    """The five queries of incidents_in_full, written once from the models' field lists.
 
     Hand-written SQL with `= ANY(array)` rather than the ORM's `__in`: the page's hundreds of
     claim ids become one parameter instead of hundreds, and the rows come back already keyed by
@@ -204,7 +207,7 @@ def _fetch(cursor: CursorWrapper, sql: str, params: list[Any], keys: int) -> lis
     return [(*row[:keys], dict(zip(names, row[keys:], strict=True))) for row in cursor.fetchall()]
 
 
-def incidents_page(incident_ids: Iterable[int]) -> list[dict[str, Any]]:
+def incidents_in_full(incident_ids: Iterable[int]) -> list[dict[str, Any]]:
     """The full public representation of each incident in INCIDENT_IDS, in that order, in five
     queries whatever the count. Only what an editor approved (no row awaiting approval: the
     publish gate, tracker.services.revisions), and only confirmed counterclaims (the same set

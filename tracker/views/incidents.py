@@ -9,9 +9,10 @@ from tracker.models import Incident
 from tracker.selectors.grid import incident_grid
 from tracker.selectors.incident_list import (
     BadCursorError,
-    incidents_filtered,
+    conflict_of,
+    incidents_keyset_page,
+    incidents_listed,
     incidents_markers,
-    incidents_page,
     incidents_timeline,
 )
 from tracker.selectors.incident_page import (
@@ -21,6 +22,7 @@ from tracker.selectors.incident_page import (
     pending_revisions,
     statement_timeline,
 )
+from tracker.selectors.incident_queries import IncidentCriteria
 from tracker.selectors.parties import sides_countries
 
 PAGE_SIZE = 50
@@ -29,19 +31,18 @@ PAGE_SIZE = 50
 @login_required
 def incident_list(request: HttpRequest) -> HttpResponse:
     form = IncidentFilterForm(request.GET or None)
-    filters: dict = {}
+    criteria, sort = IncidentCriteria(), "newest"
     if form.is_bound:
         form.is_valid()  # an invalid field is reported beside it; the valid ones still filter
-        filters = form.cleaned_data
-    incidents = incidents_filtered(**filters)
-    sort = filters.get("sort") or "newest"
+        criteria, sort = form.criteria(), form.cleaned_data.get("sort") or sort
+    incidents = incidents_listed(criteria)
     cursor_error = ""
     try:
-        page = incidents_page(
+        page = incidents_keyset_page(
             incidents, sort=sort, cursor=request.GET.get("cursor", ""), size=PAGE_SIZE
         )
     except BadCursorError as error:
-        page = incidents_page(incidents, sort=sort, cursor="", size=PAGE_SIZE)
+        page = incidents_keyset_page(incidents, sort=sort, cursor="", size=PAGE_SIZE)
         cursor_error = str(error)
     query = request.GET.copy()
     query.pop("cursor", None)
@@ -54,7 +55,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "cursor_error": cursor_error,
-            "map": incident_map(markers, focus=sides_countries(filters.get("conflict"))),
+            "map": incident_map(markers, focus=sides_countries(conflict_of(criteria))),
             "timeline": incidents_timeline(incidents),
             "dispute_labels": DisputeStatus.choices,
         },

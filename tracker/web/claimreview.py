@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString
 
 from tracker.enums import Verdict
 from tracker.models import Incident, Party
-from tracker.selectors.incidents import incidents_page
+from tracker.selectors.incidents import incidents_in_full
 
 # Verdict → ratingValue on a 1..5 scale. Unverified has no rating and gets no review.
 RATINGS: dict[str, int] = {
@@ -50,7 +50,7 @@ def claimreview_rating(verdict: Verdict | str) -> dict[str, Any] | None:
 def incident_claimreview_jsonld(incident: Incident, *, base_url: str = "") -> list[dict[str, Any]]:
     """ClaimReview objects for INCIDENT (rated claims only), ready for json.dumps. BASE_URL
     (scheme and host) makes the review's url absolute, as search engines want."""
-    data = incidents_page([incident.pk])
+    data = incidents_in_full([incident.pk])
     if not data:
         return []
     whole = data[0]

@@ -9,6 +9,8 @@ import orjson
 from django.http import HttpResponse
 from rest_framework import exceptions
 
+from tracker.services.errors import UNPROCESSABLE
+
 PROBLEM_JSON = "application/problem+json"
 
 
@@ -70,8 +72,7 @@ def validation_problem(detail: Any) -> dict[str, Any]:
 
 
 # DRF's code for a primary key naming no row, and ours for any value the schema admits but the
-# data refuses (raise ValidationError(..., code=UNPROCESSABLE)).
-UNPROCESSABLE = "unprocessable"
+# data refuses.
 _UNPROCESSABLE_CODES = frozenset({"does_not_exist", UNPROCESSABLE})
 
 
