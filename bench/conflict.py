@@ -46,7 +46,7 @@ SELECT nextval(pg_get_serial_sequence('tracker_incident', 'id')) AS id, g AS num
        exp(1.5 + 1.2 * sqrt(-2 * ln(1 - x.r2)) * cos(2 * pi() * x.r3)) * interval '1 hour' AS gap
   FROM generate_series(1, %(n)s) AS g
  CROSS JOIN LATERAL (
-     SELECT %(start)s::timestamptz + random() * interval '365 days' + g * interval '0' AS occurred,
+     SELECT %(start)s::timestamptz + random() * interval '365 days' AS occurred, g AS drawn_for,
             (ARRAY['northern sector', 'eastern sector', 'southern sector', 'border village',
                    'highway'])[1 + floor(random() * 5)::int] AS place,
             (array_fill('published'::text, ARRAY[17]) || ARRAY['in_review', 'in_review', 'draft'])
@@ -98,7 +98,8 @@ SELECT s.id AS statement_id, s.incident_id, s.a_speaks, v.own, f.*
                 AS low,
             random() < 0.3 AS open, floor(random() * 4)::int AS spread,
             random() < 0.4 AS killed, random() < 0.35 AS given,
-            1 + floor(random() * 5)::int AS raise, floor(random() * 4)::int AS raise_high
+            1 + floor(random() * 5)::int AS raise, floor(random() * 4)::int AS raise_high,
+            s.id AS drawn_for  -- correlated, so drawn per row
      OFFSET 0) AS f
  WHERE NOT s.revision;
 DELETE FROM gen_f WHERE NOT given;
@@ -228,22 +229,21 @@ def _floors(conflict: Any) -> dict[str, Any]:
     from tracker.selectors.ledgers.casualties import CASUALTY_FIGURES_SQL, CASUALTY_STEPS_SQL
     from tracker.selectors.ledgers.common import PAGE_ROWS, LedgerFilters, summary_where
     from tracker.selectors.ledgers.latency import (
-        LATENCY_BINS_HOURS,
-        LATENCY_BINS_SQL,
         LATENCY_SQL,
+        OPENED_SQL,
         SILENCE_COUNTS_SQL,
         SILENCES_SQL,
     )
     from tracker.selectors.ledgers.verdicts import VERDICTS_SQL
 
     where, params = summary_where(conflict, LedgerFilters())
-    latency = {**params, "bins": [float(e) for e in LATENCY_BINS_HOURS], "limit": 0}
+    latency = {**params, "limit": 0}
     runs = {
         "accusations": [(ACCUSATIONS_SQL, params)],
         "casualties": [(CASUALTY_STEPS_SQL, params)],
         "latency": [
             (LATENCY_SQL, latency),
-            (LATENCY_BINS_SQL, latency),
+            (OPENED_SQL, latency),
             (SILENCE_COUNTS_SQL, latency),
             (SILENCES_SQL, latency),
         ],

@@ -71,10 +71,10 @@ CREATE TABLE ledger_casualty_day (
     last_incident bigint NOT NULL
 );
 CREATE INDEX ledger_casualty_day_key ON ledger_casualty_day (conflict_id, public, day);
-CREATE TABLE ledger_latency (
+CREATE TABLE ledger_latency (  -- one row per answer; first_answer: once per incident
     conflict_id bigint NOT NULL, day date NOT NULL, public boolean NOT NULL,
     incident_type varchar(32) NOT NULL, incident_id bigint NOT NULL, side_id bigint NOT NULL,
-    turn integer NOT NULL, speakers integer NOT NULL, seconds double precision NOT NULL,
+    opener bigint NOT NULL, first_answer boolean NOT NULL, seconds double precision NOT NULL,
     parties bigint[] NOT NULL
 );
 CREATE INDEX ledger_latency_key ON ledger_latency (conflict_id, public, day);
@@ -168,7 +168,7 @@ BEGIN
      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
 
     -- Latency: per incident, each belligerent side's first dated statement; the first to speak
-    -- opened, every other side answered after `seconds`.
+    -- (the opener) opened, every other side answered after `seconds` (a row per answer).
     INSERT INTO ledger_latency
     WITH {SCOPE}, firsts AS (
         SELECT st.id AS incident_id, st.day, st.public, st.incident_type, al.side_id,
@@ -180,16 +180,17 @@ BEGIN
          WHERE st.issued_at IS NOT NULL
          GROUP BY 1, 2, 3, 4, 5
     ), ranked AS (
-        SELECT f.*, rank() OVER per_incident AS turn,
+        SELECT f.*, row_number() OVER per_incident AS turn,
+               first_value(f.side_id) OVER per_incident AS opener,
                extract(epoch FROM f.first_at - min(f.first_at) OVER (
-                   PARTITION BY f.incident_id, f.public)) AS seconds,
-               count(*) OVER (PARTITION BY f.incident_id, f.public) AS speakers
+                   PARTITION BY f.incident_id, f.public)) AS seconds
           FROM firsts f
         WINDOW per_incident AS (PARTITION BY f.incident_id, f.public ORDER BY f.first_at, f.side_id)
     )
-    SELECT c, r.day, r.public, r.incident_type, r.incident_id, r.side_id, r.turn, r.speakers,
+    SELECT c, r.day, r.public, r.incident_type, r.incident_id, r.side_id, r.opener, r.turn = 2,
            r.seconds, sp.parties
-      FROM ranked r JOIN spoke sp ON sp.incident_id = r.incident_id AND sp.public = r.public;
+      FROM ranked r JOIN spoke sp ON sp.incident_id = r.incident_id AND sp.public = r.public
+     WHERE r.turn > 1;
 
     -- Silences: a belligerent side that never spoke where another belligerent side did.
     INSERT INTO ledger_silence

@@ -20,28 +20,36 @@ from tracker.selectors.ledgers.common import (
 LATENCY_BINS_HOURS = (0, 1, 3, 6, 12, 24, 72, 168)
 
 
-# The summary (migration 0019) holds per incident each belligerent side's first dated statement:
-# the side that spoke first opened (turn 1), every other side answered after `seconds`. A party
-# filter keeps the incidents in which that party spoke.
-LATENCY_SQL = """
-SELECT t.side_id,
-       count(*) FILTER (WHERE t.turn > 1) AS answered,
-       count(*) FILTER (WHERE t.turn = 1 AND t.speakers > 1) AS opened,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY t.seconds) FILTER (WHERE t.turn > 1)
-           AS median_seconds
+# The summary (migration 0019) holds per incident each answer: a belligerent side's first dated
+# statement after the opener's (the side that spoke first), `seconds` later; `first_answer` marks
+# one answer per incident, so the openers are counted once. A party filter keeps the incidents
+# in which that party spoke. The histogram's bins are counted in the same pass as the median.
+_BIN_COUNTS = ",\n       ".join(
+    f"count(*) FILTER (WHERE t.seconds >= {low * 3600} AND t.seconds < {high * 3600})"
+    f" AS bin_{index}"
+    for index, (low, high) in enumerate(itertools.pairwise(LATENCY_BINS_HOURS))
+)
+LATENCY_SQL = (
+    """
+SELECT t.side_id, count(*) AS answered,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY t.seconds) AS median_seconds,
+       """
+    + _BIN_COUNTS
+    + f""",
+       count(*) FILTER (WHERE t.seconds >= {LATENCY_BINS_HOURS[-1] * 3600})
+           AS bin_{len(LATENCY_BINS_HOURS) - 1}
   FROM ledger_latency t
- WHERE {where} AND (%(party)s::bigint IS NULL OR %(party)s::bigint = ANY(t.parties))
+ WHERE {{where}} AND (%(party)s::bigint IS NULL OR %(party)s::bigint = ANY(t.parties))
  GROUP BY t.side_id
- ORDER BY t.side_id
 """
+)
 
-LATENCY_BINS_SQL = """
-SELECT t.side_id, width_bucket(t.seconds / 3600.0, %(bins)s::float8[]) AS bin,
-       count(*) AS incidents
+OPENED_SQL = """
+SELECT t.opener AS side_id, count(*) AS opened
   FROM ledger_latency t
- WHERE {where} AND (%(party)s::bigint IS NULL OR %(party)s::bigint = ANY(t.parties))
-   AND t.turn > 1
- GROUP BY 1, 2
+ WHERE {where} AND t.first_answer
+   AND (%(party)s::bigint IS NULL OR %(party)s::bigint = ANY(t.parties))
+ GROUP BY 1
 """
 
 SILENCE_COUNTS_SQL = """
@@ -96,14 +104,12 @@ def latency_ledger(
     in full, listed up to SILENCES (the latest; None lists them all)."""
     belligerents = [s for s in conflict_sides(conflict) if s.role == SideRole.BELLIGERENT]
     where, params = summary_where(conflict, filters)
-    params["bins"] = [float(edge) for edge in LATENCY_BINS_HOURS]
     params["limit"] = silences
-    rows = {row["side_id"]: row for row in fetch_rows(LATENCY_SQL.format(where=where), params)}
-    bins: dict[int, list[int]] = {}
     labels = latency_bin_labels()
-    for row in fetch_rows(LATENCY_BINS_SQL.format(where=where), params):
-        counts = bins.setdefault(row["side_id"], [0] * len(labels))
-        counts[min(max(row["bin"], 1), len(labels)) - 1] += row["incidents"]
+    rows = {row["side_id"]: row for row in fetch_rows(LATENCY_SQL.format(where=where), params)}
+    opened = {
+        row["side_id"]: row["opened"] for row in fetch_rows(OPENED_SQL.format(where=where), params)
+    }
     silent = {
         row["side_id"]: row["silences"]
         for row in fetch_rows(SILENCE_COUNTS_SQL.format(where=where), params)
@@ -111,15 +117,16 @@ def latency_ledger(
     silence_rows = fetch_rows(SILENCES_SQL.format(where=where), params)[::-1]
     distributions = []
     for side in belligerents:
-        row = rows.get(side.pk, {"answered": 0, "opened": 0, "median_seconds": None})
+        row = rows.get(side.pk, {"answered": 0, "median_seconds": None})
         median = row["median_seconds"]
+        counts = [row.get(f"bin_{index}", 0) for index in range(len(labels))]
         distributions.append(
             LatencyDistribution(
                 side=side,
                 answered=row["answered"],
-                opened=row["opened"],
+                opened=opened.get(side.pk, 0),
                 median=timedelta(seconds=float(median)) if median is not None else None,
-                bins=list(zip(labels, bins.get(side.pk, [0] * len(labels)), strict=True)),
+                bins=list(zip(labels, counts, strict=True)),
                 silences=silent.get(side.pk, 0),
             )
         )
