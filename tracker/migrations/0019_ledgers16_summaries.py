@@ -95,7 +95,10 @@ CREATE INDEX ledger_verdict_day_key ON ledger_verdict_day (conflict_id, public, 
 
 REFRESH = f"""
 CREATE FUNCTION ledger_refresh(c bigint, d_from date, d_to date) RETURNS void
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql
+-- A whole conflict's rebuild sorts its figures and latencies: in memory, not on disk.
+SET work_mem = '64MB'
+AS $$
 DECLARE
     t_from timestamptz := d_from::timestamp AT TIME ZONE 'UTC';
     t_to timestamptz := d_to::timestamp AT TIME ZONE 'UTC';
