@@ -197,7 +197,7 @@ SUMMARY_TABLES = (
 )
 
 
-def _summaries(conflict_id: int) -> dict[str, list[tuple]]:
+def _summaries(conflict_id: int) -> dict[str, list[str]]:
     with connection.cursor() as cursor:
         rows = {}
         for table in SUMMARY_TABLES:
@@ -217,7 +217,7 @@ def assert_summaries_as_recomputed(conflict) -> None:
         cursor.execute("SELECT count(*) FROM ledger_dirty")
         assert cursor.fetchone()[0] == 0, "a committed change left a day pending"
     kept = _summaries(conflict.pk)
-    recomputed: dict[str, list[tuple]] = {}
+    recomputed: dict[str, list[str]] = {}
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SELECT ledger_refresh(%s, '-infinity', 'infinity')", [conflict.pk])
