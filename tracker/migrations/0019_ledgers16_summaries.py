@@ -344,10 +344,26 @@ CREATE TRIGGER ledger_mark_update AFTER UPDATE ON tracker_side FOR EACH ROW
     WHEN (OLD.role IS DISTINCT FROM NEW.role)
     EXECUTE FUNCTION ledger_mark_conflict_sides();
 
+-- Emptying the incidents (a test database's flush, an operator's reset) empties the summaries.
+CREATE FUNCTION ledger_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM ledger_dirty;
+    DELETE FROM ledger_accusation_day;
+    DELETE FROM ledger_casualty_figure;
+    DELETE FROM ledger_casualty_day;
+    DELETE FROM ledger_latency;
+    DELETE FROM ledger_silence;
+    DELETE FROM ledger_verdict_day;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER ledger_truncate AFTER TRUNCATE ON tracker_incident
+    FOR EACH STATEMENT EXECUTE FUNCTION ledger_truncate();
+
 SELECT ledger_refresh(id, '-infinity', 'infinity') FROM tracker_conflict;
 """
 
 DROP = """
+DROP TRIGGER ledger_truncate ON tracker_incident;
 DROP TRIGGER ledger_mark_update ON tracker_side;
 DROP TRIGGER ledger_mark ON tracker_alignment;
 DROP TRIGGER ledger_mark_update ON tracker_claim;
@@ -356,7 +372,7 @@ DROP TRIGGER ledger_mark_update ON tracker_statement;
 DROP TRIGGER ledger_mark_insert_delete ON tracker_statement;
 DROP TRIGGER ledger_mark_update ON tracker_incident;
 DROP TRIGGER ledger_mark_insert_delete ON tracker_incident;
-DROP FUNCTION ledger_mark_conflict_sides, ledger_mark_claim, ledger_mark_statement,
+DROP FUNCTION ledger_truncate, ledger_mark_conflict_sides, ledger_mark_claim, ledger_mark_statement,
     ledger_mark_incident, ledger_refresh_pending, ledger_refresh;
 DROP TABLE ledger_dirty, ledger_accusation_day, ledger_casualty_figure, ledger_casualty_day,
     ledger_latency, ledger_silence, ledger_verdict_day;
