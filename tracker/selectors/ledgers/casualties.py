@@ -24,17 +24,17 @@ from tracker.selectors.ledgers.common import (
 
 # Per party, victim side, category and period: the running total at the period's end.
 CASUALTY_STEPS_SQL = """
-SELECT party_id, victim, kind, bucket, figures, revisions, last_statement, last_incident,
+SELECT party_id, victim, kind, bucket, figures, revisions, latest[3] AS last_statement,
+       latest[4] AS last_incident,
        (sum(lo) OVER run)::bigint AS total_min, (sum(hi) OVER run)::bigint AS total_max,
        (sum(open) OVER run)::bigint AS total_open
   FROM (SELECT t.party_id, t.victim, t.kind,
                date_trunc(%(zoom)s, t.as_of_day::timestamp)::date AS bucket,
                sum(t.figures)::int AS figures, sum(t.revisions)::int AS revisions,
                sum(t.d_lo)::bigint AS lo, sum(t.d_hi)::bigint AS hi, sum(t.d_open)::bigint AS open,
-               (array_agg(t.last_statement ORDER BY t.last_as_of DESC, t.last_claim DESC))[1]
-                   AS last_statement,
-               (array_agg(t.last_incident ORDER BY t.last_as_of DESC, t.last_claim DESC))[1]
-                   AS last_incident
+               -- the period's latest figure: arrays compare element by element (no sort)
+               max(ARRAY[(extract(epoch FROM t.last_as_of) * 1000000)::bigint, t.last_claim,
+                         t.last_statement, t.last_incident]) AS latest
           FROM ledger_casualty_day t
          WHERE {where} AND (%(party)s::bigint IS NULL OR t.party_id = %(party)s::bigint)
          GROUP BY 1, 2, 3, 4) AS per_bucket
