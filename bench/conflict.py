@@ -368,6 +368,7 @@ def main() -> None:
         f"{p(write, 50):.1f} | {p(write, 95):.1f} | | | paid once per day touched |"
     )
     label = f" --incidents {n}" if args.incidents else (" --quick" if args.quick else "")
+    load = " / ".join(f"{value:.1f}" for value in os.getloadavg())
     summary = f"""## Conflict page and ledgers (`bench/conflict.py{label}`)
 
 {n:,} generated incidents in one conflict, {claims:,} claims; {repeat} samples each, every
@@ -375,6 +376,8 @@ measurement taken in turn. The floor is the ledger's own aggregate SQL over the 
 run bare on a cursor (for the page: every query its ledgers run); the ratio compares p95s
 measured in the same run. The summaries are kept exact by triggers (migration
 0019_ledgers16_summaries); the page and the endpoints read them on every request.
+Load average at the end of the run: {load} on {os.cpu_count()} cores (a shared machine: the
+absolute figures move with what else runs; the ratios less so).
 
 {chr(10).join(lines)}
 """

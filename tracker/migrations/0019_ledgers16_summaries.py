@@ -226,6 +226,11 @@ CREATE FUNCTION ledger_refresh_pending(c bigint) RETURNS void LANGUAGE plpgsql A
 DECLARE
     d date;
 BEGIN
+    -- Nearly always nothing (a commit processes its own): no write, so a read-only replica can
+    -- serve the ledgers too.
+    IF NOT EXISTS (SELECT 1 FROM ledger_dirty WHERE conflict_id = c) THEN
+        RETURN;
+    END IF;
     FOR d IN DELETE FROM ledger_dirty WHERE conflict_id = c RETURNING day LOOP
         PERFORM ledger_refresh(c, d, d + 1);
     END LOOP;
