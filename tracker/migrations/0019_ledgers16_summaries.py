@@ -67,8 +67,9 @@ CREATE TABLE ledger_casualty_day (
     kind text NOT NULL, as_of_day date NOT NULL,
     figures integer NOT NULL, revisions integer NOT NULL,
     d_lo bigint NOT NULL, d_hi bigint NOT NULL, d_open bigint NOT NULL,
-    last_as_of timestamptz NOT NULL, last_claim bigint NOT NULL, last_statement bigint NOT NULL,
-    last_incident bigint NOT NULL
+    -- The latest figure: [as_of in microseconds, claim, statement, incident], so the greatest
+    -- array over any set of rows is that set's latest figure (max() without a sort).
+    latest bigint[] NOT NULL
 );
 CREATE INDEX ledger_casualty_day_key ON ledger_casualty_day (conflict_id, public, day);
 CREATE TABLE ledger_latency (  -- one row per answer; first_answer: once per incident
@@ -165,10 +166,9 @@ BEGIN
     INSERT INTO ledger_casualty_day
     SELECT conflict_id, day, public, incident_type, party_id, victim, kind,
            (as_of AT TIME ZONE 'UTC')::date, count(*), count(*) FILTER (WHERE revises),
-           sum(d_lo), sum(d_hi), sum(d_open), max(as_of),
-           (array_agg(claim_id ORDER BY as_of DESC, claim_id DESC))[1],
-           (array_agg(statement_id ORDER BY as_of DESC, claim_id DESC))[1],
-           (array_agg(incident_id ORDER BY as_of DESC, claim_id DESC))[1]
+           sum(d_lo), sum(d_hi), sum(d_open),
+           max(ARRAY[(extract(epoch FROM as_of) * 1000000)::bigint, claim_id, statement_id,
+                     incident_id])
       FROM ledger_casualty_figure
      WHERE conflict_id = c AND day >= d_from AND day < d_to
      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;

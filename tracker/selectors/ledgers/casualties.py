@@ -33,8 +33,7 @@ SELECT party_id, victim, kind, bucket, figures, revisions, latest[3] AS last_sta
                sum(t.figures)::int AS figures, sum(t.revisions)::int AS revisions,
                sum(t.d_lo)::bigint AS lo, sum(t.d_hi)::bigint AS hi, sum(t.d_open)::bigint AS open,
                -- the period's latest figure: arrays compare element by element (no sort)
-               max(ARRAY[(extract(epoch FROM t.last_as_of) * 1000000)::bigint, t.last_claim,
-                         t.last_statement, t.last_incident]) AS latest
+               max(t.latest) AS latest
           FROM ledger_casualty_day t
          WHERE {where} AND (%(party)s::bigint IS NULL OR t.party_id = %(party)s::bigint)
          GROUP BY 1, 2, 3, 4) AS per_bucket
