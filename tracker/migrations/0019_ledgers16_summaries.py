@@ -37,6 +37,7 @@ inc AS (
 )"""
 
 TABLES = """
+-- Every summary table has (conflict_id, day) for the refresh of a day, and its readers' key.
 CREATE TABLE ledger_dirty (
     conflict_id bigint NOT NULL,
     day date NOT NULL,
@@ -49,7 +50,9 @@ CREATE TABLE ledger_accusation_day (
     accuser bigint NOT NULL, accused bigint NOT NULL,
     incidents integer NOT NULL, mutual integer NOT NULL
 );
-CREATE INDEX ledger_accusation_day_key ON ledger_accusation_day (conflict_id, public, party_id, day);
+CREATE INDEX ledger_accusation_day_key ON ledger_accusation_day (conflict_id, public, party_id, day)
+    INCLUDE (incident_type, accuser, accused, incidents, mutual);
+CREATE INDEX ledger_accusation_day_day ON ledger_accusation_day (conflict_id, day);
 CREATE TABLE ledger_casualty_figure (
     conflict_id bigint NOT NULL, day date NOT NULL, public boolean NOT NULL,
     incident_type varchar(32) NOT NULL, incident_id bigint NOT NULL,
@@ -71,7 +74,11 @@ CREATE TABLE ledger_casualty_day (
     -- array over any set of rows is that set's latest figure (max() without a sort).
     latest bigint[] NOT NULL
 );
-CREATE INDEX ledger_casualty_day_key ON ledger_casualty_day (conflict_id, public, day);
+-- Covering: the steps read only this index (one view's rows, not the whole table).
+CREATE INDEX ledger_casualty_day_key ON ledger_casualty_day (conflict_id, public, day)
+    INCLUDE (incident_type, party_id, victim, kind, as_of_day, figures, revisions, d_lo, d_hi,
+             d_open, latest);
+CREATE INDEX ledger_casualty_day_day ON ledger_casualty_day (conflict_id, day);
 CREATE TABLE ledger_latency (  -- one row per answer; first_answer: once per incident
     conflict_id bigint NOT NULL, day date NOT NULL, public boolean NOT NULL,
     incident_type varchar(32) NOT NULL, incident_id bigint NOT NULL, side_id bigint NOT NULL,
@@ -81,7 +88,7 @@ CREATE TABLE ledger_latency (  -- one row per answer; first_answer: once per inc
 CREATE INDEX ledger_latency_day ON ledger_latency (conflict_id, day);
 -- The median: walked in order of latency to the middle row (no sort of every answer).
 CREATE INDEX ledger_latency_order ON ledger_latency (conflict_id, public, side_id, seconds)
-    INCLUDE (day, incident_type);
+    INCLUDE (day, incident_type, opener, first_answer);
 CREATE TABLE ledger_silence (
     conflict_id bigint NOT NULL, day date NOT NULL, public boolean NOT NULL,
     incident_type varchar(32) NOT NULL, incident_id bigint NOT NULL, side_id bigint NOT NULL,
@@ -94,7 +101,9 @@ CREATE TABLE ledger_verdict_day (
     incident_type varchar(32) NOT NULL, party_id bigint NOT NULL, verdict varchar(16) NOT NULL,
     claims integer NOT NULL
 );
-CREATE INDEX ledger_verdict_day_key ON ledger_verdict_day (conflict_id, public, day);
+CREATE INDEX ledger_verdict_day_key ON ledger_verdict_day (conflict_id, public, day)
+    INCLUDE (incident_type, party_id, verdict, claims);
+CREATE INDEX ledger_verdict_day_day ON ledger_verdict_day (conflict_id, day);
 """
 
 REFRESH = f"""
