@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from rest_framework.test import APIClient
 
 from tracker.enums import Aspect, LedgerZoom, RevisionState, SideRole, TokenScope
-from tracker.models import Alignment, Claim, Incident, PendingRevision, Side, Statement
+from tracker.models import Alignment, Claim, Conflict, Incident, PendingRevision, Side, Statement
 from tracker.selectors.ledgers import LedgerFilters, ledger_table
 from tracker.services.api_tokens import api_token_create
 from tracker.services.claims import claim_create, claim_set_verdict, claim_update
@@ -210,7 +210,7 @@ class _Rollback(Exception):
     """Raised to undo the recomputation once it has been read."""
 
 
-def assert_summaries_as_recomputed(conflict) -> None:
+def assert_summaries_as_recomputed(conflict: Conflict) -> None:
     """What the triggers left at commit equals a recomputation of every day from the base
     tables (done in a transaction that is rolled back), and nothing is left pending."""
     with connection.cursor() as cursor:
@@ -230,7 +230,9 @@ def assert_summaries_as_recomputed(conflict) -> None:
     assert_equal_to_recomputation(conflict)
 
 
-def _approve_all_via_api(api, incident_id: int, *, reject: frozenset = frozenset()) -> None:
+def _approve_all_via_api(
+    api: APIClient, incident_id: int, *, reject: frozenset = frozenset()
+) -> None:
     pending = PendingRevision.objects.filter(
         incident_id=incident_id, state=RevisionState.PENDING
     ).order_by("pk")
