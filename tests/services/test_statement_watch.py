@@ -6,14 +6,15 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from tracker.enums import StatementCheck
-from tracker.models import StatementVersion, StatementWatch
+from tracker.enums import Aspect, StatementCheck
+from tracker.models import Source, StatementVersion, StatementWatch
+from tracker.services.claims import claim_create
 from tracker.services.revisions import revisions_approve_all
 from tracker.services.sources import citation_create, source_create
 from tracker.services.statement_watch import statements_watch_round
@@ -230,3 +231,60 @@ def test_command_runs_one_round_with_progress_and_summary(watched, capsys):
     assert "1 checked: 0 unchanged, 1 first seen" in out
     with pytest.raises(CommandError, match="does not exist or has no original URL"):
         call_command("watch_statements", "--statement", "999999")
+
+
+def _claim_cell(html: str, claim_id: int) -> str:
+    """The grid cell's block of one claim (up to the next claim or the cell's end)."""
+    start = html.index(f'id="claim-{claim_id}"')
+    ends = [i for i in (html.find('id="claim-', start + 1), html.find("</td>", start)) if i > 0]
+    return html[start : min(ends)]
+
+
+def test_grid_cells_note_the_source_change_and_mark_lost_passages(
+    watched, demo, site, client, staff_client_editor
+):
+    """The incident grid (staff and public pages) says in the claim's cell that its statement's
+    page was edited or removed by the source, with the diff, and marks each citation whose
+    quoted passage is no longer in the new version."""
+    statement, _ = watched
+    armenia = demo.conflict.sides.get(name="Armenia")
+    claim = claim_create(
+        statement=statement,
+        aspect=Aspect.CASUALTIES,
+        text="One of ours wounded.",
+        casualty_side=armenia,
+        wounded_min=1,
+        wounded_max=1,
+    )
+    source = Source.objects.get(url=statement.original_url)
+    kept = citation_create(source=source, excerpt="the enemy fired first", claim=claim)
+    lost = citation_create(source=source, excerpt="one of our soldiers was wounded", claim=claim)
+    editor = User.objects.get(username="ed")
+    revisions_approve_all(incident=statement.incident, user=editor)
+    now = timezone.now()
+    _round(now)
+    site.pages["/news/statement-1"] = (200, PAGE.format(first=EDITED), {})
+    assert _round(now + timedelta(hours=1)).edited == 1
+
+    public = client.get(reverse("tracker:public-incident", args=[statement.incident_id]))
+    staff = staff_client_editor.get(
+        reverse("tracker:incident-detail", args=[statement.incident_id])
+    )
+    for page in (public, staff):
+        cell = _claim_cell(page.content.decode(), claim.pk)
+        assert "Edited by the source on" in cell
+        assert "+" + EDITED in cell  # the diff
+        lost_items = [item for item in cell.split("<li") if item.startswith(' class="lost"')]
+        assert len(lost_items) == 1
+        assert lost.excerpt in lost_items[0]
+        assert "No longer in the source&#x27;s current version" in lost_items[0]
+        assert kept.excerpt not in lost_items[0]
+
+    site.pages["/news/statement-1"] = (410, "gone", {})
+    assert _round(now + timedelta(hours=2)).removed == 1
+    staff = staff_client_editor.get(
+        reverse("tracker:incident-detail", args=[statement.incident_id])
+    )
+    cell = _claim_cell(staff.content.decode(), claim.pk)
+    assert "Removed by the source on" in cell
+    assert cell.count('<li class="lost">') == 2  # nothing quoted is on a page that is gone

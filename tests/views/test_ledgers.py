@@ -6,6 +6,7 @@ import io
 import pytest
 from django.urls import reverse
 
+from tracker.selectors.ledgers.latency import latency_median, median_window
 from tracker.services.claims import claim_create
 from tracker.services.statements import statement_create
 
@@ -208,3 +209,16 @@ def test_drill_down_lists_the_incidents_behind_a_bar(client, staff_client, world
     bad = client.get(reverse("tracker:public-conflict-incidents", args=[slug]), {"accuser": "x"})
     assert bad.status_code == 400
     assert "two different sides" in bad.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("answered", "window", "middle", "median"),
+    [
+        (1, {"skip": 0, "take": 1}, [60.0], 60.0),
+        (5, {"skip": 2, "take": 1}, [30.0], 30.0),
+        (4, {"skip": 1, "take": 2}, [30.0, 90.0], 60.0),  # as percentile_cont(0.5)
+    ],
+)
+def test_median_is_read_from_the_middle_rows(answered, window, middle, median):
+    assert median_window(answered) == window
+    assert latency_median([{"seconds": value} for value in middle]) == median

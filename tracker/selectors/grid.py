@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from tracker.enums import Aspect, ProposalState, SideRole
 from tracker.models import Citation, Claim, Counterclaim, Incident, Side, Source, Statement
 from tracker.selectors.parties import sides_and_alignments
+from tracker.selectors.statement_watch import SourceChange, statement_source_changes
 
 # Rows shown even when nobody spoke to them: silence on these is news.
 CORE_ASPECTS = (Aspect.INITIATOR, Aspect.TIMING, Aspect.LOCATION, Aspect.CASUALTIES)
@@ -26,6 +27,9 @@ class CitationView:
     start_offset: int
     end_offset: int
     source: Source
+    # The quoted passage is no longer in the source's current version of the statement's page
+    # (statement watch); the citation keeps the version it quoted.
+    lost: bool = False
 
 
 @dataclass
@@ -35,6 +39,8 @@ class ClaimView:
     citations: list[CitationView]
     # (relation, state, the other claim, reason), dismissed pairs left out
     relations: list[tuple[Counterclaim, Claim]] = field(default_factory=list)
+    # The latest edit or removal of its statement's original page by the source.
+    source_change: SourceChange | None = None
 
     @property
     def contradicted(self) -> bool:
@@ -58,6 +64,7 @@ class Grid:
     rows: list[GridRow]
     statements: list[Statement]
     uncited: list[ClaimView]
+    source_changes: dict[int, SourceChange]  # by statement id
 
     @property
     def claim_count(self) -> int:
@@ -93,9 +100,14 @@ def incident_grid(*, incident: Incident, public: bool = False) -> Grid:
         .select_related("outlet")
         .only("id", "url", "title", "language", "outlet__name")
     }
+    # Only a statement with an original URL is watched: none, no query.
+    changes = statement_source_changes([s.pk for s in statements if s.original_url])
+    lost = {c.pk for change in changes.values() for c in change.lost_citations}
     cited: dict[int, list[CitationView]] = defaultdict(list)
     for pk, claim_id, source_id, excerpt, start, end in citations:
-        cited[claim_id].append(CitationView(pk, excerpt, start, end, sources[source_id]))
+        cited[claim_id].append(
+            CitationView(pk, excerpt, start, end, sources[source_id], lost=pk in lost)
+        )
     statement_by_id = {statement.pk: statement for statement in statements}
     views: dict[int, ClaimView] = {}
     for claim in claims:
@@ -106,7 +118,12 @@ def incident_grid(*, incident: Incident, public: bool = False) -> Grid:
         claim.casualty_side = side_by_id.get(claim.casualty_side_id)
         side = party_side.get(statement.party_id)
         if side is not None:
-            views[claim.pk] = ClaimView(claim=claim, side=side, citations=cited[claim.pk])
+            views[claim.pk] = ClaimView(
+                claim=claim,
+                side=side,
+                citations=cited[claim.pk],
+                source_change=changes.get(claim.statement_id),
+            )
     # Both claims of a pair belong to one incident (the database enforces it): join, don't list ids.
     pairs = (
         Counterclaim.objects.public()
@@ -135,4 +152,11 @@ def incident_grid(*, incident: Incident, public: bool = False) -> Grid:
     for view in views.values():
         row_of[Aspect(view.claim.aspect)].cells[column[view.side.pk]][1].append(view)
     uncited = [view for view in views.values() if not view.citations]
-    return Grid(incident=incident, sides=sides, rows=rows, statements=statements, uncited=uncited)
+    return Grid(
+        incident=incident,
+        sides=sides,
+        rows=rows,
+        statements=statements,
+        uncited=uncited,
+        source_changes=changes,
+    )

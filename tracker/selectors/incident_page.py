@@ -24,7 +24,6 @@ from tracker.models import (
 from tracker.models.revision import REVISION_MODELS
 from tracker.selectors.grid import Grid
 from tracker.selectors.parties import sides_and_alignments
-from tracker.selectors.statement_watch import statement_source_changes
 
 
 @dataclass
@@ -45,8 +44,7 @@ def statement_timeline(grid: Grid) -> list[TimelineEntry]:
         for _, cell in row.cells
         for view in cell
     }
-    # Only a statement with an original URL is watched: none, no query.
-    changes = statement_source_changes([s.pk for s in grid.statements if s.original_url])
+    changes = grid.source_changes
     entries = [
         TimelineEntry(statement=s, side=side_of.get(s.pk), source_change=changes.get(s.pk))
         for s in grid.statements

@@ -6,6 +6,7 @@ from html import escape as e
 
 from django import template
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from tracker.enums import CounterclaimRelation, Verdict
 from tracker.models import Claim
 from tracker.selectors.grid import ClaimView
+from tracker.selectors.statement_watch import SourceChange
 
 register = template.Library()
 
@@ -85,6 +87,13 @@ def _words(language: str) -> dict[str, str]:
         "delete": _("Delete"),
         "verdict": _("Verdict"),
         "history": _("History"),
+        "change:edited": _("Edited by the source on"),
+        "change:removed": _("Removed by the source on"),
+        "change:restored": _("Back online at the source since"),
+        "what_changed": _("What changed"),
+        "lost": _(
+            "No longer in the source's current version (the citation keeps the one it quoted)"
+        ),
         **{f"verdict:{value}": str(label) for value, label in Verdict.choices},
         **{f"relation:{value}": str(label) for value, label in CounterclaimRelation.choices},
     }
@@ -94,6 +103,25 @@ def _words(language: str) -> dict[str, str]:
 def _url_pattern(name: str, *prefix: str) -> str:
     """reverse() once per URL name; claims then only fill in their id."""
     return reverse(name, args=[*prefix, 987654321]).replace("987654321", "{}")
+
+
+def _source_change_note(change: SourceChange, words: dict[str, str]) -> str:
+    """The grid cell's note that the statement's page was edited or removed by its source,
+    with the diff (the statement view shows the same, tracker/partials/source_change.html)."""
+    version = change.version
+    kind = e(version.kind)
+    when = e(date_format(version.seen_at, "j M Y"))
+    diff = (
+        f"<details><summary>{e(words['what_changed'])}</summary><pre>{e(version.diff)}</pre>"
+        "</details>"
+        if version.diff
+        else ""
+    )
+    return (
+        f'<div class="source-change {kind}" role="note"><p><strong>'
+        f"{e(words.get('change:' + version.kind, words['change:edited']))} {when}</strong></p>"
+        f"{diff}</div>"
+    )
 
 
 @register.simple_tag
@@ -120,6 +148,8 @@ def claim_block(view: ClaimView, editable: bool = False, can: dict | None = None
     figures = claim_figures(claim)
     if figures:
         out.append(f'<p class="figures">{e(figures)}</p>')
+    if view.source_change:
+        out.append(_source_change_note(view.source_change, words))
     note = (
         f' <span class="verdict-note">{e(claim.verdict_note)}</span>' if claim.verdict_note else ""
     )
@@ -147,10 +177,12 @@ def claim_block(view: ClaimView, editable: bool = False, can: dict | None = None
         for citation in view.citations:
             source = citation.source
             name = source.outlet.name if source.outlet else source.title
+            lost = f'<p class="lost" role="note">{e(words["lost"])}</p>' if citation.lost else ""
             out.append(
-                f'<li><blockquote lang="{e(source.language)}" dir="auto">“{e(citation.excerpt)}”'
+                ('<li class="lost">' if citation.lost else "<li>")
+                + f'<blockquote lang="{e(source.language)}" dir="auto">“{e(citation.excerpt)}”'
                 f"</blockquote><cite>{e(name)}</cite> · "
-                f'<a href="{e(source.url)}" rel="noopener noreferrer">{source_word}</a></li>'
+                f'<a href="{e(source.url)}" rel="noopener noreferrer">{source_word}</a>{lost}</li>'
             )
         out.append("</ul>")
     else:

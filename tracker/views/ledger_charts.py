@@ -246,7 +246,7 @@ def _midnight(day: date) -> datetime:
 
 
 def latency_charts(conflict: Conflict, filters: LedgerFilters, links: LedgerLinks) -> dict:
-    ledger = latency_ledger(conflict=conflict, filters=filters)
+    ledger = latency_ledger(conflict=conflict, filters=filters, silences=PAGE_ROWS)
     charts = [
         {
             "distribution": d,
@@ -260,8 +260,7 @@ def latency_charts(conflict: Conflict, filters: LedgerFilters, links: LedgerLink
         }
         for d in ledger.distributions
     ]
-    silences = ledger.silences.rows
-    shown = silences[-PAGE_ROWS:]  # the latest
+    shown = ledger.silences.rows  # the latest
     listing = format_html_join(
         "",
         '<li><a href="{}">{}</a> <span class="muted">{} · {} never answered</span></li>',
@@ -278,9 +277,10 @@ def latency_charts(conflict: Conflict, filters: LedgerFilters, links: LedgerLink
     return {
         "table": ledger.table,
         "charts": charts,
-        "silences": silences,
+        "silences": shown,
+        "silence_count": ledger.silence_count,
         "silences_listing": listing,
-        "silences_cut": len(silences) - len(shown),
+        "silences_cut": ledger.silence_count - len(shown),
     }
 
 

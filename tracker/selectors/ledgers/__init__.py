@@ -1,11 +1,12 @@
 """The conflict-level ledgers: mutual accusations, casualty figures per claimant, response
 latency and editors' verdicts per party.
 
-Each ledger is one SQL aggregate over the conflict's incidents, statements and claims, computed
-exactly on every request (the benchmark in bench/conflict.py holds it to a ratio of the bare
-aggregate). Every ledger returns a `Table` (the numbers a chart is drawn from, which the page
-shows beside the chart, the CSV and JSON downloads and the API all serve) plus what its chart
-needs. One filter object, `LedgerFilters`, is shared by every door."""
+Each ledger sums summary tables that PostgreSQL triggers keep exact (migration
+0019_ledgers16_summaries: per conflict, incident day and view, recomputed from the base tables
+for every day a commit touched); the benchmark in bench/conflict.py holds each ledger to a ratio
+of its bare aggregate SQL. Every ledger returns a `Table` (the numbers a chart is drawn from,
+which the page shows beside the chart, the CSV and JSON downloads and the API all serve) plus
+what its chart needs. One filter object, `LedgerFilters`, is shared by every door."""
 
 from typing import Any
 
@@ -21,7 +22,7 @@ LEDGER_TABLES: dict[str, Any] = {
     "accusations": lambda **kw: accusation_ledger(**kw).table,
     "casualties": lambda **kw: casualty_ledger(**kw).table,
     "figures": lambda **kw: casualty_figures(**kw),
-    "latency": lambda **kw: latency_ledger(**kw).table,
+    "latency": lambda **kw: latency_ledger(**kw, silences=0).table,
     "silences": lambda **kw: latency_ledger(**kw).silences,
     "verdicts": lambda **kw: verdict_ledger(**kw).table,
 }

@@ -15,25 +15,16 @@ from tracker.selectors.ledgers.common import (
     conflict_sides,
     fetch_rows,
     incident_where,
+    summary_where,
 )
 
+# Summed from the per-day summary (party 0: every party's statements; a party's own rows when
+# the filter names one, so "mutual" stays within what that party said).
 ACCUSATIONS_SQL = """
-WITH acc AS (
-    SELECT DISTINCT i.id AS incident_id,
-           date_trunc(%(zoom)s, i.occurred_start AT TIME ZONE 'UTC')::date AS bucket,
-           al.side_id AS accuser, c.accused_side_id AS accused
-      FROM tracker_incident i
-      JOIN tracker_statement s ON s.incident_id = i.id AND NOT (s.held AND %(public)s)
-      JOIN tracker_claim c ON c.statement_id = s.id AND NOT (c.held AND %(public)s)
-      JOIN tracker_alignment al ON al.party_id = s.party_id AND al.side_id = ANY(%(sides)s)
-     WHERE {where} AND c.aspect = 'initiator' AND c.accused_side_id IS NOT NULL
-       AND c.accused_side_id <> al.side_id
-       AND (%(party)s::bigint IS NULL OR s.party_id = %(party)s::bigint)
-)
-SELECT a.bucket, a.accuser, a.accused, count(*) AS incidents, count(b.incident_id) AS mutual
-  FROM acc a
-  LEFT JOIN acc b ON b.incident_id = a.incident_id AND b.accuser = a.accused
-                 AND b.accused = a.accuser
+SELECT date_trunc(%(zoom)s, t.day::timestamp)::date AS bucket, t.accuser, t.accused,
+       sum(t.incidents)::int AS incidents, sum(t.mutual)::int AS mutual
+  FROM ledger_accusation_day t
+ WHERE {where} AND t.party_id = coalesce(%(party)s::bigint, 0)
  GROUP BY 1, 2, 3
  ORDER BY 1, 2, 3
 """
@@ -65,8 +56,7 @@ class AccusationLedger:
 
 def accusation_ledger(*, conflict: Conflict, filters: LedgerFilters) -> AccusationLedger:
     sides = conflict_sides(conflict)
-    where, params = incident_where(conflict, filters)
-    params["sides"] = [side.pk for side in sides]
+    where, params = summary_where(conflict, filters)
     rows = fetch_rows(ACCUSATIONS_SQL.format(where=where), params)
     by_id = {side.pk: side for side in sides}
     table = Table(

@@ -13,77 +13,67 @@ from tracker.selectors.ledgers.common import (
     conflict_sides,
     fetch_rows,
     figure_text,
-    incident_where,
+    summary_where,
 )
 
-# One row per figure (a claim's killed or wounded range) with what it adds to its party's
-# running total. A later figure by the same party for the same incident, victim side and category
-# revises the earlier one: it replaces it in the total (delta = new - previous), and the earlier
-# figure stays listed, marked revised. A figure without a maximum is open ("at least").
-_CASUALTY_DELTAS = """
-WITH figures AS (
-    SELECT s.party_id, c.casualty_side_id AS victim, k.kind, i.id AS incident_id,
-           coalesce(s.issued_at, i.occurred_start) AS as_of, c.id AS claim_id,
-           s.id AS statement_id, k.lo, k.hi
-      FROM tracker_incident i
-      JOIN tracker_statement s ON s.incident_id = i.id AND NOT (s.held AND %(public)s)
-      JOIN tracker_claim c ON c.statement_id = s.id AND NOT (c.held AND %(public)s)
-     CROSS JOIN LATERAL (VALUES ('killed', c.killed_min, c.killed_max),
-                                ('wounded', c.wounded_min, c.wounded_max)) AS k(kind, lo, hi)
-     WHERE {where} AND c.aspect = 'casualties' AND c.casualty_side_id IS NOT NULL
-       AND (k.lo IS NOT NULL OR k.hi IS NOT NULL)
-       AND (%(party)s::bigint IS NULL OR s.party_id = %(party)s::bigint)
-), deltas AS (
-    SELECT f.*,
-           coalesce(f.lo, 0) - coalesce(lag(coalesce(f.lo, 0)) OVER w, 0) AS d_lo,
-           coalesce(f.hi, f.lo) - coalesce(lag(coalesce(f.hi, f.lo)) OVER w, 0) AS d_hi,
-           (f.hi IS NULL)::int - coalesce(lag((f.hi IS NULL)::int) OVER w, 0) AS d_open,
-           lag(f.claim_id) OVER w IS NOT NULL AS revises,
-           lead(f.claim_id) OVER w IS NOT NULL AS revised
-      FROM figures f
-    WINDOW w AS (PARTITION BY f.party_id, f.victim, f.kind, f.incident_id
-                 ORDER BY f.as_of, f.claim_id)
-)
-"""
+# The figures and their deltas live in the summary tables (migration 0019): one row per figure
+# (a claim's killed or wounded range) with what it adds to its party's running total. A later
+# figure by the same party for the same incident, victim side and category revises the earlier
+# one: it replaces it in the total (delta = new - previous), and the earlier figure stays listed,
+# marked revised. A figure without a maximum is open ("at least").
 
 # Per party, victim side, category and period: the running total at the period's end.
-CASUALTY_STEPS_SQL = (
-    _CASUALTY_DELTAS  # noqa: S608 - constant SQL pieces; every value is a parameter
-    + """
-SELECT party_id, victim, kind, bucket, figures, revisions, last_statement, last_incident,
+CASUALTY_STEPS_SQL = """
+SELECT party_id, victim, kind, bucket, figures, revisions, latest[3] AS last_statement,
+       latest[4] AS last_incident,
        (sum(lo) OVER run)::bigint AS total_min, (sum(hi) OVER run)::bigint AS total_max,
        (sum(open) OVER run)::bigint AS total_open
-  FROM (SELECT party_id, victim, kind,
-               date_trunc(%(zoom)s, as_of AT TIME ZONE 'UTC')::date AS bucket,
-               count(*) AS figures, count(*) FILTER (WHERE revises) AS revisions,
-               sum(d_lo)::bigint AS lo, sum(d_hi)::bigint AS hi, sum(d_open)::bigint AS open,
-               (array_agg(statement_id ORDER BY as_of DESC, claim_id DESC))[1] AS last_statement,
-               (array_agg(incident_id ORDER BY as_of DESC, claim_id DESC))[1] AS last_incident
-          FROM deltas GROUP BY 1, 2, 3, 4) AS per_bucket
+  FROM (SELECT t.party_id, t.victim, t.kind,
+               date_trunc(%(zoom)s, t.as_of_day::timestamp)::date AS bucket,
+               sum(t.figures)::int AS figures, sum(t.revisions)::int AS revisions,
+               sum(t.d_lo)::bigint AS lo, sum(t.d_hi)::bigint AS hi, sum(t.d_open)::bigint AS open,
+               -- the period's latest figure: arrays compare element by element (no sort)
+               max(t.latest) AS latest
+          FROM ledger_casualty_day t
+         WHERE {where} AND (%(party)s::bigint IS NULL OR t.party_id = %(party)s::bigint)
+         GROUP BY 1, 2, 3, 4) AS per_bucket
 WINDOW run AS (PARTITION BY party_id, victim, kind ORDER BY bucket)
  ORDER BY party_id, victim, kind, bucket
 """
-)
 
-# Every figure with the running total after it, newest first (LIMIT for the page).
-CASUALTY_FIGURES_SQL = (
-    _CASUALTY_DELTAS  # noqa: S608 - constant SQL pieces; every value is a parameter
-    + """
+# The newest figures (all of them without a LIMIT), each with the running total after it: the
+# series' total less what the newer figures of the same series added (all of which are newer,
+# so all are listed too).
+CASUALTY_FIGURES_SQL = """
+WITH listed AS (
+    SELECT t.* FROM ledger_casualty_figure t
+     WHERE {where} AND (%(party)s::bigint IS NULL OR t.party_id = %(party)s::bigint)
+     ORDER BY t.as_of DESC, t.claim_id DESC
+     LIMIT %(limit)s
+), totals AS (
+    SELECT t.party_id, t.victim, t.kind, sum(t.d_lo) AS lo, sum(t.d_hi) AS hi,
+           sum(t.d_open) AS open
+      FROM ledger_casualty_day t
+     WHERE {where} AND (%(party)s::bigint IS NULL OR t.party_id = %(party)s::bigint)
+     GROUP BY 1, 2, 3
+)
 SELECT d.*, i.title,
-       (sum(d_lo) OVER run)::bigint AS total_min, (sum(d_hi) OVER run)::bigint AS total_max,
-       (sum(d_open) OVER run)::bigint AS total_open,
+       (tt.lo - coalesce(sum(d.d_lo) OVER newer, 0))::bigint AS total_min,
+       (tt.hi - coalesce(sum(d.d_hi) OVER newer, 0))::bigint AS total_max,
+       (tt.open - coalesce(sum(d.d_open) OVER newer, 0))::bigint AS total_open,
        (SELECT ct.id FROM tracker_citation ct WHERE ct.claim_id = d.claim_id
            AND NOT (ct.held AND %(public)s)
          ORDER BY ct.id LIMIT 1) AS citation_id,
        (SELECT ct.source_id FROM tracker_citation ct WHERE ct.claim_id = d.claim_id
            AND NOT (ct.held AND %(public)s)
          ORDER BY ct.id LIMIT 1) AS source_id
-  FROM deltas d JOIN tracker_incident i ON i.id = d.incident_id
-WINDOW run AS (PARTITION BY d.party_id, d.victim, d.kind ORDER BY d.as_of, d.claim_id)
+  FROM listed d
+  JOIN totals tt ON tt.party_id = d.party_id AND tt.victim = d.victim AND tt.kind = d.kind
+  JOIN tracker_incident i ON i.id = d.incident_id
+WINDOW newer AS (PARTITION BY d.party_id, d.victim, d.kind ORDER BY d.as_of DESC, d.claim_id DESC
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
  ORDER BY d.as_of DESC, d.claim_id DESC
- LIMIT %(limit)s
 """
-)
 
 
 @dataclass
@@ -129,7 +119,7 @@ def _own_sides(conflict: Conflict, party_ids: set[int]) -> dict[int, int]:
 
 
 def casualty_ledger(*, conflict: Conflict, filters: LedgerFilters) -> CasualtyLedger:
-    where, params = incident_where(conflict, filters)
+    where, params = summary_where(conflict, filters)
     rows = fetch_rows(CASUALTY_STEPS_SQL.format(where=where), params)
     sides = {side.pk: side for side in conflict_sides(conflict)}
     parties = Party.objects.in_bulk({row["party_id"] for row in rows})
@@ -196,7 +186,7 @@ def casualty_figures(
 ) -> Table:
     """Every casualty figure as issued, newest first, with the claimant's running total after
     it; revised ones marked. Each row names its statement and citation."""
-    where, params = incident_where(conflict, filters)
+    where, params = summary_where(conflict, filters)
     rows = fetch_rows(CASUALTY_FIGURES_SQL.format(where=where), {**params, "limit": limit})
     sides = {side.pk: side.name for side in conflict_sides(conflict)}
     parties = Party.objects.in_bulk({row["party_id"] for row in rows})

@@ -1,5 +1,6 @@
-"""What every conflict ledger shares: the filters, the table they return, the WHERE clause
-on the conflict's incidents, periods."""
+"""What every conflict ledger shares: the filters, the table they return, the WHERE clauses
+(on the summary tables the ledgers read, and on the conflict's incidents for drill-downs),
+periods."""
 
 from __future__ import annotations
 
@@ -51,7 +52,8 @@ class Table:
 
 
 def incident_where(conflict: Conflict, filters: LedgerFilters) -> tuple[str, dict[str, Any]]:
-    """The WHERE clause on `i` (tracker_incident) every ledger shares, with its parameters."""
+    """The WHERE clause on `i` (tracker_incident) for the incidents behind a mark (drill-downs
+    read the base tables), with its parameters."""
     states = (
         [EditorialState.PUBLISHED]
         if filters.published_only
@@ -81,6 +83,31 @@ def incident_where(conflict: Conflict, filters: LedgerFilters) -> tuple[str, dic
         params["incident_type"] = str(filters.incident_type)
     params["zoom"] = str(filters.zoom)
     params["party"] = filters.party.pk if filters.party else None
+    return " AND ".join(clauses), params
+
+
+def summary_where(conflict: Conflict, filters: LedgerFilters) -> tuple[str, dict[str, Any]]:
+    """The WHERE clause on `t`, a ledger summary table (migration 0019: one row set per
+    conflict, incident day and view), with its parameters. First brings up to date whatever the
+    current transaction itself changed (a commit does that for everyone else)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ledger_refresh_pending(%s)", [conflict.pk])
+    clauses = ["t.conflict_id = %(conflict)s", "t.public = %(public)s"]
+    params: dict[str, Any] = {
+        "conflict": conflict.pk,
+        "public": filters.published_only,
+        "zoom": str(filters.zoom),
+        "party": filters.party.pk if filters.party else None,
+    }
+    if filters.date_from:
+        clauses.append("t.day >= %(date_from)s")
+        params["date_from"] = filters.date_from
+    if filters.date_to:
+        clauses.append("t.day <= %(date_to)s")
+        params["date_to"] = filters.date_to
+    if filters.incident_type:
+        clauses.append("t.incident_type = %(incident_type)s")
+        params["incident_type"] = str(filters.incident_type)
     return " AND ".join(clauses), params
 
 

@@ -11,16 +11,14 @@ from tracker.selectors.ledgers.common import (
     LedgerFilters,
     Table,
     fetch_rows,
-    incident_where,
+    summary_where,
 )
 
 VERDICTS_SQL = """
-SELECT s.party_id, date_trunc(%(zoom)s, i.occurred_start AT TIME ZONE 'UTC')::date AS bucket,
-       c.verdict, count(*) AS claims
-  FROM tracker_incident i
-  JOIN tracker_statement s ON s.incident_id = i.id AND NOT (s.held AND %(public)s)
-  JOIN tracker_claim c ON c.statement_id = s.id AND NOT (c.held AND %(public)s)
- WHERE {where} AND (%(party)s::bigint IS NULL OR s.party_id = %(party)s::bigint)
+SELECT t.party_id, date_trunc(%(zoom)s, t.day::timestamp)::date AS bucket, t.verdict,
+       sum(t.claims)::int AS claims
+  FROM ledger_verdict_day t
+ WHERE {where} AND (%(party)s::bigint IS NULL OR t.party_id = %(party)s::bigint)
  GROUP BY 1, 2, 3
  ORDER BY 1, 2, 3
 """
@@ -42,7 +40,7 @@ class VerdictLedger:
 
 
 def verdict_ledger(*, conflict: Conflict, filters: LedgerFilters) -> VerdictLedger:
-    where, params = incident_where(conflict, filters)
+    where, params = summary_where(conflict, filters)
     rows = fetch_rows(VERDICTS_SQL.format(where=where), params)
     parties = Party.objects.in_bulk({row["party_id"] for row in rows})
     grouped: dict[int, dict[date, dict[str, int]]] = {}
