@@ -2,7 +2,7 @@
 latency and editors' verdicts per party.
 
 Each ledger sums summary tables that PostgreSQL triggers keep exact (migration
-0019_ledgers16_summaries: per conflict, incident day and view, recomputed from the base tables
+0019_ledger_summaries: per conflict, incident day and view, recomputed from the base tables
 for every day a commit touched); the benchmark in bench/conflict.py holds each ledger to a ratio
 of its bare aggregate SQL. Every ledger returns a `Table` (the numbers a chart is drawn from,
 which the page shows beside the chart, the CSV and JSON downloads and the API all serve) plus
