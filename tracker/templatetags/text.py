@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django import template
-from django.utils import dateformat, timezone
+from django.utils import dateformat
 
 register = template.Library()
 
@@ -20,15 +20,14 @@ FIRST_STRONG_ISOLATE = "\u2068"
 POP_DIRECTIONAL_ISOLATE = "\u2069"
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def when(value: datetime | date | None, part: str = "") -> str:
     """VALUE in the site's one date format: "j M Y, H:i" for a moment, "j M Y" for a day (or
     for a moment with part="date")."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
+        # Already in the page's zone (expects_localtime), or in the one the |timezone filter set.
         return dateformat.format(value, DATE if part == "date" else DATE_TIME)
     return dateformat.format(value, DATE)
 
