@@ -77,6 +77,11 @@ def conflict() -> Conflict:
     return conflict
 
 
+def _alias(party: Party, text: str, language: str) -> dict[str, object]:
+    """The add-alias form as posted."""
+    return {"alias-party": party.pk, "alias-text": text, "alias-language": language}
+
+
 def _setup_urls(conflict: Conflict) -> dict[str, str]:
     side = conflict.sides.first()
     party = Party.objects.filter(alignments__side__conflict=conflict).first()
@@ -151,9 +156,9 @@ def test_editor_sets_up_a_conflict_through_the_pages(as_role):
     idf = Party.objects.get(name="Israel Defense Forces")
     assert Alignment.objects.get(party=idf).side == sides["Israel"]
     aliases = reverse("tracker:conflict-aliases", args=["il-ps"])
-    answer = client.post(aliases, {"party": idf.pk, "text": "צה״ל", "language": "he"})
+    answer = client.post(aliases, _alias(idf, "צה״ל", "he"))
     assert answer.status_code == 302
-    answer = client.post(aliases, {"party": idf.pk, "text": "جيش الاحتلال", "language": "ar"})
+    answer = client.post(aliases, _alias(idf, "جيش الاحتلال", "ar"))
     assert answer.status_code == 302
     assert sorted(idf.aliases.values_list("language", flat=True)) == ["ar", "he"]
 
@@ -199,7 +204,7 @@ def test_errors_in_words_and_nothing_written(as_role, conflict):
 
     aliases = reverse("tracker:conflict-aliases", args=[conflict.slug])
     party = Party.objects.get(name="Azerbaijani Ministry of Defence")
-    answer = client.post(aliases, {"party": party.pk, "text": "BAKU", "language": "en"})
+    answer = client.post(aliases, _alias(party, "BAKU", "en"))
     assert answer.status_code == 422
     assert "already has the alias “BAKU”" in answer.text
     assert party.aliases.count() == 1

@@ -9,9 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tracker.enums import PartyKind, SideRole
+from tracker.forms.fields import IsolatedChoiceField
 from tracker.models import Conflict, Party, Side
 from tracker.services.conflicts import COUNTRY
-from tracker.templatetags.text import isolate
 
 # The longest text the alias test box reads: a long report, not a book.
 TEST_TEXT_LIMIT = 20_000
@@ -36,14 +36,6 @@ class CountryField(forms.CharField):
                 params={"code": code},
             )
         return code
-
-
-class IsolatedChoiceField(forms.ModelChoiceField):
-    """Options labelled by name between FSI and PDI: an <option> holds no markup, and a name
-    with a right-to-left override must not reorder the rest of the list."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return isolate(obj.name)
 
 
 class ConflictForm(forms.Form):

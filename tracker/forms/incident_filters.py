@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tracker.enums import DisputeStatus, EditorialState, IncidentType
+from tracker.forms.fields import IsolatedChoiceField
 from tracker.models import Conflict, Party
 
 SORTS = {
@@ -26,10 +27,10 @@ class IncidentFilterForm(forms.Form):
             attrs={"type": "search", "placeholder": _('e.g. shelling "Tavush"')}
         ),
     )
-    conflict = forms.ModelChoiceField(
+    conflict = IsolatedChoiceField(
         Conflict.objects.all(), required=False, empty_label=_("Any conflict"), label=_("Conflict")
     )
-    party = forms.ModelChoiceField(
+    party = IsolatedChoiceField(
         Party.objects.all(), required=False, empty_label=_("Any party"), label=_("Party spoke")
     )
     type = forms.ChoiceField(

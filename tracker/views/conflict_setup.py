@@ -202,7 +202,7 @@ def party_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def aliases(request: HttpRequest, slug: str) -> HttpResponse:
     """The conflict's aliases by party, the form for a new one, and the test box (GET ?text=)."""
     conflict = get_object_or_404(Conflict, slug=slug)
-    form = AliasForm(request.POST or None, conflict=conflict)
+    form = AliasForm(request.POST or None, prefix="alias", conflict=conflict)
     if request.method == "POST" and _saved(
         form,
         lambda: alias_add(
