@@ -69,6 +69,7 @@ def test_editor_sets_up_a_conflict_by_clicking(
 ):
     make_user("editor1", "Editor")
     login(page, "editor1")
+    page.wait_for_load_state()
     user = Counted(page)
     do = user.do
 
@@ -114,6 +115,7 @@ def test_editor_sets_up_a_conflict_by_clicking(
         do(lambda: add_party.get_by_role("button", name="Add party").click())
         expect(page.locator(f'li[data-party="{name}"]')).to_be_visible()
     assert Party.objects.get(name="OSCE").sides.get().role == "third_party"
+    print(f"\nthree sides, four parties: {user.actions} actions, {user.loads} page loads")
     _no_axe_violations(page)
     screenshot(page, "conflict-setup-sides")
 
@@ -179,7 +181,7 @@ def test_editor_sets_up_a_conflict_by_clicking(
     _no_axe_violations(page)
     screenshot(page, "conflict-setup-list")
     assert csp_violations == []
-    print(f"\nconflict set-up: {setup_actions} actions, {setup_loads} page loads")
+    print(f"with three aliases: {setup_actions} actions, {setup_loads} page loads")
 
 
 def test_non_editor_meets_the_styled_403_and_404(page, live_server, roles, make_user, login):

@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import Group
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
@@ -301,3 +302,12 @@ def test_right_to_left_override_stays_inside_its_bdi(as_role, conflict):
         html = client.get(url).text
         assert RLO in html
         assert _unisolated(html) == [], url
+
+
+def test_500_page_renders_without_a_request():
+    """Django renders 500.html with no context when something failed: it must need nothing."""
+    html = render_to_string("500.html")
+    assert "Something went wrong on our side" in html
+    assert 'rel="stylesheet"' in html
+    assert "<style" not in html
+    assert "<script" not in html
