@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tracker.enums import PartyKind, SideRole
-from tracker.models import Alignment, Conflict, Party, PartyAlias, Side
+from tracker.models import Alignment, Conflict, Incident, Party, PartyAlias, Side
 from tracker.services.conflicts import alias_add, conflict_save, party_save, side_save
 
 pytestmark = pytest.mark.django_db
@@ -311,3 +311,16 @@ def test_500_page_renders_without_a_request():
     assert 'rel="stylesheet"' in html
     assert "<style" not in html
     assert "<script" not in html
+
+
+def test_right_to_left_override_in_an_incident_title_stays_isolated(as_role, demo):
+    Incident.objects.filter(pk=demo.incident.pk).update(title=f"Clashes {RLO}reversed")
+    client = as_role("Editor")
+    for url in (
+        reverse("tracker:incident-list"),
+        reverse("tracker:incident-detail", args=[demo.incident.pk]),
+        reverse("tracker:incident-edit", args=[demo.incident.pk]),
+        reverse("tracker:claims-uncited"),
+    ):
+        html = client.get(url).text
+        assert _unisolated(html) == [], url
