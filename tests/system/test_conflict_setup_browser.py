@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.template.loader import render_to_string
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PHONE, screenshot
@@ -199,6 +200,11 @@ def test_non_editor_meets_the_styled_403_and_404(page, live_server, roles, make_
     screenshot(page, "error-404")
     icon = page.locator('link[rel="icon"]').get_attribute("href")
     assert page.request.get(f"{live_server.url}{icon}").ok
+    # The 500 page as Django renders it after a failure (no request, no user), on the site.
+    page.set_content(render_to_string("500.html"))
+    expect(page.locator(".error-page h1")).to_have_text("Something went wrong on our side")
+    _no_axe_violations(page)
+    screenshot(page, "error-500")
 
 
 def test_viewer_sees_no_inbox(page, live_server, roles, make_user, login):

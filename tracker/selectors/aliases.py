@@ -22,6 +22,11 @@ class Segment:
     mention: Mention | None = None
 
 
+def conflicts_to_set_up() -> list[Conflict]:
+    """Every conflict, by name, for the set-up list."""
+    return list(Conflict.objects.order_by("name"))
+
+
 def conflict_setup(*, conflict: Conflict) -> list[Side]:
     """CONFLICT's sides (belligerents first), each with its parties and their aliases
     prefetched: three queries whatever the size."""

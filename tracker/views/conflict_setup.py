@@ -21,7 +21,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tracker.forms.conflicts import AliasForm, AliasTestForm, ConflictForm, PartyForm, SideForm
 from tracker.models import Conflict, Party, PartyAlias, Side
-from tracker.selectors.aliases import alias_matches, conflict_parties, conflict_setup
+from tracker.selectors.aliases import (
+    alias_matches,
+    conflict_parties,
+    conflict_setup,
+    conflicts_to_set_up,
+)
 from tracker.selectors.parties import party_side
 from tracker.services.conflicts import (
     alias_add,
@@ -86,9 +91,7 @@ def conflict_list(request: HttpRequest) -> HttpResponse:
             request, _("Conflict “%(name)s” created.") % {"name": isolate(conflict.name)}
         )
         return redirect("tracker:conflict-setup", slug=conflict.slug)
-    return _page(
-        request, "list.html", {"conflicts": Conflict.objects.order_by("name"), "form": form}
-    )
+    return _page(request, "list.html", {"conflicts": conflicts_to_set_up(), "form": form})
 
 
 @editors_only
