@@ -324,3 +324,25 @@ def test_right_to_left_override_in_an_incident_title_stays_isolated(as_role, dem
     ):
         html = client.get(url).text
         assert _unisolated(html) == [], url
+
+
+def test_a_party_of_another_conflict_is_added_by_its_name(as_role, conflict):
+    other = conflict_save(name="Karabakh 2020", slug="karabakh-2020")
+    side = side_save(conflict=other, name="Armenia", role=SideRole.BELLIGERENT, country="AM")
+    client = as_role("Editor")
+    answer = client.post(
+        reverse("tracker:conflict-setup", args=[other.slug]),
+        {
+            "form": "party",
+            "party-name": "Armenian Ministry of Defence",
+            "party-kind": "ministry",
+            "party-country_code": "AM",
+            "party-side": side.pk,
+        },
+    )
+    assert answer.status_code == 302
+    party = Party.objects.get(name="Armenian Ministry of Defence")
+    assert sorted(party.sides.values_list("conflict__slug", flat=True)) == [
+        "am-az",
+        "karabakh-2020",
+    ]

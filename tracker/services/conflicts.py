@@ -282,8 +282,9 @@ def party_save(
     short_name: str = "",
 ) -> Party:
     """Create or edit a party and put it on SIDE, in one transaction: a party whose alignment
-    could not be written is not left without a side."""
-    party = party or Party()
+    could not be written is not left without a side. The name is a party's identity, as in the
+    import: adding a name that exists (a party of another conflict) aligns that party here."""
+    party = party or Party.objects.filter(name=name).first() or Party()
     party.name, party.kind = name, kind
     party.country_code, party.short_name = country.upper(), short_name
     party.full_clean()
