@@ -4,6 +4,7 @@ from typing import Any
 from django.urls import URLPattern, path
 
 from tracker.views import (
+    conflict_setup,
     conflicts,
     editorial,
     health,
@@ -55,6 +56,24 @@ urlpatterns = [
         name="revisions-approve-all",
     ),
     path("p/incidents/<int:pk>/", public.public_incident, name="public-incident"),
+    path("setup/conflicts/", conflict_setup.conflict_list, name="conflict-setup-list"),
+    path("setup/conflicts/<slug:slug>/", conflict_setup.conflict_edit, name="conflict-setup"),
+    path(
+        "setup/conflicts/<slug:slug>/sides/<int:pk>/",
+        conflict_setup.side_edit,
+        name="conflict-side-edit",
+    ),
+    path(
+        "setup/conflicts/<slug:slug>/parties/<int:pk>/",
+        conflict_setup.party_edit,
+        name="conflict-party-edit",
+    ),
+    path("setup/conflicts/<slug:slug>/aliases/", conflict_setup.aliases, name="conflict-aliases"),
+    path(
+        "setup/conflicts/<slug:slug>/aliases/<int:pk>/delete/",
+        conflict_setup.alias_remove,
+        name="conflict-alias-delete",
+    ),
     *_conflict_urls(
         "", conflicts.conflict_page, conflicts.conflict_incidents, conflicts.conflict_ledger
     ),

@@ -45,7 +45,7 @@ def test_incident_list_then_grid_side_by_side(page, live_server, demo, make_user
     expect(citation).to_contain_text("“The ministry said one Armenian soldier was wounded.”")
     expect(citation).to_contain_text("Radio Free Europe/Radio Liberty")
     expect(page.locator(".facts")).to_contain_text("Asia/Yerevan")
-    expect(page.locator(".facts")).to_contain_text("23 Sep, 00:00")  # local midnight (UTC+4)
+    expect(page.locator(".facts")).to_contain_text("23 Sep 2022, 00:00")  # local midnight (UTC+4)
     screenshot(page, "incident-grid")
 
 

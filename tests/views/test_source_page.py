@@ -326,8 +326,8 @@ def test_claim_search_offers_claims_of_other_incidents(role_client, demo, make_i
     body = response.content.decode()
     assert '<optgroup label="Found: Shelling near Tavush">' in body
     assert (
-        f'<option value="{claim.pk}">Armenian MoD · Weapons and means: Mortars were used.</option>'
-        in body
+        f'<option value="{claim.pk}">\u2068Armenian MoD\u2069 · Weapons and means: '
+        "\u2068Mortars were used.\u2069</option>" in body
     )
     assert 'id="cite-statement" hx-swap-oob="true"' in body
     assert f'<option value="{statement.pk}">' in body

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.selectors.incident_queries import Bbox
 from tracker.services.errors import UNPROCESSABLE
+from tracker.text.bidi import isolate
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -206,3 +207,11 @@ class BboxField(forms.CharField):
                 code=UNPROCESSABLE,
             )
         return Bbox(west=west, south=south, east=east, north=north)
+
+
+class IsolatedChoiceField(forms.ModelChoiceField):
+    """Options labelled between FSI and PDI (by name where the row has one): an <option> holds
+    no <bdi>, and a name with a right-to-left override must not reorder the rest of the list."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return isolate(getattr(obj, "name", None) or obj)

@@ -20,6 +20,7 @@ from tracker.forms.fields import (
 from tracker.models import Conflict, Party, Side
 from tracker.selectors.incident_queries import IncidentCriteria, range_end, range_start
 from tracker.services.errors import UNPROCESSABLE
+from tracker.text.bidi import isolate
 
 SORTS = {
     "newest": _("Newest first"),
@@ -28,17 +29,23 @@ SORTS = {
 }
 
 
+# Option labels are isolated (tracker.text.bidi): an <option> holds no <bdi>.
 def _conflicts() -> list[tuple[int, str]]:
-    return list(Conflict.objects.order_by("name").values_list("pk", "name"))
+    return [
+        (pk, isolate(name))
+        for pk, name in Conflict.objects.order_by("name").values_list("pk", "name")
+    ]
 
 
 def _parties() -> list[tuple[int, str]]:
-    return list(Party.objects.order_by("name").values_list("pk", "name"))
+    return [
+        (pk, isolate(name)) for pk, name in Party.objects.order_by("name").values_list("pk", "name")
+    ]
 
 
 def _sides() -> list[tuple[int, str]]:
     return [
-        (pk, f"{side} ({conflict})")
+        (pk, f"{isolate(side)} ({isolate(conflict)})")
         for pk, side, conflict in Side.objects.order_by("conflict__name", "name").values_list(
             "pk", "name", "conflict__name"
         )

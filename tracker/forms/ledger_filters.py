@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tracker.enums import IncidentType, LedgerZoom
+from tracker.forms.fields import IsolatedChoiceField
 from tracker.models import Conflict, Party
 from tracker.selectors.ledgers import LedgerFilters
 
@@ -21,7 +22,7 @@ class LedgerFilterForm(forms.Form):
     date_to = forms.DateField(
         required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    party = forms.ModelChoiceField(
+    party = IsolatedChoiceField(
         Party.objects.none(), required=False, empty_label=_("Every party"), label=_("Party")
     )
     type = forms.ChoiceField(

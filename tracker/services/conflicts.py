@@ -14,8 +14,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 
 from tracker.enrich.parties import common_country
 from tracker.enums import PartyKind, SideRole
@@ -228,11 +230,7 @@ def _write_party(side: Side, data: dict, summary: ImportSummary) -> None:
         },
     )
     summary.count("parties", created)
-    # One side per conflict: an alignment on another side of the same conflict moves.
-    Alignment.objects.filter(party=party, side__conflict_id=side.conflict_id).exclude(
-        side=side
-    ).delete()
-    Alignment.objects.get_or_create(party=party, side=side)
+    party_align(party=party, side=side)
     known = set(
         PartyAlias.objects.filter(party=party).annotate(t=Lower("text")).values_list("t", flat=True)
     )
@@ -241,10 +239,89 @@ def _write_party(side: Side, data: dict, summary: ImportSummary) -> None:
         if text.lower() in known:
             continue
         known.add(text.lower())
-        PartyAlias.objects.create(
+        alias_add(
             party=party,
             text=text,
             language=alias.get("language") or "",
-            is_metonym=bool(alias.get("metonym", False)),
+            metonym=bool(alias.get("metonym", False)),
         )
         summary.count("aliases", True)
+
+
+# --- The set-up pages' writes. The import above and the pages go through the same functions:
+# party_align (one side per conflict) and alias_add (no case-insensitive duplicate).
+
+
+def conflict_save(
+    *, conflict: Conflict | None = None, name: str, slug: str, description: str = ""
+) -> Conflict:
+    """Create or edit a conflict (its name, address and description)."""
+    conflict = conflict or Conflict()
+    conflict.name, conflict.slug, conflict.description = name, slug, description
+    conflict.full_clean()
+    conflict.save()
+    return conflict
+
+
+def side_save(
+    *, conflict: Conflict, side: Side | None = None, name: str, role: str, country: str = ""
+) -> Side:
+    """Create or edit a side of CONFLICT: a belligerent or a third party."""
+    side = side or Side(conflict=conflict)
+    side.name, side.role, side.country_code = name, role, country.upper()
+    side.full_clean()
+    side.save()
+    return side
+
+
+def party_save(
+    *,
+    side: Side,
+    party: Party | None = None,
+    name: str,
+    kind: str,
+    country: str = "",
+    short_name: str = "",
+) -> Party:
+    """Create or edit a party and put it on SIDE, in one transaction: a party whose alignment
+    could not be written is not left without a side. The name is a party's identity, as in the
+    import: adding a name that exists (a party of another conflict) aligns that party here."""
+    party = party or Party.objects.filter(name=name).first() or Party()
+    party.name, party.kind = name, kind
+    party.country_code, party.short_name = country.upper(), short_name
+    party.full_clean()
+    with transaction.atomic():
+        party.save()
+        party_align(party=party, side=side)
+    return party
+
+
+def party_align(*, party: Party, side: Side) -> None:
+    """Put PARTY on SIDE. A party speaks for one side of a conflict, so an alignment on
+    another side of the same conflict moves; its sides in other conflicts stay."""
+    Alignment.objects.filter(party=party, side__conflict_id=side.conflict_id).exclude(
+        side=side
+    ).delete()
+    Alignment.objects.get_or_create(party=party, side=side)
+
+
+def alias_add(*, party: Party, text: str, language: str = "", metonym: bool = False) -> PartyAlias:
+    """A name enrichment will recognise PARTY by. The same text in another case is the same
+    alias (the database refuses it too): refused in words, not a 500."""
+    text = text.strip()
+    if PartyAlias.objects.filter(party=party, text__iexact=text).exists():
+        raise ValidationError(
+            {
+                "text": _("%(party)s already has the alias “%(text)s”.")
+                % {"party": party, "text": text}
+            }
+        )
+    alias = PartyAlias(party=party, text=text, language=language.strip(), is_metonym=metonym)
+    alias.full_clean()
+    alias.save()
+    return alias
+
+
+def alias_delete(*, alias: PartyAlias) -> None:
+    """Enrichment stops recognising the party by this name from the next text on."""
+    alias.delete()

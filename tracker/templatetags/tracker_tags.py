@@ -15,6 +15,7 @@ from tracker.enums import CounterclaimRelation, Verdict
 from tracker.models import Claim
 from tracker.selectors.grid import ClaimView
 from tracker.selectors.statement_watch import SourceChange
+from tracker.templatetags.text import when
 
 register = template.Library()
 
@@ -42,8 +43,8 @@ def claim_figures(claim: Claim) -> str:
     if wounded:
         parts.append(_("wounded: %(n)s") % {"n": wounded} + whose)
     if claim.time_start:
-        start = claim.time_start.strftime("%d %b %H:%M")
-        end = f" – {claim.time_end.strftime('%d %b %H:%M')}" if claim.time_end else ""
+        start = when(claim.time_start)
+        end = f" – {when(claim.time_end)}" if claim.time_end else ""
         precision = (
             f" ({claim.get_time_precision_display().lower()})" if claim.time_precision else ""
         )

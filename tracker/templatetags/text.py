@@ -1,0 +1,44 @@
+"""Text that cannot break the page: one date format for every page, coordinates at the
+precision a place is known to, and bidirectional isolation where markup cannot reach."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django import template
+from django.utils import dateformat
+
+from tracker.text.bidi import isolate
+
+register = template.Library()
+
+# Day, short month, year, then the time when there is one: "13 Sep 2022, 00:05". UTC unless a
+# zone is given by the caller (the incident's local time is converted before it comes here).
+DATE = "j M Y"
+DATE_TIME = "j M Y, H:i"
+# Four decimals is about 11 m: finer than any reported place, so more digits only mislead.
+COORDINATE_DECIMALS = 4
+
+
+@register.filter(expects_localtime=True)
+def when(value: datetime | date | None, part: str = "") -> str:
+    """VALUE in the site's one date format: "j M Y, H:i" for a moment, "j M Y" for a day (or
+    for a moment with part="date")."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        # Already in the page's zone (expects_localtime), or in the one the |timezone filter set.
+        return dateformat.format(value, DATE if part == "date" else DATE_TIME)
+    return dateformat.format(value, DATE)
+
+
+@register.filter
+def coordinate(value: float | None) -> str:
+    """A latitude or longitude at four decimals ("40.2912"), trailing zeros dropped."""
+    if value is None:
+        return ""
+    return f"{value:.{COORDINATE_DECIMALS}f}".rstrip("0").rstrip(".")
+
+
+# The FSI…PDI wrap of tracker.text.bidi, for templates.
+register.filter("isolate", isolate)
