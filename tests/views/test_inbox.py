@@ -29,6 +29,14 @@ def test_viewer_cannot_decide(client, viewer, seed_source):
     assert Proposal.objects.get(pk=proposal.pk).state == ProposalState.PROPOSED
 
 
+def test_viewer_cannot_open_the_inbox(client, viewer):
+    """The inbox is a journalist's work list: a viewer is refused by address, not only unlinked."""
+    client.force_login(viewer)
+    response = client.get(reverse("tracker:inbox"))
+    assert response.status_code == 403
+    assert "403" in response.content.decode()
+
+
 def test_htmx_dismiss_answers_with_the_updated_card(client, journalist, seed_source):
     run = source_enrich(source=seed_source)
     proposal = run.proposals.filter(kind=ProposalKind.COUNTERCLAIM).first()

@@ -28,6 +28,7 @@ def _choices() -> dict:
 
 
 @login_required
+@permission_required("tracker.add_statement", raise_exception=True)
 def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(inbox_sources(), PAGE_SIZE).get_page(request.GET.get("page"))
     cards = [inbox_card(source=source) for source in page.object_list]
