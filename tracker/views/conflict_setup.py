@@ -175,7 +175,8 @@ def side_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return redirect(reverse("tracker:conflict-setup", args=[slug]) + "#sides")
     if form.errors:
         side.refresh_from_db()
-    return _page(request, "side.html", {"conflict": side.conflict, "side": side, "form": form})
+    context = {"conflict": side.conflict, "row": side, "kind": "side", "form": form}
+    return _page(request, "row.html", context)
 
 
 @editors_only
@@ -197,7 +198,8 @@ def party_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return redirect(reverse("tracker:conflict-setup", args=[slug]) + "#sides")
     if form.errors:
         party.refresh_from_db()
-    return _page(request, "party.html", {"conflict": conflict, "party": party, "form": form})
+    context = {"conflict": conflict, "row": party, "kind": "party", "form": form}
+    return _page(request, "row.html", context)
 
 
 @editors_only
