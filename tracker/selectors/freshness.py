@@ -13,7 +13,8 @@ have changed: migration 0011 NOTIFYs on every write to those tables, delivered a
 thread per process LISTENs. A story going viral then revalidates without touching the database.
 Whatever the listener cannot vouch for is read afresh: before it is connected, after it lost
 its connection (it may have missed a notice), and inside a transaction (whose own uncommitted
-writes notify nobody)."""
+writes notify nobody). A write this process commits makes them stale at once (note_writes),
+without waiting for its notice to come back: the next request here never gets a stale 304."""
 
 import hashlib
 import logging
@@ -22,9 +23,11 @@ import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import psycopg
-from django.db import connection
+from django.db import connection, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 logger = logging.getLogger(__name__)
 
@@ -155,19 +158,48 @@ class _ChangeListener:
 _listener = _ChangeListener()
 stop_listening = _listener.stop
 _memo: dict[Hashable, Freshness | None] = {}
-_memo_generation = -1
+_memo_generation: tuple[int, int] = (-1, -1)
+_WRITES = ("insert", "update", "delete")
+_local_commits = 0  # transactions with writes this process committed
+
+
+def _count_commit() -> None:
+    global _local_commits
+    _local_commits += 1
+
+
+def note_writes(
+    execute: Callable[..., Any], sql: Any, params: Any, many: bool, context: dict[str, Any]
+) -> Any:
+    """A database execute wrapper (installed on every connection, tracker.apps): once a write by
+    this process commits, every remembered validator is stale. Counted after the statement ran,
+    so a read in between cannot remember the old value under the new count."""
+    result = execute(sql, params, many, context)
+    if isinstance(sql, str) and sql.lstrip()[:6].lower() in _WRITES:
+        transaction.on_commit(_count_commit, using=context["connection"].alias)
+    return result
+
+
+def watch_writes(connection: BaseDatabaseWrapper, **_: Any) -> None:
+    """Install note_writes on CONNECTION (a connection_created receiver), once."""
+    if note_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(note_writes)
+
+
+def _generation() -> tuple[int, int]:
+    return (_listener.generation, _local_commits)
 
 
 def _remembered(key: Hashable, read: Callable[[], Freshness | None]) -> Freshness | None:
     global _memo_generation
     _listener.ensure_started()
-    generation = _listener.generation
+    generation = _generation()
     trusted = _listener.connected and not connection.in_atomic_block
     if trusted and _memo_generation == generation and key in _memo:
         return _memo[key]
     value = read()
-    # Kept only if no notice came while reading: the read may predate that commit.
-    if trusted and _listener.connected and _listener.generation == generation:
+    # Kept only if no notice or local commit came while reading: the read may predate it.
+    if trusted and _listener.connected and _generation() == generation:
         if _memo_generation != generation or len(_memo) >= MEMO_SIZE:
             _memo.clear()
             _memo_generation = generation
