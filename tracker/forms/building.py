@@ -10,6 +10,7 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from tracker.enums import Channel, IncidentType, TimePrecision, TranslationKind
+from tracker.forms.fields import IsolatedChoiceField
 from tracker.models import Conflict, Outlet, Party
 
 WEB_ADDRESS = URLValidator(
@@ -45,9 +46,7 @@ class IncidentCreateForm(forms.Form):
     """A new incident in the order a reporter tells it: what, when (local time, zone,
     precision), where."""
 
-    conflict = forms.ModelChoiceField(
-        queryset=Conflict.objects.order_by("name"), label=_("Conflict")
-    )
+    conflict = IsolatedChoiceField(queryset=Conflict.objects.order_by("name"), label=_("Conflict"))
     title = forms.CharField(max_length=300, label=_("Title"))
     incident_type = forms.ChoiceField(choices=IncidentType.choices, label=_("Type"))
     local_start = forms.DateTimeField(
@@ -86,7 +85,7 @@ class IncidentCreateForm(forms.Form):
     source = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("local_start"), data.get("local_end")
         if start and end and end < start:
             self.add_error("local_end", _("The end comes before the start."))
@@ -104,7 +103,7 @@ class IncidentCreateForm(forms.Form):
 class StatementAddForm(forms.Form):
     """A statement of one side, from its column of the grid: only that side's parties."""
 
-    party = forms.ModelChoiceField(queryset=Party.objects.none(), label=_("Party"))
+    party = IsolatedChoiceField(queryset=Party.objects.none(), label=_("Party"))
     channel = forms.ChoiceField(
         choices=Channel.choices, initial=Channel.WEBSITE, label=_("Channel")
     )
@@ -140,7 +139,7 @@ class StatementAddForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["party"]).queryset = parties
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("translation") and not data.get("translation_kind"):
             self.add_error("translation_kind", _("Say who translated it: a person or a machine."))
         if data.get("translation_kind") and not data.get("translation"):
@@ -164,7 +163,7 @@ class SourceAddForm(forms.Form):
         max_length=2000, label=_("Address (URL)"), assume_scheme="https", validators=[WEB_ADDRESS]
     )
     title = forms.CharField(required=False, max_length=1000, label=_("Title"))
-    outlet = forms.ModelChoiceField(
+    outlet = IsolatedChoiceField(
         queryset=Outlet.objects.order_by("name"),
         required=False,
         label=_("Outlet"),

@@ -38,8 +38,12 @@ def _require(request: HttpRequest, perm: str) -> None:
         raise PermissionDenied(_("Your role does not allow this."))
 
 
+def _htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
 def _status(request: HttpRequest, form: Any) -> int:
-    return 422 if request.method == "POST" and form.errors and not request.htmx else 200
+    return 422 if request.method == "POST" and form.errors and not _htmx(request) else 200
 
 
 def _from_source(source: Source, conflict: Conflict | None) -> dict[str, Any]:
@@ -102,10 +106,15 @@ def statement_new(request: HttpRequest, pk: int) -> HttpResponse:
         pk=request.POST.get("side") or request.GET.get("side") or 0,
         conflict_id=incident.conflict_id,
     )
+    parties = side_parties(side)
+    only = list(parties[:2])
     form = StatementAddForm(
         request.POST or None,
-        parties=side_parties(side),
-        initial={"issued_timezone": incident.local_timezone},
+        parties=parties,
+        initial={
+            "issued_timezone": incident.local_timezone,
+            "party": only[0] if len(only) == 1 else None,  # a side of one party: chosen already
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -115,7 +124,7 @@ def statement_new(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error, renamed={"issued_at": "issued_local"})
         else:
-            if request.htmx:  # the grid and the statements, re-read; the form selects them
+            if _htmx(request):  # the grid and the statements, re-read; the form selects them
                 return render(
                     request,
                     "tracker/incident_detail.html",
@@ -123,7 +132,7 @@ def statement_new(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             return redirect(f"{incident.get_absolute_url()}#statement-{statement.pk}")
     context = {"form": form, "incident": incident, "side": side}
-    if request.htmx:
+    if _htmx(request):
         response = render(request, "tracker/build/statement_form.html", context)
         if request.method == "POST":  # errors: back into the form, not the grid
             selector = f"#statement-form-{side.pk}"
