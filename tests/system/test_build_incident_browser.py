@@ -92,6 +92,7 @@ def test_editor_builds_an_incident_by_clicking(
     )
     assert Statement.objects.filter(incident=incident).count() == 2
     statement_loads = user.loads - loads_before
+    _no_axe_violations(page)  # the grid with its "Add statement" links
 
     do(lambda: page.get_by_role("link", name="Add a source").click())
     _no_axe_violations(page)

@@ -176,5 +176,8 @@ class SourceAddForm(forms.Form):
         input_formats=LOCAL_FORMATS,
     )
     text = forms.CharField(
-        required=False, label=_("Text"), widget=forms.Textarea(attrs={"rows": 8})
+        required=False,
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Title, outlet, date and text are read from the page when it is fetched."),
     )
