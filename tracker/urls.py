@@ -4,6 +4,7 @@ from typing import Any
 from django.urls import URLPattern, path
 
 from tracker.views import (
+    building,
     conflict_setup,
     conflicts,
     editorial,
@@ -37,7 +38,12 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("websub/<int:feed_id>/", websub.websub_callback, name="websub-callback"),
     path("incidents/", incidents.incident_list, name="incident-list"),
+    path("incidents/new/", building.incident_new, name="incident-new"),
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident-detail"),
+    path("incidents/<int:pk>/statements/new/", building.statement_new, name="statement-new"),
+    path("incidents/<int:pk>/sources/new/", building.source_new, name="incident-source-new"),
+    path("sources/new/", building.source_new, name="source-new"),
+    path("sources/<int:pk>/archived/", building.source_archived, name="source-archived"),
     path("incidents/<int:pk>/edit/", editorial.incident_edit, name="incident-edit"),
     path("incidents/<int:pk>/submit/", editorial.incident_submit, name="incident-submit"),
     path("incidents/<int:pk>/publish/", editorial.incident_publish_view, name="incident-publish"),

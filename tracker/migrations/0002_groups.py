@@ -7,6 +7,7 @@ ROLE_PERMISSIONS = {
     "Editor": None,  # every tracker permission, including publish and merge
     "Journalist": [
         "view_*",
+        "add_incident",
         "add_statement",
         "change_statement",
         "delete_statement",

@@ -6,7 +6,7 @@ from tracker.models.incident import Incident
 from tracker.models.party import Alignment, Conflict, Outlet, Party, PartyAlias, Side
 from tracker.models.proposal import EnrichmentRun, Proposal
 from tracker.models.revision import PendingRevision
-from tracker.models.source import Citation, Source, SourceAppearance
+from tracker.models.source import Citation, IncidentSource, Source, SourceAppearance
 from tracker.models.statement import Statement
 from tracker.models.statement_watch import StatementVersion, StatementWatch
 
@@ -24,6 +24,7 @@ __all__ = [
     "FetchLog",
     "Incident",
     "IncidentChange",
+    "IncidentSource",
     "Outlet",
     "Party",
     "PartyAlias",

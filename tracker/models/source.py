@@ -182,3 +182,28 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return f"“{self.excerpt[:60]}”"
+
+
+class IncidentSource(models.Model):
+    """A report gathered for an incident before (or without) anything in it being cited: the
+    source an incident was created from, or one added from the incident page. Cited sources
+    are reachable through their citations; this keeps the rest reachable too."""
+
+    incident = models.ForeignKey(
+        "tracker.Incident", on_delete=models.CASCADE, related_name="gathered_sources"
+    )
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="gathered_for")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "source"], name="incidentsource_unique"),
+        ]
+        indexes = [models.Index(fields=["source"], name="incidentsource_source_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} for incident {self.incident_id}"

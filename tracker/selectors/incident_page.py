@@ -61,11 +61,12 @@ def statement_timeline(grid: Grid) -> list[TimelineEntry]:
 
 
 def incident_sources(incident: Incident) -> list[Source]:
+    """Sources cited in INCIDENT, then those gathered for it and not cited yet."""
     cited_here = Q(citations__claim__statement__incident=incident) | Q(
         citations__statement__incident=incident
     )
     return list(
-        Source.objects.filter(cited_here)
+        Source.objects.filter(cited_here | Q(gathered_for__incident=incident))
         .select_related("outlet")
         .annotate(cited=Count("citations", filter=cited_here, distinct=True))
         .order_by("-cited", "id")

@@ -1,8 +1,11 @@
-"""Pieces every service uses: validated saves and optimistic-locking updates."""
+"""Pieces every service uses: validated saves, optimistic-locking updates, reported times."""
 
+import zoneinfo
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -50,3 +53,16 @@ def update_versioned(obj: M, *, expected_version: int | None, fields: dict[str, 
         raise StaleEditError(obj, expected_version or current, actual)
     obj.refresh_from_db()
     return obj
+
+
+def utc_from_local(*, local: datetime, zone: str, field: str) -> datetime:
+    """LOCAL, a wall-clock time as a reporter gave it in the IANA ZONE, as a UTC instant (the
+    database keeps UTC; the zone is kept beside it for display). A zone that is not IANA's is
+    refused on FIELD. A time skipped by a clock change resolves as the zone's rules say (fold 0)."""
+    try:
+        tz = zoneinfo.ZoneInfo(zone) if zone else UTC
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(
+            {field: f"{zone} is not an IANA time zone (e.g. Asia/Yerevan)."}
+        ) from exc
+    return local.replace(tzinfo=None).replace(tzinfo=tz).astimezone(UTC)

@@ -27,9 +27,15 @@ from tracker.ingest.fetch import FetchError, fetch
 from tracker.ingest.netpolicy import BlockedAddressError
 from tracker.ingest.simhash import MAX_DISTANCE, bands, distance
 from tracker.ingest.transport import FetchOptions, feed_fetch_options
-from tracker.models import Feed, Source
+from tracker.models import Feed, Incident, Outlet, Source
 from tracker.services.batchsql import insert_from_json_sql, json_rows
-from tracker.services.sources import outlet_for_url, source_by_url, source_create
+from tracker.services.common import Actor
+from tracker.services.sources import (
+    incident_source_add,
+    outlet_for_url,
+    source_by_url,
+    source_create,
+)
 from tracker.text.language import language_or_declared
 from tracker.text.normalise import text_sha256
 
@@ -443,3 +449,35 @@ def source_create_from_url(*, url: str, kind: SourceKind = SourceKind.NEWS_REPOR
         return source_archive_page(
             source=source, article=article, retrieved_at=timezone.now(), page_url=page_url
         )
+
+
+def source_add_by_hand(
+    *,
+    url: str,
+    fetch: bool,
+    title: str = "",
+    text: str = "",
+    published_at: datetime | None = None,
+    outlet: Outlet | None = None,
+    incident: Incident | None = None,
+    user: Actor = None,
+) -> Source:
+    """A source a person adds: by its address alone (FETCH: fetched, extracted and archived as
+    ingest does, under the fetcher's guard), or by pasting its text with the address it was
+    published at. Gathered for INCIDENT when given, so it is reachable from there."""
+    if fetch:
+        source = source_create_from_url(url=url)
+    elif not text.strip():
+        raise ValidationError({"text": "Paste the report's text (or give only its address)."})
+    else:
+        source = source_create(
+            url=url,
+            title=title,
+            text=text,
+            published_at=published_at,
+            outlet=outlet,
+            language=language_or_declared(text, ""),
+        )
+    if incident is not None:
+        incident_source_add(incident=incident, source=source, user=user)
+    return source

@@ -5,7 +5,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from tracker.enums import SourceKind
-from tracker.models import Citation, Claim, Outlet, PendingRevision, Source, Statement
+from tracker.models import (
+    Citation,
+    Claim,
+    Incident,
+    IncidentSource,
+    Outlet,
+    PendingRevision,
+    Source,
+    Statement,
+)
 from tracker.services.common import Actor, person, save_validated
 from tracker.services.revisions import addition_save, deletion_submit
 from tracker.text.normalise import canonical_url, text_sha256
@@ -115,3 +124,15 @@ def citation_create(
 def citation_delete(*, citation: Citation, user: Actor) -> PendingRevision | None:
     """Held for approval in a published incident."""
     return deletion_submit(obj=citation, user=user)
+
+
+@transaction.atomic
+def incident_source_add(
+    *, incident: Incident, source: Source, user: Actor = None
+) -> IncidentSource:
+    """Gather SOURCE for INCIDENT (once: adding it again returns the existing link), so the
+    report is reachable from the incident before anything in it is cited."""
+    link, _ = IncidentSource.objects.get_or_create(
+        incident=incident, source=source, defaults={"added_by": person(user)}
+    )
+    return link

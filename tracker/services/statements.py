@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -6,7 +7,7 @@ from django.db import transaction
 from tracker.enums import Channel, TranslationKind
 from tracker.models import Incident, Outlet, Party, PendingRevision, Statement
 from tracker.selectors.parties import party_side
-from tracker.services.common import Actor
+from tracker.services.common import Actor, utc_from_local
 from tracker.services.revisions import addition_save, deletion_submit
 
 
@@ -51,3 +52,15 @@ def statement_create(
 def statement_delete(*, statement: Statement, user: Actor) -> PendingRevision | None:
     """With its claims and citations; held for approval in a published incident."""
     return deletion_submit(obj=statement, user=user)
+
+
+@transaction.atomic
+def statement_create_reported(
+    *, issued_local: datetime | None, issued_timezone: str, **values: Any
+) -> Statement:
+    """statement_create with the issue time as the party gave it: wall-clock ISSUED_LOCAL in
+    the IANA ISSUED_TIMEZONE, kept in UTC."""
+    issued_at = issued_local and utc_from_local(
+        local=issued_local, zone=issued_timezone, field="issued_timezone"
+    )
+    return statement_create(issued_at=issued_at, **values)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from tracker.enums import Channel, CounterclaimRelation, ProposalKind
 from tracker.models import Party, Proposal
+from tracker.selectors.building import sources_added_by_hand
 from tracker.selectors.enrichment import inbox_card, inbox_sources, recent_empty_runs
 from tracker.services.enrichment import proposal_accept, proposal_dismiss
 
@@ -35,7 +36,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "tracker/inbox.html",
-        {"page": page, "cards": cards, "empty_runs": recent_empty_runs(), **_choices()},
+        {
+            "page": page,
+            "cards": cards,
+            "empty_runs": recent_empty_runs(),
+            "added_by_hand": sources_added_by_hand(),
+            **_choices(),
+        },
     )
 
 

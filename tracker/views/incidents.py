@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -68,27 +70,31 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if incident.merged_into is not None:
         # A merged duplicate's address keeps working: it leads to the incident it became part of.
         return redirect(incident.merged_into)
+    return render(request, "tracker/incident_detail.html", incident_page_context(request, incident))
+
+
+def incident_page_context(request: HttpRequest, incident: Incident) -> dict[str, Any]:
+    """Everything the staff incident page shows; also what an inline addition answers with, so
+    htmx can take the parts that changed from it."""
     grid = incident_grid(incident=incident)
     user = request.user
-    return render(
-        request,
-        "tracker/incident_detail.html",
-        {
-            "incident": incident,
-            "grid": grid,
-            "timeline": statement_timeline(grid),
-            "sources": incident_sources(incident),
-            "revisions": pending_revisions(incident),
-            "log": editorial_log(incident),
-            "merged_here": merged_into_here(incident),
-            "can": {
-                "edit_incident": user.has_perm("tracker.change_incident"),
-                "edit_statement": user.has_perm("tracker.change_statement"),
-                "edit_claim": user.has_perm("tracker.change_claim"),
-                "delete_claim": user.has_perm("tracker.delete_claim"),
-                "delete_statement": user.has_perm("tracker.delete_statement"),
-                "publish": user.has_perm("tracker.publish_incident"),
-                "merge": user.has_perm("tracker.merge_incident"),
-            },
+    return {
+        "incident": incident,
+        "grid": grid,
+        "timeline": statement_timeline(grid),
+        "sources": incident_sources(incident),
+        "revisions": pending_revisions(incident),
+        "log": editorial_log(incident),
+        "merged_here": merged_into_here(incident),
+        "can": {
+            "edit_incident": user.has_perm("tracker.change_incident"),
+            "edit_statement": user.has_perm("tracker.change_statement"),
+            "add_statement": user.has_perm("tracker.add_statement"),
+            "add_source": user.has_perm("tracker.add_source"),
+            "edit_claim": user.has_perm("tracker.change_claim"),
+            "delete_claim": user.has_perm("tracker.delete_claim"),
+            "delete_statement": user.has_perm("tracker.delete_statement"),
+            "publish": user.has_perm("tracker.publish_incident"),
+            "merge": user.has_perm("tracker.merge_incident"),
         },
-    )
+    }

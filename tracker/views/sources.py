@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tracker.forms.citations import CitationForm
 from tracker.forms.errors import add_service_errors
 from tracker.models import Citation, Claim, Source, Statement
+from tracker.selectors.building import source_incidents
 from tracker.selectors.citations import (
     Span,
     cite_choices,
@@ -86,6 +87,7 @@ def _page_context(
         "citations": [(citation, citation_href(citation)) for citation in citations],
         "choices": cite_choices(citations=citations, also_claim=also_claim),
         "near_duplicates": source_near_duplicates(source=source),
+        "incidents": source_incidents(source),
         "form": form,
         "saved": saved,
     }

@@ -1,0 +1,197 @@
+"""Building an incident in the app: a new incident (from the list or from a report), a
+statement from an empty grid cell, a source by address or by pasted text, and a source's
+archived copy. Thin: the forms check input, tracker/services write, and every refusal comes
+back in words beside its field (422 without JavaScript; htmx swaps the form in place)."""
+
+import zlib
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import reselect, reswap, retarget
+
+from tracker.enums import TimePrecision
+from tracker.forms.building import IncidentCreateForm, SourceAddForm, StatementAddForm
+from tracker.forms.errors import add_service_errors
+from tracker.models import Conflict, Incident, Side, Source
+from tracker.selectors.building import conflict_usual_timezone, side_parties
+from tracker.selectors.parties import sides_countries
+from tracker.services.incidents import incident_create_reported
+from tracker.services.intake import source_add_by_hand
+from tracker.services.statements import statement_create_reported
+from tracker.views.incidents import incident_page_context
+from tracker.web.place_map import place_picker_map
+
+# An archived page is someone else's HTML: shown with no script, no request anywhere, no form,
+# in a sandbox of its own origin.
+ARCHIVE_CSP = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+
+
+def _require(request: HttpRequest, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied(_("Your role does not allow this."))
+
+
+def _htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _status(request: HttpRequest, form: Any) -> int:
+    return 422 if request.method == "POST" and form.errors and not _htmx(request) else 200
+
+
+def _from_source(source: Source, conflict: Conflict | None) -> dict[str, Any]:
+    """What a report tells of a new incident: its title, and its date read in the conflict's
+    usual zone (to the day: a report's publication time is not the event's)."""
+    zone = conflict_usual_timezone(conflict) if conflict else ""
+    initial: dict[str, Any] = {"title": source.title[:300], "source": source.pk}
+    if source.published_at:
+        local = source.published_at.astimezone(ZoneInfo(zone)) if zone else source.published_at
+        initial["local_start"] = local.replace(hour=0, minute=0, second=0, tzinfo=None)
+        initial["time_precision"] = TimePrecision.DAY
+    return initial
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_new(request: HttpRequest) -> HttpResponse:
+    """New incident, from the list page or (?source=ID) from a report, which is gathered for it."""
+    _require(request, "tracker.add_incident")
+    source_id = request.POST.get("source") or request.GET.get("source")
+    source = get_object_or_404(Source, pk=source_id) if source_id and source_id.isdigit() else None
+    conflicts = list(Conflict.objects.order_by("name")[:2])
+    conflict = conflicts[0] if len(conflicts) == 1 else None
+    initial: dict[str, Any] = {"conflict": conflict}
+    if conflict is not None:
+        initial["local_timezone"] = conflict_usual_timezone(conflict)
+    if source is not None:
+        initial |= _from_source(source, conflict)
+    form = IncidentCreateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {name: value for name, value in form.cleaned_data.items() if name != "source"}
+        try:
+            incident = incident_create_reported(**data, source=source, user=request.user)
+        except ValidationError as error:
+            add_service_errors(
+                form, error, renamed={"occurred_start": "local_start", "occurred_end": "local_end"}
+            )
+        else:
+            return redirect(incident)
+    return render(
+        request,
+        "tracker/build/incident_new.html",
+        {
+            "form": form,
+            "source": source,
+            "picker": place_picker_map(sides_countries(conflict)),
+        },
+        status=_status(request, form),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def statement_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """A statement of the side whose grid cell or column asked (?side=ID): only its parties."""
+    _require(request, "tracker.add_statement")
+    incident = get_object_or_404(Incident.objects.live().select_related("conflict"), pk=pk)
+    side = get_object_or_404(
+        Side,
+        pk=request.POST.get("side") or request.GET.get("side") or 0,
+        conflict_id=incident.conflict_id,
+    )
+    parties = side_parties(side)
+    only = list(parties[:2])
+    form = StatementAddForm(
+        request.POST or None,
+        parties=parties,
+        initial={
+            "issued_timezone": incident.local_timezone,
+            "party": only[0] if len(only) == 1 else None,  # a side of one party: chosen already
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            statement = statement_create_reported(
+                incident=incident, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, renamed={"issued_at": "issued_local"})
+        else:
+            if _htmx(request):  # the grid and the statements, re-read; the form selects them
+                return render(
+                    request,
+                    "tracker/incident_detail.html",
+                    incident_page_context(request, incident),
+                )
+            return redirect(f"{incident.get_absolute_url()}#statement-{statement.pk}")
+    context = {"form": form, "incident": incident, "side": side}
+    if _htmx(request):
+        response = render(request, "tracker/build/statement_form.html", context)
+        if request.method == "POST":  # errors: back into the form, not the grid
+            selector = f"#statement-form-{side.pk}"
+            return reselect(reswap(retarget(response, selector), "outerHTML"), selector)
+        return response
+    return render(
+        request, "tracker/build/statement_page.html", context, status=_status(request, form)
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def source_new(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """A source by address or by pasted text; from an incident (gathered for it) or the inbox."""
+    _require(request, "tracker.add_source")
+    incident = get_object_or_404(Incident.objects.live(), pk=pk) if pk is not None else None
+    form = SourceAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            source = source_add_by_hand(
+                url=data["url"],
+                fetch=data["how"] == SourceAddForm.BY_URL,
+                title=data["title"],
+                text=data["text"],
+                published_at=data["published_at"],
+                outlet=data["outlet"],
+                incident=incident,
+                user=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("tracker:source-detail", source.pk)
+    action = (
+        reverse("tracker:incident-source-new", args=[incident.pk])
+        if incident
+        else reverse("tracker:source-new")
+    )
+    return render(
+        request,
+        "tracker/build/source_new.html",
+        {"form": form, "incident": incident, "action": action},
+        status=_status(request, form),
+    )
+
+
+@login_required
+@require_GET
+def source_archived(request: HttpRequest, pk: int) -> HttpResponse:
+    """The page as ingest archived it (Source.snapshot), inert: sandboxed, no scripts, nothing
+    loaded from anywhere."""
+    _require(request, "tracker.view_source")
+    source = get_object_or_404(Source.objects.only("snapshot"), pk=pk)
+    if not source.snapshot:
+        raise Http404(_("No archived copy of this page."))
+    # The page's bytes as they came: its own <meta charset> tells the browser how to read them.
+    response = HttpResponse(zlib.decompress(bytes(source.snapshot)), content_type="text/html")
+    response["Content-Security-Policy"] = ARCHIVE_CSP
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
