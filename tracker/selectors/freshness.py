@@ -181,9 +181,11 @@ def note_writes(
 
 
 def watch_writes(connection: BaseDatabaseWrapper, **_: Any) -> None:
-    """Install note_writes on CONNECTION (a connection_created receiver), once."""
+    """Install note_writes on CONNECTION (a connection_created receiver), once. First in the
+    list: a connection may open inside another wrapper's `execute_wrapper()` block (pghistory's
+    context), whose exit pops the last wrapper."""
     if note_writes not in connection.execute_wrappers:
-        connection.execute_wrappers.append(note_writes)
+        connection.execute_wrappers.insert(0, note_writes)
 
 
 def _generation() -> tuple[int, int]:
