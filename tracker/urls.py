@@ -37,6 +37,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("websub/<int:feed_id>/", websub.websub_callback, name="websub-callback"),
     path("incidents/", incidents.incident_list, name="incident-list"),
+    path("incidents/clusters/", incidents.incident_clusters, name="incident-clusters"),
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident-detail"),
     path("incidents/<int:pk>/edit/", editorial.incident_edit, name="incident-edit"),
     path("incidents/<int:pk>/submit/", editorial.incident_submit, name="incident-submit"),
