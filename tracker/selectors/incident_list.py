@@ -162,8 +162,13 @@ def incidents_clustered(queryset: QuerySet[Incident], *, zoom: int) -> list[Clus
         .values_list("n", "lat", "lon", "only")
     )
     singles = [only for n, _, _, only in cells if n == 1]
+    # dispute_status is an annotation, which the type checker's Django plugin cannot see.
     rows = incidents_with_dispute_status(Incident.objects.filter(pk__in=singles)).values(
-        "pk", "title", "latitude", "longitude", "dispute_status"
+        "pk",
+        "title",
+        "latitude",
+        "longitude",
+        "dispute_status",  # type: ignore[misc]
     )
     markers = {
         row["pk"]: Marker(
@@ -182,14 +187,26 @@ def incidents_clustered(queryset: QuerySet[Incident], *, zoom: int) -> list[Clus
     ]
 
 
-def located_extent(queryset: QuerySet[Incident]) -> Bbox | None:
-    """The smallest box holding every located incident of QUERYSET; None when none is."""
-    box = queryset.order_by().aggregate(
-        west=Min("longitude"), south=Min("latitude"), east=Max("longitude"), north=Max("latitude")
+@dataclass(frozen=True)
+class Selection:
+    """How many incidents a query selects, and the box round the located ones (None if none)."""
+
+    count: int
+    extent: Bbox | None
+
+
+def selection_of(queryset: QuerySet[Incident]) -> Selection:
+    """The exact count and the located extent of QUERYSET in one scan: at 100,000 incidents an
+    exact count costs a few milliseconds (docs/benchmarks.md), so no estimate is shown."""
+    found = queryset.order_by().aggregate(
+        count=Count("id"),
+        west=Min("longitude"),
+        south=Min("latitude"),
+        east=Max("longitude"),
+        north=Max("latitude"),
     )
-    if box["west"] is None:
-        return None
-    return Bbox(**box)
+    count = found.pop("count")
+    return Selection(count=count, extent=None if found["west"] is None else Bbox(**found))
 
 
 @dataclass

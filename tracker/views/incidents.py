@@ -18,7 +18,7 @@ from tracker.selectors.incident_list import (
     incidents_keyset_page,
     incidents_listed,
     incidents_timeline,
-    located_extent,
+    selection_of,
     zoom_for_span,
 )
 from tracker.selectors.incident_page import (
@@ -68,7 +68,8 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     filters = query.copy()
     for name in NOT_FILTERS:
         filters.pop(name, None)
-    extent = located_extent(selected)
+    selection = selection_of(selected)
+    extent = selection.extent
     box = (extent.west, extent.south, extent.east, extent.north) if extent else None
     svg = region_map(box, focus=frozenset(sides_countries(conflict_of(criteria))))
     zoom = zoom_for_span((svg.width / svg.x_per_degree) / 2)
@@ -88,7 +89,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "cursor_error": cursor_error,
-            "total": selected.count(),
+            "total": selection.count,
             "map": svg,
             "zoom": zoom,
             "clusters": [
