@@ -222,6 +222,6 @@ def region_map(extent: Box | None, *, focus: frozenset[str] = frozenset()) -> Sv
 
 
 def cluster_radius(count: int) -> float:
-    """A cluster's radius in pixels: one incident 7, growing with the logarithm of the count so
+    """A cluster's radius in pixels: one incident 8, growing with the logarithm of the count so
     10,000 stays on the map (the page's script draws with the same number)."""
-    return round(7 + 4 * math.log10(count), 1)
+    return round(8 + 5 * math.log10(count), 1)

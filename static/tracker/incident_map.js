@@ -52,7 +52,7 @@
         const label = document.createElementNS(NS, "text");
         label.setAttribute("x", x.toFixed(2));
         label.setAttribute("y", y.toFixed(2));
-        label.setAttribute("font-size", (12 * scale).toFixed(2));
+        label.setAttribute("transform", `translate(${x.toFixed(2)} ${y.toFixed(2)}) scale(${scale}) translate(${(-x).toFixed(2)} ${(-y).toFixed(2)})`);
         label.textContent = cluster.count;
         group.append(circle, label);
         layer.append(group);
@@ -62,6 +62,8 @@
 
   async function show(view) {
     svg.setAttribute("viewBox", `${view.x} ${view.y} ${view.width} ${view.height}`);
+    // Country names would grow with the zoom; the outlines say enough up close.
+    svg.classList.toggle("zoomed", views.length > 1);
     out.hidden = views.length < 2;
     const url = new URL(figure.dataset.clusters, window.location.href);
     url.searchParams.set("zoom", view.zoom);
