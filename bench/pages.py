@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -268,11 +269,14 @@ def main() -> None:
             f"**{_p95(clusters_ms) / _p95(clusters_bare_ms):.2f}×**",
         ),
     ]
+    load = os.getloadavg()[0]
     table = "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
     markdown = (
         f"## Editorial pages (`bench/pages.py{' --quick' if args.quick else ''}`)\n\n"
         f"{args.repeat} requests each, in-process Django test client (no network), embedded "
-        f"PostgreSQL, 2 cores.\n\n| measure | value | against |\n|---|---|---|\n{table}\n"
+        f"PostgreSQL, 2 cores; load average {load:.1f} during the run (above 2, other work "
+        f"shared the cores: compare the ratios, not the milliseconds).\n\n"
+        f"| measure | value | against |\n|---|---|---|\n{table}\n"
     )
     write_section("pages", markdown)
     print(markdown)

@@ -13,8 +13,9 @@
   const north = parseFloat(figure.dataset.north);
   const xPer = parseFloat(figure.dataset.xPerDegree);
   const yPer = parseFloat(figure.dataset.yPerDegree);
-  const full = svg.viewBox.baseVal;
-  const views = [{ x: full.x, y: full.y, width: full.width, height: full.height, zoom: parseInt(figure.dataset.zoom, 10) }];
+  const drawn = svg.viewBox.baseVal; // live: it follows the viewBox, so copy the first view
+  const views = [{ x: drawn.x, y: drawn.y, width: drawn.width, height: drawn.height, zoom: parseInt(figure.dataset.zoom, 10) }];
+  const full = views[0];
 
   const place = (lon, lat) => [(lon - west) * xPer, (north - lat) * yPer];
   const box = (view) => [
