@@ -105,6 +105,7 @@ def test_clusters_follow_the_filters_and_add_up_to_the_result_count(desk, role_c
         ({"zoom": "far"}, "zoom", "whole number from 0 to 20"),
         ({"zoom": "21"}, "zoom", "whole number from 0 to 20"),
         ({"zoom": "-1"}, "zoom", "whole number from 0 to 20"),
+        ({"zoom": "²"}, "zoom", "whole number from 0 to 20"),
         ({"zoom": "3", "bbox": "east,of,eden"}, "bbox", "west,south,east,north"),
         ({"zoom": "3", "bbox": "0,50,10,40"}, "bbox", "south ≤ north"),
         ({"zoom": "3", "type": "picnic"}, "type", "picnic"),

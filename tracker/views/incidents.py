@@ -1,3 +1,5 @@
+import re
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -39,9 +41,11 @@ EXPORTS = (
 )
 # What a page link or the list's order adds to the query: no filter, so no export takes it.
 NOT_FILTERS = ("cursor", "sort")
+ZOOM = re.compile(r"[0-9]{1,2}")
 
 
 def _filtered(request: HttpRequest) -> tuple[IncidentFilterForm, IncidentCriteria, str]:
+    """The list's form, what its valid fields ask for, and the order of the rows."""
     form = IncidentFilterForm(request.GET or None)
     criteria, sort = IncidentCriteria(), "newest"
     if form.is_bound:
@@ -122,7 +126,8 @@ def incident_clusters(request: HttpRequest) -> HttpResponse:
         {} if form.is_valid() else {name: list(messages) for name, messages in form.errors.items()}
     )
     raw_zoom = request.GET.get("zoom", "")
-    if not raw_zoom.isdigit() or int(raw_zoom) > MAX_ZOOM:
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+    if not ZOOM.fullmatch(raw_zoom) or int(raw_zoom) > MAX_ZOOM:
         errors["zoom"] = [
             _("Give the zoom as a whole number from 0 to %(max)d.") % {"max": MAX_ZOOM}
         ]
