@@ -5,6 +5,9 @@
    against the time of its bare queries (the same SQL, run alone).
 2. The incident list with N incidents: a filtered full-text search, p50/p95, against the FTS
    query alone (the page's first page of ids from the GIN index).
+3. The unfiltered incident list with N incidents (map clusters, result count, timeline, first
+   page): p95 and the HTML's weight, against its bare queries (the same SQL, run alone); and the
+   map's cluster JSON for a zoomed-in view.
 
   .venv/bin/python bench/pages.py           # 100,000 incidents
   .venv/bin/python bench/pages.py --quick   # 10,000 incidents
@@ -13,6 +16,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -54,13 +58,15 @@ def _seed(n: int) -> Demo:
 
     demo = demo_load()
     existing = Incident.objects.count()
-    if existing >= n:
-        print(f"  database already holds {existing:,} incidents")
-        return demo
-    print(f"  seeding {n - existing + 1:,} incidents …", flush=True)
     with connection.cursor() as cursor:
-        cursor.execute(SEED_SQL, {"conflict": demo.conflict.pk, "n": n - existing + 1})
-        cursor.execute("ANALYZE tracker_incident")
+        if existing >= n:
+            print(f"  database already holds {existing:,} incidents")
+        else:
+            print(f"  seeding {n - existing + 1:,} incidents …", flush=True)
+            cursor.execute(SEED_SQL, {"conflict": demo.conflict.pk, "n": n - existing + 1})
+        # As autovacuum would have by now: statistics, and the visibility map that lets the
+        # map's queries scan only their index.
+        cursor.execute("VACUUM ANALYZE tracker_incident")
     return demo
 
 
@@ -145,7 +151,7 @@ def main() -> None:
     def page_of(incident) -> None:
         assert client.get(f"/incidents/{incident.pk}/").status_code == 200
 
-    def queries_of(incident) -> list[tuple[str, Any]]:
+    def queries_of_url(url: str) -> list[tuple[str, Any]]:
         seen: list[tuple[str, Any]] = []
 
         def record(execute, sql, params, many, context):
@@ -153,19 +159,25 @@ def main() -> None:
             return execute(sql, params, many, context)
 
         with connection.execute_wrapper(record):
-            page_of(incident)
+            assert client.get(url).status_code == 200
         return seen
+
+    def queries_of(incident) -> list[tuple[str, Any]]:
+        return queries_of_url(f"/incidents/{incident.pk}/")
+
+    def replay(queries: list[tuple[str, Any]]) -> None:
+        with connection.cursor() as cursor:
+            for sql, params in queries:
+                cursor.execute(sql, params)
+                if cursor.description:
+                    cursor.fetchall()
 
     page_of(big)
     small_queries = queries_of(demo.incident)
     big_queries = queries_of(big)
 
     def bare() -> None:
-        with connection.cursor() as cursor:
-            for sql, params in big_queries:
-                cursor.execute(sql, params)
-                if cursor.description:
-                    cursor.fetchall()
+        replay(big_queries)
 
     print("  timing the incident page …", flush=True)
     page_ms = _time(lambda: page_of(big), args.repeat)
@@ -192,6 +204,24 @@ def main() -> None:
     list_ms = _time(listing, args.repeat)
     fts_ms = _time(fts_alone, args.repeat)
 
+    print("  timing the unfiltered incident list …", flush=True)
+
+    def unfiltered() -> bytes:
+        answer = client.get("/incidents/")
+        assert answer.status_code == 200
+        return answer.content
+
+    html = unfiltered()
+    list_queries = queries_of_url("/incidents/")
+    whole_ms = _time(unfiltered, args.repeat)
+    whole_bare_ms = _time(lambda: replay(list_queries), args.repeat)
+    count_queries = [(sql, params) for sql, params in list_queries if "COUNT(" in sql.upper()]
+    count_ms = _time(lambda: replay(count_queries[:1]), args.repeat)
+    clusters_url = "/incidents/clusters/?zoom=9&bbox=45.5,39.7,46.2,40.2"
+    cluster_queries = queries_of_url(clusters_url)
+    clusters_ms = _time(lambda: client.get(clusters_url), args.repeat)
+    clusters_bare_ms = _time(lambda: replay(cluster_queries), args.repeat)
+
     rows = [
         (
             "incident page SQL queries, 200 claims / 500 citations",
@@ -215,11 +245,38 @@ def main() -> None:
             f"list p95 / FTS p95: **{_p95(list_ms) / _p95(fts_ms):.1f}×**",
         ),
     ]
+    rows += [
+        (
+            f"incident list, unfiltered, {n:,} incidents, p95",
+            f"{_p95(whole_ms):.1f} ms",
+            f"its {len(list_queries)} bare queries p95 {_p95(whole_bare_ms):.1f} ms → "
+            f"**{_p95(whole_ms) / _p95(whole_bare_ms):.2f}×** (goal p95 ≤ 250 ms)",
+        ),
+        (
+            "unfiltered list HTML",
+            f"{len(html) / 1024:.0f} KB",
+            f"**{len(html) / (150 * 1024):.2f}×** the 150 KB goal",
+        ),
+        (
+            "the exact count (one scan with the map's extent) alone, p95",
+            f"{_p95(count_ms):.1f} ms",
+            f"{_p95(count_ms) / _p95(whole_ms):.0%} of the page: exact, no estimate needed",
+        ),
+        (
+            "map clusters JSON, zoom 9, p95",
+            f"{_p95(clusters_ms):.1f} ms",
+            f"its bare queries p95 {_p95(clusters_bare_ms):.1f} ms → "
+            f"**{_p95(clusters_ms) / _p95(clusters_bare_ms):.2f}×**",
+        ),
+    ]
+    load = os.getloadavg()[0]
     table = "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
     markdown = (
         f"## Editorial pages (`bench/pages.py{' --quick' if args.quick else ''}`)\n\n"
         f"{args.repeat} requests each, in-process Django test client (no network), embedded "
-        f"PostgreSQL, 2 cores.\n\n| measure | value | against |\n|---|---|---|\n{table}\n"
+        f"PostgreSQL, 2 cores; load average {load:.1f} during the run (above 2, other work "
+        f"shared the cores: compare the ratios, not the milliseconds).\n\n"
+        f"| measure | value | against |\n|---|---|---|\n{table}\n"
     )
     write_section("pages", markdown)
     print(markdown)

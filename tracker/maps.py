@@ -1,6 +1,7 @@
 """Offline maps: country outlines from Natural Earth (shipped inside a PyPI package), simplified
-once and cached in the data folder, drawn as SVG on the server with the incidents as markers.
-No tile server, no JavaScript, no network."""
+once and cached in the data folder, cut to the frame and drawn as SVG on the server; the
+incidents are drawn over it as clusters (tracker.selectors.incident_list). No tile server, no
+network; a small script only zooms."""
 
 from __future__ import annotations
 
@@ -34,11 +35,22 @@ class Marker:
 
 @dataclass(frozen=True)
 class SvgMap:
+    """Country outlines drawn in an equirectangular frame; `place` projects a point into it
+    (the page's script does the same sum from the data attributes to place what it fetches)."""
+
     width: int
     height: int
     country_paths: list[str]
     labels: list[tuple[str, float, float]]  # country name, x, y
-    markers: list[tuple[Marker, float, float]]  # marker, x, y
+    west: float
+    north: float
+    x_per_degree: float
+    y_per_degree: float
+
+    def place(self, longitude: float, latitude: float) -> tuple[float, float]:
+        return (longitude - self.west) * self.x_per_degree, (
+            self.north - latitude
+        ) * self.y_per_degree
 
 
 def _cache_file() -> Path:
@@ -94,11 +106,16 @@ def countries() -> list[dict]:
     return built
 
 
-def _frame(markers: list[Marker], focus: set[str]) -> tuple[float, float, float, float]:
-    """Around the markers; with none, around the FOCUS countries (ISO codes); else the world."""
-    boxes = [(m.longitude, m.latitude, m.longitude, m.latitude) for m in markers] or [
-        tuple(country["bounds"]) for country in countries() if country["iso"] in focus
-    ]
+Box = tuple[float, float, float, float]  # west, south, east, north
+
+
+def _frame(extent: Box | None, focus: set[str]) -> Box:
+    """Around EXTENT; with none, around the FOCUS countries (ISO codes); else the world."""
+    boxes = (
+        [extent]
+        if extent
+        else [tuple(country["bounds"]) for country in countries() if country["iso"] in focus]
+    )
     if not boxes:
         return WORLD
     west = min(box[0] for box in boxes)
@@ -115,6 +132,42 @@ def _frame(markers: list[Marker], focus: set[str]) -> tuple[float, float, float,
     )
 
 
+def _clip(ring: list[list[float]], box: Box) -> list[list[float]]:
+    """RING cut to BOX (Sutherland–Hodgman): a country that reaches into the frame is drawn
+    only as far as the frame, so Russia costs a few points on a map of the Caucasus."""
+    west, south, east, north = box
+    edges = [
+        (lambda p: p[0] >= west, lambda a, b: _cross_x(a, b, west)),
+        (lambda p: p[0] <= east, lambda a, b: _cross_x(a, b, east)),
+        (lambda p: p[1] >= south, lambda a, b: _cross_y(a, b, south)),
+        (lambda p: p[1] <= north, lambda a, b: _cross_y(a, b, north)),
+    ]
+    points = ring
+    for inside, cross in edges:
+        if not points:
+            break
+        kept: list[list[float]] = []
+        previous = points[-1]
+        for point in points:
+            if inside(point):
+                if not inside(previous):
+                    kept.append(cross(previous, point))
+                kept.append(point)
+            elif inside(previous):
+                kept.append(cross(previous, point))
+            previous = point
+        points = kept
+    return points
+
+
+def _cross_x(a: list[float], b: list[float], x: float) -> list[float]:
+    return [x, a[1] + (b[1] - a[1]) * (x - a[0]) / (b[0] - a[0])]
+
+
+def _cross_y(a: list[float], b: list[float], y: float) -> list[float]:
+    return [a[0] + (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1]), y]
+
+
 def _rings(geometry: dict) -> list[list[list[float]]]:
     if geometry["type"] == "Polygon":
         return geometry["coordinates"]
@@ -123,39 +176,52 @@ def _rings(geometry: dict) -> list[list[list[float]]]:
     return []
 
 
-def incident_map(
-    markers: list[Marker], *, focus: set[str] | frozenset[str] = frozenset()
-) -> SvgMap:
-    """An equirectangular map framed on MARKERS (x scaled by the cosine of the middle latitude,
-    so the region's shape reads right), with the outlines of every country in the frame."""
-    west, south, east, north = _frame(markers, set(focus))
+@lru_cache(maxsize=64)
+def region_map(extent: Box | None, *, focus: frozenset[str] = frozenset()) -> SvgMap:
+    """An equirectangular map framed on EXTENT (x scaled by the cosine of the middle latitude,
+    so the region's shape reads right), with the outlines of every country in the frame, cut to
+    it. Cached per frame: the same selection draws the same outlines."""
+    west, south, east, north = _frame(extent, set(focus))
     x_scale = math.cos(math.radians((south + north) / 2))
     span_x = (east - west) * x_scale
     span_y = north - south
     height = max(int(WIDTH * span_y / span_x), 200)
     factor = WIDTH / span_x
-
-    def project(lon: float, lat: float) -> tuple[float, float]:
-        return (lon - west) * x_scale * factor, (north - lat) * factor
-
-    paths = []
-    labels = []
+    svg = SvgMap(
+        width=WIDTH,
+        height=height,
+        country_paths=[],
+        labels=[],
+        west=west,
+        north=north,
+        x_per_degree=x_scale * factor,
+        y_per_degree=factor,
+    )
     for country in countries():
         c_west, c_south, c_east, c_north = country["bounds"]
         if c_east < west or c_west > east or c_north < south or c_south > north:
             continue
         commands = []
         for ring in _rings(country["geometry"]):
-            points = [project(lon, lat) for lon, lat in ring]
+            clipped = _clip(ring, (west, south, east, north))
+            if len(clipped) < 3:
+                continue
+            points = [svg.place(lon, lat) for lon, lat in clipped]
             commands.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points) + "Z")
-        paths.append("".join(commands))
+        if commands:
+            svg.country_paths.append("".join(commands))
         label_lon, label_lat = country["label_at"]
         # Only countries big enough at this scale to hold their name.
         if (
             west < label_lon < east
             and south < label_lat < north
-            and ((c_east - c_west) * x_scale * factor > 60)
+            and ((c_east - c_west) * svg.x_per_degree > 60)
         ):
-            labels.append((country["name"], *project(label_lon, label_lat)))
-    placed = [(marker, *project(marker.longitude, marker.latitude)) for marker in markers]
-    return SvgMap(width=WIDTH, height=height, country_paths=paths, labels=labels, markers=placed)
+            svg.labels.append((country["name"], *svg.place(label_lon, label_lat)))
+    return svg
+
+
+def cluster_radius(count: int) -> float:
+    """A cluster's radius in pixels: one incident 8, growing with the logarithm of the count so
+    10,000 stays on the map (the page's script draws with the same number)."""
+    return round(8 + 5 * math.log10(count), 1)

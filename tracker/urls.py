@@ -39,6 +39,7 @@ urlpatterns = [
     path("websub/<int:feed_id>/", websub.websub_callback, name="websub-callback"),
     path("incidents/", incidents.incident_list, name="incident-list"),
     path("incidents/new/", building.incident_new, name="incident-new"),
+    path("incidents/clusters/", incidents.incident_clusters, name="incident-clusters"),
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident-detail"),
     path("incidents/<int:pk>/statements/new/", building.statement_new, name="statement-new"),
     path("incidents/<int:pk>/sources/new/", building.source_new, name="incident-source-new"),

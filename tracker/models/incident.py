@@ -111,6 +111,19 @@ class Incident(models.Model):
             GinIndex(fields=["search_vector"], name="incident_search_gin"),
             # The incident list's default order and its keyset cursor.
             models.Index(fields=["-occurred_start", "-id"], name="incident_occurred_idx"),
+            # The list's map (clusters, count and extent of the selection): an index-only scan
+            # of the live incidents' places, about three times faster than reading the table.
+            models.Index(
+                fields=["longitude", "latitude", "id"],
+                name="incident_located_idx",
+                condition=models.Q(merged_into__isnull=True),
+            ),
+            # The list's timeline (the live incidents per month of the last 24): index-only.
+            models.Index(
+                fields=["occurred_start", "id"],
+                name="incident_live_when_idx",
+                condition=models.Q(merged_into__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

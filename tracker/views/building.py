@@ -19,6 +19,7 @@ from django_htmx.http import reselect, reswap, retarget
 from tracker.enums import TimePrecision
 from tracker.forms.building import IncidentCreateForm, SourceAddForm, StatementAddForm
 from tracker.forms.errors import add_service_errors
+from tracker.maps import region_map
 from tracker.models import Conflict, Incident, Side, Source
 from tracker.selectors.building import conflict_usual_timezone, side_parties
 from tracker.selectors.parties import sides_countries
@@ -26,7 +27,6 @@ from tracker.services.incidents import incident_create_reported
 from tracker.services.intake import source_add_by_hand
 from tracker.services.statements import statement_create_reported
 from tracker.views.incidents import incident_page_context
-from tracker.web.place_map import place_picker_map
 
 # An archived page is someone else's HTML: shown with no script, no request anywhere, no form,
 # in a sandbox of its own origin.
@@ -89,7 +89,8 @@ def incident_new(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "source": source,
-            "picker": place_picker_map(sides_countries(conflict)),
+            # The list page's map framed on the conflict: it carries its projection for the script.
+            "picker": region_map(None, focus=frozenset(sides_countries(conflict))),
         },
         status=_status(request, form),
     )

@@ -1,21 +1,28 @@
+import re
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from tracker.enums import DisputeStatus
 from tracker.forms.incident_filters import IncidentFilterForm
-from tracker.maps import incident_map
+from tracker.maps import cluster_radius, region_map
 from tracker.models import Incident
 from tracker.selectors.grid import incident_grid
 from tracker.selectors.incident_list import (
+    MAX_ZOOM,
     BadCursorError,
+    cell_degrees,
     conflict_of,
+    incidents_clustered,
     incidents_keyset_page,
     incidents_listed,
-    incidents_markers,
     incidents_timeline,
+    selection_of,
+    zoom_for_span,
 )
 from tracker.selectors.incident_page import (
     editorial_log,
@@ -24,20 +31,35 @@ from tracker.selectors.incident_page import (
     pending_revisions,
     statement_timeline,
 )
-from tracker.selectors.incident_queries import IncidentCriteria
+from tracker.selectors.incident_queries import IncidentCriteria, incidents_matching
 from tracker.selectors.parties import sides_countries
 
 PAGE_SIZE = 50
+EXPORTS = (
+    ("feeds:incidents-csv", "CSV"),
+    ("feeds:incidents-atom", "Atom"),
+    ("feeds:incidents-geojson", "GeoJSON"),
+)
+# What a page link or the list's order adds to the query: no filter, so no export takes it.
+NOT_FILTERS = ("cursor", "sort")
+ZOOM = re.compile(r"[0-9]{1,2}")
 
 
-@login_required
-def incident_list(request: HttpRequest) -> HttpResponse:
+def _filtered(request: HttpRequest) -> tuple[IncidentFilterForm, IncidentCriteria, str]:
+    """The list's form, what its valid fields ask for, and the order of the rows."""
     form = IncidentFilterForm(request.GET or None)
     criteria, sort = IncidentCriteria(), "newest"
     if form.is_bound:
         form.is_valid()  # an invalid field is reported beside it; the valid ones still filter
         criteria, sort = form.criteria(), form.cleaned_data.get("sort") or sort
+    return form, criteria, sort
+
+
+@login_required
+def incident_list(request: HttpRequest) -> HttpResponse:
+    form, criteria, sort = _filtered(request)
     incidents = incidents_listed(criteria)
+    selected = incidents_matching(criteria, published_only=False)
     cursor_error = ""
     try:
         page = incidents_keyset_page(
@@ -48,7 +70,22 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         cursor_error = str(error)
     query = request.GET.copy()
     query.pop("cursor", None)
-    markers = incidents_markers(incidents)
+    filters = query.copy()
+    for name in NOT_FILTERS:
+        filters.pop(name, None)
+    selection = selection_of(selected)
+    extent = selection.extent
+    box = (extent.west, extent.south, extent.east, extent.north) if extent else None
+    svg = region_map(box, focus=frozenset(sides_countries(conflict_of(criteria))))
+    zoom = zoom_for_span((svg.width / svg.x_per_degree) / 2)
+    clusters = incidents_clustered(selected, zoom=zoom)
+    timeline = incidents_timeline(selected)
+    for bar in timeline:
+        in_month = filters.copy()
+        in_month["occurred_from"] = bar.occurred_from.isoformat()
+        in_month["occurred_to"] = bar.occurred_to.isoformat()
+        bar.query = in_month.urlencode()
+    filter_query = filters.urlencode()
     return render(
         request,
         "tracker/incident_list.html",
@@ -57,10 +94,73 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "cursor_error": cursor_error,
-            "map": incident_map(markers, focus=sides_countries(conflict_of(criteria))),
-            "timeline": incidents_timeline(incidents),
+            "total": selection.count,
+            "map": svg,
+            "zoom": zoom,
+            "clusters": [
+                (
+                    cluster,
+                    *svg.place(cluster.longitude, cluster.latitude),
+                    cluster_radius(cluster.count),
+                )
+                for cluster in clusters
+            ],
+            "located": sum(cluster.count for cluster in clusters),
+            "clusters_url": reverse("tracker:incident-clusters")
+            + (f"?{filter_query}" if filter_query else ""),
+            "timeline": timeline,
+            "exports": [
+                (label, reverse(name) + (f"?{filter_query}" if filter_query else ""))
+                for name, label in EXPORTS
+            ],
             "dispute_labels": DisputeStatus.choices,
         },
+    )
+
+
+@login_required
+def incident_clusters(request: HttpRequest) -> HttpResponse:
+    """The map's clusters for the list's filters, its box (`bbox`) and its `zoom`, as JSON: the
+    map fetches them as it zooms. Bad parameters are a 400 that names them."""
+    form = IncidentFilterForm(request.GET)
+    errors = (
+        {} if form.is_valid() else {name: list(messages) for name, messages in form.errors.items()}
+    )
+    raw_zoom = request.GET.get("zoom", "")
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+    if not ZOOM.fullmatch(raw_zoom) or int(raw_zoom) > MAX_ZOOM:
+        errors["zoom"] = [
+            _("Give the zoom as a whole number from 0 to %(max)d.") % {"max": MAX_ZOOM}
+        ]
+    if errors:
+        return JsonResponse({"errors": errors}, status=400)
+    zoom = int(raw_zoom)
+    clusters = incidents_clustered(
+        incidents_matching(form.criteria(), published_only=False), zoom=zoom
+    )
+    return JsonResponse(
+        {
+            "zoom": zoom,
+            "cell_degrees": cell_degrees(zoom),
+            "total": sum(cluster.count for cluster in clusters),
+            "clusters": [
+                {
+                    "latitude": cluster.latitude,
+                    "longitude": cluster.longitude,
+                    "count": cluster.count,
+                    "radius": cluster_radius(cluster.count),
+                    "incident": None
+                    if cluster.marker is None
+                    else {
+                        "id": cluster.marker.incident_id,
+                        "title": cluster.marker.title,
+                        "url": cluster.marker.url,
+                        "disputed": cluster.marker.disputed,
+                    },
+                }
+                for cluster in clusters
+            ],
+        }
     )
 
 
