@@ -75,13 +75,11 @@ def pack(code: str) -> LanguagePack | None:
         return None
     with (Path(__file__).parent / f"{base}.toml").open("rb") as data:
         fields: dict[str, Any] = tomllib.load(data)
-    return LanguagePack(
-        code=base,
-        **{
-            name: "|".join(value) if isinstance(value, list) else value
-            for name, value in fields.items()
-        },
-    )
+    values: dict[str, Any] = {
+        name: "|".join(value) if isinstance(value, list) else value
+        for name, value in fields.items()
+    }
+    return LanguagePack(code=base, **values)
 
 
 def all_packs() -> list[LanguagePack]:
