@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from tracker.demo.load import PARTIES
+from tracker.demo.parties import PARTIES
 from tracker.enums import Aspect, CounterclaimRelation, EditorialState
 from tracker.models import (
     Citation,

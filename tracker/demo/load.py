@@ -9,31 +9,18 @@ from typing import Any
 
 from django.db import transaction
 
+from tracker.demo.parties import demo_parties
 from tracker.enums import (
     Aspect,
     Channel,
     CounterclaimRelation,
     EditorialState,
     IncidentType,
-    PartyKind,
     ProposalState,
-    SideRole,
     SourceKind,
     TimePrecision,
 )
-from tracker.models import (
-    Alignment,
-    Claim,
-    Conflict,
-    Counterclaim,
-    Incident,
-    Outlet,
-    Party,
-    PartyAlias,
-    Side,
-    Source,
-    Statement,
-)
+from tracker.models import Claim, Conflict, Counterclaim, Incident, Outlet, Party, Source, Statement
 from tracker.services.claims import claim_create, counterclaim_propose
 from tracker.services.incidents import incident_create
 from tracker.services.sources import citation_create, source_create
@@ -45,169 +32,6 @@ ARTICLE_URL = (
     "https://www.rferl.org/s?k=Cease-Fire+Between+Armenia+Azerbaijan+Falters+As+Clashes+Break+Out"
 )
 INCIDENT_TITLE = "Armenia and Azerbaijan accuse each other of opening fire on the border"
-
-# (name, short name, kind, country, side, aliases as (text, language, is_metonym)). A side's
-# ministry comes last among its parties: the demo's statements are the ministries'.
-PARTIES = [
-    (
-        "Government of Armenia",
-        "Armenia",
-        PartyKind.GOVERNMENT,
-        "AM",
-        "Armenia",
-        [
-            ("Armenia", "en", True),
-            ("Armenian government", "en", False),
-            ("Government of Armenia", "en", False),
-            ("Armenian side", "en", False),
-            ("Nikol Pashinyan", "en", False),
-            ("Pashinyan", "en", False),
-            ("Armenian Security Council", "en", False),
-            ("Security Council of Armenia", "en", False),
-            ("Армения", "ru", True),
-            ("Правительство Армении", "ru", False),
-            ("Армянская сторона", "ru", False),
-            ("Никол Пашинян", "ru", False),
-            ("Пашинян", "ru", False),
-            ("Հայաստան", "hy", True),
-            ("ՀՀ կառավարություն", "hy", False),
-            ("Փաշինյան", "hy", False),
-            ("Ermənistan", "az", True),
-            ("Ermenistan", "tr", True),
-        ],
-    ),
-    (
-        "Government of Azerbaijan",
-        "Azerbaijan",
-        PartyKind.GOVERNMENT,
-        "AZ",
-        "Azerbaijan",
-        [
-            ("Azerbaijan", "en", True),
-            ("Azerbaijani government", "en", False),
-            ("Government of Azerbaijan", "en", False),
-            ("Azerbaijani side", "en", False),
-            ("Ilham Aliyev", "en", False),
-            ("Aliyev", "en", False),
-            ("Азербайджан", "ru", True),
-            ("Правительство Азербайджана", "ru", False),
-            ("Азербайджанская сторона", "ru", False),
-            ("Ильхам Алиев", "ru", False),
-            ("Алиев", "ru", False),
-            ("Ադրբեջան", "hy", True),
-            ("Azərbaycan", "az", True),
-            ("İlham Əliyev", "az", False),
-            ("Azerbaycan", "tr", True),
-        ],
-    ),
-    (
-        "State Border Service of Azerbaijan",
-        "Azerbaijani border service",
-        PartyKind.AGENCY,
-        "AZ",
-        "Azerbaijan",
-        [
-            ("State Border Service of Azerbaijan", "en", False),
-            ("Azerbaijan's State Border Service", "en", False),
-            ("Госпогранслужба Азербайджана", "ru", False),
-            ("Государственная пограничная служба Азербайджана", "ru", False),
-            ("Dövlət Sərhəd Xidməti", "az", False),
-        ],
-    ),
-    (
-        "Ministry of Defence of Armenia",
-        "Armenian MoD",
-        PartyKind.MINISTRY,
-        "AM",
-        "Armenia",
-        [
-            ("Armenia's Defense Ministry", "en", False),
-            ("Armenian Defence Ministry", "en", False),
-            ("Armenian Defense Ministry", "en", False),
-            ("Defense Ministry of Armenia", "en", False),
-            ("Ministry of Defence of Armenia", "en", False),
-            ("Armenian Ministry of Defence", "en", False),
-            ("Armenia's Ministry of Defence", "en", False),
-            ("Ermenistan Savunma Bakanlığı", "tr", False),
-            ("Erivan", "tr", True),
-            ("Министерство обороны Армении", "ru", False),
-            ("Минобороны Армении", "ru", False),
-            ("МО Армении", "ru", False),
-            ("ՀՀ պաշտպանության նախարարություն", "hy", False),
-            ("Հայաստանի պաշտպանության նախարարություն", "hy", False),
-            ("Ermənistan Müdafiə Nazirliyi", "az", False),
-            ("Yerevan", "en", True),
-            ("Ереван", "ru", True),
-            ("Երևան", "hy", True),
-            ("İrəvan", "az", True),
-        ],
-    ),
-    (
-        "Ministry of Defence of Azerbaijan",
-        "Azerbaijani MoD",
-        PartyKind.MINISTRY,
-        "AZ",
-        "Azerbaijan",
-        [
-            ("Azerbaijani Defense Ministry", "en", False),
-            ("Azerbaijan's Defense Ministry", "en", False),
-            ("Azerbaijani Defence Ministry", "en", False),
-            ("Ministry of Defense of Azerbaijan", "en", False),
-            ("Ministry of Defence of Azerbaijan", "en", False),
-            ("Azerbaijani Ministry of Defence", "en", False),
-            ("Azerbaijan's Ministry of Defence", "en", False),
-            ("Azerbaycan Savunma Bakanlığı", "tr", False),
-            ("Bakü", "tr", True),
-            ("Министерство обороны Азербайджана", "ru", False),
-            ("Минобороны Азербайджана", "ru", False),
-            ("Azərbaycan Respublikası Müdafiə Nazirliyi", "az", False),
-            ("Azərbaycan Müdafiə Nazirliyi", "az", False),
-            ("Ադրբեջանի պաշտպանության նախարարություն", "hy", False),
-            ("Baku", "en", True),
-            ("Баку", "ru", True),
-            ("Bakı", "az", True),
-            ("Բաքու", "hy", True),
-        ],
-    ),
-    (
-        "Government of the Russian Federation",
-        "Russia",
-        PartyKind.GOVERNMENT,
-        "RU",
-        "Russia",
-        [
-            ("the Kremlin", "en", True),
-            ("Moscow", "en", True),
-            ("Кремль", "ru", True),
-            ("Москва", "ru", True),
-            ("Russian Foreign Ministry", "en", False),
-            ("Russia", "en", True),
-            ("Россия", "ru", True),
-            ("Ռուսաստան", "hy", True),
-            ("Rusiya", "az", True),
-            ("Rusya", "tr", True),
-        ],
-    ),
-    (
-        "Collective Security Treaty Organization",
-        "CSTO",
-        PartyKind.ORGANISATION,
-        "",
-        "CSTO",
-        [
-            ("CSTO", "en", False),
-            ("ОДКБ", "ru", False),
-            ("ՀԱՊԿ", "hy", False),
-            ("Organizaciya Dogovora o Kollektivnoy Bezopasnosti", "ru-Latn", False),
-        ],
-    ),
-]
-SIDES = [
-    ("Armenia", SideRole.BELLIGERENT, "AM"),
-    ("Azerbaijan", SideRole.BELLIGERENT, "AZ"),
-    ("Russia", SideRole.THIRD_PARTY, "RU"),
-    ("CSTO", SideRole.THIRD_PARTY, ""),
-]
 
 
 @dataclass(frozen=True)
@@ -223,27 +47,6 @@ def _utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dat
     return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
-def _parties(conflict: Conflict) -> dict[str, Party]:
-    sides = {}
-    for name, role, country in SIDES:
-        sides[name], _ = Side.objects.get_or_create(
-            conflict=conflict, name=name, defaults={"role": role, "country_code": country}
-        )
-    parties = {}
-    for name, short, kind, country, side_name, aliases in PARTIES:
-        party, _ = Party.objects.get_or_create(
-            name=name, defaults={"short_name": short, "kind": kind, "country_code": country}
-        )
-        Alignment.objects.get_or_create(party=party, side=sides[side_name])
-        for text, language, metonym in aliases:
-            if not party.aliases.filter(text__iexact=text).exists():
-                PartyAlias.objects.create(
-                    party=party, text=text, language=language, is_metonym=metonym
-                )
-        parties[side_name] = party
-    return parties
-
-
 @transaction.atomic
 def demo_load() -> Demo:
     conflict, _ = Conflict.objects.get_or_create(
@@ -254,7 +57,7 @@ def demo_load() -> Demo:
             "Nagorno-Karabakh. Russia and the CSTO act as third parties.",
         },
     )
-    parties = _parties(conflict)
+    parties = demo_parties(conflict)
     rferl, _ = Outlet.objects.get_or_create(
         domain="rferl.org", defaults={"name": "Radio Free Europe/Radio Liberty", "language": "en"}
     )

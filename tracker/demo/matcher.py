@@ -3,7 +3,7 @@ evaluate_enrichment, tests and benchmarks)."""
 
 from collections.abc import Iterable
 
-from tracker.demo.load import PARTIES, SIDES
+from tracker.demo.parties import PARTIES, SIDES
 from tracker.enrich.parties import PartyMatcher, with_side_words
 from tracker.enrich.types import PartyEntry, SideInfo
 from tracker.enums import SideRole
@@ -11,7 +11,7 @@ from tracker.enums import SideRole
 
 def entries_from_list(rows: Iterable[tuple]) -> list[PartyEntry]:
     """Plain (name, short name, kind, country, side, aliases) rows, the shape of
-    tracker.demo.load.PARTIES, with SIDES rows (name, role, country) for the sides."""
+    tracker.demo.parties.PARTIES, with SIDES rows (name, role, country) for the sides."""
     sides = {
         name: SideInfo(name=name, country_code=country, belligerent=role == SideRole.BELLIGERENT)
         for name, role, country in SIDES

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
@@ -149,7 +150,8 @@ def find_claims(
             if m.party.side is not None
         ]
         named.sort(key=lambda x: x[0])
-        claims.extend(_initiator(text, lowered, index, lo, hi, own, named, rx))
+        span = _Span(text, lowered, index, lo, hi, own, named)
+        claims.extend(_initiator(span, rx))
         zone = country_zone(own.country_code) if own and own.country_code else ""
         dates = find_dates(lowered, lo, hi, reference)
         if dates:
@@ -173,9 +175,9 @@ def find_claims(
                 )
             )
         claims.extend(_location(text, index, lo, hi, rx))
-        claims.extend(_casualties(text, lowered, index, lo, hi, own, named, rx, numbers))
+        claims.extend(_casualties(span, rx, numbers))
         claims.extend(_means(text, index, lo, hi, rx))
-        claims.extend(_damage(text, lowered, index, lo, hi, own, named, rx, numbers))
+        claims.extend(_damage(span, rx, numbers))
         retaliation = rx["retaliation"].search(lowered, lo, hi)
         if retaliation:
             start, end = _clause(text, retaliation.start(), retaliation.end(), lo, hi)
@@ -183,6 +185,23 @@ def find_claims(
         if len(claims) == first and rx["denial"].search(lowered, lo, hi):
             claims.append(_other(text, index, statement))
     return claims
+
+
+@dataclass(frozen=True)
+class _Span:
+    """One statement read for claims: its bounds in TEXT, the speaker's side and the sides
+    named in it; what every aspect rule reads."""
+
+    text: str
+    lowered: str
+    index: int
+    lo: int
+    hi: int
+    own: SideInfo | None
+    named: Named
+
+    def parts(self) -> tuple[str, str, int, int, int, SideInfo | None, Named]:
+        return self.text, self.lowered, self.index, self.lo, self.hi, self.own, self.named
 
 
 OTHER_MAX = 300
@@ -202,16 +221,8 @@ def _other(text: str, index: int, statement: StatementProposal) -> ClaimProposal
     return _claim(text, index, Aspect.OTHER, start, max(end, start))
 
 
-def _initiator(
-    text: str,
-    lowered: str,
-    index: int,
-    lo: int,
-    hi: int,
-    own: SideInfo | None,
-    named: Named,
-    rx: Patterns,
-) -> list[ClaimProposal]:
+def _initiator(span: _Span, rx: Patterns) -> list[ClaimProposal]:
+    text, lowered, index, lo, hi, own, named = span.parts()
     responsibility = rx["responsibility"].search(lowered, lo, hi)
     if responsibility and own is not None:  # a claim of responsibility accuses its speaker
         start, end = _clause(text, responsibility.start(), responsibility.end(), lo, hi)
@@ -254,19 +265,10 @@ def _means(text: str, index: int, lo: int, hi: int, rx: Patterns) -> list[ClaimP
     return [_claim(text, index, Aspect.MEANS, start, end, means=means)]
 
 
-def _damage(
-    text: str,
-    lowered: str,
-    index: int,
-    lo: int,
-    hi: int,
-    own: SideInfo | None,
-    named: Named,
-    rx: Patterns,
-    numbers: dict[str, int],
-) -> list[ClaimProposal]:
+def _damage(span: _Span, rx: Patterns, numbers: dict[str, int]) -> list[ClaimProposal]:
     """Material losses: what was destroyed or hit, with a count where the text gives one
     ("struck two Israeli military vehicles, as well as a tank"), and whose it was."""
+    text, lowered, index, lo, hi, own, named = span.parts()
     matches = list(rx["damage"].finditer(lowered, lo, hi))
     if not matches:
         return []
@@ -281,17 +283,8 @@ def _damage(
     return [_claim(text, index, Aspect.DAMAGE, start, end, **values)]
 
 
-def _casualties(
-    text: str,
-    lowered: str,
-    index: int,
-    lo: int,
-    hi: int,
-    own: SideInfo | None,
-    named: Named,
-    rx: Patterns,
-    numbers: dict[str, int],
-) -> list[ClaimProposal]:
+def _casualties(span: _Span, rx: Patterns, numbers: dict[str, int]) -> list[ClaimProposal]:
+    text, lowered, index, lo, hi, own, named = span.parts()
     claims = []
     nothing: list[tuple[int, int]] = []
     for match in rx["none"].finditer(lowered, lo, hi):

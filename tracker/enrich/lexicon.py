@@ -2,7 +2,7 @@
 amounts, weekdays. Party and side names are NOT here: they live in the data
 (PartyAlias; a side's words come from its parties' aliases). The grammar of each language —
 reporting verbs, speaker nouns, casualty and damage words, number and month words — is in its
-pack, languages/<code>.py."""
+pack, languages/<code>.toml."""
 
 import re
 

@@ -2,7 +2,7 @@ from tracker.models.api import ApiToken, IncidentChange, Webhook, WebhookDeliver
 from tracker.models.claim import CLAIM_VALUE_FIELDS, Claim, Counterclaim
 from tracker.models.editorial import EditorialLogEntry
 from tracker.models.feed import Feed, FetchLog
-from tracker.models.incident import Incident
+from tracker.models.incident import INCIDENT_VALUE_FIELDS, Incident
 from tracker.models.party import Alignment, Conflict, Outlet, Party, PartyAlias, Side
 from tracker.models.proposal import EnrichmentRun, Proposal
 from tracker.models.revision import PendingRevision
@@ -12,6 +12,7 @@ from tracker.models.statement_watch import StatementVersion, StatementWatch
 
 __all__ = [
     "CLAIM_VALUE_FIELDS",
+    "INCIDENT_VALUE_FIELDS",
     "Alignment",
     "ApiToken",
     "Citation",

@@ -44,6 +44,22 @@ def validate_timezone(value: str) -> None:
         )
 
 
+# What an incident states: the fields an editor writes and an edit may change (the create and
+# edit doors, the publish gate's editable set, the incident page's columns).
+INCIDENT_VALUE_FIELDS = (
+    "title",
+    "summary",
+    "incident_type",
+    "occurred_start",
+    "occurred_end",
+    "time_precision",
+    "local_timezone",
+    "place",
+    "latitude",
+    "longitude",
+)
+
+
 # The search vector is derived from tracked fields: history need not hold it.
 @tracked(exclude=["search_vector"])
 class Incident(models.Model):

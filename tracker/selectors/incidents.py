@@ -25,7 +25,15 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from tracker.enums import CounterclaimRelation, DisputeStatus, ProposalState
-from tracker.models import Citation, Claim, Counterclaim, Incident, Side, Statement
+from tracker.models import (
+    INCIDENT_VALUE_FIELDS,
+    Citation,
+    Claim,
+    Counterclaim,
+    Incident,
+    Side,
+    Statement,
+)
 
 
 def incidents_with_dispute_status(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
@@ -84,16 +92,7 @@ def dispute_status_of(
 INCIDENT_FIELDS = (
     "id",
     "conflict_id",
-    "title",
-    "summary",
-    "incident_type",
-    "occurred_start",
-    "occurred_end",
-    "time_precision",
-    "local_timezone",
-    "place",
-    "latitude",
-    "longitude",
+    *INCIDENT_VALUE_FIELDS,
     "state",
     "merged_into_id",
     "version",

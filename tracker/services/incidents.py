@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 
@@ -10,6 +10,18 @@ from tracker.services.revisions import edit_submit
 from tracker.services.sources import incident_source_add
 
 
+class IncidentDetails(TypedDict, total=False):
+    """The optional value fields of a new incident; what is left out takes the model's default."""
+
+    occurred_end: datetime | None
+    time_precision: TimePrecision
+    local_timezone: str
+    place: str
+    latitude: float | None
+    longitude: float | None
+    summary: str
+
+
 @transaction.atomic
 def incident_create(
     *,
@@ -17,13 +29,7 @@ def incident_create(
     title: str,
     incident_type: IncidentType,
     occurred_start: datetime,
-    occurred_end: datetime | None = None,
-    time_precision: TimePrecision = TimePrecision.DAY,
-    local_timezone: str = "",
-    place: str = "",
-    latitude: float | None = None,
-    longitude: float | None = None,
-    summary: str = "",
+    **details: Unpack[IncidentDetails],
 ) -> Incident:
     return save_validated(
         Incident(
@@ -31,14 +37,8 @@ def incident_create(
             title=title,
             incident_type=incident_type,
             occurred_start=occurred_start,
-            occurred_end=occurred_end,
-            time_precision=time_precision,
-            local_timezone=local_timezone,
-            place=place,
-            latitude=latitude,
-            longitude=longitude,
-            summary=summary,
             state=EditorialState.DRAFT,
+            **details,
         )
     )
 

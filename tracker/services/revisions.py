@@ -24,6 +24,7 @@ from django.utils import timezone
 from tracker.enums import EditorialState, ProposalState, RevisionAction, RevisionState
 from tracker.models import (
     CLAIM_VALUE_FIELDS,
+    INCIDENT_VALUE_FIELDS,
     Citation,
     Claim,
     Counterclaim,
@@ -39,23 +40,9 @@ from tracker.services.webhooks import counterclaim_confirmed, incident_updated
 
 M = TypeVar("M", bound=models.Model)
 Target = PendingRevision.Target
-INCIDENT_EDITABLE_FIELDS = frozenset(
-    {
-        "title",
-        "summary",
-        "incident_type",
-        "occurred_start",
-        "occurred_end",
-        "time_precision",
-        "local_timezone",
-        "place",
-        "latitude",
-        "longitude",
-    }
-)
 # What edits may change; state, merges and verdicts have their own services.
 EDITABLE: dict[str, frozenset[str]] = {
-    Target.INCIDENT: INCIDENT_EDITABLE_FIELDS,
+    Target.INCIDENT: frozenset(INCIDENT_VALUE_FIELDS),
     Target.STATEMENT: frozenset(
         {
             "issued_at",

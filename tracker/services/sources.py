@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -36,16 +37,19 @@ def source_by_url(url: str) -> tuple[str, Source | None]:
     return url, Source.objects.filter(url=url).first()
 
 
+class SourceDetails(TypedDict, total=False):
+    """The optional fields of a source added by hand; what is left out takes the model's
+    default."""
+
+    title: str
+    kind: SourceKind
+    author: str
+    published_at: datetime | None
+    language: str
+
+
 def source_create(
-    *,
-    url: str,
-    title: str = "",
-    text: str = "",
-    kind: SourceKind = SourceKind.NEWS_REPORT,
-    author: str = "",
-    published_at: datetime | None = None,
-    language: str = "",
-    outlet: Outlet | None = None,
+    *, url: str, text: str = "", outlet: Outlet | None = None, **details: Unpack[SourceDetails]
 ) -> Source:
     """A source added by hand. Returns the existing row when the canonical URL is known."""
     url, existing = source_by_url(url)
@@ -54,15 +58,11 @@ def source_create(
     return save_validated(
         Source(
             url=url,
-            title=title,
             text=text,
-            kind=kind,
-            author=author,
-            published_at=published_at,
-            language=language,
             outlet=outlet or outlet_for_url(url),
             content_hash=text_sha256(text),
             retrieved_at=timezone.now(),
+            **details,
         )
     )
 

@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,20 +11,26 @@ from tracker.services.common import Actor, utc_from_local
 from tracker.services.revisions import addition_save, deletion_submit
 
 
+class StatementDetails(TypedDict, total=False):
+    """The optional fields of a new statement; what is left out takes the model's default."""
+
+    issued_at: datetime | None
+    channel: Channel
+    original_url: str
+    language: str
+    translation: str
+    translation_kind: TranslationKind | str
+    reported_by: Outlet | None
+
+
 @transaction.atomic
 def statement_create(
     *,
     incident: Incident,
     party: Party,
     text: str,
-    issued_at: datetime | None = None,
-    channel: Channel = Channel.WEBSITE,
-    original_url: str = "",
-    language: str = "",
-    translation: str = "",
-    translation_kind: TranslationKind | str = "",
-    reported_by: Outlet | None = None,
     user: Actor = None,
+    **details: Unpack[StatementDetails],
 ) -> Statement:
     """Held for approval in a published incident (see addition_save)."""
     if party_side(party=party, conflict=incident.conflict) is None:
@@ -32,18 +38,7 @@ def statement_create(
             {"party": f"{party} has no side in {incident.conflict}; align it with a side first."}
         )
     return addition_save(
-        obj=Statement(
-            incident=incident,
-            party=party,
-            text=text,
-            issued_at=issued_at,
-            channel=channel,
-            original_url=original_url,
-            language=language,
-            translation=translation,
-            translation_kind=translation_kind,
-            reported_by=reported_by,
-        ),
+        obj=Statement(incident=incident, party=party, text=text, **details),
         user=user,
     )
 

@@ -1,4 +1,4 @@
-"""Language packs: the grammar the rules read, one module per language.
+"""Language packs: the grammar the rules read, one TOML file per language.
 
 A pack holds words, never names: reporting verbs and their forms, the prepositions that put the
 speaker after them ("according to"), words that point back to the last speaker, nouns that make a
@@ -6,16 +6,20 @@ phrase a speaker ("spokesman", "ministry"), casualty and damage words, number wo
 names. Party names come from the data (PartyAlias). A language without a pack still gets the
 language-independent rules (quotation marks, party names, digits, "X: …" headlines).
 
-Recipe for a new language (docs/enrichment.md, "Adding a language"): copy `en.py` to
-`<ISO 639-1 code>.py`, translate each field (regular-expression alternations; a stem such as
+The packs are data, not code: each `<code>.toml` holds the fields of LanguagePack, a pattern
+written as one string or as a list of alternatives (joined with "|"), `numbers` and `months` as
+tables. Recipe for a new language (docs/enrichment.md, "Adding a language"): copy `en.toml` to
+`<ISO 639-1 code>.toml`, translate each field (regular-expression alternations; a stem such as
 `заяв\\w*` covers every form of a verb), set `order`, add the code to PACK_CODES, and add a
 sentence in that language to tests/enrich/test_languages.py."""
 
 from __future__ import annotations
 
-import importlib
+import tomllib
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 PACK_CODES = (
     "en",
@@ -69,7 +73,13 @@ def pack(code: str) -> LanguagePack | None:
     base = (code or "").split("-")[0].lower()
     if base not in PACK_CODES:
         return None
-    return importlib.import_module(f"tracker.enrich.languages.{base}").PACK
+    with (Path(__file__).parent / f"{base}.toml").open("rb") as data:
+        fields: dict[str, Any] = tomllib.load(data)
+    values: dict[str, Any] = {
+        name: "|".join(value) if isinstance(value, list) else value
+        for name, value in fields.items()
+    }
+    return LanguagePack(code=base, **values)
 
 
 def all_packs() -> list[LanguagePack]:
