@@ -1,5 +1,6 @@
 from tracker.models.api import ApiToken, IncidentChange, Webhook, WebhookDelivery
 from tracker.models.claim import CLAIM_VALUE_FIELDS, Claim, Counterclaim
+from tracker.models.collab import Assignment, Comment, Notification
 from tracker.models.editorial import EditorialLogEntry
 from tracker.models.feed import Feed, FetchLog
 from tracker.models.incident import Incident
@@ -14,8 +15,10 @@ __all__ = [
     "CLAIM_VALUE_FIELDS",
     "Alignment",
     "ApiToken",
+    "Assignment",
     "Citation",
     "Claim",
+    "Comment",
     "Conflict",
     "Counterclaim",
     "EditorialLogEntry",
@@ -24,6 +27,7 @@ __all__ = [
     "FetchLog",
     "Incident",
     "IncidentChange",
+    "Notification",
     "Outlet",
     "Party",
     "PartyAlias",
