@@ -4,6 +4,7 @@ from typing import Any
 from django.urls import URLPattern, path
 
 from tracker.views import (
+    collab,
     conflict_setup,
     conflicts,
     editorial,
@@ -96,6 +97,12 @@ urlpatterns = [
         inbox.proposal_decide,
         name="proposal-decide",
     ),
+    path("me/", collab.my_work_page, name="my-work"),
+    path("me/notifications/read/", collab.notifications_read, name="notifications-read"),
+    path("me/notifications/<int:pk>/", collab.notification_open, name="notification-open"),
+    path("incidents/<int:pk>/comments/", collab.comment_add, name="comment-add"),
+    path("comments/<int:pk>/", collab.comment_change, name="comment-change"),
+    path("incidents/<int:pk>/assign/", collab.assign, name="incident-assign"),
     path("history/deleted/", history.deleted_list, name="history-deleted"),
     path("history/<str:model>/<int:pk>/", history.history, name="history"),
     path("history/<str:model>/<int:pk>/restore/", history.deleted_restore, name="history-restore"),
