@@ -102,6 +102,7 @@ urlpatterns = [
     path("me/notifications/<int:pk>/", collab.notification_open, name="notification-open"),
     path("incidents/<int:pk>/comments/", collab.comment_add, name="comment-add"),
     path("comments/<int:pk>/", collab.comment_change, name="comment-change"),
+    path("incidents/<int:pk>/activity/", collab.activity, name="incident-activity"),
     path("incidents/<int:pk>/assign/", collab.assign, name="incident-assign"),
     path("history/deleted/", history.deleted_list, name="history-deleted"),
     path("history/<str:model>/<int:pk>/", history.history, name="history"),

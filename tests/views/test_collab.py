@@ -115,18 +115,21 @@ def test_assignment_by_role(client, incident, journalist, editor, make_user) -> 
     )
 
 
-def test_activity_stream_is_on_the_incident_page_and_paginated(
+def test_activity_stream_is_a_tab_of_the_incident_page_and_paginated(
     client, belligerents, incident, journalist
 ) -> None:
     for n in range(30):
         comment_create(incident=incident, text=f"note {n}", user=journalist)
     client.force_login(journalist)
-    page = client.get(incident.get_absolute_url()).content.decode()
+    activity = reverse("tracker:incident-activity", args=[incident.pk])
+    assert f'href="{activity}"' in client.get(incident.get_absolute_url()).content.decode()
+    page = client.get(activity).content.decode()
     assert page.count('data-activity="comment"') == 25
-    assert "?activity=2#activity" in page
-    older = client.get(incident.get_absolute_url() + "?activity=2").content.decode()
+    assert "?page=2" in page
+    older = client.get(activity + "?page=2").content.decode()
     assert 'data-activity="edit"' in older  # the incident's creation, the oldest event
     assert "Page 2 of 2" in older
+    assert client.get(activity + "?page=x").status_code == 200  # a bad page number: the first
 
 
 @pytest.mark.django_db(transaction=True)

@@ -8,7 +8,6 @@ from django import template
 
 from tracker.models import Claim, Incident
 from tracker.selectors.collab import (
-    incident_activity,
     incident_assignment,
     incident_comments,
     unread_count,
@@ -26,11 +25,9 @@ def my_work_link(context: dict[str, Any]) -> dict[str, Any]:
 
 @register.inclusion_tag("tracker/partials/collab.html", takes_context=True)
 def incident_collab(context: dict[str, Any], incident: Incident) -> dict[str, Any]:
-    """Assignee, comments (with the form) and the activity stream of INCIDENT; the stream's page
-    is the `activity` query parameter."""
+    """Assignee and comments (with the form) of INCIDENT, and the tab to its activity stream."""
     request = context["request"]
     user = request.user
-    page, activity = incident_activity(incident, request.GET.get("activity"))
     contributor = user.has_perm(CONTRIBUTE)
     assignment = incident_assignment(incident)
     return {
@@ -39,16 +36,21 @@ def incident_collab(context: dict[str, Any], incident: Incident) -> dict[str, An
         "incident": incident,
         "assignment": assignment,
         "comments": incident_comments(incident),
-        "activity": activity,
-        "activity_page": page,
         "user": user,
         "can_comment": contributor,
         "can_assign_anyone": user.has_perm(ASSIGN_ANYONE),
         "can_take": contributor and assignment is None,
         "colleagues": list(colleagues().values_list("username", flat=True)),
-        "claims": list(
-            Claim.objects.filter(statement__incident=incident)
-            .select_related("statement__party")
-            .order_by("statement__party__name", "aspect", "id")
-        ),
+        "claims": _claims(context, incident),
     }
+
+
+def _claims(context: dict[str, Any], incident: Incident) -> list[Claim]:
+    """The claims a comment may be about: those of the page's grid when it has one (read
+    already), else queried."""
+    grid = context.get("grid")
+    if grid is not None:
+        return [view.claim for row in grid.rows for _, cell in row.cells for view in cell]
+    return list(
+        Claim.objects.filter(statement__incident=incident).select_related("statement__party")
+    )

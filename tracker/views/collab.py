@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tracker.models import Claim, Comment, Incident, Notification
-from tracker.selectors.collab import my_work, unread_count
+from tracker.selectors.collab import incident_activity, my_work, unread_count
 from tracker.services.collab import (
     comment_create,
     comment_delete,
@@ -121,12 +121,27 @@ def my_work_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def activity(request: HttpRequest, pk: int) -> HttpResponse:
+    """The incident's activity stream, its own tab: one page of 25 events, newest first."""
+    incident = get_object_or_404(Incident.objects.select_related("conflict"), pk=pk)
+    page, items = incident_activity(incident, request.GET.get("page"))
+    return render(
+        request,
+        "tracker/incident_activity.html",
+        {"incident": incident, "activity": items, "activity_page": page},
+    )
+
+
+@login_required
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Follow a notification: it is read now, and leads to what it is about."""
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     notifications_mark_read(user=request.user, ids=[notification.pk])
-    anchor = f"comment-{notification.comment_id}" if notification.comment_id else "activity"
-    return _back(notification.incident_id, anchor)
+    if notification.comment_id:
+        return _back(notification.incident_id, f"comment-{notification.comment_id}")
+    if notification.revision_id:
+        return redirect("tracker:incident-activity", pk=notification.incident_id)
+    return _back(notification.incident_id, "assignee")
 
 
 @login_required
