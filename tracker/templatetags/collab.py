@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from tracker.models import Claim, Incident
+from tracker.models import Claim, Comment, Incident
 from tracker.selectors.collab import (
     incident_assignment,
     incident_comments,
@@ -21,6 +21,18 @@ register = template.Library()
 def my_work_link(context: dict[str, Any]) -> dict[str, Any]:
     user = context["request"].user
     return {"unread": unread_count(user) if user.is_authenticated else 0}
+
+
+@register.inclusion_tag("tracker/partials/collab_tabs.html")
+def incident_tabs(incident: Incident, current: str = "overview") -> dict[str, Any]:
+    """The incident's tabs (overview, activity) with its comment count and assignee."""
+    assignment = incident_assignment(incident)
+    return {
+        "incident": incident,
+        "current": current,
+        "comments": Comment.objects.filter(incident=incident).count(),
+        "assignee": assignment.assignee.get_username() if assignment else "",
+    }
 
 
 @register.inclusion_tag("tracker/partials/collab.html", takes_context=True)
