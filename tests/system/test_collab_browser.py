@@ -15,6 +15,8 @@ from tracker.services.collab import comment_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = Axe()
+# First strong isolate and pop directional isolate: how an <option> isolates a name.
+FSI, PDI = "\u2068", "\u2069"
 
 
 def _no_axe_violations(page: Page, context: str | None = None) -> None:
@@ -45,7 +47,7 @@ def test_comment_with_a_mention_reaches_the_mentioned_journalist(
     box.press("Enter")
     expect(box).to_have_value("Can you confirm the time with the ministry, @mariam ")
     box.press_sequentially("please. It differs from the report.")
-    about = "\u2068Ministry of Defence of North\u2069 · Who started it: \u2068South fired first.\u2069"
+    about = f"{FSI}Ministry of Defence of North{PDI} · Who started it: {FSI}South fired first.{PDI}"
     page.get_by_label("About").select_option(label=about)
     page.get_by_role("button", name="Comment", exact=True).click()
     comment = Comment.objects.get()
