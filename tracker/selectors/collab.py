@@ -140,7 +140,7 @@ def incident_activity(incident: Incident, page_number: Any) -> tuple[Page, list[
     workflow steps. One UNION ALL query is paged, so paging is exact; then one query per kind
     of row on the page."""
     revisions = PendingRevision.objects.filter(incident=incident)
-    first, *rest = [
+    queries: list[models.QuerySet] = [
         *_edit_events(incident),
         _rows(Comment.objects.filter(incident=incident), ActivityKind.COMMENT, "created_at"),
         _rows(revisions, ActivityKind.REVISION_SUBMITTED, "created_at"),
@@ -155,7 +155,7 @@ def incident_activity(incident: Incident, page_number: Any) -> tuple[Page, list[
             "created_at",
         ),
     ]
-    union = first.union(*rest, all=True).order_by("-at", "-kind", "-ref")
+    union = queries[0].union(*queries[1:], all=True).order_by("-at", "-kind", "-ref")
     page = Paginator(union, ACTIVITY_PER_PAGE).get_page(page_number)
     shown = list(page.object_list)
     wanted: dict[str, list[int]] = {}

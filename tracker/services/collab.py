@@ -171,10 +171,11 @@ def revision_decided(*, revision: PendingRevision) -> None:
         RevisionState.APPROVED: NotificationKind.REVISION_APPROVED,
         RevisionState.REJECTED: NotificationKind.REVISION_REJECTED,
     }.get(RevisionState(revision.state))
-    if kind is None or revision.author_id is None or revision.author_id == revision.decided_by_id:
+    author = revision.author
+    if kind is None or author is None or author.pk == revision.decided_by_id:
         return
     notify(
-        recipient=revision.author,
+        recipient=author,
         kind=kind,
         incident=revision.incident,
         actor=revision.decided_by,

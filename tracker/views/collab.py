@@ -3,6 +3,8 @@ what, what a mention is) are in tracker.services.collab; this reads the request 
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -113,10 +115,11 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_work_page(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)  # signed in (login_required)
     return render(
         request,
         "tracker/my_work.html",
-        {"work": my_work(request.user), "unread": unread_count(request.user)},
+        {"work": my_work(user), "unread": unread_count(user)},
     )
 
 
