@@ -12,6 +12,8 @@ from tests.plugins.browser import screenshot
 from tracker.enums import Aspect
 from tracker.models import Comment
 from tracker.services.collab import comment_create
+from tracker.services.publishing import incident_publish, incident_submit_for_review
+from tracker.services.statements import statement_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = Axe()
@@ -30,9 +32,16 @@ def test_comment_with_a_mention_reaches_the_mentioned_journalist(
     incident = factories.incident(belligerents.conflict, title="Shelling near Sotk")
     north = factories.statement(incident, belligerents.parties[0], "South fired first at 00:05.")
     factories.claim(north, Aspect.INITIATOR, "South fired first.")
-    make_user("editor", "Editor")
+    editor = make_user("editor", "Editor")
     journalist = make_user("mariam", "Journalist")
     make_user("mark", "Viewer")
+    # A published incident where the journalist's addition waits for an editor.
+    published = factories.incident(belligerents.conflict, title="Drone strike near Jermuk")
+    incident_submit_for_review(incident=published, user=editor)
+    incident_publish(incident=published, user=editor)
+    statement_create(
+        incident=published, party=belligerents.parties[1], text="No drone.", user=journalist
+    )
 
     login(page, "editor")
     page.goto(f"{live_server.url}{incident.get_absolute_url()}")
@@ -74,6 +83,7 @@ def test_comment_with_a_mention_reaches_the_mentioned_journalist(
     mention = reader.locator(f'[data-mention="{comment.pk}"]')
     expect(mention).to_contain_text("unread")
     expect(mention).to_contain_text("It differs from the report.")
+    expect(reader.locator("[data-revision]")).to_contain_text("Drone strike near Jermuk")
     _no_axe_violations(reader)
     screenshot(reader, "mywork")
     mention.get_by_role("link").click()

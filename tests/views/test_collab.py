@@ -105,7 +105,7 @@ def test_assignment_by_role(client, incident, journalist, editor, make_user) -> 
     assert "Take this incident" not in client.get(incident.get_absolute_url()).content.decode()
     client.force_login(editor)
     unknown = client.post(assign, {"assignee": "ghost"}, follow=True).content.decode()
-    assert "Nobody is called “ghost”" in unknown
+    assert "Nobody is called “\u2068ghost\u2069”" in unknown
     client.post(assign, {"assignee": "other"})
     assert Assignment.objects.get().assignee == other
     assert Notification.objects.get(recipient=other).kind == NotificationKind.ASSIGNMENT

@@ -23,6 +23,7 @@ from tracker.services.collab import (
     incident_assign,
     notifications_mark_read,
 )
+from tracker.text.bidi import isolate
 
 
 def _back(incident_id: int, anchor: str = "comments") -> HttpResponseRedirect:
@@ -99,7 +100,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     if username:
         assignee = User.objects.filter(username=username, is_active=True).first()
         if assignee is None:
-            messages.error(request, f"Nobody is called “{username}”.")
+            messages.error(request, f"Nobody is called “{isolate(username)}”.")
             return _back(pk, "assignee")
     try:
         incident_assign(incident=incident, assignee=assignee, user=request.user)
