@@ -70,8 +70,10 @@ def test_comment_with_a_mention_reaches_the_mentioned_journalist(
 
     expect(page.locator(".tabs")).to_contain_text("1 comment")
     expect(page.locator(".tabs")).to_contain_text("Assigned to mariam")
+    page.get_by_role("button", name="Submit for review").click()
     page.get_by_role("link", name="Activity").click()
-    expect(page.locator("[data-activity]").first).to_contain_text("commented")
+    expect(page.locator('[data-activity="workflow"]')).to_contain_text("submitted for review")
+    expect(page.locator('[data-activity="comment"]')).to_contain_text("commented")
     _no_axe_violations(page)
     screenshot(page, "activity")
 
