@@ -257,3 +257,12 @@ class StatementCheck(models.TextChoices):
     EDITED = "edited", _("Edited by the source")
     REMOVED = "removed", _("Removed by the source")
     RESTORED = "restored", _("Back online")
+
+
+class NotificationKind(models.TextChoices):
+    """Why a person is told something in the app (and by e-mail where SMTP is configured)."""
+
+    MENTION = "mention", _("Mentioned in a comment")
+    ASSIGNMENT = "assignment", _("Incident assigned")
+    REVISION_APPROVED = "revision_approved", _("Revision approved")
+    REVISION_REJECTED = "revision_rejected", _("Revision rejected")

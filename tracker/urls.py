@@ -5,6 +5,7 @@ from django.urls import URLPattern, path
 
 from tracker.views import (
     building,
+    collab,
     conflict_setup,
     conflicts,
     editorial,
@@ -103,6 +104,13 @@ urlpatterns = [
         inbox.proposal_decide,
         name="proposal-decide",
     ),
+    path("me/", collab.my_work_page, name="my-work"),
+    path("me/notifications/read/", collab.notifications_read, name="notifications-read"),
+    path("me/notifications/<int:pk>/", collab.notification_open, name="notification-open"),
+    path("incidents/<int:pk>/comments/", collab.comment_add, name="comment-add"),
+    path("comments/<int:pk>/", collab.comment_change, name="comment-change"),
+    path("incidents/<int:pk>/activity/", collab.activity, name="incident-activity"),
+    path("incidents/<int:pk>/assign/", collab.assign, name="incident-assign"),
     path("history/deleted/", history.deleted_list, name="history-deleted"),
     path("history/<str:model>/<int:pk>/", history.history, name="history"),
     path("history/<str:model>/<int:pk>/restore/", history.deleted_restore, name="history-restore"),

@@ -313,3 +313,13 @@ if COUNTERCLAIM_WEBSUB_CALLBACK_URL and not COUNTERCLAIM_WEBSUB_CALLBACK_URL.sta
     raise ImproperlyConfigured("COUNTERCLAIM_WEBSUB_CALLBACK_URL must be an http(s) URL")
 # Longest back-off of a failing feed, in minutes.
 COUNTERCLAIM_FEED_MAX_BACKOFF_MINUTES = env_int("COUNTERCLAIM_FEED_MAX_BACKOFF_MINUTES", 24 * 60)
+
+# Notification e-mail: sent only when EMAIL_HOST is set (Django's other EMAIL_* settings apply).
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "counterclaim@localhost")
+# The address the e-mails link to (the newsroom's own address of this site).
+COUNTERCLAIM_SITE_URL = env_str("COUNTERCLAIM_SITE_URL", "http://localhost:8000")

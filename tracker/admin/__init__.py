@@ -1,3 +1,3 @@
-from tracker.admin import domain, feeds, operations, statement_watch
+from tracker.admin import collab, domain, feeds, operations, statement_watch
 
-__all__ = ["domain", "feeds", "operations", "statement_watch"]
+__all__ = ["collab", "domain", "feeds", "operations", "statement_watch"]

@@ -1,5 +1,6 @@
 from tracker.models.api import ApiToken, IncidentChange, Webhook, WebhookDelivery
 from tracker.models.claim import CLAIM_VALUE_FIELDS, Claim, Counterclaim
+from tracker.models.collab import Assignment, Comment, Notification
 from tracker.models.editorial import EditorialLogEntry
 from tracker.models.feed import Feed, FetchLog
 from tracker.models.incident import INCIDENT_VALUE_FIELDS, Incident
@@ -15,8 +16,10 @@ __all__ = [
     "INCIDENT_VALUE_FIELDS",
     "Alignment",
     "ApiToken",
+    "Assignment",
     "Citation",
     "Claim",
+    "Comment",
     "Conflict",
     "Counterclaim",
     "EditorialLogEntry",
@@ -26,6 +29,7 @@ __all__ = [
     "Incident",
     "IncidentChange",
     "IncidentSource",
+    "Notification",
     "Outlet",
     "Party",
     "PartyAlias",

@@ -33,6 +33,7 @@ from tracker.models import (
     Statement,
 )
 from tracker.models.revision import REVISION_MODELS
+from tracker.services.collab import revision_decided
 from tracker.services.common import Actor, person, save_validated, update_versioned
 from tracker.services.errors import StaleEditError, StateConflictError
 from tracker.services.publishing import incident_merge_apply
@@ -360,3 +361,4 @@ def _decide(revision: PendingRevision, state: RevisionState, user: Actor) -> Non
     revision.decided_by = person(user)
     revision.decided_at = timezone.now()
     revision.save(update_fields=["state", "decided_by", "decided_at"])
+    revision_decided(revision=revision)

@@ -1,0 +1,68 @@
+"""The working-together parts other pages embed: the nav's "My work" link with its unread
+count, and the incident page's assignee, comments and activity stream (rendered here so the
+incident page's own view and template stay as they are)."""
+
+from typing import Any
+
+from django import template
+
+from tracker.models import Claim, Comment, Incident
+from tracker.selectors.collab import (
+    incident_assignment,
+    incident_comments,
+    unread_count,
+)
+from tracker.services.collab import ASSIGN_ANYONE, CONTRIBUTE, colleagues
+
+register = template.Library()
+
+
+@register.inclusion_tag("tracker/partials/collab_nav.html", takes_context=True)
+def my_work_link(context: dict[str, Any]) -> dict[str, Any]:
+    user = context["request"].user
+    return {"unread": unread_count(user) if user.is_authenticated else 0}
+
+
+@register.inclusion_tag("tracker/partials/collab_tabs.html")
+def incident_tabs(incident: Incident, current: str = "overview") -> dict[str, Any]:
+    """The incident's tabs (overview, activity) with its comment count and assignee."""
+    assignment = incident_assignment(incident)
+    return {
+        "incident": incident,
+        "current": current,
+        "comments": Comment.objects.filter(incident=incident).count(),
+        "assignee": assignment.assignee.get_username() if assignment else "",
+    }
+
+
+@register.inclusion_tag("tracker/partials/collab.html", takes_context=True)
+def incident_collab(context: dict[str, Any], incident: Incident) -> dict[str, Any]:
+    """Assignee and comments (with the form) of INCIDENT, and the tab to its activity stream."""
+    request = context["request"]
+    user = request.user
+    contributor = user.has_perm(CONTRIBUTE)
+    assignment = incident_assignment(incident)
+    return {
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "incident": incident,
+        "assignment": assignment,
+        "comments": incident_comments(incident),
+        "user": user,
+        "can_comment": contributor,
+        "can_assign_anyone": user.has_perm(ASSIGN_ANYONE),
+        "can_take": contributor and assignment is None,
+        "colleagues": list(colleagues().values_list("username", flat=True)),
+        "claims": _claims(context, incident),
+    }
+
+
+def _claims(context: dict[str, Any], incident: Incident) -> list[Claim]:
+    """The claims a comment may be about: those of the page's grid when it has one (read
+    already), else queried."""
+    grid = context.get("grid")
+    if grid is not None:
+        return [view.claim for row in grid.rows for _, cell in row.cells for view in cell]
+    return list(
+        Claim.objects.filter(statement__incident=incident).select_related("statement__party")
+    )
