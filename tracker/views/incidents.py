@@ -24,6 +24,7 @@ from tracker.selectors.incident_page import (
 )
 from tracker.selectors.incident_queries import IncidentCriteria
 from tracker.selectors.parties import sides_countries
+from tracker.views.editorial import incident_permissions
 
 PAGE_SIZE = 50
 
@@ -81,14 +82,6 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "revisions": pending_revisions(incident),
             "log": editorial_log(incident),
             "merged_here": merged_into_here(incident),
-            "can": {
-                "edit_incident": user.has_perm("tracker.change_incident"),
-                "edit_statement": user.has_perm("tracker.change_statement"),
-                "edit_claim": user.has_perm("tracker.change_claim"),
-                "delete_claim": user.has_perm("tracker.delete_claim"),
-                "delete_statement": user.has_perm("tracker.delete_statement"),
-                "publish": user.has_perm("tracker.publish_incident"),
-                "merge": user.has_perm("tracker.merge_incident"),
-            },
+            "can": incident_permissions(user),
         },
     )

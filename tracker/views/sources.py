@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tracker.forms.citations import CitationForm
 from tracker.forms.errors import add_service_errors
-from tracker.models import Citation, Claim, Source, Statement
+from tracker.models import Citation, Claim, Incident, Source, Statement
 from tracker.selectors.citations import (
     Span,
     cite_choices,
@@ -76,6 +76,7 @@ def _page_context(
     form: CitationForm,
     *,
     also_claim: Claim | None = None,
+    also_incident_id: int | None = None,
     saved: Citation | None = None,
 ) -> dict[str, Any]:
     citations = source_citations(source=source)
@@ -84,7 +85,9 @@ def _page_context(
         "direction": text_direction(source.language),
         "text_html": _text_html(source_spans(text=source.text, citations=citations)),
         "citations": [(citation, citation_href(citation)) for citation in citations],
-        "choices": cite_choices(citations=citations, also_claim=also_claim),
+        "choices": cite_choices(
+            citations=citations, also_claim=also_claim, also_incident_id=also_incident_id
+        ),
         "near_duplicates": source_near_duplicates(source=source),
         "form": form,
         "saved": saved,
@@ -129,8 +132,15 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         claim_pk = request.GET.get("claim", "")
         also = Claim.objects.filter(pk=claim_pk).first() if claim_pk.isdigit() else None
+        # ?incident=: opened from an incident page, whose statements a new claim may be part of.
+        incident_pk = request.GET.get("incident", "")
+        incident_id = (
+            Incident.objects.live().filter(pk=incident_pk).values_list("pk", flat=True).first()
+            if incident_pk.isdigit()
+            else None
+        )
         form = CitationForm(initial={"claim": also.pk} if also else None)
-        context = _page_context(source, form, also_claim=also)
+        context = _page_context(source, form, also_claim=also, also_incident_id=incident_id)
         return render(request, "tracker/source_detail.html", context)
 
     form = CitationForm(request.POST)
