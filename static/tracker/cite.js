@@ -84,28 +84,23 @@
     }
   });
 
-  // A highlight is a link to its claim, but selecting over it must never leave the page: a
-  // pointer press that moved before its release, or any selection left standing, cancels the
-  // link. A plain click, or Enter on a focused highlight (detail 0), still follows it.
-  var pressedAt = null;
-  document.addEventListener("pointerdown", function (event) {
-    pressedAt = { x: event.clientX, y: event.clientY };
-  });
+  // A highlight is a <mark>, not a link, so a selection over it never leaves the page. A plain
+  // click on one (nothing selected) brings its citation's entry in the list into view: that
+  // entry links to the claim.
   document.addEventListener("click", function (event) {
-    var link = event.target.closest && event.target.closest("#source-text a.cited");
-    if (!link) {
+    var mark = event.target.closest && event.target.closest("#source-text mark.cited");
+    var selection = document.getSelection();
+    if (!mark || (selection && !selection.isCollapsed)) {
       return;
     }
-    var selection = document.getSelection();
-    var moved = pressedAt && event.detail > 0 &&
-      Math.abs(event.clientX - pressedAt.x) + Math.abs(event.clientY - pressedAt.y) > 3;
-    if (moved || event.detail > 1 || (selection && !selection.isCollapsed)) {
-      event.preventDefault();
+    var ids = (mark.dataset.citations || "").split(" ");
+    var entry = document.getElementById("citation-" + ids[ids.length - 1]);
+    var link = entry && entry.querySelector("a");
+    if (entry) {
+      entry.scrollIntoView({ block: "nearest" });
     }
-  });
-  document.addEventListener("dragstart", function (event) {
-    if (event.target.closest && event.target.closest("#source-text")) {
-      event.preventDefault();
+    if (link) {
+      link.focus({ preventScroll: true });
     }
   });
 

@@ -2,47 +2,16 @@
 claim's edit form (its aspect's fields only, saved in place), through HTTP as each role."""
 
 import re
-from dataclasses import dataclass
 
 import pytest
 from django.urls import reverse
 
 from tests import factories
 from tracker.enums import Aspect, CounterclaimRelation, ProposalState
-from tracker.models import Claim, Counterclaim, Incident, PendingRevision, Source
+from tracker.models import Claim, Counterclaim, PendingRevision
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@dataclass
-class Desk:
-    """A draft incident of two sides: each side's casualties claim and North's timing claim."""
-
-    incident: Incident
-    north: Claim
-    south: Claim
-    timing: Claim
-    source: Source
-
-
-@pytest.fixture
-def desk(belligerents) -> Desk:
-    incident = factories.incident(belligerents.conflict, local_timezone="Asia/Yerevan")
-    north_says = factories.statement(incident, belligerents.parties[0], "They shelled us.")
-    south_says = factories.statement(incident, belligerents.parties[1], "We lost nobody.")
-    north = factories.claim(
-        north_says, Aspect.CASUALTIES, "Two of ours were killed.", killed_min=2, killed_max=2
-    )
-    south = factories.claim(south_says, Aspect.CASUALTIES, "Nobody was killed.", killed_min=0)
-    timing = factories.claim(
-        north_says,
-        Aspect.TIMING,
-        "It began at midnight.",
-        time_start=factories.utc(2022, 9, 12, 20),
-    )
-    source = factories.source(text="They shelled us. Two of ours were killed. Nobody else.")
-    return Desk(incident, north, south, timing, source)
 
 
 def _as(client, make_user, group: str):  # type: ignore[no-untyped-def]

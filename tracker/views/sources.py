@@ -50,7 +50,9 @@ def citation_href(citation: Citation) -> str:
 
 
 def _text_html(spans: list[Span]) -> SafeString:
-    """The source text with each cited span a link to its claim. Built here, not in a template,
+    """The source text with each cited span marked (<mark>, not a link: a selection begun or
+    ended on a highlight must never navigate away; the list beside the text links each citation
+    to its claim, and a click on a highlight brings its entry into view). Built here, not in a template,
     because the container's text must be Source.text exactly, character for character: the
     browser computes citation offsets from it. Carriage returns are written as character
     references, since a literal CR in HTML is turned into a line feed by the parser."""
@@ -65,8 +67,8 @@ def _text_html(spans: list[Span]) -> SafeString:
         ids = " ".join(str(c.pk) for c in span.citations)
         overlap = " overlap" if len(span.citations) > 1 else ""
         parts.append(
-            f'<a class="cited{overlap}" draggable="false" href="{escape(citation_href(citation))}"'
-            f' data-citations="{ids}" title="{escape(target)}">{text}</a>'
+            f'<mark class="cited{overlap}" data-href="{escape(citation_href(citation))}"'
+            f' data-citations="{ids}" title="{escape(target)}">{text}</mark>'
         )
     return mark_safe("".join(parts))  # every piece escaped above
 
