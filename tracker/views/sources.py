@@ -52,8 +52,8 @@ def citation_href(citation: Citation) -> str:
 def _text_html(spans: list[Span]) -> SafeString:
     """The source text with each cited span marked (<mark>, not a link: a selection begun or
     ended on a highlight must never navigate away; the list beside the text links each citation
-    to its claim, and a click on a highlight brings its entry into view). Built here, not in a template,
-    because the container's text must be Source.text exactly, character for character: the
+    to its claim, and a click on a highlight brings its entry into view). Built here, not in a
+    template, because the container's text must be Source.text exactly, character for character: the
     browser computes citation offsets from it. Carriage returns are written as character
     references, since a literal CR in HTML is turned into a line feed by the parser."""
     parts = []
