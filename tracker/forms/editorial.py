@@ -123,7 +123,8 @@ class ClaimEditForm(VersionedForm):
     def clean(self) -> dict[str, Any]:
         # A minimum above its maximum, or an end before its start, is refused by the model's
         # constraints with their own messages.
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("at_least"):
             data["killed_max"] = data["wounded_max"] = None
         return data
@@ -188,12 +189,21 @@ class MergeForm(forms.Form):
         )
 
 
+class ClaimChoiceField(forms.ModelChoiceField):
+    """Options that say whose claim it is; names and text between FSI and PDI (an <option>
+    holds no <bdi>)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        party = obj.statement.party
+        return f"{isolate(party.short_name or party.name)}: {isolate(obj.text[:120])}"
+
+
 class CounterclaimProposeForm(forms.Form):
     """Pair a claim with a claim of another side on the same aspect. OTHERS are the eligible
     claims (tracker.selectors.counterclaims), so a choice the database would refuse is not
     offered, and one posted anyway is refused by name."""
 
-    other = forms.ModelChoiceField(
+    other = ClaimChoiceField(
         queryset=Claim.objects.none(),
         label=_("The other side's claim"),
         error_messages={
@@ -217,14 +227,7 @@ class CounterclaimProposeForm(forms.Form):
 
     def __init__(self, *args: Any, others: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = cast(forms.ModelChoiceField, self.fields["other"])
-        field.queryset = others
-        field.label_from_instance = _claim_choice_label  # type: ignore[method-assign]
-
-
-def _claim_choice_label(claim: Claim) -> str:
-    party = claim.statement.party
-    return f"{isolate(party.short_name or party.name)}: {isolate(claim.text[:120])}"
+        cast(forms.ModelChoiceField, self.fields["other"]).queryset = others
 
 
 class CounterclaimDecideForm(forms.Form):
