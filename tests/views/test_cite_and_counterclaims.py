@@ -35,6 +35,18 @@ def test_source_opened_from_an_incident_offers_its_statements(client, make_user,
     assert client.get(f"{url}?incident=999999").status_code == 200
 
 
+def test_a_refused_citation_keeps_the_incidents_statements_on_offer(client, make_user, desk):
+    client = _as(client, make_user, "Journalist")
+    url = reverse("tracker:source-detail", args=[desk.source.pk])
+    form = {"excerpt": "Nobody else.", "target": "new_claim", "incident": desk.incident.pk}
+    response = client.post(url, form, **HTMX)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Choose the statement the new claim is part of." in html
+    assert f'<option value="{desk.north.statement_id}"' in html
+    assert f'name="incident" value="{desk.incident.pk}"' in html
+
+
 def test_incident_page_links_sources_with_the_incident(client, make_user, desk):
     factories.citation(desk.source, desk.north, "Two of ours were killed.")
     client = _as(client, make_user, "Viewer")

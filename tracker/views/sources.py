@@ -93,6 +93,7 @@ def _page_context(
         "near_duplicates": source_near_duplicates(source=source),
         "form": form,
         "saved": saved,
+        "incident_id": also_incident_id,
     }
 
 
@@ -127,6 +128,14 @@ def _forbidden(request: HttpRequest, source: Source, form: CitationForm) -> Http
     return render(request, "tracker/partials/cite_panel.html", context, status=403)
 
 
+def _opened_from(incident_pk: str) -> int | None:
+    """The live incident the page was opened from (`?incident=`, kept in the form as it posts),
+    whose statements a new claim may be part of; anything else is ignored."""
+    if not incident_pk.isdigit():
+        return None
+    return Incident.objects.live().filter(pk=incident_pk).values_list("pk", flat=True).first()
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -134,18 +143,13 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         claim_pk = request.GET.get("claim", "")
         also = Claim.objects.filter(pk=claim_pk).first() if claim_pk.isdigit() else None
-        # ?incident=: opened from an incident page, whose statements a new claim may be part of.
-        incident_pk = request.GET.get("incident", "")
-        incident_id = (
-            Incident.objects.live().filter(pk=incident_pk).values_list("pk", flat=True).first()
-            if incident_pk.isdigit()
-            else None
-        )
+        incident_id = _opened_from(request.GET.get("incident", ""))
         form = CitationForm(initial={"claim": also.pk} if also else None)
         context = _page_context(source, form, also_claim=also, also_incident_id=incident_id)
         return render(request, "tracker/source_detail.html", context)
 
     form = CitationForm(request.POST)
+    incident_id = _opened_from(request.POST.get("incident", ""))
     if not request.user.has_perm("tracker.add_citation"):
         return _forbidden(request, source, form)
     saved = None
@@ -161,7 +165,10 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if saved is not None:
         # A fresh form for the next passage; the new highlight arrives out of band.
         context = _page_context(
-            source, CitationForm(initial={"claim": saved.claim_id}), saved=saved
+            source,
+            CitationForm(initial={"claim": saved.claim_id}),
+            also_incident_id=incident_id,
+            saved=saved,
         )
         return render(request, "tracker/partials/cite_saved.html", context)
     template = (
@@ -169,7 +176,8 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if getattr(request, "htmx", False)
         else "tracker/source_detail.html"
     )
-    return render(request, template, _page_context(source, form), status=422)
+    context = _page_context(source, form, also_incident_id=incident_id)
+    return render(request, template, context, status=422)
 
 
 @login_required
