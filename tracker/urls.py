@@ -57,6 +57,12 @@ urlpatterns = [
     path("claims/<int:pk>/delete/", editorial.claim_delete_view, name="claim-delete"),
     path("statements/<int:pk>/delete/", editorial.statement_delete_view, name="statement-delete"),
     path("claims/<int:pk>/verdict/", editorial.claim_verdict, name="claim-verdict"),
+    path("claims/<int:pk>/counterclaim/", editorial.claim_counterclaim, name="claim-counterclaim"),
+    path(
+        "counterclaims/<int:pk>/decide/",
+        editorial.counterclaim_decide_view,
+        name="counterclaim-decide",
+    ),
     path("revisions/<int:pk>/decide/", editorial.revision_decide, name="revision-decide"),
     path(
         "incidents/<int:pk>/revisions/approve/",

@@ -1,10 +1,12 @@
 """Sources and claims the source-page, history and uncited tests share."""
 
+from dataclasses import dataclass
+
 import pytest
 
 from tests import factories
 from tracker.enums import Aspect
-from tracker.models import Source
+from tracker.models import Claim, Incident, Source
 
 # Armenian, an astral-plane emoji and a CJK Extension B character before the sentence to cite:
 # UTF-16 offsets would be off by two from the code-point offsets the database keeps.
@@ -43,3 +45,33 @@ def make_incident(demo):
         return incident, statement
 
     return make
+
+
+@dataclass
+class Desk:
+    """A draft incident of two sides: each side's casualties claim and North's timing claim."""
+
+    incident: Incident
+    north: Claim
+    south: Claim
+    timing: Claim
+    source: Source
+
+
+@pytest.fixture
+def desk(belligerents) -> Desk:
+    incident = factories.incident(belligerents.conflict, local_timezone="Asia/Yerevan")
+    north_says = factories.statement(incident, belligerents.parties[0], "They shelled us.")
+    south_says = factories.statement(incident, belligerents.parties[1], "We lost nobody.")
+    north = factories.claim(
+        north_says, Aspect.CASUALTIES, "Two of ours were killed.", killed_min=2, killed_max=2
+    )
+    south = factories.claim(south_says, Aspect.CASUALTIES, "Nobody was killed.", killed_min=0)
+    timing = factories.claim(
+        north_says,
+        Aspect.TIMING,
+        "It began at midnight.",
+        time_start=factories.utc(2022, 9, 12, 20),
+    )
+    source = factories.source(text="They shelled us. Two of ours were killed. Nobody else.")
+    return Desk(incident, north, south, timing, source)

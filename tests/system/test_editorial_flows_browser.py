@@ -70,21 +70,22 @@ def test_edit_a_claim_inline_with_errors_in_place(
     page.locator(f"#claim-{claim.pk}").get_by_role("link", name="Edit").click()
     form = page.locator(f"#claim-panel-{claim.pk} form")
     expect(form).to_be_visible()
-    form.get_by_label("Wounded min").fill("3")
-    form.get_by_label("Wounded max").fill("2")
+    form.get_by_label("Wounded, at least").fill("3")
+    form.get_by_label("Wounded, at most").fill("2")
     form.get_by_role("button", name="Save").click()
     expect(page.locator(f"#claim-panel-{claim.pk}")).to_contain_text(
         "The minimum wounded figure is larger than the maximum."
     )
     screenshot(page, "claim-edit-error")
     form = page.locator(f"#claim-panel-{claim.pk} form")
-    form.get_by_label("Wounded max").fill("3")
+    form.get_by_label("Wounded, at most").fill("3")
     form.get_by_label("Claim", exact=True).fill("Three Armenian soldiers were wounded.")
     form.get_by_role("button", name="Save").click()
     expect(page.locator(f"#claim-{claim.pk} .claim-text")).to_have_text(
         "Three Armenian soldiers were wounded."
     )
-    expect(page.locator(".messages")).to_contain_text("Claim saved.")
+    # Saved in place: the claim's block was swapped, the page not reloaded (no message).
+    expect(page.locator(f"#claim-panel-{claim.pk} form")).to_have_count(0)
     assert Claim.objects.get(pk=claim.pk).wounded_max == 3
     assert csp_violations == []  # htmx and every page work under the strict policy
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tracker.enums import Aspect, EditorialState, Verdict
-from tracker.models import Claim, Incident, PendingRevision
+from tracker.models import Claim, Counterclaim, Incident, PendingRevision
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +39,14 @@ def _actions(demo):
             reverse("tracker:statement-edit", args=[demo.statements["Armenia"].pk]),
             {"text": "x"},
         ),
+        "propose_counterclaim": (
+            reverse("tracker:claim-counterclaim", args=[claim.pk]),
+            {"other": demo.claims[("Azerbaijan", Aspect.TIMING)].pk, "reason": "x"},
+        ),
+        "decide_counterclaim": (
+            reverse("tracker:counterclaim-decide", args=[Counterclaim.objects.first().pk]),
+            {"decision": "dismissed", "relation": "contradicts"},
+        ),
     }
 
 
@@ -53,6 +61,8 @@ def _actions(demo):
         "edit_incident",
         "edit_claim",
         "edit_statement",
+        "propose_counterclaim",
+        "decide_counterclaim",
     ],
 )
 def test_viewer_refused_every_action(as_role, demo, action):
@@ -68,7 +78,8 @@ def test_viewer_refused_every_action(as_role, demo, action):
 
 
 @pytest.mark.parametrize(
-    "action", ["publish", "retract", "merge", "unmerge", "verdict", "edit_incident"]
+    "action",
+    ["publish", "retract", "merge", "unmerge", "verdict", "edit_incident", "decide_counterclaim"],
 )
 def test_journalist_refused_editor_actions(as_role, demo, action):
     client = as_role("Journalist")

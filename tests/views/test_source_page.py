@@ -41,14 +41,14 @@ def test_source_page_links_every_citation_to_its_claim(role_client, demo):
     client, _ = role_client("Viewer")
     body = client.get(reverse("tracker:source-detail", args=[demo.source.pk])).content.decode()
     container = _text_container(body)
-    hrefs = set(re.findall(r'<a class="cited[^"]*" draggable="false" href="([^"]+)"', container))
+    hrefs = set(re.findall(r'<mark class="cited[^"]*" data-href="([^"]+)"', container))
     incident = demo.incident.pk
     claim_links = {f"/incidents/{incident}/#claim-{claim.pk}" for claim in demo.claims.values()}
     # Two statement citations share their spans with claim citations: the narrower wins.
     assert claim_links <= hrefs | {f"/incidents/{incident}/"}
     assert len(claim_links & hrefs) == 10
     cited_text = [
-        _visible_text(m) for m in re.findall(r'<a class="cited[^>]*>(.*?)</a>', container)
+        _visible_text(m) for m in re.findall(r'<mark class="cited[^>]*>(.*?)</mark>', container)
     ]
     assert "The ministry said one Armenian soldier was wounded." in cited_text
     assert "12 cited passages" in body

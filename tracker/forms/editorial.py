@@ -1,14 +1,18 @@
 """Forms of the editorial pages. Each edit form carries the version it was read at, so a save
 from a stale form is refused with a message instead of overwriting someone's change."""
 
+from datetime import datetime
 from typing import Any, cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import forms
+from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 
-from tracker.enums import Verdict
+from tracker.enums import Aspect, CounterclaimRelation, ProposalState, Verdict
 from tracker.models import Claim, Incident, Side, Statement
 from tracker.services.revisions import EDITABLE, Target
+from tracker.text.bidi import isolate
 
 UTC_INPUT = forms.DateTimeInput(
     attrs={"type": "datetime-local", "step": 60}, format="%Y-%m-%dT%H:%M"
@@ -50,7 +54,33 @@ class StatementEditForm(VersionedForm):
         }
 
 
+# The fields each aspect's claim holds, in the order a person reads the claim: whose losses
+# before the figures, each minimum before its maximum, a start before its end.
+ASPECT_FIELDS: dict[str, tuple[str, ...]] = {
+    Aspect.INITIATOR: ("accused_side",),
+    Aspect.CASUALTIES: (
+        "casualty_side",
+        "killed_min",
+        "killed_max",
+        "wounded_min",
+        "wounded_max",
+        "at_least",
+    ),
+    Aspect.TIMING: ("time_start", "time_end", "time_precision"),
+    Aspect.LOCATION: ("place", "latitude", "longitude"),
+}
+ASPECT_VALUES = {name for names in ASPECT_FIELDS.values() for name in names} - {"at_least"}
+EMPTY: dict[str, Any] = {"time_precision": "", "place": ""}
+
+
 class ClaimEditForm(VersionedForm):
+    """The claim's text first, then only the values of its aspect. Changing the aspect clears the
+    values of the old one (the database allows them only on their aspect)."""
+
+    at_least = forms.BooleanField(
+        label=_("“At least”: the figures are minimums, with no upper figure"), required=False
+    )
+
     class Meta:
         model = Claim
         fields = sorted(EDITABLE[Target.CLAIM])
@@ -59,14 +89,69 @@ class ClaimEditForm(VersionedForm):
             "time_end": UTC_INPUT,
             "text": forms.Textarea(attrs={"rows": 2}),
         }
+        labels = {
+            "accused_side": _("Who started it, the claim says"),
+            "casualty_side": _("Whose losses"),
+            "killed_min": _("Killed, at least"),
+            "killed_max": _("Killed, at most"),
+            "wounded_min": _("Wounded, at least"),
+            "wounded_max": _("Wounded, at most"),
+            "time_start": _("Start (UTC)"),
+            "time_end": _("End (UTC)"),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        conflict = self.instance.statement.incident.conflict
+        claim = self.instance
+        incident = claim.statement.incident
         for name in ("accused_side", "casualty_side"):
             cast(forms.ModelChoiceField, self.fields[name]).queryset = Side.objects.filter(
-                conflict=conflict
+                conflict=incident.conflict
             )
+        shown = ASPECT_FIELDS.get(claim.aspect, ())
+        order = ["text", "aspect", *shown, "version"]
+        self.fields = {name: self.fields[name] for name in order}
+        if not self.is_bound and claim.aspect == Aspect.CASUALTIES:
+            self.initial["at_least"] = (
+                claim.killed_min is not None or claim.wounded_min is not None
+            ) and (claim.killed_max is None and claim.wounded_max is None)
+        zone = incident.local_timezone
+        for name in ("time_start", "time_end"):
+            if name in self.fields:
+                self.fields[name].help_text = _local_time_help(getattr(claim, name), zone)
+
+    def clean(self) -> dict[str, Any]:
+        # A minimum above its maximum, or an end before its start, is refused by the model's
+        # constraints with their own messages.
+        super().clean()
+        data = self.cleaned_data
+        if data.get("at_least"):
+            data["killed_max"] = data["wounded_max"] = None
+        return data
+
+    def changes(self) -> dict:
+        fields = {
+            name: self.cleaned_data[name] for name in self.fields if name in EDITABLE[Target.CLAIM]
+        }
+        if fields.get("aspect", self.instance.aspect) != self.instance.aspect:
+            # Values of the old aspect would be refused on the new one: clear them.
+            for name in ASPECT_VALUES - set(ASPECT_FIELDS.get(fields["aspect"], ())):
+                fields[name] = EMPTY.get(name)
+        return fields
+
+
+def _local_time_help(moment: datetime | None, zone: str) -> str:
+    """The stored UTC moment in the incident's own zone, beside the UTC the field takes."""
+    if moment is None or not zone:
+        return str(_("In UTC."))
+    try:
+        local = moment.astimezone(ZoneInfo(zone))
+    except (ZoneInfoNotFoundError, ValueError):
+        return str(_("In UTC."))
+    return str(_("In UTC; saved now as %(local)s local time (%(zone)s).")) % {
+        "local": dateformat.format(local, "j M Y, H:i"),  # the site's one format (|when)
+        "zone": zone,
+    }
 
 
 class VerdictForm(forms.Form):
@@ -102,3 +187,54 @@ class MergeForm(forms.Form):
             .exclude(pk=incident.pk)
             .order_by("-occurred_start")
         )
+
+
+class ClaimChoiceField(forms.ModelChoiceField):
+    """Options that say whose claim it is; names and text between FSI and PDI (an <option>
+    holds no <bdi>)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        party = obj.statement.party
+        return f"{isolate(party.short_name or party.name)}: {isolate(obj.text[:120])}"
+
+
+class CounterclaimProposeForm(forms.Form):
+    """Pair a claim with a claim of another side on the same aspect. OTHERS are the eligible
+    claims (tracker.selectors.counterclaims), so a choice the database would refuse is not
+    offered, and one posted anyway is refused by name."""
+
+    other = ClaimChoiceField(
+        queryset=Claim.objects.none(),
+        label=_("The other side's claim"),
+        error_messages={
+            "required": _("Choose the other side's claim."),
+            "invalid_choice": _(
+                "That claim cannot be paired with this one: it must be another side's claim on "
+                "the same aspect of this incident, not already paired with it."
+            ),
+        },
+    )
+    relation = forms.ChoiceField(
+        label=_("Relation"),
+        choices=CounterclaimRelation.choices,
+        initial=CounterclaimRelation.CONTRADICTS,
+    )
+    reason = forms.CharField(
+        label=_("Why (for the editor who confirms)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say why the two claims relate so.")},
+    )
+
+    def __init__(self, *args: Any, others: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["other"]).queryset = others
+
+
+class CounterclaimDecideForm(forms.Form):
+    """An editor's decision on a proposed pair; the relation may be corrected on the way."""
+
+    decision = forms.ChoiceField(
+        choices=[(ProposalState.CONFIRMED, _("Confirm")), (ProposalState.DISMISSED, _("Dismiss"))],
+        error_messages={"required": _("Confirm or dismiss.")},
+    )
+    relation = forms.ChoiceField(label=_("Relation"), choices=CounterclaimRelation.choices)

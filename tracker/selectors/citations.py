@@ -105,13 +105,19 @@ def _choices(incident_ids: set[int]) -> list[IncidentChoices]:
 
 
 def cite_choices(
-    *, citations: list[Citation], also_claim: Claim | None = None
+    *,
+    citations: list[Citation],
+    also_claim: Claim | None = None,
+    also_incident_id: int | None = None,
 ) -> list[IncidentChoices]:
     """Claims and statements of the incidents the source is already cited in (plus ALSO_CLAIM's
-    incident, when a journalist came from the uncited list to cite that claim)."""
+    incident, when a journalist came from the uncited list to cite that claim, and the incident
+    the source page was opened from, so "a new claim" offers its statements at once)."""
     incident_ids = {_citation_incident_id(c) for c in citations}
     if also_claim is not None:
         incident_ids.add(also_claim.statement.incident_id)
+    if also_incident_id is not None:
+        incident_ids.add(also_incident_id)
     return _choices(incident_ids)
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from tracker.enums import CounterclaimRelation, Verdict
-from tracker.models import Claim
+from tracker.models import Claim, Counterclaim
 from tracker.selectors.grid import ClaimView
 from tracker.selectors.statement_watch import SourceChange
 from tracker.templatetags.text import when
@@ -86,6 +86,8 @@ def _words(language: str) -> dict[str, str]:
         "uncited": _("No citation yet"),
         "edit": _("Edit"),
         "delete": _("Delete"),
+        "counter": _("Contradicts…"),
+        "decide": _("Confirm or dismiss…"),
         "verdict": _("Verdict"),
         "history": _("History"),
         "change:edited": _("Edited by the source on"),
@@ -125,14 +127,28 @@ def _source_change_note(change: SourceChange, words: dict[str, str]) -> str:
     )
 
 
+def _decide_link(pair: Counterclaim, claim: Claim, allowed: bool, words: dict[str, str]) -> str:
+    """An editor's way to decide a proposed pair, from either of its claims."""
+    if not allowed or pair.state != "proposed":
+        return ""
+    url = e(_url_pattern("tracker:counterclaim-decide").format(pair.pk))
+    return (
+        f' <a class="decide" href="{url}" hx-get="{url}" hx-target="#claim-panel-{claim.pk}">'
+        f"{e(words['decide'])}</a>"
+    )
+
+
 @register.simple_tag
-def claim_block(view: ClaimView, editable: bool = False, can: dict | None = None) -> SafeString:
+def claim_block(
+    view: ClaimView, editable: bool = False, can: dict | None = None, oob: bool = False
+) -> SafeString:
     """One claim of the grid with its verdict, relations and citations.
 
     Built in Python with the standard library's escaping, strings translated and URLs reversed
     once per request, rather than as template nodes: an incident with hundreds of claims and
     citations renders in milliseconds (bench/pages.py). Every value from the database passes
-    through `e` (html.escape, quotes included)."""
+    through `e` (html.escape, quotes included). OOB: marked to replace its old block out of
+    band (an htmx answer that changed two claims at once)."""
     words = _words(get_language() or "")
     claim = view.claim
     classes = (
@@ -141,7 +157,8 @@ def claim_block(view: ClaimView, editable: bool = False, can: dict | None = None
         + (" corroborated" if view.corroborated else "")
     )
     out = [
-        f'<div class="{classes}" id="claim-{claim.pk}" data-claim="{claim.pk}">',
+        f'<div class="{classes}" id="claim-{claim.pk}" data-claim="{claim.pk}"'
+        + (' hx-swap-oob="true">' if oob else ">"),
         f'<p class="claim-text" dir="auto">{e(claim.text)}</p>',
     ]
     if claim.held:
@@ -170,7 +187,11 @@ def claim_block(view: ClaimView, editable: bool = False, can: dict | None = None
             f'<p class="relation relation-{relation}" data-relation="{relation}" '
             f'title="{e(pair.reason)}">{_RELATION_MARK.get(pair.relation, "")} '
             f"{e(words['relation:' + pair.relation])} "
-            f'<a href="#claim-{other.pk}">{e(words["other_side"])}</a>{proposed}</p>'
+            f'<a href="#claim-{other.pk}">{e(words["other_side"])}</a>{proposed}'
+            + _decide_link(
+                pair, claim, editable and bool((can or {}).get("decide_counterclaim")), words
+            )
+            + "</p>"
         )
     if view.citations:
         out.append('<ul class="citations">')
@@ -195,6 +216,7 @@ def claim_block(view: ClaimView, editable: bool = False, can: dict | None = None
             (can.get("edit_claim"), "tracker:claim-edit", words["edit"]),
             (can.get("publish"), "tracker:claim-verdict", words["verdict"]),
             (can.get("delete_claim"), "tracker:claim-delete", words["delete"]),
+            (can.get("propose_counterclaim"), "tracker:claim-counterclaim", words["counter"]),
         ):
             if allowed:
                 url = e(_url_pattern(name).format(claim.pk))

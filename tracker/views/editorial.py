@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import IntegrityError, models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,10 +20,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRefresh
+from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
 
+from tracker.enums import CounterclaimRelation, ProposalState
 from tracker.forms.editorial import (
     ClaimEditForm,
+    CounterclaimDecideForm,
+    CounterclaimProposeForm,
     IncidentEditForm,
     MergeForm,
     RetractForm,
@@ -31,10 +34,16 @@ from tracker.forms.editorial import (
     VerdictForm,
 )
 from tracker.forms.errors import add_service_errors
-from tracker.models import Claim, Incident, PendingRevision, Statement
+from tracker.models import Claim, Counterclaim, Incident, PendingRevision, Statement
+from tracker.selectors.counterclaims import counterclaim_candidates
 from tracker.selectors.grid import incident_grid
 from tracker.selectors.incident_page import merge_preview, unresolved_before_publishing
-from tracker.services.claims import claim_delete, claim_set_verdict
+from tracker.services.claims import (
+    claim_delete,
+    claim_set_verdict,
+    counterclaim_decide,
+    counterclaim_propose,
+)
 from tracker.services.errors import StaleEditError
 from tracker.services.publishing import (
     incident_merge,
@@ -50,8 +59,11 @@ from tracker.services.revisions import (
     revisions_approve_all,
 )
 from tracker.services.statements import statement_delete
+from tracker.templatetags.tracker_tags import claim_block
+from tracker.text.bidi import isolate
 
 PUBLISH = "tracker.publish_incident"
+DECIDE = "tracker.change_counterclaim"
 MERGE = "tracker.merge_incident"
 
 
@@ -102,7 +114,10 @@ def _edit(
     form_class: type,
     perm: str,
     label: str | Promise,
+    inline: Callable[[HttpRequest, Incident, list[int]], HttpResponse] | None = None,
 ) -> HttpResponse:
+    """INLINE, given: an htmx save applied at once answers with just the part of the page that
+    changed (the claim's block), not a reload."""
     label = str(label)
     _require(request, perm)
     form = form_class(request.POST or None, instance=type(obj)._default_manager.get(pk=obj.pk))
@@ -117,6 +132,8 @@ def _edit(
         except (ValidationError, StaleEditError) as error:
             add_service_errors(form, error)
         else:
+            if inline is not None and revision is None and getattr(request, "htmx", False):
+                return inline(request, incident, [obj.pk])
             held = _(
                 "%(what)s edit held for an editor's approval: the published version stays "
                 "as it is until then."
@@ -160,6 +177,40 @@ def _delete(
         danger=True,
         submit_label=_("Delete"),
     )
+
+
+def incident_permissions(user: Any) -> dict[str, bool]:
+    """What the incident page offers USER (the server checks again on every action)."""
+    return {
+        "edit_incident": user.has_perm("tracker.change_incident"),
+        "edit_statement": user.has_perm("tracker.change_statement"),
+        "add_statement": user.has_perm("tracker.add_statement"),
+        "add_source": user.has_perm("tracker.add_source"),
+        "edit_claim": user.has_perm("tracker.change_claim"),
+        "delete_claim": user.has_perm("tracker.delete_claim"),
+        "delete_statement": user.has_perm("tracker.delete_statement"),
+        "publish": user.has_perm("tracker.publish_incident"),
+        "merge": user.has_perm("tracker.merge_incident"),
+        "propose_counterclaim": user.has_perm("tracker.add_counterclaim"),
+        "decide_counterclaim": user.has_perm(PUBLISH) and user.has_perm(DECIDE),
+    }
+
+
+def _claim_blocks(request: HttpRequest, incident: Incident, claim_ids: list[int]) -> HttpResponse:
+    """The re-rendered blocks of CLAIM_IDS: the first replaces the block the form was in
+    (retargeted), the others swap out of band. The rest of the page stays as it is."""
+    grid = incident_grid(incident=incident)
+    views = {view.claim.pk: view for row in grid.rows for _side, cell in row.cells for view in cell}
+    can = incident_permissions(request.user)
+    shown = [pk for pk in claim_ids if pk in views]
+    html = "".join(
+        claim_block(views[pk], True, can, oob=index > 0) for index, pk in enumerate(shown)
+    )
+    response = HttpResponse(html)
+    if shown:
+        retarget(response, f"#claim-{shown[0]}")
+        reswap(response, "outerHTML")
+    return response
 
 
 def _row_view(
@@ -215,7 +266,11 @@ claim_edit = _row_view(
     rows=Claim.objects.select_related("statement__incident__conflict"),
     incident_of=_claim_incident,
     page=partial(
-        _edit, form_class=ClaimEditForm, perm="tracker.change_claim", label=gettext_lazy("Claim")
+        _edit,
+        form_class=ClaimEditForm,
+        perm="tracker.change_claim",
+        label=gettext_lazy("Claim"),
+        inline=_claim_blocks,
     ),
 )
 statement_delete_view = _row_view(
@@ -421,6 +476,109 @@ def revisions_approve_all_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect(incident)
     return _done(request, incident, _("%(n)d changes approved and published.") % {"n": count})
+
+
+def _refused_in_words(error: IntegrityError) -> ValidationError:
+    """The database trigger's refusal of a pair ("counterclaim: the two claims are …"), as the
+    form's message: a race the form's choices could not see still ends in words, not a 500."""
+    reason = str(error).splitlines()[0].removeprefix("counterclaim:").strip()
+    return ValidationError(_("The pair was refused: %(reason)s.") % {"reason": reason})
+
+
+def _counterclaim_done(
+    request: HttpRequest, incident: Incident, claim_ids: list[int], held: bool, message: str
+) -> HttpResponse:
+    """The two claim blocks in place, or (held for approval) the page, whose list of changes
+    waiting for approval grew."""
+    if held or not getattr(request, "htmx", False):
+        return _done(request, incident, message)
+    return _claim_blocks(request, incident, claim_ids)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim_counterclaim(request: HttpRequest, pk: int) -> HttpResponse:
+    """Propose a relation between this claim and another side's claim on the same aspect."""
+    _require(request, "tracker.add_counterclaim")
+    claim = get_object_or_404(
+        Claim.objects.select_related("statement__incident__conflict", "statement__party"), pk=pk
+    )
+    incident = claim.statement.incident
+    form = CounterclaimProposeForm(
+        request.POST or None, others=counterclaim_candidates(claim=claim)
+    )
+    if request.method == "POST" and form.is_valid():
+        other = form.cleaned_data["other"]
+        try:
+            pair = counterclaim_propose(
+                first=claim,
+                second=other,
+                relation=form.cleaned_data["relation"],
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except IntegrityError as error:
+            add_service_errors(form, _refused_in_words(error))
+        else:
+            message = (
+                _("Counterclaim proposed; held for an editor's approval of the published incident.")
+                if pair.held
+                else _("Counterclaim proposed: an editor confirms or dismisses it.")
+            )
+            return _counterclaim_done(request, incident, [claim.pk, other.pk], pair.held, message)
+    return _form(
+        request,
+        form,
+        label=_("Counterclaim to: %(claim)s") % {"claim": isolate(claim.text[:80])},
+        incident=incident,
+        submit_label=_("Propose"),
+        no_options=not form.fields["other"].queryset.exists(),  # type: ignore[attr-defined]
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def counterclaim_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """An editor confirms or dismisses a proposed pair (held for approval when published)."""
+    _require(request, PUBLISH)
+    _require(request, DECIDE)
+    counterclaim = get_object_or_404(
+        Counterclaim.objects.select_related(
+            "claim_a__statement__incident", "claim_b__statement__party", "claim_a__statement__party"
+        ),
+        pk=pk,
+    )
+    incident = counterclaim.claim_a.statement.incident
+    form = CounterclaimDecideForm(request.POST or None, initial={"relation": counterclaim.relation})
+    if request.method == "POST" and form.is_valid():
+        state = ProposalState(form.cleaned_data["decision"])
+        try:
+            revision = counterclaim_decide(
+                counterclaim=counterclaim,
+                state=state,
+                user=request.user,
+                relation=CounterclaimRelation(form.cleaned_data["relation"]),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if revision is not None:
+                message = _("Decision held for an editor's approval of the published incident.")
+            elif state == ProposalState.CONFIRMED:
+                message = _("Counterclaim confirmed.")
+            else:
+                message = _("Counterclaim dismissed.")
+            ids = [counterclaim.claim_a_id, counterclaim.claim_b_id]
+            return _counterclaim_done(request, incident, ids, revision is not None, message)
+    return _form(
+        request,
+        form,
+        label=_("Confirm or dismiss this counterclaim"),
+        incident=incident,
+        decide=counterclaim,
+    )
 
 
 def _version(request: HttpRequest) -> int | None:

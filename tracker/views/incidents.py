@@ -33,6 +33,7 @@ from tracker.selectors.incident_page import (
 )
 from tracker.selectors.incident_queries import IncidentCriteria, incidents_matching
 from tracker.selectors.parties import sides_countries
+from tracker.views.editorial import incident_permissions
 
 PAGE_SIZE = 50
 EXPORTS = (
@@ -186,15 +187,5 @@ def incident_page_context(request: HttpRequest, incident: Incident) -> dict[str,
         "revisions": pending_revisions(incident),
         "log": editorial_log(incident),
         "merged_here": merged_into_here(incident),
-        "can": {
-            "edit_incident": user.has_perm("tracker.change_incident"),
-            "edit_statement": user.has_perm("tracker.change_statement"),
-            "add_statement": user.has_perm("tracker.add_statement"),
-            "add_source": user.has_perm("tracker.add_source"),
-            "edit_claim": user.has_perm("tracker.change_claim"),
-            "delete_claim": user.has_perm("tracker.delete_claim"),
-            "delete_statement": user.has_perm("tracker.delete_statement"),
-            "publish": user.has_perm("tracker.publish_incident"),
-            "merge": user.has_perm("tracker.merge_incident"),
-        },
+        "can": incident_permissions(user),
     }

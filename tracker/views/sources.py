@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tracker.forms.citations import CitationForm
 from tracker.forms.errors import add_service_errors
-from tracker.models import Citation, Claim, Source, Statement
+from tracker.models import Citation, Claim, Incident, Source, Statement
 from tracker.selectors.building import source_incidents
 from tracker.selectors.citations import (
     Span,
@@ -51,8 +51,10 @@ def citation_href(citation: Citation) -> str:
 
 
 def _text_html(spans: list[Span]) -> SafeString:
-    """The source text with each cited span a link to its claim. Built here, not in a template,
-    because the container's text must be Source.text exactly, character for character: the
+    """The source text with each cited span marked (<mark>, not a link: a selection begun or
+    ended on a highlight must never navigate away; the list beside the text links each citation
+    to its claim, and a click on a highlight brings its entry into view). Built here, not in a
+    template, because the container's text must be Source.text exactly, character for character: the
     browser computes citation offsets from it. Carriage returns are written as character
     references, since a literal CR in HTML is turned into a line feed by the parser."""
     parts = []
@@ -66,8 +68,8 @@ def _text_html(spans: list[Span]) -> SafeString:
         ids = " ".join(str(c.pk) for c in span.citations)
         overlap = " overlap" if len(span.citations) > 1 else ""
         parts.append(
-            f'<a class="cited{overlap}" draggable="false" href="{escape(citation_href(citation))}"'
-            f' data-citations="{ids}" title="{escape(target)}">{text}</a>'
+            f'<mark class="cited{overlap}" data-href="{escape(citation_href(citation))}"'
+            f' data-citations="{ids}" title="{escape(target)}">{text}</mark>'
         )
     return mark_safe("".join(parts))  # every piece escaped above
 
@@ -77,6 +79,7 @@ def _page_context(
     form: CitationForm,
     *,
     also_claim: Claim | None = None,
+    also_incident_id: int | None = None,
     saved: Citation | None = None,
 ) -> dict[str, Any]:
     citations = source_citations(source=source)
@@ -85,11 +88,14 @@ def _page_context(
         "direction": text_direction(source.language),
         "text_html": _text_html(source_spans(text=source.text, citations=citations)),
         "citations": [(citation, citation_href(citation)) for citation in citations],
-        "choices": cite_choices(citations=citations, also_claim=also_claim),
+        "choices": cite_choices(
+            citations=citations, also_claim=also_claim, also_incident_id=also_incident_id
+        ),
         "near_duplicates": source_near_duplicates(source=source),
         "incidents": source_incidents(source),
         "form": form,
         "saved": saved,
+        "incident_id": also_incident_id,
     }
 
 
@@ -124,6 +130,14 @@ def _forbidden(request: HttpRequest, source: Source, form: CitationForm) -> Http
     return render(request, "tracker/partials/cite_panel.html", context, status=403)
 
 
+def _opened_from(incident_pk: str) -> int | None:
+    """The live incident the page was opened from (`?incident=`, kept in the form as it posts),
+    whose statements a new claim may be part of; anything else is ignored."""
+    if not incident_pk.isdigit():
+        return None
+    return Incident.objects.live().filter(pk=incident_pk).values_list("pk", flat=True).first()
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -131,11 +145,13 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         claim_pk = request.GET.get("claim", "")
         also = Claim.objects.filter(pk=claim_pk).first() if claim_pk.isdigit() else None
+        incident_id = _opened_from(request.GET.get("incident", ""))
         form = CitationForm(initial={"claim": also.pk} if also else None)
-        context = _page_context(source, form, also_claim=also)
+        context = _page_context(source, form, also_claim=also, also_incident_id=incident_id)
         return render(request, "tracker/source_detail.html", context)
 
     form = CitationForm(request.POST)
+    incident_id = _opened_from(request.POST.get("incident", ""))
     if not request.user.has_perm("tracker.add_citation"):
         return _forbidden(request, source, form)
     saved = None
@@ -151,7 +167,10 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if saved is not None:
         # A fresh form for the next passage; the new highlight arrives out of band.
         context = _page_context(
-            source, CitationForm(initial={"claim": saved.claim_id}), saved=saved
+            source,
+            CitationForm(initial={"claim": saved.claim_id}),
+            also_incident_id=incident_id,
+            saved=saved,
         )
         return render(request, "tracker/partials/cite_saved.html", context)
     template = (
@@ -159,7 +178,8 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if getattr(request, "htmx", False)
         else "tracker/source_detail.html"
     )
-    return render(request, template, _page_context(source, form), status=422)
+    context = _page_context(source, form, also_incident_id=incident_id)
+    return render(request, template, context, status=422)
 
 
 @login_required
