@@ -8,11 +8,12 @@ from django import template
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from tracker.enums import CounterclaimRelation, Verdict
-from tracker.models import Claim
+from tracker.models import Claim, Statement
 from tracker.selectors.grid import ClaimView
 from tracker.selectors.statement_watch import SourceChange
 from tracker.templatetags.text import when
@@ -81,8 +82,9 @@ def _words(language: str) -> dict[str, str]:
     return {
         "proposed": _("proposed"),
         "held": _("awaiting approval: not public yet"),
-        "other_side": _("the other side"),
-        "source": _("source"),
+        "claim_of": _("%(side)s’s claim"),
+        "archived": _("archived source"),
+        "original": _("original"),
         "uncited": _("No citation yet"),
         "edit": _("Edit"),
         "delete": _("Delete"),
@@ -125,6 +127,15 @@ def _source_change_note(change: SourceChange, words: dict[str, str]) -> str:
     )
 
 
+def _said_by(statement: Statement) -> str:
+    """Who made the claim, how and when, as the grid names a claim: "MoD · press release ·
+    13 Sep 2022" (escaped)."""
+    parts = [f"<bdi>{e(statement.party.name)}</bdi>", e(statement.get_channel_display())]
+    if statement.issued_at:
+        parts.append(e(when(statement.issued_at, "date")))
+    return " · ".join(parts)
+
+
 @register.simple_tag
 def claim_block(view: ClaimView, editable: bool = False, can: dict | None = None) -> SafeString:
     """One claim of the grid with its verdict, relations and citations.
@@ -143,6 +154,8 @@ def claim_block(view: ClaimView, editable: bool = False, can: dict | None = None
     out = [
         f'<div class="{classes}" id="claim-{claim.pk}" data-claim="{claim.pk}">',
         f'<p class="claim-text" dir="auto">{e(claim.text)}</p>',
+        f'<p class="claim-meta"><a href="#statement-{claim.statement_id}">'
+        f"{_said_by(claim.statement)}</a></p>",
     ]
     if claim.held:
         out.append(f'<p class="held badge warn" role="note">{e(words["held"])}</p>')
@@ -161,6 +174,7 @@ def claim_block(view: ClaimView, editable: bool = False, can: dict | None = None
     )
     for pair, other in view.relations:
         relation = e(pair.relation)
+        whose = e(words["claim_of"] % {"side": other.side.name})
         proposed = "".join(
             f' <span class="muted">({e(words[word])})</span>'
             for word, shown in (("proposed", pair.state == "proposed"), ("held", pair.held))
@@ -170,20 +184,30 @@ def claim_block(view: ClaimView, editable: bool = False, can: dict | None = None
             f'<p class="relation relation-{relation}" data-relation="{relation}" '
             f'title="{e(pair.reason)}">{_RELATION_MARK.get(pair.relation, "")} '
             f"{e(words['relation:' + pair.relation])} "
-            f'<a href="#claim-{other.pk}">{e(words["other_side"])}</a>{proposed}</p>'
+            f'<a href="#claim-{other.claim.pk}">{whose}</a> '
+            f'<q dir="auto">{e(Truncator(other.claim.text).chars(80))}</q> '
+            f"({_said_by(other.claim.statement)}){proposed}</p>"
         )
     if view.citations:
         out.append('<ul class="citations">')
-        source_word = e(words["source"])
+        original = e(words["original"])
         for citation in view.citations:
             source = citation.source
             name = source.outlet.name if source.outlet else source.title
             lost = f'<p class="lost" role="note">{e(words["lost"])}</p>' if citation.lost else ""
+            # The newsroom reads the archived copy at the quoted passage (readers have no
+            # access to it); the original address stays beside it, as the source gave it.
+            archived = (
+                f'<a href="{e(_url_pattern("tracker:source-detail").format(source.pk))}'
+                f'#citation-{citation.pk}">{e(words["archived"])}</a> · '
+                if editable
+                else ""
+            )
             out.append(
                 ('<li class="lost">' if citation.lost else "<li>")
                 + f'<blockquote lang="{e(source.language)}" dir="auto">“{e(citation.excerpt)}”'
-                f"</blockquote><cite>{e(name)}</cite> · "
-                f'<a href="{e(source.url)}" rel="noopener noreferrer">{source_word}</a>{lost}</li>'
+                f"</blockquote><cite><bdi>{e(name)}</bdi></cite> · {archived}"
+                f'<a href="{e(source.url)}" rel="noopener noreferrer">{original}</a>{lost}</li>'
             )
         out.append("</ul>")
     else:
