@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 from playwright.sync_api import expect
 
 from tracker.enums import Aspect, ProposalKind, ProposalState
-from tracker.models import Claim, Proposal, Statement
+from tracker.models import Claim, Party, Proposal, Statement
 from tracker.services.enrichment import source_enrich
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,7 +46,9 @@ def test_correct_a_statement_party(inbox_page):
     proposal = run.proposals.filter(kind=ProposalKind.STATEMENT).order_by("position")[3]
     row = page.locator(f"#proposal-{proposal.pk}")
     row.locator("details.correct").first.locator("summary").click()
-    row.get_by_label("Party").first.select_option(label="Government of Azerbaijan")
+    # Options carry their names between bidi isolates (FSI…PDI): pick by the party's id.
+    party = Party.objects.get(name="Government of Azerbaijan")
+    row.get_by_label("Party").first.select_option(value=str(party.pk))
     row.get_by_role("button", name="Accept as corrected").first.click()
     expect(page.locator(f"#proposal-{proposal.pk} > .decided")).to_contain_text("Confirmed")
     statement = Statement.objects.get(pk=Proposal.objects.get(pk=proposal.pk).statement_id)

@@ -5,14 +5,15 @@ from functools import lru_cache
 from html import escape as e
 
 from django import template
+from django.db.models import TextChoices
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
-from tracker.enums import CounterclaimRelation, Verdict
+from tracker.enums import Aspect, Channel, CounterclaimRelation, TimePrecision, Verdict
 from tracker.models import Claim, Statement
 from tracker.selectors.grid import ClaimView
 from tracker.selectors.statement_watch import SourceChange
@@ -53,6 +54,36 @@ def claim_figures(claim: Claim) -> str:
     if claim.place and claim.aspect == "location":
         parts.append(claim.place)
     return " · ".join(parts)
+
+
+# The parts of an incident match's score (tracker/enrich/incidents.py).
+_SCORE_PARTS = {
+    "time": gettext_lazy("time"),
+    "text": gettext_lazy("wording"),
+    "parties": gettext_lazy("parties"),
+    "place": gettext_lazy("place"),
+}
+
+
+# The enum values the inbox's proposals carry in their payloads, by what they name.
+_LABELS: dict[str, type[TextChoices]] = {
+    "aspect": Aspect,
+    "channel": Channel,
+    "relation": CounterclaimRelation,
+    "precision": TimePrecision,
+}
+
+
+@register.filter
+def label_of(value: str | None, kind: str) -> str:
+    """VALUE (an enum value such as "casualties") in words ("Casualties"); a value the enum
+    does not know is shown as it is, and a score part by its name in words."""
+    if kind == "score":
+        return str(_SCORE_PARTS.get(value or "", value or ""))
+    try:
+        return str(_LABELS[kind](value).label)
+    except ValueError:
+        return value or ""
 
 
 @register.filter
