@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from tracker.enums import Aspect, Channel, CounterclaimRelation, ProposalKind, TimePrecision
@@ -85,7 +86,8 @@ class ProposalCorrectionForm(forms.Form):
             field.choices = sides
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start_offset"), data.get("end_offset")
         length = len(self.proposal.source.text)
         if start is not None or end is not None:
@@ -124,8 +126,8 @@ class ProposalCorrectionForm(forms.Form):
             for name in self.FIELDS[kind]
             if (value := self.cleaned_data.get(name)) not in (None, "")
         }
-        if "party_id" in filled:
-            filled["party_id"] = filled["party_id"].pk
+        if isinstance(party := filled.get("party_id"), Party):
+            filled["party_id"] = party.pk
         if kind == ProposalKind.INCIDENT and filled.get("incident_id") == "new":
             return {"new": True, **({"title": filled["title"]} if "title" in filled else {})}
         values = {name: filled.pop(name) for name in self.VALUES if name in filled}
@@ -133,7 +135,7 @@ class ProposalCorrectionForm(forms.Form):
 
     def error_text(self) -> str:
         """Every error as one line of sentences, each field named by its label."""
-        lines = []
+        lines: list[str] = []
         for name, errors in self.errors.items():
             label = "" if name == "__all__" else f"{self.fields[name].label}: "
             lines.extend(f"{label}{error}" for error in errors)
@@ -149,7 +151,8 @@ class BulkDismissForm(forms.Form):
         field = self.fields["proposal"]
         assert isinstance(field, forms.TypedMultipleChoiceField)
         # Any id: the service names those that do not exist or are already decided.
-        field.choices = [(value, value) for value in self.data.getlist("proposal")]
+        ticked = self.data.getlist("proposal") if isinstance(self.data, QueryDict) else []
+        field.choices = [(value, value) for value in ticked]
         field.error_messages["invalid_choice"] = _("%(value)s is not a proposal number.")
 
 

@@ -81,7 +81,7 @@ def label_of(value: str | None, kind: str) -> str:
     if kind == "score":
         return str(_SCORE_PARTS.get(value or "", value or ""))
     try:
-        return str(_LABELS[kind](value).label)
+        return str(_LABELS[kind](value or "").label)
     except ValueError:
         return value or ""
 

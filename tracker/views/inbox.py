@@ -94,7 +94,7 @@ def proposals_dismiss_view(request: HttpRequest) -> HttpResponse:
     form = BulkDismissForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(" ".join(e for errors in form.errors.values() for e in errors))
+            raise ValidationError([str(e) for errors in form.errors.values() for e in errors])
         count = proposals_dismiss(
             proposal_ids=form.cleaned_data["proposal"],
             user=request.user,
