@@ -51,7 +51,7 @@ def test_search_a_target_by_place_preview_and_confirm(page, live_server, demo, m
     page.get_by_role("button", name="Preview the merge").click()
     preview = page.locator("[data-merge-preview]")
     expect(preview).to_contain_text("The target (kept)")
-    expect(preview).to_contain_text("Claims on Where")
+    expect(preview).to_contain_text("Claims · Where")
     expect(preview).to_contain_text("moves 1 statement(s), 1 claim(s)")
     _no_axe_violations(page)
     screenshot(page, "merge-preview")

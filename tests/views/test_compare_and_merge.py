@@ -214,7 +214,7 @@ def test_preview_shows_both_incidents_side_by_side_and_moves_nothing(client, edi
     assert "data-merge-preview" in html
     assert "This incident (merged away)" in html
     assert "The target (kept)" in html
-    assert "Claims on Casualties" in html
+    assert "Claims · Casualties" in html
     assert "moves 1 statement(s), 1 claim(s) and 0 citation(s)" in html
     assert duplicate.statements.count() == 1
 
