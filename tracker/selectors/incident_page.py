@@ -233,8 +233,8 @@ def merge_targets(*, incident: Incident) -> QuerySet[Incident]:
 
 
 def _day(word: str) -> date | None:
-    """A date as an editor types it: 2022-09-13, 13.09.2022, 13/09/2022, "13 Sep 2022" (one
-    word at a time: "13", "Sep", "2022" are matched by merge_target_search as a group)."""
+    """A date as an editor types it (2022-09-13, 13.09.2022, 13/09/2022, "13 Sep 2022"), or
+    None: merge_target_search tries the whole query first, then each word."""
     for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d %b %Y", "%d %B %Y"):
         try:
             return datetime.strptime(word, pattern).date()
