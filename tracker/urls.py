@@ -105,6 +105,7 @@ urlpatterns = [
     ),
     path("claims/uncited/", sources.claims_uncited, name="claims-uncited"),
     path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/dismiss/", inbox.proposals_dismiss_view, name="proposals-dismiss"),
     path(
         "inbox/proposals/<int:pk>/<str:action>/",
         inbox.proposal_decide,

@@ -162,12 +162,13 @@ def test_merge_a_duplicate_and_undo(page, live_server, demo, make_user, login):
     login(page, "e")
     page.goto(f"{live_server.url}/incidents/{duplicate.pk}/")
     page.get_by_role("link", name="Merge into another…").click()
-    page.get_by_label("Merge this incident into").select_option(str(demo.incident.pk))
-    page.locator("#incident-panel form").get_by_role("button", name="Save").click()
-    preview = page.locator("#incident-panel [data-merge-preview]")
+    page.get_by_label("Search the target by title, place or date").press_sequentially("accuse")
+    page.locator(f'.merge-result[data-target="{demo.incident.pk}"]').click()
+    page.get_by_role("button", name="Preview the merge").click()
+    preview = page.locator("[data-merge-preview]")
     expect(preview).to_contain_text("moves 0 statement(s)")
     expect(preview).to_contain_text("waits for an editor's approval")  # the target is published
-    page.locator("#incident-panel form").get_by_role("button", name="Confirm merge").click()
+    page.get_by_role("button", name="Confirm merge").click()
     expect(page.locator(".messages")).to_contain_text("held for an editor's approval")
     page.goto(f"{live_server.url}/incidents/{demo.incident.pk}/")
     page.locator(".revisions [data-action=merge]").locator("xpath=ancestor::div[1]").get_by_role(

@@ -14,7 +14,7 @@ def test_inbox_lists_the_source_with_highlighted_claims(client, journalist, seed
     client.force_login(journalist)
     body = client.get(reverse("tracker:inbox")).content.decode()
     assert "Cease-fire falters as clashes break out" in body
-    mark = '<mark class="aspect-location" title="location">'
+    mark = '<mark class="aspect-location" title="Where">'
     assert f"{mark}eastern area of the Armenian-Azerbaijani border</mark>" in body
     assert "Same incident as" in body
     assert "contradicts" in body

@@ -27,11 +27,13 @@ def test_merged_incident_address_redirects_to_the_surviving_one(client, demo, dj
     assert response["Location"] == demo.incident.get_absolute_url()
 
 
-def test_grid_has_no_statement_cell_for_silent_side(client, demo, django_user_model):
+def test_grid_tells_a_side_that_spoke_but_not_on_this_aspect(client, demo, django_user_model):
     client.force_login(django_user_model.objects.create_user("v"))
     html = client.get(reverse("tracker:incident-detail", args=[demo.incident.pk])).content.decode()
     row = html[html.index('data-aspect="casualties"') :]
     row = row[: row.index("</tr>")]
     azerbaijan_cell = row[row.index('<td data-side="Azerbaijan"') :]
-    assert "no statement" in azerbaijan_cell
+    # Azerbaijan made a statement, none on casualties: "not addressed", not "no statement".
+    assert "not addressed" in azerbaijan_cell
+    assert "no statement" not in azerbaijan_cell
     assert "One Armenian soldier was wounded." in row

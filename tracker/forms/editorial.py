@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.enums import Aspect, CounterclaimRelation, ProposalState, Verdict
 from tracker.models import Claim, Incident, Side, Statement
+from tracker.selectors.incident_page import merge_targets
 from tracker.services.revisions import EDITABLE, Target
 from tracker.text.bidi import isolate
 
@@ -174,18 +175,26 @@ class RetractForm(forms.Form):
 
 
 class MergeForm(forms.Form):
+    """The target is picked from a search (merge_target_search); the field checks the pick is
+    still an allowed target (merge_targets) when the form comes back."""
+
     target = forms.ModelChoiceField(
-        queryset=Incident.objects.none(), label=_("Merge this incident into")
+        queryset=Incident.objects.none(),
+        label=_("Merge this incident into"),
+        error_messages={
+            "required": _("Choose the incident to merge into: search by title, place or date."),
+            "invalid_choice": _(
+                "That incident cannot be a target: it is this one, merged away, retracted, "
+                "or of another conflict."
+            ),
+        },
     )
     note = forms.CharField(required=False, label=_("Note"))
 
     def __init__(self, *args: Any, incident: Incident, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["target"]).queryset = (
-            Incident.objects.live()
-            .filter(conflict=incident.conflict)
-            .exclude(pk=incident.pk)
-            .order_by("-occurred_start")
+        cast(forms.ModelChoiceField, self.fields["target"]).queryset = merge_targets(
+            incident=incident
         )
 
 

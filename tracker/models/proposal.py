@@ -89,6 +89,8 @@ class Proposal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Why it was dismissed, when the editor said (the inbox's bulk dismiss asks for one reason).
+    dismissal_reason = models.CharField(_("reason for dismissing"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

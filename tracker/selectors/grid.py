@@ -37,8 +37,9 @@ class ClaimView:
     claim: Claim
     side: Side
     citations: list[CitationView]
-    # (relation, state, the other claim, reason), dismissed pairs left out
-    relations: list[tuple[Counterclaim, Claim]] = field(default_factory=list)
+    # Each counterclaim with the other claim of its pair (its side, statement and party in hand,
+    # so the link can say which claim it pairs with); dismissed pairs left out.
+    relations: list[tuple[Counterclaim, ClaimView]] = field(default_factory=list)
     # The latest edit or removal of its statement's original page by the source.
     source_change: SourceChange | None = None
 
@@ -65,6 +66,9 @@ class Grid:
     statements: list[Statement]
     uncited: list[ClaimView]
     source_changes: dict[int, SourceChange]  # by statement id
+    # Sides that made at least one statement here: their empty cells are "not addressed" (they
+    # spoke, not on this aspect); the other sides' are "no statement" (they said nothing).
+    heard: set[int] = field(default_factory=set)
 
     @property
     def claim_count(self) -> int:
@@ -133,8 +137,8 @@ def incident_grid(*, incident: Incident, public: bool = False) -> Grid:
     for pair in pairs:
         first, second = views.get(pair.claim_a_id), views.get(pair.claim_b_id)
         if first and second:
-            first.relations.append((pair, second.claim))
-            second.relations.append((pair, first.claim))
+            first.relations.append((pair, second))
+            second.relations.append((pair, first))
 
     spoken = {view.side for view in views.values()}
     sides = sorted(
@@ -159,4 +163,9 @@ def incident_grid(*, incident: Incident, public: bool = False) -> Grid:
         statements=statements,
         uncited=uncited,
         source_changes=changes,
+        heard={
+            party_side[statement.party_id].pk
+            for statement in statements
+            if statement.party_id in party_side
+        },
     )

@@ -4,12 +4,19 @@ latencies, the sources, pending revisions as diffs, merges and the editorial log
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from django.db.models import Count, Field, Q
+from django.db.models import Count, Field, Q, QuerySet
 
-from tracker.enums import EditorialState, ProposalState, RevisionAction, RevisionState, SideRole
+from tracker.enums import (
+    Aspect,
+    EditorialState,
+    ProposalState,
+    RevisionAction,
+    RevisionState,
+    SideRole,
+)
 from tracker.models import (
     Citation,
     Claim,
@@ -161,20 +168,97 @@ def unresolved_before_publishing(grid: Grid) -> Unresolved:
 
 
 @dataclass
+class IncidentSummary:
+    """One incident as the merge preview compares it: what it holds, aspect by aspect."""
+
+    incident: Incident
+    statements: int
+    claims_by_aspect: list[tuple[str, int]]  # (aspect label, count), in the aspects' order
+    sources: int
+
+
+@dataclass
 class MergePreview:
     statements: int
     claims: int
     citations: int
     held: bool  # the target is published: the merge waits for an editor's approval
+    # Side by side: the incident to merge, then the target.
+    summaries: tuple[IncidentSummary, IncidentSummary]
+
+
+def _summary(incident: Incident) -> IncidentSummary:
+    counts = dict(
+        Claim.objects.filter(statement__incident=incident)
+        .values_list("aspect")
+        .annotate(n=Count("id"))
+        .values_list("aspect", "n")
+    )
+    return IncidentSummary(
+        incident=incident,
+        statements=Statement.objects.filter(incident=incident).count(),
+        claims_by_aspect=[(str(a.label), counts[a.value]) for a in Aspect if a.value in counts],
+        sources=Source.objects.filter(
+            Q(citations__claim__statement__incident=incident)
+            | Q(citations__statement__incident=incident)
+        )
+        .distinct()
+        .count(),
+    )
 
 
 def merge_preview(*, incident: Incident, target: Incident) -> MergePreview:
-    """What merging INCIDENT into TARGET would move."""
+    """What merging INCIDENT into TARGET would move, and both incidents side by side."""
+    first, second = _summary(incident), _summary(target)
     return MergePreview(
-        statements=Statement.objects.filter(incident=incident).count(),
-        claims=Claim.objects.filter(statement__incident=incident).count(),
+        statements=first.statements,
+        claims=sum(n for _, n in first.claims_by_aspect),
         citations=Citation.objects.filter(
             Q(claim__statement__incident=incident) | Q(statement__incident=incident)
         ).count(),
         held=target.state == EditorialState.PUBLISHED,
+        summaries=(first, second),
     )
+
+
+def merge_targets(*, incident: Incident) -> QuerySet[Incident]:
+    """The incidents INCIDENT may be merged into: same conflict, not itself, not merged away,
+    not retracted (a withdrawn incident is no place to gather statements)."""
+    return (
+        Incident.objects.live()
+        .filter(conflict_id=incident.conflict_id)
+        .exclude(pk=incident.pk)
+        .exclude(state=EditorialState.RETRACTED)
+        .order_by("-occurred_start", "-id")
+    )
+
+
+def _day(word: str) -> date | None:
+    """A date as an editor types it (2022-09-13, 13.09.2022, 13/09/2022, "13 Sep 2022"), or
+    None: merge_target_search tries the whole query first, then each word."""
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d %b %Y", "%d %B %Y"):
+        try:
+            return datetime.strptime(word, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def merge_target_search(*, incident: Incident, query: str, limit: int = 10) -> list[Incident]:
+    """Merge targets matching QUERY by title, place and date: a date (in any form _day reads)
+    matches the day the incident began; every other word must appear in the title or the
+    place. An empty query lists the latest candidates."""
+    rows = merge_targets(incident=incident)
+    text = " ".join(query.split())
+    day = _day(text)
+    words = [] if day else text.split()
+    if day is not None:
+        rows = rows.filter(occurred_start__date=day)
+    for word in words:
+        on_day = _day(word)
+        rows = rows.filter(
+            Q(occurred_start__date=on_day)
+            if on_day
+            else Q(title__icontains=word) | Q(place__icontains=word)
+        )
+    return list(rows.select_related("conflict")[:limit])

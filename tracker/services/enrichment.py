@@ -163,16 +163,52 @@ def _decide(proposal: Proposal, state: ProposalState, user: Actor, **made: Any) 
 
 
 @transaction.atomic
-def proposal_dismiss(*, proposal: Proposal, user: Actor) -> Proposal:
-    """Dismissing a statement dismisses its undecided claims and their counterclaims too."""
+def proposal_dismiss(*, proposal: Proposal, user: Actor, reason: str = "") -> Proposal:
+    """Dismissing a statement dismisses its undecided claims and their counterclaims too, for
+    the same REASON."""
     with pghistory.context(user=getattr(user, "pk", None), action="dismiss proposal"):
         proposal = _check_open(proposal)
-        _decide(proposal, ProposalState.DISMISSED, user)
+        _decide(proposal, ProposalState.DISMISSED, user, dismissal_reason=reason.strip()[:500])
         for child in Proposal.objects.filter(parent=proposal, state=ProposalState.PROPOSED):
-            proposal_dismiss(proposal=child, user=user)
+            proposal_dismiss(proposal=child, user=user, reason=reason)
         for pair in Proposal.objects.filter(other=proposal, state=ProposalState.PROPOSED):
-            proposal_dismiss(proposal=pair, user=user)
+            proposal_dismiss(proposal=pair, user=user, reason=reason)
         return proposal
+
+
+@transaction.atomic
+def proposals_dismiss(*, proposal_ids: list[int], user: Actor, reason: str) -> int:
+    """The inbox's bulk dismiss: every proposal of PROPOSAL_IDS for one REASON (required), or
+    none of them (one already decided by someone else stops the lot). Returns how many were
+    dismissed, those dismissed along with a statement included."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why these proposals are dismissed."})
+    if not proposal_ids:
+        raise ValidationError({"proposal": "Select at least one proposal to dismiss."})
+    rows = list(Proposal.objects.filter(pk__in=proposal_ids).order_by("pk"))
+    missing = sorted(set(proposal_ids) - {row.pk for row in rows})
+    if missing:
+        raise ValidationError(
+            {"proposal": f"No proposal #{', #'.join(str(pk) for pk in missing)}."}
+        )
+    decided = [row for row in rows if row.state != ProposalState.PROPOSED]
+    if decided:
+        raise ValidationError(
+            {
+                "proposal": " ".join(
+                    f"{row.get_kind_display()} proposal #{row.pk} was already "
+                    f"{row.get_state_display().lower()}."
+                    for row in decided
+                )
+            }
+        )
+    before = Proposal.objects.filter(state=ProposalState.DISMISSED).count()
+    for row in rows:
+        row.refresh_from_db(fields=["state"])
+        if row.state == ProposalState.PROPOSED:  # else dismissed above along with its statement
+            proposal_dismiss(proposal=row, user=user, reason=reason)
+    return Proposal.objects.filter(state=ProposalState.DISMISSED).count() - before
 
 
 @transaction.atomic

@@ -5,14 +5,16 @@ from functools import lru_cache
 from html import escape as e
 
 from django import template
+from django.db.models import TextChoices
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, ngettext
+from django.utils.text import Truncator
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
-from tracker.enums import CounterclaimRelation, Verdict
-from tracker.models import Claim, Counterclaim
+from tracker.enums import Aspect, Channel, CounterclaimRelation, TimePrecision, Verdict
+from tracker.models import Claim, Counterclaim, Statement
 from tracker.selectors.grid import ClaimView
 from tracker.selectors.statement_watch import SourceChange
 from tracker.templatetags.text import when
@@ -54,6 +56,36 @@ def claim_figures(claim: Claim) -> str:
     return " · ".join(parts)
 
 
+# The parts of an incident match's score (tracker/enrich/incidents.py).
+_SCORE_PARTS = {
+    "time": gettext_lazy("time"),
+    "text": gettext_lazy("wording"),
+    "parties": gettext_lazy("parties"),
+    "place": gettext_lazy("place"),
+}
+
+
+# The enum values the inbox's proposals carry in their payloads, by what they name.
+_LABELS: dict[str, type[TextChoices]] = {
+    "aspect": Aspect,
+    "channel": Channel,
+    "relation": CounterclaimRelation,
+    "precision": TimePrecision,
+}
+
+
+@register.filter
+def label_of(value: str | None, kind: str) -> str:
+    """VALUE (an enum value such as "casualties") in words ("Casualties"); a value the enum
+    does not know is shown as it is, and a score part by its name in words."""
+    if kind == "score":
+        return str(_SCORE_PARTS.get(value or "", value or ""))
+    try:
+        return str(_LABELS[kind](value or "").label)
+    except ValueError:
+        return value or ""
+
+
 @register.filter
 def duration(value: timedelta | None) -> str:
     """A response latency as a reader says it: '2 h 20 min', '3 days 4 h'."""
@@ -81,8 +113,9 @@ def _words(language: str) -> dict[str, str]:
     return {
         "proposed": _("proposed"),
         "held": _("awaiting approval: not public yet"),
-        "other_side": _("the other side"),
-        "source": _("source"),
+        "claim_of": _("%(side)s’s claim"),
+        "archived": _("archived source"),
+        "original": _("original"),
         "uncited": _("No citation yet"),
         "edit": _("Edit"),
         "delete": _("Delete"),
@@ -138,6 +171,15 @@ def _decide_link(pair: Counterclaim, claim: Claim, allowed: bool, words: dict[st
     )
 
 
+def _said_by(statement: Statement) -> str:
+    """Who made the claim, how and when, as the grid names a claim: "MoD · press release ·
+    13 Sep 2022" (escaped)."""
+    parts = [f"<bdi>{e(statement.party.name)}</bdi>", e(statement.get_channel_display())]
+    if statement.issued_at:
+        parts.append(e(when(statement.issued_at, "date")))
+    return " · ".join(parts)
+
+
 @register.simple_tag
 def claim_block(
     view: ClaimView, editable: bool = False, can: dict | None = None, oob: bool = False
@@ -160,6 +202,8 @@ def claim_block(
         f'<div class="{classes}" id="claim-{claim.pk}" data-claim="{claim.pk}"'
         + (' hx-swap-oob="true">' if oob else ">"),
         f'<p class="claim-text" dir="auto">{e(claim.text)}</p>',
+        f'<p class="claim-meta"><a href="#statement-{claim.statement_id}">'
+        f"{_said_by(claim.statement)}</a></p>",
     ]
     if claim.held:
         out.append(f'<p class="held badge warn" role="note">{e(words["held"])}</p>')
@@ -178,6 +222,7 @@ def claim_block(
     )
     for pair, other in view.relations:
         relation = e(pair.relation)
+        whose = e(words["claim_of"] % {"side": other.side.name})
         proposed = "".join(
             f' <span class="muted">({e(words[word])})</span>'
             for word, shown in (("proposed", pair.state == "proposed"), ("held", pair.held))
@@ -187,7 +232,9 @@ def claim_block(
             f'<p class="relation relation-{relation}" data-relation="{relation}" '
             f'title="{e(pair.reason)}">{_RELATION_MARK.get(pair.relation, "")} '
             f"{e(words['relation:' + pair.relation])} "
-            f'<a href="#claim-{other.pk}">{e(words["other_side"])}</a>{proposed}'
+            f'<a href="#claim-{other.claim.pk}">{whose}</a> '
+            f'<q dir="auto">{e(Truncator(other.claim.text).chars(80))}</q> '
+            f"({_said_by(other.claim.statement)}){proposed}"
             + _decide_link(
                 pair, claim, editable and bool((can or {}).get("decide_counterclaim")), words
             )
@@ -195,16 +242,24 @@ def claim_block(
         )
     if view.citations:
         out.append('<ul class="citations">')
-        source_word = e(words["source"])
+        original = e(words["original"])
         for citation in view.citations:
             source = citation.source
             name = source.outlet.name if source.outlet else source.title
             lost = f'<p class="lost" role="note">{e(words["lost"])}</p>' if citation.lost else ""
+            # The newsroom reads the archived copy at the quoted passage (readers have no
+            # access to it); the original address stays beside it, as the source gave it.
+            archived = (
+                f'<a href="{e(_url_pattern("tracker:source-detail").format(source.pk))}'
+                f'#passage-{citation.pk}">{e(words["archived"])}</a> · '
+                if editable
+                else ""
+            )
             out.append(
                 ('<li class="lost">' if citation.lost else "<li>")
                 + f'<blockquote lang="{e(source.language)}" dir="auto">“{e(citation.excerpt)}”'
-                f"</blockquote><cite>{e(name)}</cite> · "
-                f'<a href="{e(source.url)}" rel="noopener noreferrer">{source_word}</a>{lost}</li>'
+                f"</blockquote><cite><bdi>{e(name)}</bdi></cite> · {archived}"
+                f'<a href="{e(source.url)}" rel="noopener noreferrer">{original}</a>{lost}</li>'
             )
         out.append("</ul>")
     else:

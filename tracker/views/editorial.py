@@ -37,7 +37,11 @@ from tracker.forms.errors import add_service_errors
 from tracker.models import Claim, Counterclaim, Incident, PendingRevision, Statement
 from tracker.selectors.counterclaims import counterclaim_candidates
 from tracker.selectors.grid import incident_grid
-from tracker.selectors.incident_page import merge_preview, unresolved_before_publishing
+from tracker.selectors.incident_page import (
+    merge_preview,
+    merge_target_search,
+    unresolved_before_publishing,
+)
 from tracker.services.claims import (
     claim_delete,
     claim_set_verdict,
@@ -395,17 +399,24 @@ def incident_retract_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def incident_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The merge page: search the target (results as you type, or on submit without
+    JavaScript), see both incidents side by side, then confirm."""
     _require(request, MERGE)
-    incident = get_object_or_404(Incident.objects.live(), pk=pk)
+    incident = get_object_or_404(Incident.objects.live().select_related("conflict"), pk=pk)
     form = MergeForm(request.POST or None, incident=incident)
-    if request.method == "POST" and form.is_valid():
+    query = request.GET.get("q", "")[:200]
+    context: dict[str, Any] = {"incident": incident, "form": form, "query": query}
+    if request.method == "GET":
+        context["results"] = merge_target_search(incident=incident, query=query)
+        if getattr(request, "htmx", False):
+            return render(request, "tracker/partials/merge_results.html", context)
+        return render(request, "tracker/merge.html", context)
+    if form.is_valid():
         target = form.cleaned_data["target"]
         if request.POST.get("confirm") != "yes":
-            # First the preview: what would move, and whether an editor must approve it.
-            preview = merge_preview(incident=incident, target=target)
-            return _form(
-                request, form, label=_("Merge"), incident=incident, preview=preview, target=target
-            )
+            # First the preview: both incidents side by side, and what would move.
+            context.update(target=target, preview=merge_preview(incident=incident, target=target))
+            return render(request, "tracker/merge.html", context)
         try:
             held = incident_merge(
                 incident=incident, target=target, user=request.user, note=form.cleaned_data["note"]
@@ -424,12 +435,9 @@ def incident_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
                 _("Merged #%(old)s into this incident. Undo below if it was a mistake.")
                 % {"old": incident.pk},
             )
-            if getattr(request, "htmx", False):
-                response = HttpResponse(status=204)
-                response["HX-Redirect"] = target.get_absolute_url()
-                return response
             return redirect(target)
-    return _form(request, form, label=_("Merge"), incident=incident)
+    context["results"] = merge_target_search(incident=incident, query=query)
+    return render(request, "tracker/merge.html", context, status=422)
 
 
 @login_required

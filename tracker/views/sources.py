@@ -58,6 +58,7 @@ def _text_html(spans: list[Span]) -> SafeString:
     browser computes citation offsets from it. Carriage returns are written as character
     references, since a literal CR in HTML is turned into a line feed by the parser."""
     parts = []
+    anchored: set[int] = set()
     for span in spans:
         text = escape(span.text).replace("\r", "&#13;")
         citation = span.citation
@@ -67,8 +68,13 @@ def _text_html(spans: list[Span]) -> SafeString:
         target = citation.claim.text if citation.claim is not None else str(citation.statement)
         ids = " ".join(str(c.pk) for c in span.citations)
         overlap = " overlap" if len(span.citations) > 1 else ""
+        # The grid's "archived source" link lands at the passage's first span.
+        anchor = "".join(
+            f'<span id="passage-{c.pk}"></span>' for c in span.citations if c.pk not in anchored
+        )
+        anchored.update(c.pk for c in span.citations)
         parts.append(
-            f'<mark class="cited{overlap}" data-href="{escape(citation_href(citation))}"'
+            f'{anchor}<mark class="cited{overlap}" data-href="{escape(citation_href(citation))}"'
             f' data-citations="{ids}" title="{escape(target)}">{text}</mark>'
         )
     return mark_safe("".join(parts))  # every piece escaped above
