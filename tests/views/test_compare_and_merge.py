@@ -128,7 +128,7 @@ def test_a_citation_opens_the_archived_source_at_the_passage_with_the_original_b
     assert f'<a href="{archived}">archived source</a>' in north
     assert f'<a href="{report.url}" rel="noopener noreferrer">original</a>' in north
     page = client.get(reverse("tracker:source-detail", args=[report.pk])).content.decode()
-    assert f'<span id="citation-{citation.pk}"></span><a class="cited"' in page
+    assert f'<span id="passage-{citation.pk}"></span><mark class="cited"' in page
 
 
 def test_the_public_page_tells_the_same_with_the_original_link_only(client, editor, disputed):

@@ -18,6 +18,7 @@ from tracker.models import (
     Conflict,
     Counterclaim,
     Incident,
+    IncidentSource,
     Outlet,
     Party,
     PartyAlias,
@@ -250,6 +251,16 @@ class SourceAdmin(admin.ModelAdmin):
     search_fields = ["title", "url", "text", "author"]
     readonly_fields = ["content_hash", "snapshot_sha256", "retrieved_at", "near_duplicate_of"]
     inlines = [SourceAppearanceInline]
+
+
+@admin.register(IncidentSource)
+class IncidentSourceAdmin(admin.ModelAdmin):
+    """Sources linked to an incident before anything in them is cited (the app's "add a
+    source" and "new incident from this report"): read here, written by the app."""
+
+    list_display = ["incident", "source", "added_by", "created_at"]
+    search_fields = ["incident__title", "source__title", "source__url"]
+    readonly_fields = ["incident", "source", "added_by", "created_at"]
 
 
 @admin.register(Citation)

@@ -6,7 +6,7 @@ from dataclasses import asdict
 from typing import Any, cast
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -17,7 +17,7 @@ from tracker.api.permissions import EditorsOnly
 from tracker.ingest.discover import discover
 from tracker.ingest.transport import redact
 from tracker.models import Feed
-from tracker.models.feed import validate_extra_headers
+from tracker.models.feed import PROXY_SCHEMES, validate_extra_headers, validate_proxy_url
 from tracker.services.feed_discovery import FeedChoiceNeeded, feed_add
 from tracker.services.feeds import FEED_SETTINGS, feed_update_settings, feed_url_normal
 
@@ -40,6 +40,34 @@ class FeedPermission(EditorsOnly):
         return needed is None or request.user.has_perm(needed)
 
 
+# The formats the two free-text settings take, written into the OpenAPI document: a client
+# (or a fuzzer) that follows the schema sends what the server accepts, and anything else is a
+# malformed request (400), not refused data.
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([0-9]{1,3} )?([0-9]{1,2}:){0,2}[0-9]{1,2}$",
+        "example": "00:30:00",
+        "description": "[DD ][HH:[MM:]]ss; at least one minute.",
+    }
+)
+class PollIntervalField(serializers.DurationField):
+    pass
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "writeOnly": True,
+        "pattern": rf"^$|^({'|'.join(PROXY_SCHEMES)})://([^:@/\s]{{1,64}}(:[^@/\s]{{0,64}})?@)?"
+        r"[A-Za-z0-9.-]{1,253}(:[0-9]{1,4})?/?$",
+        "example": "socks5h://user:secret@proxy.example.net:1080",
+    }
+)
+class ProxyUrlField(serializers.CharField):
+    pass
+
+
 class FeedSerializer(serializers.ModelSerializer):
     extra_headers = serializers.JSONField(
         write_only=True,
@@ -49,6 +77,14 @@ class FeedSerializer(serializers.ModelSerializer):
     )
     extra_header_names = serializers.SerializerMethodField()
     proxy = serializers.SerializerMethodField(help_text="The proxy, its password hidden.")
+    poll_interval = PollIntervalField(required=False)
+    proxy_url = ProxyUrlField(
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        max_length=500,
+        validators=[validate_proxy_url],
+    )
 
     class Meta:
         model = Feed
@@ -85,7 +121,6 @@ class FeedSerializer(serializers.ModelSerializer):
             "websub_renew_at",
             "websub_error",
         ]
-        extra_kwargs = {"proxy_url": {"write_only": True}}
         # Uniqueness is the service's: an address already registered returns that feed.
         validators: list[Any] = []
 

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from tracker.api.base import StrictApiMixin
 from tracker.api.permissions import ReadAnyoneWriteEditors, is_editor
+from tracker.api.schema import ID_SCHEMA
 from tracker.enums import RevisionState
 from tracker.models import PendingRevision
 from tracker.services.revisions import revision_approve, revision_reject
@@ -47,7 +48,7 @@ class EditorsRead(ReadAnyoneWriteEditors):
 @extend_schema_view(
     list=extend_schema(
         parameters=[
-            OpenApiParameter("incident", int, description="Only this incident's revisions."),
+            OpenApiParameter("incident", ID_SCHEMA, description="Only this incident's revisions."),
             OpenApiParameter(
                 "state", str, enum=RevisionState.values, description="Default: pending."
             ),

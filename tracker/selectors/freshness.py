@@ -19,6 +19,7 @@ without waiting for its notice to come back: the next request here never gets a 
 import hashlib
 import logging
 import os
+import re
 import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -160,6 +161,12 @@ stop_listening = _listener.stop
 _memo: dict[Hashable, Freshness | None] = {}
 _memo_generation: tuple[int, int] = (-1, -1)
 _WRITES = ("insert", "update", "delete")
+# The tables whose rows a public page or feed shows (a write to one of them moves a change stamp
+# or NOTIFYs, migration 0011); writes elsewhere (fetch logs, webhook deliveries) stale nothing.
+_PUBLIC_TABLE = re.compile(
+    r'"tracker_(incident|statement|claim|citation|counterclaim|source|conflict|side|party'
+    r"|alignment|outlet|pendingrevision)"
+)
 _local_commits = 0  # transactions with writes this process committed
 
 
@@ -175,7 +182,7 @@ def note_writes(
     this process commits, every remembered validator is stale. Counted after the statement ran,
     so a read in between cannot remember the old value under the new count."""
     result = execute(sql, params, many, context)
-    if isinstance(sql, str) and sql.lstrip()[:6].lower() in _WRITES:
+    if isinstance(sql, str) and sql.lstrip()[:6].lower() in _WRITES and _PUBLIC_TABLE.search(sql):
         transaction.on_commit(_count_commit, using=context["connection"].alias)
     return result
 

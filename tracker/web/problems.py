@@ -71,9 +71,9 @@ def validation_problem(detail: Any) -> dict[str, Any]:
     return problem(400, summary(errors), errors)
 
 
-# DRF's code for a primary key naming no row, and ours for any value the schema admits but the
-# data refuses.
-_UNPROCESSABLE_CODES = frozenset({"does_not_exist", UNPROCESSABLE})
+# DRF's code for a primary key naming no row, Django's for a NUL character (a JSON string may hold
+# one; PostgreSQL text cannot), and ours for any value the schema admits but the data refuses.
+_UNPROCESSABLE_CODES = frozenset({"does_not_exist", "null_characters_not_allowed", UNPROCESSABLE})
 
 
 def unprocessable(exc: exceptions.ValidationError) -> bool:
