@@ -5,6 +5,7 @@ Credentials (extra headers, a proxy's password) are accepted but never returned.
 from dataclasses import asdict
 from typing import Any, cast
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -18,6 +19,7 @@ from tracker.ingest.discover import discover
 from tracker.ingest.transport import redact
 from tracker.models import Feed
 from tracker.models.feed import PROXY_SCHEMES, validate_extra_headers, validate_proxy_url
+from tracker.services.errors import UNPROCESSABLE
 from tracker.services.feed_discovery import FeedChoiceNeeded, feed_add
 from tracker.services.feeds import FEED_SETTINGS, feed_update_settings, feed_url_normal
 
@@ -68,11 +70,27 @@ class ProxyUrlField(serializers.CharField):
     pass
 
 
+def _headers_refused(value: Any) -> None:
+    """A JSON object of strings is what the schema admits; a header the fetch refuses (a reserved
+    or malformed name, a value of two lines) is refused data: 422, not a malformed request."""
+    try:
+        validate_extra_headers(value)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.messages, code=UNPROCESSABLE) from exc
+
+
+@extend_schema_field(
+    {"type": "object", "additionalProperties": {"type": "string"}, "writeOnly": True}
+)
+class HeadersField(serializers.JSONField):
+    pass
+
+
 class FeedSerializer(serializers.ModelSerializer):
-    extra_headers = serializers.JSONField(
+    extra_headers = HeadersField(
         write_only=True,
         required=False,
-        validators=[validate_extra_headers],
+        validators=[_headers_refused],
         help_text="Sent with every request; never returned.",
     )
     extra_header_names = serializers.SerializerMethodField()
