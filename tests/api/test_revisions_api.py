@@ -67,3 +67,12 @@ def test_bad_filters_are_named(demo, editor_api):
     assert "incident" in bad_id.json()["errors"]
     unknown = editor_api.get(reverse("api:revision-list"), {"colour": "red"})
     assert unknown.status_code == 400
+
+
+def test_incident_filter_takes_every_id_the_schema_admits(editor_api):
+    """The largest bigint is an id (the schema's maximum); one past it is refused in words."""
+    url = reverse("api:revision-list")
+    assert editor_api.get(url, {"incident": str(2**63 - 1)}).json() == []
+    refused = editor_api.get(url, {"incident": str(2**63)})
+    assert refused.status_code == 400
+    assert "digits only" in refused.json()["errors"]["incident"][0]

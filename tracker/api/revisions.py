@@ -16,6 +16,7 @@ from tracker.api.base import StrictApiMixin
 from tracker.api.permissions import ReadAnyoneWriteEditors, is_editor
 from tracker.api.schema import ID_SCHEMA
 from tracker.enums import RevisionState
+from tracker.forms.fields import is_id
 from tracker.models import PendingRevision
 from tracker.services.revisions import revision_approve, revision_reject
 
@@ -82,7 +83,7 @@ class RevisionViewSet(
         rows = rows.filter(state=state)
         incident = params.get("incident")
         if incident is not None:
-            if not (incident.isascii() and incident.isdigit() and len(incident) <= 18):
+            if not is_id(incident):
                 raise serializers.ValidationError({"incident": "An incident id: digits only."})
             rows = rows.filter(incident_id=int(incident))
         return rows
