@@ -190,6 +190,7 @@ def incident_permissions(user: Any) -> dict[str, bool]:
         "edit_statement": user.has_perm("tracker.change_statement"),
         "add_statement": user.has_perm("tracker.add_statement"),
         "add_source": user.has_perm("tracker.add_source"),
+        "add_claim": user.has_perm("tracker.add_claim"),
         "edit_claim": user.has_perm("tracker.change_claim"),
         "delete_claim": user.has_perm("tracker.delete_claim"),
         "delete_statement": user.has_perm("tracker.delete_statement"),
