@@ -212,7 +212,9 @@ def source_new(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            return redirect("tracker:source-detail", source.pk)
+            # From an incident: the source page offers that incident's claims to cite at once.
+            page = reverse("tracker:source-detail", args=[source.pk])
+            return redirect(f"{page}?incident={incident.pk}" if incident else page)
     action = (
         reverse("tracker:incident-source-new", args=[incident.pk])
         if incident
