@@ -135,8 +135,8 @@ class StatementChoiceField(forms.ModelChoiceField):
 
 
 class ClaimAddForm(forms.ModelForm):
-    """A claim from a grid cell: the cell tells the side and the aspect, so the form asks which
-    of the side's statements (chosen already when it made one), the claim's text and only that
+    """A claim from a grid cell: the cell tells the side and the aspect, so the form asks the
+    claim's text, which of the side's statements (chosen already: its latest) and only that
     aspect's values, with the likely answer chosen: the other belligerent for who started it,
     the speaking side for whose losses."""
 
@@ -160,7 +160,7 @@ class ClaimAddForm(forms.ModelForm):
         cast(forms.ModelChoiceField, self.fields["statement"]).queryset = statements.order_by(
             "issued_at", "id"
         )
-        _show_aspect(self, ["statement", "text"], aspect, incident, [])
+        _show_aspect(self, ["text", "statement"], aspect, incident, [])
         own = list(statements.order_by("-issued_at", "-id")[:1])
         others = Side.objects.filter(conflict=incident.conflict_id, role=SideRole.BELLIGERENT)
         other = list(others.exclude(pk=side.pk)[:2])
