@@ -95,6 +95,8 @@ def test_add_claim_asks_only_the_aspects_values_with_the_likely_side(
     assert 'name="killed_min"' in form
     assert 'name="accused_side"' not in form
     assert 'name="time_start"' not in form
+    form = client.get(_claim_url(incident, north, Aspect.TIMING)).content.decode()
+    assert "Start (local time, Asia/Yerevan)" in form  # the incident's zone, as reported
 
     url = reverse("tracker:claim-new", args=[incident.pk])
     data = {
@@ -122,7 +124,7 @@ def test_add_claim_asks_only_the_aspects_values_with_the_likely_side(
         "aspect": Aspect.TIMING,
         "statement": statement.pk,
         "text": "Fire opened at 00:05.",
-        "time_start": "2022-09-12T20:05",
+        "time_start": "2022-09-13T00:05",  # as reported: local time in Yerevan
         "time_precision": "exact",
     }
     ok = client.post(url, timing, HTTP_HX_REQUEST="true")

@@ -138,7 +138,8 @@ class ClaimAddForm(forms.ModelForm):
     """A claim from a grid cell: the cell tells the side and the aspect, so the form asks the
     claim's text, which of the side's statements (chosen already: its latest) and only that
     aspect's values, with the likely answer chosen: the other belligerent for who started it,
-    the speaking side for whose losses."""
+    the speaking side for whose losses. Times are wall-clock in the incident's zone (UTC when
+    it has none): claim_create_reported keeps them in UTC."""
 
     statement = StatementChoiceField(queryset=Statement.objects.none(), label=_("Statement"))
     at_least = ClaimEditForm.base_fields["at_least"]
@@ -161,6 +162,14 @@ class ClaimAddForm(forms.ModelForm):
             "issued_at", "id"
         )
         _show_aspect(self, ["text", "statement"], aspect, incident, [])
+        zone = incident.local_timezone
+        for name, label in (("time_start", _("Start")), ("time_end", _("End"))):
+            if name in self.fields and zone:  # as the report gives it, like the incident's
+                self.fields[name].label = _("%(label)s (local time, %(zone)s)") % {
+                    "label": label,
+                    "zone": zone,
+                }
+                self.fields[name].help_text = _("Kept in UTC; the grid shows both.")
         own = list(statements.order_by("-issued_at", "-id")[:1])
         others = Side.objects.filter(conflict=incident.conflict_id, role=SideRole.BELLIGERENT)
         other = list(others.exclude(pk=side.pk)[:2])

@@ -25,7 +25,7 @@ from tracker.maps import region_map
 from tracker.models import Conflict, Incident, Side, Source
 from tracker.selectors.building import conflict_usual_timezone, side_parties
 from tracker.selectors.parties import sides_countries
-from tracker.services.claims import claim_create
+from tracker.services.claims import claim_create_reported
 from tracker.services.incidents import incident_create_reported
 from tracker.services.intake import source_add_by_hand
 from tracker.services.statements import statement_create_reported
@@ -162,7 +162,8 @@ def claim_new(request: HttpRequest, pk: int) -> HttpResponse:
     form = ClaimAddForm(request.POST or None, incident=incident, side=side, aspect=aspect)
     if request.method == "POST" and form.is_valid():
         try:
-            claim = claim_create(
+            claim = claim_create_reported(
+                zone=incident.local_timezone,
                 statement=form.cleaned_data["statement"],
                 aspect=aspect,
                 text=form.cleaned_data["text"],
