@@ -189,3 +189,18 @@ def test_add_claim_refused_for_a_bad_cell_or_a_viewer(role_client, belligerents,
     data = {"side": north.pk, "aspect": "initiator", "statement": statement.pk, "text": "x"}
     assert viewer.post(url, data).status_code == 403
     assert not Claim.objects.exists()
+
+
+def test_counterclaim_form_chooses_the_only_claim_it_can_pair_with(role_client, belligerents):
+    incident = factories.incident(belligerents.conflict)
+    north = factories.statement(incident, belligerents.parties[0], "South fired first.")
+    south = factories.statement(incident, belligerents.parties[1], "North fired first.")
+    blame = factories.claim(north, Aspect.INITIATOR, "South fired first.")
+    answer = factories.claim(south, Aspect.INITIATOR, "North fired first.")
+    client, _ = role_client("Journalist")
+    url = reverse("tracker:claim-counterclaim", args=[blame.pk])
+    assert f'<option value="{answer.pk}" selected>' in client.get(url).content.decode()
+    second = factories.claim(south, Aspect.INITIATOR, "North started it at dawn.")
+    form = client.get(url).content.decode()
+    assert f'<option value="{answer.pk}">' in form  # two to choose from: none chosen
+    assert f'<option value="{second.pk}">' in form

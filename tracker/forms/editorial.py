@@ -74,6 +74,14 @@ ASPECT_VALUES = {name for names in ASPECT_FIELDS.values() for name in names} - {
 EMPTY: dict[str, Any] = {"time_precision": "", "place": ""}
 
 
+class SideChoiceField(forms.ModelChoiceField):
+    """A side by its name between FSI and PDI: the conflict is the incident's, naming it again
+    on every option is noise."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return isolate(obj.name)
+
+
 class ClaimEditForm(VersionedForm):
     """The claim's text first, then only the values of its aspect. Changing the aspect clears the
     values of the old one (the database allows them only on their aspect)."""
@@ -100,6 +108,7 @@ class ClaimEditForm(VersionedForm):
             "time_start": _("Start (UTC)"),
             "time_end": _("End (UTC)"),
         }
+        field_classes = {"accused_side": SideChoiceField, "casualty_side": SideChoiceField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -149,6 +158,7 @@ class ClaimAddForm(forms.ModelForm):
         fields = ["statement", "text", *sorted(ASPECT_VALUES)]
         widgets = ClaimEditForm.Meta.widgets
         labels = {**ClaimEditForm.Meta.labels, "text": _("Claim")}
+        field_classes = ClaimEditForm.Meta.field_classes
 
     def __init__(
         self, *args: Any, incident: Incident, side: Side, aspect: Aspect, **kwargs: Any
@@ -311,6 +321,9 @@ class CounterclaimProposeForm(forms.Form):
     def __init__(self, *args: Any, others: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["other"]).queryset = others
+        only = list(others.values_list("pk", flat=True)[:2])
+        if len(only) == 1:  # the one claim it can be paired with: chosen already
+            self.initial["other"] = only[0]
 
 
 class CounterclaimDecideForm(forms.Form):
