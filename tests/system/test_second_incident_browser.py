@@ -366,6 +366,7 @@ def test_the_second_incident_end_to_end(
     do(lambda: page.get_by_role("link", name="My work").click())
     mention = page.locator(f'[data-mention="{comment.pk}"]')
     expect(mention).to_contain_text("unread")
+    expect(page.locator(f'[data-in-review="{incident.pk}"]')).to_contain_text(TITLE)
     editor.axe("my work")
     screenshot(page, "second-incident-mywork")
     do(lambda: mention.get_by_role("link").click())

@@ -411,3 +411,8 @@ def test_the_journalist_who_built_it_submits_it_for_review(role_client, belliger
     assert response.status_code == 302
     incident.refresh_from_db()
     assert incident.state == EditorialState.IN_REVIEW
+    assert "data-in-review" not in journalist.get(reverse("tracker:my-work")).content.decode()
+    editor, _ = role_client("Editor")
+    work = editor.get(reverse("tracker:my-work")).content.decode()
+    assert f'data-in-review="{incident.pk}"' in work  # the editor finds it waiting
+    assert incident.get_absolute_url() in work
