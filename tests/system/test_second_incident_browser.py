@@ -5,7 +5,8 @@ their claims with values from the grid, a counterclaim, a source fetched from a 
 comment and submits; the editor, notified, confirms the counterclaim and publishes, and the
 public page shows it all. No admin, no address typed: each user opens the login page once, the
 rest is links, buttons and keys. Every action and page load is counted (docs/ui.md, "The
-second-incident flow"); axe finds nothing on any page visited."""
+second-incident flow"); axe finds nothing on any page visited. The conflict has a third party,
+offered below the grid until it speaks."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ARTICLES = Path(__file__).resolve().parents[3] / "shared" / "data" / "articles" / "pages"
 TITLE = "Border clashes of 13 September 2022"
 ARMENIA, AZERBAIJAN = "Ministry of Defence of Armenia", "Ministry of Defence of Azerbaijan"
+CSTO = "Collective Security Treaty Organization"
+THIRD_PARTY = "Third party (mediator, observer)"
 # Fetched by address: a report of the Armenian ministry's account, served as its page.
 REPORT_PATH = "conflict/azerbaijan-continues-to-engage-armenia-jermuk-and-verin-shorzha/"
 REPORT_TITLE = "Azerbaijan continues to engage Armenia; Jermuk and Verin Shorzha see no slowdown"
@@ -88,10 +91,19 @@ def _set_up_the_conflict(editor: Person) -> None:
         do(lambda country=country: add_side.get_by_label("Country").fill(country))
         do(lambda: add_side.get_by_role("button", name="Add side").click())
         expect(page.locator(f'article[data-side="{name}"]')).to_be_visible()
+    # A third party: no column of its own until it speaks.
+    do(lambda: add_side.get_by_label("Name", exact=True).fill("CSTO"))
+    do(lambda: add_side.get_by_label("Role").select_option(label=THIRD_PARTY))
+    do(lambda: add_side.get_by_role("button", name="Add side").click())
+    expect(page.locator('article[data-side="CSTO"]')).to_be_visible()
     add_party = page.locator("#add-party")
-    for name, side in ((ARMENIA, "Armenia"), (AZERBAIJAN, "Azerbaijan")):
+    for name, kind, side in (
+        (ARMENIA, "Ministry", "Armenia"),
+        (AZERBAIJAN, "Ministry", "Azerbaijan"),
+        (CSTO, "International organisation", "CSTO"),
+    ):
         do(lambda name=name: add_party.get_by_label("Name", exact=True).fill(name))
-        do(lambda: add_party.get_by_label("Kind").select_option(label="Ministry"))
+        do(lambda kind=kind: add_party.get_by_label("Kind").select_option(label=kind))
         do(lambda side=side: add_party.get_by_label("Side").select_option(label=_option(side)))
         do(lambda: add_party.get_by_role("button", name="Add party").click())
         expect(page.locator(f'li[data-party="{name}"]')).to_be_visible()
@@ -119,6 +131,9 @@ def _build_the_incident(journalist: Person) -> None:
     do(lambda: page.get_by_label("Place", exact=True).fill("Jermuk, Goris and Sotk, Armenia"))
     do(lambda: page.get_by_role("button", name="Create incident").click())
     expect(page.get_by_role("heading", name=TITLE, level=1)).to_be_visible()
+    # Two belligerent columns; the third party is offered below the grid.
+    expect(page.locator("table.grid thead th[data-side]")).to_have_count(2)
+    expect(page.locator("[data-third-parties]").get_by_role("link", name="CSTO")).to_be_visible()
     journalist.axe("incident, empty grid")
 
 
