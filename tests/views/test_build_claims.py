@@ -183,6 +183,11 @@ def test_add_claim_refused_for_a_bad_cell_or_a_viewer(role_client, belligerents,
     journalist, _ = role_client("Journalist")
     url = reverse("tracker:claim-new", args=[incident.pk])
     assert journalist.get(f"{url}?side={north.pk}&aspect=bogus").status_code == 404
+    assert journalist.get(f"{url}?side=north&aspect=initiator").status_code == 404
+    assert journalist.get(f"{url}?aspect=initiator").status_code == 404
+    statement_url = reverse("tracker:statement-new", args=[incident.pk])
+    for bad in ("1e3", "²", "9" * 30):
+        assert journalist.get(f"{statement_url}?side={bad}").status_code == 404
     assert journalist.get(f"{url}?side={other.sides[0].pk}&aspect=initiator").status_code == 404
     viewer, _ = role_client("Viewer")
     assert viewer.get(_claim_url(incident, north, Aspect.INITIATOR)).status_code == 403

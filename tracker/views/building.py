@@ -21,6 +21,7 @@ from tracker.enums import Aspect, TimePrecision
 from tracker.forms.building import IncidentCreateForm, SourceAddForm, StatementAddForm
 from tracker.forms.editorial import ClaimAddForm
 from tracker.forms.errors import add_service_errors
+from tracker.forms.fields import is_id
 from tracker.maps import region_map
 from tracker.models import Conflict, Incident, Side, Source
 from tracker.selectors.building import conflict_usual_timezone, side_parties
@@ -47,6 +48,13 @@ def _htmx(request: HttpRequest) -> bool:
 
 def _status(request: HttpRequest, form: Any) -> int:
     return 422 if request.method == "POST" and form.errors and not _htmx(request) else 200
+
+
+def _side(incident: Incident, raw: str | None) -> Side:
+    """The side of INCIDENT's conflict a grid cell or column named; 404 for anything else."""
+    if not raw or not is_id(raw):
+        raise Http404(_("No such side."))
+    return get_object_or_404(Side, pk=int(raw), conflict_id=incident.conflict_id)
 
 
 def _from_source(source: Source, conflict: Conflict | None) -> dict[str, Any]:
@@ -105,11 +113,7 @@ def statement_new(request: HttpRequest, pk: int) -> HttpResponse:
     """A statement of the side whose grid cell or column asked (?side=ID): only its parties."""
     _require(request, "tracker.add_statement")
     incident = get_object_or_404(Incident.objects.live().select_related("conflict"), pk=pk)
-    side = get_object_or_404(
-        Side,
-        pk=request.POST.get("side") or request.GET.get("side") or 0,
-        conflict_id=incident.conflict_id,
-    )
+    side = _side(incident, request.POST.get("side") or request.GET.get("side"))
     parties = side_parties(side)
     only = list(parties[:2])
     form = StatementAddForm(
@@ -155,7 +159,7 @@ def claim_new(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "tracker.add_claim")
     incident = get_object_or_404(Incident.objects.live().select_related("conflict"), pk=pk)
     data = request.POST if request.method == "POST" else request.GET
-    side = get_object_or_404(Side, pk=data.get("side") or 0, conflict_id=incident.conflict_id)
+    side = _side(incident, data.get("side"))
     if data.get("aspect") not in Aspect.values:
         raise Http404(_("No such aspect."))
     aspect = Aspect(data["aspect"])
