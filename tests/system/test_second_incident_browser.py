@@ -11,6 +11,7 @@ offered below the grid until it speaks."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -73,8 +74,9 @@ class Person(Counted):
 
 
 def _report_page() -> bytes:
+    """The report's archived text as its page again: a paragraph per line."""
     paragraphs = (ARTICLES / "themoloch-2022-09-13-en.txt").read_text().strip().splitlines()
-    body = "".join(f"<p>{line}</p>" for line in paragraphs if line.strip())
+    body = "".join(f"<p>{escape(line)}</p>" for line in paragraphs if line.strip())
     return (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{REPORT_TITLE}'
         f"</title></head><body><article><h1>{REPORT_TITLE}</h1>{body}</article></body></html>"
