@@ -43,6 +43,7 @@ urlpatterns = [
     path("incidents/clusters/", incidents.incident_clusters, name="incident-clusters"),
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident-detail"),
     path("incidents/<int:pk>/statements/new/", building.statement_new, name="statement-new"),
+    path("incidents/<int:pk>/claims/new/", building.claim_new, name="claim-new"),
     path("incidents/<int:pk>/sources/new/", building.source_new, name="incident-source-new"),
     path("sources/new/", building.source_new, name="source-new"),
     path("sources/<int:pk>/archived/", building.source_archived, name="source-archived"),

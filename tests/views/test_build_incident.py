@@ -286,7 +286,8 @@ def test_source_by_text_from_the_incident_is_gathered_and_shown(role_client, bel
         },
     )
     source = Source.objects.get()
-    assert response["Location"] == reverse("tracker:source-detail", args=[source.pk])
+    detail = reverse("tracker:source-detail", args=[source.pk])
+    assert response["Location"] == f"{detail}?incident={incident.pk}"  # its claims on offer
     assert (source.title, source.text) == (
         "Jermuk shelled",
         "The ministry said Jermuk was shelled overnight.",
@@ -353,7 +354,8 @@ def test_source_by_url_from_a_real_server_is_archived_and_reachable(
         {"how": "url", "url": server.url(ARTICLE)},
     )
     source = Source.objects.get()
-    assert response["Location"] == reverse("tracker:source-detail", args=[source.pk])
+    detail = reverse("tracker:source-detail", args=[source.pk])
+    assert response["Location"] == f"{detail}?incident={incident.pk}"
     assert len(source.text) > 500
     assert source.snapshot_sha256
     assert IncidentSource.objects.filter(incident=incident, source=source).exists()
@@ -393,3 +395,24 @@ def test_archived_copy_missing_is_404(role_client, belligerents):
     source = factories.source()
     client, _ = role_client("Viewer")
     assert client.get(reverse("tracker:source-archived", args=[source.pk])).status_code == 404
+
+
+def test_the_journalist_who_built_it_submits_it_for_review(role_client, belligerents):
+    incident = factories.incident(belligerents.conflict)
+    url = reverse("tracker:incident-submit", args=[incident.pk])
+    viewer, _ = role_client("Viewer")
+    assert url not in viewer.get(incident.get_absolute_url()).content.decode()
+    assert viewer.post(url, {"version": incident.version}).status_code == 403
+    journalist, _ = role_client("Journalist")
+    page = journalist.get(incident.get_absolute_url()).content.decode()
+    assert url in page
+    assert reverse("tracker:incident-publish", args=[incident.pk]) not in page
+    response = journalist.post(url, {"version": incident.version})
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert incident.state == EditorialState.IN_REVIEW
+    assert "data-in-review" not in journalist.get(reverse("tracker:my-work")).content.decode()
+    editor, _ = role_client("Editor")
+    work = editor.get(reverse("tracker:my-work")).content.decode()
+    assert f'data-in-review="{incident.pk}"' in work  # the editor finds it waiting
+    assert incident.get_absolute_url() in work

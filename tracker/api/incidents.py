@@ -82,7 +82,7 @@ class IncidentViewSet(StrictApiMixin, ConditionalGetMixin, viewsets.GenericViewS
         "create": ["tracker.add_incident"],
         "partial_update": ["tracker.change_incident"],
         "destroy": ["tracker.delete_incident"],
-        "submit": ["tracker.change_incident"],
+        "submit": ["tracker.add_incident"],  # whoever builds incidents hands them on
         "publish": ["tracker.publish_incident"],
         "retract": ["tracker.publish_incident"],
         "merge": ["tracker.merge_incident"],

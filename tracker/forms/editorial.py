@@ -9,7 +9,7 @@ from django import forms
 from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 
-from tracker.enums import Aspect, CounterclaimRelation, ProposalState, Verdict
+from tracker.enums import Aspect, CounterclaimRelation, ProposalState, SideRole, Verdict
 from tracker.models import Claim, Incident, Side, Statement
 from tracker.selectors.incident_page import merge_targets
 from tracker.services.revisions import EDITABLE, Target
@@ -74,6 +74,14 @@ ASPECT_VALUES = {name for names in ASPECT_FIELDS.values() for name in names} - {
 EMPTY: dict[str, Any] = {"time_precision": "", "place": ""}
 
 
+class SideChoiceField(forms.ModelChoiceField):
+    """A side by its name between FSI and PDI: the conflict is the incident's, naming it again
+    on every option is noise."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return isolate(obj.name)
+
+
 class ClaimEditForm(VersionedForm):
     """The claim's text first, then only the values of its aspect. Changing the aspect clears the
     values of the old one (the database allows them only on their aspect)."""
@@ -100,35 +108,20 @@ class ClaimEditForm(VersionedForm):
             "time_start": _("Start (UTC)"),
             "time_end": _("End (UTC)"),
         }
+        field_classes = {"accused_side": SideChoiceField, "casualty_side": SideChoiceField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         claim = self.instance
         incident = claim.statement.incident
-        for name in ("accused_side", "casualty_side"):
-            cast(forms.ModelChoiceField, self.fields[name]).queryset = Side.objects.filter(
-                conflict=incident.conflict
-            )
-        shown = ASPECT_FIELDS.get(claim.aspect, ())
-        order = ["text", "aspect", *shown, "version"]
-        self.fields = {name: self.fields[name] for name in order}
+        _show_aspect(self, ["text", "aspect"], claim.aspect, incident, ["version"])
         if not self.is_bound and claim.aspect == Aspect.CASUALTIES:
             self.initial["at_least"] = (
                 claim.killed_min is not None or claim.wounded_min is not None
             ) and (claim.killed_max is None and claim.wounded_max is None)
-        zone = incident.local_timezone
-        for name in ("time_start", "time_end"):
-            if name in self.fields:
-                self.fields[name].help_text = _local_time_help(getattr(claim, name), zone)
 
     def clean(self) -> dict[str, Any]:
-        # A minimum above its maximum, or an end before its start, is refused by the model's
-        # constraints with their own messages.
-        super().clean()
-        data = self.cleaned_data
-        if data.get("at_least"):
-            data["killed_max"] = data["wounded_max"] = None
-        return data
+        return _at_least(super().clean, self.cleaned_data)
 
     def changes(self) -> dict:
         fields = {
@@ -139,6 +132,97 @@ class ClaimEditForm(VersionedForm):
             for name in ASPECT_VALUES - set(ASPECT_FIELDS.get(fields["aspect"], ())):
                 fields[name] = EMPTY.get(name)
         return fields
+
+
+class StatementChoiceField(forms.ModelChoiceField):
+    """Options that tell a side's statements apart: party, issue time (UTC), the text's start;
+    names and text between FSI and PDI (an <option> holds no <bdi>)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        issued = dateformat.format(obj.issued_at, "j M Y, H:i") if obj.issued_at else "—"
+        return f"{isolate(obj.party.name)} · {issued} · {isolate(obj.text[:80])}"
+
+
+class ClaimAddForm(forms.ModelForm):
+    """A claim from a grid cell: the cell tells the side and the aspect, so the form asks the
+    claim's text, which of the side's statements (chosen already: its latest) and only that
+    aspect's values, with the likely answer chosen: the other belligerent for who started it,
+    the speaking side for whose losses. Times are wall-clock in the incident's zone (UTC when
+    it has none): claim_create_reported keeps them in UTC."""
+
+    statement = StatementChoiceField(queryset=Statement.objects.none(), label=_("Statement"))
+    at_least = ClaimEditForm.base_fields["at_least"]
+
+    class Meta:
+        model = Claim
+        fields = ["statement", "text", *sorted(ASPECT_VALUES)]
+        widgets = ClaimEditForm.Meta.widgets
+        labels = {**ClaimEditForm.Meta.labels, "text": _("Claim")}
+        field_classes = ClaimEditForm.Meta.field_classes
+
+    def __init__(
+        self, *args: Any, incident: Incident, side: Side, aspect: Aspect, **kwargs: Any
+    ) -> None:
+        kwargs["instance"] = Claim(aspect=aspect)
+        super().__init__(*args, **kwargs)
+        statements = Statement.objects.filter(
+            incident=incident, party__alignments__side=side
+        ).select_related("party")
+        cast(forms.ModelChoiceField, self.fields["statement"]).queryset = statements.order_by(
+            "issued_at", "id"
+        )
+        _show_aspect(self, ["text", "statement"], aspect, incident, [])
+        zone = incident.local_timezone
+        for name, label in (("time_start", _("Start")), ("time_end", _("End"))):
+            if name in self.fields and zone:  # as the report gives it, like the incident's
+                self.fields[name].label = _("%(label)s (local time, %(zone)s)") % {
+                    "label": label,
+                    "zone": zone,
+                }
+                self.fields[name].help_text = _("Kept in UTC; the grid shows both.")
+        own = list(statements.order_by("-issued_at", "-id")[:1])
+        others = Side.objects.filter(conflict=incident.conflict_id, role=SideRole.BELLIGERENT)
+        other = list(others.exclude(pk=side.pk)[:2])
+        self.initial.update(
+            {
+                "statement": own[0].pk if own else None,  # the side's latest statement
+                "accused_side": other[0].pk if len(other) == 1 else None,
+                "casualty_side": side.pk,
+            }
+        )
+
+    def clean(self) -> dict[str, Any]:
+        return _at_least(super().clean, self.cleaned_data)
+
+    def values(self) -> dict[str, Any]:
+        """The aspect's values, for claim_create."""
+        return {name: self.cleaned_data[name] for name in self.fields if name in ASPECT_VALUES}
+
+
+def _show_aspect(
+    form: forms.ModelForm, first: list[str], aspect: str, incident: Incident, last: list[str]
+) -> None:
+    """Keep FIRST, ASPECT's values and LAST, in that order; the sides offered are the
+    incident's conflict's; a time field says what its UTC moment is in the incident's zone."""
+    for name in ("accused_side", "casualty_side"):
+        cast(forms.ModelChoiceField, form.fields[name]).queryset = Side.objects.filter(
+            conflict=incident.conflict_id
+        )
+    order = [*first, *ASPECT_FIELDS.get(aspect, ()), *last]
+    form.fields = {name: form.fields[name] for name in order}
+    for name in ("time_start", "time_end"):
+        if name in form.fields:
+            moment = getattr(form.instance, name)
+            form.fields[name].help_text = _local_time_help(moment, incident.local_timezone)
+
+
+def _at_least(clean: Any, data: dict[str, Any]) -> dict[str, Any]:
+    # A minimum above its maximum, or an end before its start, is refused by the model's
+    # constraints with their own messages.
+    clean()
+    if data.get("at_least"):
+        data["killed_max"] = data["wounded_max"] = None
+    return data
 
 
 def _local_time_help(moment: datetime | None, zone: str) -> str:
@@ -237,6 +321,9 @@ class CounterclaimProposeForm(forms.Form):
     def __init__(self, *args: Any, others: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["other"]).queryset = others
+        only = list(others.values_list("pk", flat=True)[:2])
+        if len(only) == 1:  # the one claim it can be paired with: chosen already
+            self.initial["other"] = only[0]
 
 
 class CounterclaimDecideForm(forms.Form):

@@ -12,7 +12,7 @@ from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import F, Value
 
-from tracker.enums import NotificationKind, RevisionState
+from tracker.enums import EditorialState, NotificationKind, RevisionState
 from tracker.models import (
     Assignment,
     Claim,
@@ -65,14 +65,17 @@ class MyWork:
     my_revisions: list[PendingRevision]
     # Editors only: how many revisions wait for any editor's decision.
     queue: int | None
+    # Editors only: the incidents submitted for review, the longest waiting first.
+    in_review: list[Incident] | None = None
 
 
 def my_work(user: User) -> MyWork:
     """What waits for USER: incidents assigned to them, comments that mention them (unread
     first), their other notifications, their changes awaiting approval and, for editors, the
-    whole approval queue."""
+    whole approval queue and the incidents submitted for review."""
     everything = notifications_of(user)
     pending = PendingRevision.objects.filter(state=RevisionState.PENDING)
+    editor = user.has_perm("tracker.publish_incident")
     return MyWork(
         assigned=list(
             Incident.objects.live()
@@ -87,7 +90,15 @@ def my_work(user: User) -> MyWork:
             .select_related("incident")
             .order_by("-created_at")[:MY_WORK_LIMIT]
         ),
-        queue=pending.count() if user.has_perm("tracker.publish_incident") else None,
+        queue=pending.count() if editor else None,
+        in_review=list(
+            Incident.objects.live()
+            .filter(state=EditorialState.IN_REVIEW)
+            .select_related("conflict")
+            .order_by("updated_at", "id")[:MY_WORK_LIMIT]
+        )
+        if editor
+        else None,
     )
 
 

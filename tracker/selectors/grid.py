@@ -69,6 +69,9 @@ class Grid:
     # Sides that made at least one statement here: their empty cells are "not addressed" (they
     # spoke, not on this aspect); the other sides' are "no statement" (they said nothing).
     heard: set[int] = field(default_factory=set)
+    # Third parties (mediators, monitors) with no column yet: the newsroom's page offers a
+    # statement by each, after which it has a column like any side that spoke.
+    third_parties: list[Side] = field(default_factory=list)
 
     @property
     def claim_count(self) -> int:
@@ -140,7 +143,12 @@ def incident_grid(*, incident: Incident, public: bool = False) -> Grid:
             first.relations.append((pair, second))
             second.relations.append((pair, first))
 
-    spoken = {view.side for view in views.values()}
+    heard = {
+        party_side[statement.party_id]
+        for statement in statements
+        if statement.party_id in party_side
+    }
+    spoken = {view.side for view in views.values()} | heard
     sides = sorted(
         spoken | {side for side in all_sides if side.role == SideRole.BELLIGERENT},
         key=lambda side: side.name.casefold(),
@@ -163,9 +171,9 @@ def incident_grid(*, incident: Incident, public: bool = False) -> Grid:
         statements=statements,
         uncited=uncited,
         source_changes=changes,
-        heard={
-            party_side[statement.party_id].pk
-            for statement in statements
-            if statement.party_id in party_side
-        },
+        heard={side.pk for side in heard},
+        third_parties=sorted(
+            (side for side in all_sides if side.role == SideRole.THIRD_PARTY and side not in sides),
+            key=lambda side: side.name.casefold(),
+        ),
     )

@@ -15,7 +15,7 @@ from tracker.models import (
     Statement,
 )
 from tracker.selectors.parties import party_side
-from tracker.services.common import Actor, update_versioned
+from tracker.services.common import Actor, update_versioned, utc_from_local
 from tracker.services.revisions import addition_save, deletion_submit, edit_submit
 from tracker.services.sources import citation_create
 from tracker.services.webhooks import claim_verdict_changed, counterclaim_confirmed
@@ -30,6 +30,15 @@ def claim_create(
     return addition_save(
         obj=Claim(statement=statement, aspect=aspect, text=text, **values), user=user
     )
+
+
+def claim_create_reported(*, zone: str, **values: Any) -> Claim:
+    """claim_create with the claim's times as a report gives them: wall-clock time_start and
+    time_end in the IANA ZONE (the incident's), kept in UTC."""
+    for name in ("time_start", "time_end"):
+        if values.get(name):
+            values[name] = utc_from_local(local=values[name], zone=zone, field=name)
+    return claim_create(**values)
 
 
 def claim_create_with_citation(

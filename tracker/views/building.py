@@ -1,7 +1,8 @@
 """Building an incident in the app: a new incident (from the list or from a report), a
-statement from an empty grid cell, a source by address or by pasted text, and a source's
-archived copy. Thin: the forms check input, tracker/services write, and every refusal comes
-back in words beside its field (422 without JavaScript; htmx swaps the form in place)."""
+statement from an empty grid cell, a claim with its aspect's values from a cell, a source by
+address or by pasted text, and a source's archived copy. Thin: the forms check input,
+tracker/services write, and every refusal comes back in words beside its field (422 without
+JavaScript; htmx swaps the form in place)."""
 
 import zlib
 from typing import Any
@@ -16,13 +17,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import reselect, reswap, retarget
 
-from tracker.enums import TimePrecision
+from tracker.enums import Aspect, TimePrecision
 from tracker.forms.building import IncidentCreateForm, SourceAddForm, StatementAddForm
+from tracker.forms.editorial import ClaimAddForm
 from tracker.forms.errors import add_service_errors
+from tracker.forms.fields import is_id
 from tracker.maps import region_map
 from tracker.models import Conflict, Incident, Side, Source
 from tracker.selectors.building import conflict_usual_timezone, side_parties
 from tracker.selectors.parties import sides_countries
+from tracker.services.claims import claim_create_reported
 from tracker.services.incidents import incident_create_reported
 from tracker.services.intake import source_add_by_hand
 from tracker.services.statements import statement_create_reported
@@ -44,6 +48,13 @@ def _htmx(request: HttpRequest) -> bool:
 
 def _status(request: HttpRequest, form: Any) -> int:
     return 422 if request.method == "POST" and form.errors and not _htmx(request) else 200
+
+
+def _side(incident: Incident, raw: str | None) -> Side:
+    """The side of INCIDENT's conflict a grid cell or column named; 404 for anything else."""
+    if not raw or not is_id(raw):
+        raise Http404(_("No such side."))
+    return get_object_or_404(Side, pk=int(raw), conflict_id=incident.conflict_id)
 
 
 def _from_source(source: Source, conflict: Conflict | None) -> dict[str, Any]:
@@ -102,11 +113,7 @@ def statement_new(request: HttpRequest, pk: int) -> HttpResponse:
     """A statement of the side whose grid cell or column asked (?side=ID): only its parties."""
     _require(request, "tracker.add_statement")
     incident = get_object_or_404(Incident.objects.live().select_related("conflict"), pk=pk)
-    side = get_object_or_404(
-        Side,
-        pk=request.POST.get("side") or request.GET.get("side") or 0,
-        conflict_id=incident.conflict_id,
-    )
+    side = _side(incident, request.POST.get("side") or request.GET.get("side"))
     parties = side_parties(side)
     only = list(parties[:2])
     form = StatementAddForm(
@@ -146,6 +153,49 @@ def statement_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def claim_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """A claim from the grid cell that asked (?side=ID&aspect=NAME): a statement of that side,
+    the claim's text and only that aspect's values."""
+    _require(request, "tracker.add_claim")
+    incident = get_object_or_404(Incident.objects.live().select_related("conflict"), pk=pk)
+    data = request.POST if request.method == "POST" else request.GET
+    side = _side(incident, data.get("side"))
+    if data.get("aspect") not in Aspect.values:
+        raise Http404(_("No such aspect."))
+    aspect = Aspect(data["aspect"])
+    form = ClaimAddForm(request.POST or None, incident=incident, side=side, aspect=aspect)
+    if request.method == "POST" and form.is_valid():
+        try:
+            claim = claim_create_reported(
+                zone=incident.local_timezone,
+                statement=form.cleaned_data["statement"],
+                aspect=aspect,
+                text=form.cleaned_data["text"],
+                user=request.user,
+                **form.values(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if _htmx(request):  # the grid re-read; the form selects it
+                return render(
+                    request,
+                    "tracker/incident_detail.html",
+                    incident_page_context(request, incident),
+                )
+            return redirect(f"{incident.get_absolute_url()}#claim-{claim.pk}")
+    context = {"form": form, "incident": incident, "side": side, "aspect": aspect}
+    if _htmx(request):
+        response = render(request, "tracker/build/claim_form.html", context)
+        if request.method == "POST":  # errors: back into the form, not the grid
+            selector = f"#claim-form-{side.pk}-{aspect.value}"
+            return reselect(reswap(retarget(response, selector), "outerHTML"), selector)
+        return response
+    return render(request, "tracker/build/claim_page.html", context, status=_status(request, form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def source_new(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """A source by address or by pasted text; from an incident (gathered for it) or the inbox."""
     _require(request, "tracker.add_source")
@@ -167,7 +217,9 @@ def source_new(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            return redirect("tracker:source-detail", source.pk)
+            # From an incident: the source page offers that incident's claims to cite at once.
+            page = reverse("tracker:source-detail", args=[source.pk])
+            return redirect(f"{page}?incident={incident.pk}" if incident else page)
     action = (
         reverse("tracker:incident-source-new", args=[incident.pk])
         if incident

@@ -69,6 +69,8 @@ from tracker.text.bidi import isolate
 PUBLISH = "tracker.publish_incident"
 DECIDE = "tracker.change_counterclaim"
 MERGE = "tracker.merge_incident"
+# Whoever builds incidents hands them to an editor (the API's submit asks the same).
+SUBMIT = "tracker.add_incident"
 
 
 def _require(request: HttpRequest, perm: str) -> None:
@@ -190,6 +192,8 @@ def incident_permissions(user: Any) -> dict[str, bool]:
         "edit_statement": user.has_perm("tracker.change_statement"),
         "add_statement": user.has_perm("tracker.add_statement"),
         "add_source": user.has_perm("tracker.add_source"),
+        "add_claim": user.has_perm("tracker.add_claim"),
+        "submit": user.has_perm(SUBMIT),
         "edit_claim": user.has_perm("tracker.change_claim"),
         "delete_claim": user.has_perm("tracker.delete_claim"),
         "delete_statement": user.has_perm("tracker.delete_statement"),
@@ -342,7 +346,7 @@ def incident_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _workflow_action(
         request,
         pk,
-        "tracker.change_incident",
+        SUBMIT,
         lambda incident: incident_submit_for_review(
             incident=incident, user=request.user, expected_version=_version(request)
         ),
