@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Avg, Count, F, IntegerField, Max, Min, Q, QuerySet
 from django.db.models.functions import Floor, TruncMonth
 from django.utils.dateparse import parse_datetime
@@ -36,10 +37,21 @@ class BadCursorError(ValueError):
     pass
 
 
-def incidents_listed(criteria: IncidentCriteria) -> QuerySet[Incident]:
-    """The staff list's incidents: every live one matching CRITERIA (any state), with their
-    conflict and dispute status for the rows and the map."""
-    matching = incidents_matching(criteria, published_only=False).select_related("conflict")
+# Who sees incidents before they are published: whoever may start one (journalists and
+# editors). A viewer reads the published set, as the public API's readers do.
+SEES_UNPUBLISHED = "tracker.add_incident"
+
+
+def sees_unpublished(user: User | AnonymousUser) -> bool:
+    return user.has_perm(SEES_UNPUBLISHED)
+
+
+def incidents_listed(criteria: IncidentCriteria, *, published_only: bool) -> QuerySet[Incident]:
+    """The list's incidents: every live one matching CRITERIA (any state, or PUBLISHED_ONLY),
+    with their conflict and dispute status for the rows and the map."""
+    matching = incidents_matching(criteria, published_only=published_only).select_related(
+        "conflict"
+    )
     return incidents_with_dispute_status(matching)
 
 

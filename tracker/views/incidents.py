@@ -21,6 +21,7 @@ from tracker.selectors.incident_list import (
     incidents_keyset_page,
     incidents_listed,
     incidents_timeline,
+    sees_unpublished,
     selection_of,
     zoom_for_span,
 )
@@ -48,7 +49,9 @@ ZOOM = re.compile(r"[0-9]{1,2}")
 
 def _filtered(request: HttpRequest) -> tuple[IncidentFilterForm, IncidentCriteria, str]:
     """The list's form, what its valid fields ask for, and the order of the rows."""
-    form = IncidentFilterForm(request.GET or None)
+    form = IncidentFilterForm(
+        request.GET or None, published_only=not sees_unpublished(request.user)
+    )
     criteria, sort = IncidentCriteria(), "newest"
     if form.is_bound:
         form.is_valid()  # an invalid field is reported beside it; the valid ones still filter
@@ -59,8 +62,9 @@ def _filtered(request: HttpRequest) -> tuple[IncidentFilterForm, IncidentCriteri
 @login_required
 def incident_list(request: HttpRequest) -> HttpResponse:
     form, criteria, sort = _filtered(request)
-    incidents = incidents_listed(criteria)
-    selected = incidents_matching(criteria, published_only=False)
+    published_only = not sees_unpublished(request.user)
+    incidents = incidents_listed(criteria, published_only=published_only)
+    selected = incidents_matching(criteria, published_only=published_only)
     cursor_error = ""
     try:
         page = incidents_keyset_page(
@@ -123,7 +127,8 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 def incident_clusters(request: HttpRequest) -> HttpResponse:
     """The map's clusters for the list's filters, its box (`bbox`) and its `zoom`, as JSON: the
     map fetches them as it zooms. Bad parameters are a 400 that names them."""
-    form = IncidentFilterForm(request.GET)
+    published_only = not sees_unpublished(request.user)
+    form = IncidentFilterForm(request.GET, published_only=published_only)
     errors = (
         {} if form.is_valid() else {name: list(messages) for name, messages in form.errors.items()}
     )
@@ -137,7 +142,7 @@ def incident_clusters(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"errors": errors}, status=400)
     zoom = int(raw_zoom)
     clusters = incidents_clustered(
-        incidents_matching(form.criteria(), published_only=False), zoom=zoom
+        incidents_matching(form.criteria(), published_only=published_only), zoom=zoom
     )
     return JsonResponse(
         {
