@@ -158,13 +158,22 @@ class Cluster:
     marker: Marker | None
 
 
-def incidents_clustered(queryset: QuerySet[Incident], *, zoom: int) -> list[Cluster]:
-    """The located incidents of QUERYSET counted per grid cell of ZOOM, in one GROUP BY: the map
-    costs the same, and weighs the same, for 100 incidents or 100,000."""
+@dataclass(frozen=True)
+class Clusters:
+    """The located incidents of a selection per grid cell, and how many incidents the
+    selection holds in all (located or not): the list's exact count comes with its map."""
+
+    cells: list[Cluster]
+    total: int
+
+
+def incidents_clustered(queryset: QuerySet[Incident], *, zoom: int) -> Clusters:
+    """QUERYSET's incidents counted per grid cell of ZOOM, in one GROUP BY over an index (the
+    unlocated ones are one more group, counted for the total): the map costs the same, and
+    weighs the same, for 100 incidents or 100,000."""
     size = cell_degrees(zoom)
-    cells = list(
-        queryset.filter(latitude__isnull=False, longitude__isnull=False)
-        .order_by()
+    groups = list(
+        queryset.order_by()
         .annotate(
             cell_x=Floor(F("longitude") / size, output_field=IntegerField()),
             cell_y=Floor(F("latitude") / size, output_field=IntegerField()),
@@ -173,6 +182,8 @@ def incidents_clustered(queryset: QuerySet[Incident], *, zoom: int) -> list[Clus
         .annotate(n=Count("id"), lat=Avg("latitude"), lon=Avg("longitude"), only=Min("id"))
         .values_list("n", "lat", "lon", "only")
     )
+    total = sum(n for n, _, _, _ in groups)
+    cells = [(n, lat, lon, only) for n, lat, lon, only in groups if lat is not None]
     singles = [only for n, _, _, only in cells if n == 1]
     # dispute_status is an annotation, which the type checker's Django plugin cannot see.
     rows = incidents_with_dispute_status(Incident.objects.filter(pk__in=singles)).values(
@@ -182,43 +193,47 @@ def incidents_clustered(queryset: QuerySet[Incident], *, zoom: int) -> list[Clus
         "longitude",
         "dispute_status",  # type: ignore[misc]
     )
-    markers = {
-        row["pk"]: Marker(
-            incident_id=row["pk"],
-            title=row["title"],
-            latitude=row["latitude"],
-            longitude=row["longitude"],
-            url=f"/incidents/{row['pk']}/",
-            disputed=row["dispute_status"] == DisputeStatus.DISPUTED,
-        )
-        for row in rows
-    }
-    return [
-        Cluster(latitude=lat, longitude=lon, count=n, marker=markers.get(only) if n == 1 else None)
-        for n, lat, lon, only in cells
-    ]
-
-
-@dataclass(frozen=True)
-class Selection:
-    """How many incidents a query selects, and the box round the located ones (None if none)."""
-
-    count: int
-    extent: Bbox | None
-
-
-def selection_of(queryset: QuerySet[Incident]) -> Selection:
-    """The exact count and the located extent of QUERYSET in one scan: at 100,000 incidents an
-    exact count costs a few milliseconds (docs/benchmarks.md), so no estimate is shown."""
-    found = queryset.order_by().aggregate(
-        count=Count("id"),
-        west=Min("longitude"),
-        south=Min("latitude"),
-        east=Max("longitude"),
-        north=Max("latitude"),
+    markers = (
+        {
+            row["pk"]: Marker(
+                incident_id=row["pk"],
+                title=row["title"],
+                latitude=row["latitude"],
+                longitude=row["longitude"],
+                url=f"/incidents/{row['pk']}/",
+                disputed=row["dispute_status"] == DisputeStatus.DISPUTED,
+            )
+            for row in rows
+        }
+        if singles
+        else {}
     )
-    count = found.pop("count")
-    return Selection(count=count, extent=None if found["west"] is None else Bbox(**found))
+    return Clusters(
+        cells=[
+            Cluster(
+                latitude=lat, longitude=lon, count=n, marker=markers.get(only) if n == 1 else None
+            )
+            for n, lat, lon, only in cells
+        ],
+        total=total,
+    )
+
+
+def selection_extent(queryset: QuerySet[Incident]) -> Bbox | None:
+    """The box round QUERYSET's located incidents, or None. Only MIN and MAX: PostgreSQL reads
+    each from an index's end (incident_located_idx, incident_latitude_idx) instead of
+    scanning, so framing the map costs nothing beside the clusters' one scan."""
+    found = (
+        queryset.filter(latitude__isnull=False, longitude__isnull=False)
+        .order_by()
+        .aggregate(
+            west=Min("longitude"),
+            south=Min("latitude"),
+            east=Max("longitude"),
+            north=Max("latitude"),
+        )
+    )
+    return None if found["west"] is None else Bbox(**found)
 
 
 @dataclass

@@ -22,7 +22,7 @@ from tracker.selectors.incident_list import (
     incidents_listed,
     incidents_timeline,
     sees_unpublished,
-    selection_of,
+    selection_extent,
     zoom_for_span,
 )
 from tracker.selectors.incident_page import (
@@ -78,12 +78,12 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     filters = query.copy()
     for name in NOT_FILTERS:
         filters.pop(name, None)
-    selection = selection_of(selected)
-    extent = selection.extent
+    extent = selection_extent(selected)
     box = (extent.west, extent.south, extent.east, extent.north) if extent else None
     svg = region_map(box, focus=frozenset(sides_countries(conflict_of(criteria))))
     zoom = zoom_for_span((svg.width / svg.x_per_degree) / 2)
-    clusters = incidents_clustered(selected, zoom=zoom)
+    mapped = incidents_clustered(selected, zoom=zoom)
+    clusters = mapped.cells
     timeline = incidents_timeline(selected)
     for bar in timeline:
         in_month = filters.copy()
@@ -99,13 +99,13 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "cursor_error": cursor_error,
-            "total": selection.count,
+            "total": mapped.total,
             "map": svg,
             "zoom": zoom,
             "clusters": [
                 (
                     cluster,
-                    *svg.place(cluster.longitude, cluster.latitude),
+                    *svg.place_text(cluster.longitude, cluster.latitude),
                     cluster_radius(cluster.count),
                 )
                 for cluster in clusters
@@ -143,7 +143,7 @@ def incident_clusters(request: HttpRequest) -> HttpResponse:
     zoom = int(raw_zoom)
     clusters = incidents_clustered(
         incidents_matching(form.criteria(), published_only=published_only), zoom=zoom
-    )
+    ).cells
     return JsonResponse(
         {
             "zoom": zoom,
