@@ -8,6 +8,7 @@ import json
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Avg, Count, F, IntegerField, Max, Min, Q, QuerySet
@@ -219,19 +220,26 @@ def incidents_clustered(queryset: QuerySet[Incident], *, zoom: int) -> Clusters:
     )
 
 
-def selection_extent(queryset: QuerySet[Incident]) -> Bbox | None:
-    """The box round QUERYSET's located incidents, or None. Only MIN and MAX: PostgreSQL reads
-    each from an index's end (incident_located_idx, incident_latitude_idx) instead of
-    scanning, so framing the map costs nothing beside the clusters' one scan."""
-    found = (
-        queryset.filter(latitude__isnull=False, longitude__isnull=False)
-        .order_by()
-        .aggregate(
-            west=Min("longitude"),
-            south=Min("latitude"),
-            east=Max("longitude"),
-            north=Max("latitude"),
-        )
+def _ends(queryset: QuerySet[Incident], *, filtered: bool, **ends: Min | Max) -> dict[str, Any]:
+    """MIN and MAX aggregates of QUERYSET. Unfiltered, PostgreSQL reads each from an index's
+    end instead of scanning. A FILTERED selection is read in one pass over its own rows:
+    walking an index for the first row a selective filter keeps (a search, a small conflict)
+    may read most of the table. Any other aggregate keeps the planner from the index-end plan."""
+    found = queryset.order_by().aggregate(**ends, **({"rows": Count("id")} if filtered else {}))
+    found.pop("rows", None)
+    return found
+
+
+def selection_extent(queryset: QuerySet[Incident], *, filtered: bool) -> Bbox | None:
+    """The box round QUERYSET's located incidents, or None (the index ends: incident_located_idx,
+    incident_latitude_idx)."""
+    found = _ends(
+        queryset.filter(latitude__isnull=False, longitude__isnull=False),
+        filtered=filtered,
+        west=Min("longitude"),
+        south=Min("latitude"),
+        east=Max("longitude"),
+        north=Max("latitude"),
     )
     return None if found["west"] is None else Bbox(**found)
 
@@ -250,11 +258,13 @@ def _month_after(month: date) -> date:
     return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
-def incidents_timeline(queryset: QuerySet[Incident], *, bars: int = 24) -> list[TimelineBar]:
-    """Incidents per month of the filtered set: the BARS calendar months up to the latest one
+def incidents_timeline(
+    queryset: QuerySet[Incident], *, filtered: bool, bars: int = 24
+) -> list[TimelineBar]:
+    """Incidents per month of the selection: the BARS calendar months up to the latest one
     with any, the empty ones kept (a gap in reporting is news too). Each bar knows its first and
-    last day, so it can filter the list to itself."""
-    latest = queryset.order_by().aggregate(latest=Max("occurred_start"))["latest"]
+    last day, so it can filter the list to itself. The latest month: see _ends."""
+    latest = _ends(queryset, filtered=filtered, latest=Max("occurred_start"))["latest"]
     if latest is None:
         return []
     latest = latest.astimezone(UTC)

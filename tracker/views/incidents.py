@@ -78,13 +78,14 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     filters = query.copy()
     for name in NOT_FILTERS:
         filters.pop(name, None)
-    extent = selection_extent(selected)
+    filtered = criteria != IncidentCriteria()
+    extent = selection_extent(selected, filtered=filtered)
     box = (extent.west, extent.south, extent.east, extent.north) if extent else None
     svg = region_map(box, focus=frozenset(sides_countries(conflict_of(criteria))))
     zoom = zoom_for_span((svg.width / svg.x_per_degree) / 2)
     mapped = incidents_clustered(selected, zoom=zoom)
     clusters = mapped.cells
-    timeline = incidents_timeline(selected)
+    timeline = incidents_timeline(selected, filtered=filtered)
     for bar in timeline:
         in_month = filters.copy()
         in_month["occurred_from"] = bar.occurred_from.isoformat()
