@@ -324,5 +324,19 @@ def test_every_page_passes_axe_at_both_widths_with_a_visible_first_focus(
                 problems.append(f"{what} at {width}: CSP: {message}")
             csp.clear()
             visited += 1
-    print(f"{visited} page views of {len(PAGES)} named pages and 3 error pages checked")
+    # The one page a GET cannot reach: the merge preview, the answer to the merge form.
+    editor = pages[EDITOR]
+    editor.goto(
+        f"{live_server.url}{reverse('tracker:incident-merge', args=_draft(world))}?q=border"
+    )
+    editor.locator(".merge-result").first.click()
+    editor.get_by_role("button", name="Preview the merge").click()
+    editor.locator("[data-merge-preview]").wait_for()
+    for width, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        editor.set_viewport_size(size)
+        report = axe_violations(editor)
+        if report:
+            problems.append(f"the merge preview at {width}:\n{report}")
+        visited += 1
+    print(f"{visited} page views: {len(PAGES)} named pages, the merge preview, 3 error pages")
     assert not problems, "\n\n".join(problems)
