@@ -22,7 +22,7 @@ from tests.conftest import password_of
 from tests.plugins.browser import DESKTOP, PHONE, axe_violations
 from tracker.demo.load import Demo
 from tracker.enums import Aspect
-from tracker.models import Claim, Counterclaim, Party, Source
+from tracker.models import Claim, Comment, Counterclaim, Incident, Party, Side
 from tracker.services.claims import claim_delete
 from tracker.services.collab import comment_create, incident_assign
 from tracker.services.enrichment import source_enrich
@@ -39,16 +39,15 @@ class World:
     inbox of proposals."""
 
     demo: Demo
-    draft: Any
-    comment: Any
-    proposals_source: Source
+    draft: Incident
+    comment: Comment
 
     @property
     def claim(self) -> Claim:
         return self.demo.claims[("Armenia", Aspect.INITIATOR)]
 
     @property
-    def side(self) -> Any:
+    def side(self) -> Side:
         return self.demo.statements["Armenia"].party.alignments.get().side
 
     @property
@@ -258,8 +257,8 @@ def world(demo, seed_source, make_user) -> World:  # type: ignore[no-untyped-def
     comment_create(incident=demo.incident, text=f"@{JOURNALIST} see the map.", user=editor)
     incident_assign(incident=demo.incident, assignee=me, user=editor)
     comment_create(incident=draft, text="Same as #1?", user=journalist)
-    source_enrich(source=seed_source)
-    return World(demo=demo, draft=draft, comment=comment, proposals_source=seed_source)
+    source_enrich(source=seed_source)  # the inbox's proposals
+    return World(demo=demo, draft=draft, comment=comment)
 
 
 def _visits(world: World) -> Iterator[tuple[str, str, str, int]]:
