@@ -52,6 +52,12 @@ class SvgMap:
             self.north - latitude
         ) * self.y_per_degree
 
+    def place_text(self, longitude: float, latitude: float) -> tuple[str, str]:
+        """place() as SVG attribute text to a tenth of a unit (formatting here is a fraction
+        of what the template's floatformat costs, once per cluster and attribute)."""
+        x, y = self.place(longitude, latitude)
+        return f"{x:.1f}", f"{y:.1f}"
+
 
 def _cache_file() -> Path:
     return Path(settings.DATA_DIR) / "map" / f"countries-v{CACHE_VERSION}.json"

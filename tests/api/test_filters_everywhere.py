@@ -71,8 +71,8 @@ def world(demo):
 
 @pytest.fixture
 def staff(client, django_user_model) -> Client:
-    user = django_user_model.objects.create_user("viewer-of-filters")
-    user.groups.add(Group.objects.get(name="Viewer"))
+    user = django_user_model.objects.create_user("journalist-of-filters")
+    user.groups.add(Group.objects.get(name="Journalist"))
     client.force_login(user)
     return client
 

@@ -1,14 +1,18 @@
-"""Browser helpers for the Playwright tests: log in through the form, screenshots, CSP watch."""
+"""Browser helpers for the Playwright tests: log in through the form, screenshots, CSP watch,
+axe."""
 
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
 
 from tests.conftest import password_of
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
+AXE = Axe()
 
 
 @pytest.fixture
@@ -45,3 +49,16 @@ def csp_violations(page) -> list[str]:
         ),
     )
     return seen
+
+
+def axe_violations(page: Page, context: str | None = None) -> str:
+    """axe-core's report of the accessibility violations on the page (or within the CSS
+    selector CONTEXT), or "" when there are none."""
+    results = AXE.run(page, context=context)
+    return results.generate_report() if results.violations_count else ""
+
+
+def assert_accessible(page: Page, context: str | None = None) -> None:
+    """axe-core finds no violation on the page (or within CONTEXT)."""
+    report = axe_violations(page, context)
+    assert not report, report

@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests import factories
-from tests.plugins.browser import screenshot
-from tests.system.test_conflict_setup_browser import Counted, _no_axe_violations
+from tests.plugins.browser import assert_accessible, screenshot
+from tests.system.test_conflict_setup_browser import Counted
 from tracker.models import Incident, IncidentSource, Source, Statement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -50,7 +50,7 @@ def test_editor_builds_an_incident_by_clicking(
 
     do(lambda: page.get_by_role("link", name="New incident").click())
     expect(page.get_by_role("heading", name="New incident", level=1)).to_be_visible()
-    _no_axe_violations(page)
+    assert_accessible(page)
     do(lambda: page.get_by_label("Title", exact=True).fill("Shelling of Jermuk"))
     do(lambda: page.get_by_label("Type", exact=True).select_option("shelling"))
     do(lambda: page.get_by_label("From (local time)", exact=True).fill("2022-09-13T00:05"))
@@ -92,10 +92,10 @@ def test_editor_builds_an_incident_by_clicking(
     )
     assert Statement.objects.filter(incident=incident).count() == 2
     statement_loads = user.loads - loads_before
-    _no_axe_violations(page)  # the grid with its "Add statement" links
+    assert_accessible(page)  # the grid with its "Add statement" links
 
     do(lambda: page.get_by_role("link", name="Add a source").click())
-    _no_axe_violations(page)
+    assert_accessible(page)
     screenshot(page, "build-source")
     do(lambda: page.get_by_label("Address (URL)", exact=True).fill(server.url(ARTICLE)))
     do(lambda: page.get_by_role("button", name="Add source").click())

@@ -4,22 +4,15 @@ the layout moving, a counterclaim proposed and confirmed from the grid, a casual
 in place (only its block re-rendered, checked with DOM markers); axe finds nothing."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests import factories
-from tests.plugins.browser import PHONE, SCREENSHOTS, screenshot
+from tests.plugins.browser import PHONE, SCREENSHOTS, assert_accessible, screenshot
 from tests.system.test_source_flows_browser import SENTENCE_POINTS, drag_select
 from tracker.enums import Aspect, ProposalState
 from tracker.models import Citation, Claim, Counterclaim
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-AXE = Axe()
-
-
-def _no_axe_violations(page: Page) -> None:
-    results = AXE.run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 def _source_page(page, live_server, desk) -> str:
@@ -50,7 +43,7 @@ def test_cite_by_mouse_into_a_new_claim(page, live_server, desk, make_user, logi
         start,
         desk.south.statement_id,
     )
-    _no_axe_violations(page)
+    assert_accessible(page)
 
 
 def test_cite_by_keyboard_alone(page, live_server, desk, make_user, login):
@@ -191,7 +184,7 @@ def test_propose_and_confirm_a_counterclaim_from_the_grid(
     expect(north).to_have_class("claim contradicted")
     pair.refresh_from_db()
     assert pair.state == ProposalState.CONFIRMED
-    _no_axe_violations(page)
+    assert_accessible(page)
 
 
 def test_edit_a_casualties_claim_in_place(page, live_server, desk, make_user, login):
@@ -229,4 +222,4 @@ def test_edit_a_casualties_claim_in_place(page, live_server, desk, make_user, lo
     assert page.locator(f"#claim-{desk.north.pk}").get_attribute("data-marker") == "kept"
     saved = Claim.objects.get(pk=desk.south.pk)
     assert (saved.killed_min, saved.killed_max) == (3, None)
-    _no_axe_violations(page)
+    assert_accessible(page)

@@ -4,11 +4,10 @@ the mention and the assignment on "my work", and follows the mention to the comm
 nothing on the new parts; screenshots of each at desktop and phone width."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests import factories
-from tests.plugins.browser import screenshot
+from tests.plugins.browser import assert_accessible, screenshot
 from tracker.enums import Aspect
 from tracker.models import Comment
 from tracker.services.collab import comment_create
@@ -16,14 +15,8 @@ from tracker.services.publishing import incident_publish, incident_submit_for_re
 from tracker.services.statements import statement_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-AXE = Axe()
 # First strong isolate and pop directional isolate: how an <option> isolates a name.
 FSI, PDI = "\u2068", "\u2069"
-
-
-def _no_axe_violations(page: Page, context: str | None = None) -> None:
-    results = AXE.run(page, context=context)
-    assert results.violations_count == 0, results.generate_report()
 
 
 def test_comment_with_a_mention_reaches_the_mentioned_journalist(
@@ -64,7 +57,7 @@ def test_comment_with_a_mention_reaches_the_mentioned_journalist(
         "Can you confirm the time with the ministry, @mariam please. It differs from the report."
     )
     expect(page.locator(f"#comment-{comment.pk}")).to_contain_text("on the claim")
-    _no_axe_violations(page, "#comments")
+    assert_accessible(page, "#comments")
     page.locator("#assignee").scroll_into_view_if_needed()
     screenshot(page, "comments")
 
@@ -74,7 +67,7 @@ def test_comment_with_a_mention_reaches_the_mentioned_journalist(
     page.get_by_role("link", name="Activity").click()
     expect(page.locator('[data-activity="workflow"]')).to_contain_text("submitted for review")
     expect(page.locator('[data-activity="comment"]')).to_contain_text("commented")
-    _no_axe_violations(page)
+    assert_accessible(page)
     screenshot(page, "activity")
 
     reader = browser.new_page()
@@ -86,7 +79,7 @@ def test_comment_with_a_mention_reaches_the_mentioned_journalist(
     expect(mention).to_contain_text("unread")
     expect(mention).to_contain_text("It differs from the report.")
     expect(reader.locator("[data-revision]")).to_contain_text("Drone strike near Jermuk")
-    _no_axe_violations(reader)
+    assert_accessible(reader)
     screenshot(reader, "mywork")
     mention.get_by_role("link").click()
     expect(reader.locator(f"#comment-{comment.pk}")).to_be_in_viewport()

@@ -8,16 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.template.loader import render_to_string
 from playwright.sync_api import Page, expect
 
-from tests.plugins.browser import PHONE, screenshot
+from tests.plugins.browser import PHONE, assert_accessible, screenshot
 from tracker.models import Claim, Incident, Party, PartyAlias, Side, Statement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 RLO = "\u202e"
-AXE = Axe()
 
 # Text nodes with a right-to-left override and no isolating ancestor (<bdi> or dir=).
 UNISOLATED = """() => {
@@ -40,11 +38,6 @@ UNISOLATED = """() => {
 def _option(name: str) -> str:
     """An option's label as the page writes it: the name isolated between FSI and PDI."""
     return f"\u2068{name}\u2069"
-
-
-def _no_axe_violations(page: Page) -> None:
-    results = AXE.run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 class Counted:
@@ -76,7 +69,7 @@ def test_editor_sets_up_a_conflict_by_clicking(
 
     do(lambda: page.get_by_role("link", name="Conflict set-up").click())
     expect(page.get_by_role("heading", name="Conflict set-up", level=1)).to_be_visible()
-    _no_axe_violations(page)
+    assert_accessible(page)
     do(lambda: page.get_by_label("Name", exact=True).fill("Armenia–Azerbaijan border clashes"))
     do(lambda: page.get_by_label("Address name").fill("am-az-2022"))
     do(lambda: page.get_by_role("button", name="Create conflict").click())
@@ -117,7 +110,7 @@ def test_editor_sets_up_a_conflict_by_clicking(
         expect(page.locator(f'li[data-party="{name}"]')).to_be_visible()
     assert Party.objects.get(name="OSCE").sides.get().role == "third_party"
     print(f"\nthree sides, four parties: {user.actions} actions, {user.loads} page loads")
-    _no_axe_violations(page)
+    assert_accessible(page)
     screenshot(page, "conflict-setup-sides")
 
     # An error in words, and nothing written.
@@ -125,7 +118,7 @@ def test_editor_sets_up_a_conflict_by_clicking(
     add_side.get_by_label("Country").fill("ARM")
     add_side.get_by_role("button", name="Add side").click()
     expect(add_side.locator(".error").first).to_contain_text("Two letters from ISO 3166-1")
-    _no_axe_violations(page)
+    assert_accessible(page)
     screenshot(page, "conflict-setup-errors")
     assert Side.objects.count() == 3
 
@@ -164,22 +157,22 @@ def test_editor_sets_up_a_conflict_by_clicking(
     ]
     expect(page.locator(".alias-test-matches")).to_contain_text("side: Azerbaijan")
     expect(page.locator(".alias-test h3")).to_have_text("3 matches")
-    _no_axe_violations(page)
+    assert_accessible(page)
     screenshot(page, "conflict-setup-aliases")
 
     page.get_by_role("link", name="Sides and parties").click()
     page.locator('li[data-party="OSCE"]').get_by_role("link").click()
     expect(page.locator("h1")).to_contain_text("Edit party")
-    _no_axe_violations(page)
+    assert_accessible(page)
     screenshot(page, "conflict-setup-party")
     page.get_by_role("link", name="Cancel").click()
     page.locator('article[data-side="Armenia"]').get_by_role("link", name="Edit side").click()
     expect(page.locator("h1")).to_contain_text("Edit side")
-    _no_axe_violations(page)
+    assert_accessible(page)
     screenshot(page, "conflict-setup-side")
     page.get_by_role("link", name="All conflicts").click()
     expect(page.locator('tr[data-conflict="am-az-2022"]')).to_be_visible()
-    _no_axe_violations(page)
+    assert_accessible(page)
     screenshot(page, "conflict-setup-list")
     assert csp_violations == []
     print(f"with three aliases: {setup_actions} actions, {setup_loads} page loads")
@@ -192,18 +185,18 @@ def test_non_editor_meets_the_styled_403_and_404(page, live_server, roles, make_
     expect(page.get_by_role("link", name="Conflict set-up")).to_have_count(0)
     page.goto(f"{live_server.url}/setup/conflicts/")
     expect(page.locator(".error-page h1")).to_have_text("Your role does not allow this")
-    _no_axe_violations(page)
+    assert_accessible(page)
     screenshot(page, "error-403")
     page.goto(f"{live_server.url}/no/such/page/")
     expect(page.locator(".error-page h1")).to_have_text("Nothing at this address")
-    _no_axe_violations(page)
+    assert_accessible(page)
     screenshot(page, "error-404")
     icon = page.locator('link[rel="icon"]').get_attribute("href")
     assert page.request.get(f"{live_server.url}{icon}").ok
     # The 500 page as Django renders it after a failure (no request, no user), on the site.
     page.set_content(render_to_string("500.html"))
     expect(page.locator(".error-page h1")).to_have_text("Something went wrong on our side")
-    _no_axe_violations(page)
+    assert_accessible(page)
     screenshot(page, "error-500")
 
 

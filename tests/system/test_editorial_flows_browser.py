@@ -30,8 +30,8 @@ def _second_incident(demo, **kwargs):
 
 def test_search_and_filter_incidents(page, live_server, demo, make_user, login, csp_violations):
     _second_incident(demo)
-    make_user("v", "Viewer")
-    login(page, "v")
+    make_user("j", "Journalist")
+    login(page, "j")
     expect(page.locator("tr[data-incident]")).to_have_count(2)
     expect(page.locator("circle.marker")).to_have_count(1)
 

@@ -4,24 +4,17 @@ proposals for one reason; axe finds nothing on the inbox."""
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import Permission
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests.conftest import password_of
-from tests.plugins.browser import screenshot
+from tests.plugins.browser import assert_accessible, screenshot
 from tracker.enums import Aspect, ProposalKind, ProposalState
 from tracker.models import Claim, Proposal
 from tracker.services.enrichment import source_enrich
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-AXE = Axe()
-
-
-def _no_axe_violations(page: Page) -> None:
-    results = AXE.run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 @pytest.fixture
@@ -41,7 +34,7 @@ def inbox(page, live_server, seed_source, django_user_model):
 
 def test_correct_the_aspect_and_the_values_of_a_claim(inbox):
     page, run = inbox
-    _no_axe_violations(page)
+    assert_accessible(page)
     proposal = run.proposals.filter(
         kind=ProposalKind.CLAIM, payload__aspect=Aspect.INITIATOR
     ).first()
@@ -52,7 +45,7 @@ def test_correct_the_aspect_and_the_values_of_a_claim(inbox):
     row.get_by_label("Killed, at most").fill("3")
     # Side names are the options' values (their labels sit between bidi isolates).
     row.get_by_label("Whose casualties").select_option(value="Armenia")
-    _no_axe_violations(page)
+    assert_accessible(page)
     screenshot(page, "inbox-correct")
     row.get_by_role("button", name="Accept as corrected").click()
     expect(page.locator(f"#proposal-{proposal.pk} > .decided")).to_contain_text("Confirmed")
@@ -80,5 +73,5 @@ def test_bulk_dismiss_with_one_reason(inbox):
         expect(page.locator(f"#proposal-{proposal.pk} .decided")).to_contain_text(
             "Same exchange as the morning report"
         )
-    _no_axe_violations(page)
+    assert_accessible(page)
     screenshot(page, "inbox-bulk-dismiss")

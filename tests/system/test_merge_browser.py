@@ -3,21 +3,14 @@ incidents side by side, confirms; axe finds nothing on the merge page or the inc
 (whose grid names the claims a contradiction pairs with)."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests import factories as make
-from tests.plugins.browser import screenshot
+from tests.plugins.browser import assert_accessible, screenshot
 from tracker.enums import Aspect
 from tracker.models import Incident
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-AXE = Axe()
-
-
-def _no_axe_violations(page: Page) -> None:
-    results = AXE.run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 def test_search_a_target_by_place_preview_and_confirm(page, live_server, demo, make_user, login):
@@ -44,7 +37,7 @@ def test_search_a_target_by_place_preview_and_confirm(page, live_server, demo, m
     result = page.locator(f'.merge-result[data-target="{target.pk}"]')
     expect(result).to_be_visible()
     expect(page.locator(".merge-result")).to_have_count(1)  # typed, not submitted: htmx
-    _no_axe_violations(page)
+    assert_accessible(page)
     screenshot(page, "merge-search")
 
     result.click()
@@ -53,7 +46,7 @@ def test_search_a_target_by_place_preview_and_confirm(page, live_server, demo, m
     expect(preview).to_contain_text("The target (kept)")
     expect(preview).to_contain_text("Claims · Where")
     expect(preview).to_contain_text("moves 1 statement(s), 1 claim(s)")
-    _no_axe_violations(page)
+    assert_accessible(page)
     screenshot(page, "merge-preview")
 
     page.get_by_role("button", name="Confirm merge").click()
@@ -70,5 +63,5 @@ def test_the_grid_tells_what_pairs_with_what(page, live_server, demo, make_user,
     expect(grid.locator(".relation a").first).to_contain_text("’s claim")
     expect(grid.locator(".claim-meta").first).to_be_visible()
     expect(grid.locator(".not-addressed, .no-statement").first).to_be_visible()
-    _no_axe_violations(page)
+    assert_accessible(page)
     screenshot(page, "grid")

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.plugins.browser import DESKTOP, screenshot
-from tests.system.test_conflict_setup_browser import Counted, _no_axe_violations, _option
+from tests.plugins.browser import DESKTOP, assert_accessible, screenshot
+from tests.system.test_conflict_setup_browser import Counted, _option
 from tests.system.test_source_flows_browser import drag_select
 from tracker.enums import Aspect, EditorialState, ProposalState
 from tracker.models import Citation, Claim, Comment, Counterclaim, Incident, Statement
@@ -70,7 +70,7 @@ class Person(Counted):
         """axe on each distinct page (or state of one) the first time it is seen."""
         if kind not in self.checked:
             self.checked.add(kind)
-            _no_axe_violations(self.page)
+            assert_accessible(self.page)
 
 
 def _report_page() -> bytes:

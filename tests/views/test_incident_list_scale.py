@@ -67,7 +67,7 @@ def _clusters(client: Any, **params: Any) -> dict:
 
 
 def test_clusters_count_every_located_incident_once(desk, role_client) -> None:  # type: ignore[no-untyped-def]
-    client, _ = role_client("Viewer")
+    client, _ = role_client("Journalist")
     world = _clusters(client, zoom=0)
     assert world["total"] == 13  # every incident but the one with no place
     assert sum(c["count"] for c in world["clusters"]) == world["total"]
@@ -112,7 +112,7 @@ def test_clusters_follow_the_filters_and_add_up_to_the_result_count(desk, role_c
     ],
 )
 def test_bad_zoom_or_box_is_a_400_in_words(desk, role_client, params, field, words) -> None:  # type: ignore[no-untyped-def]
-    client, _ = role_client("Viewer")
+    client, _ = role_client("Journalist")
     answer = client.get(CLUSTERS, params)
     assert answer.status_code == 400
     assert words in " ".join(answer.json()["errors"][field])
@@ -165,14 +165,14 @@ def test_keyset_back_keeps_the_filters_and_order(desk, role_client, monkeypatch)
 
 
 def test_a_damaged_cursor_is_told_in_words(desk, role_client) -> None:  # type: ignore[no-untyped-def]
-    client, _ = role_client("Viewer")
+    client, _ = role_client("Journalist")
     answer = client.get(LIST, {"cursor": "not-a-cursor"})
     assert answer.status_code == 200
     assert "This page link is damaged" in answer.text
 
 
 def test_the_timeline_keeps_empty_months_and_its_bars_filter(desk, role_client) -> None:  # type: ignore[no-untyped-def]
-    client, _ = role_client("Viewer")
+    client, _ = role_client("Journalist")
     html = client.get(LIST, {"type": "armed_clash"}).text
     bars = re.findall(
         r'<li data-month="([^"]+)"><a href="\?([^"]+)"[^>]*>.*?<span class="count">(\d+)</span>',
@@ -196,7 +196,7 @@ def test_the_timeline_keeps_empty_months_and_its_bars_filter(desk, role_client) 
 def test_december_bar_ends_on_new_years_eve(role_client) -> None:  # type: ignore[no-untyped-def]
     sides = factories.conflict()
     factories.incident(sides.conflict, when=factories.utc(2021, 12, 31, 23) + timedelta(minutes=30))
-    client, _ = role_client("Viewer")
+    client, _ = role_client("Journalist")
     html = client.get(LIST).text
     assert "occurred_from=2021-12-01&amp;occurred_to=2021-12-31" in html
 

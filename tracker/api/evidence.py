@@ -16,7 +16,7 @@ from tracker.api.errors import HELD_RESPONSE, deleted_answer, held_answer
 from tracker.api.resources import PUBLISHED, PublishedSetView
 from tracker.enums import ProposalState
 from tracker.models import Citation, Counterclaim
-from tracker.services.claims import counterclaim_decide
+from tracker.services.claims import DECIDE_COUNTERCLAIMS, counterclaim_decide
 from tracker.services.sources import citation_create, citation_delete
 
 
@@ -55,10 +55,8 @@ class CitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Publishe
 class CounterclaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublishedSetView):
     serializer_class = s.FlatCounterclaimSerializer
     http_method_names = ["get", "post", "head", "options"]
-    action_permissions = {
-        "confirm": ["tracker.change_counterclaim"],
-        "dismiss": ["tracker.change_counterclaim"],
-    }
+    # Editors decide, as on the grid (tracker.services.claims.counterclaim_may_decide).
+    action_permissions = {"confirm": DECIDE_COUNTERCLAIMS, "dismiss": DECIDE_COUNTERCLAIMS}
 
     def get_queryset(self) -> QuerySet[Counterclaim]:
         # Reads show the public set: confirmed and approved (proposals are the newsroom's).

@@ -34,8 +34,11 @@ class Bar:
 
 def _svg(title: str, desc: str, height: int, body: list[str], css: str) -> SafeString:
     ident = "chart-" + hashlib.sha1(f"{title}|{desc}".encode()).hexdigest()[:10]  # noqa: S324 - an id, not security
+    # A chart whose marks are links is a group, so its links stay reachable; one without, an
+    # image (an image's content is presentational: links inside it would be hidden).
+    role = "group" if any(part.startswith("<a ") for part in body) else "img"
     return mark_safe(
-        f'<svg class="chart {css}" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'<svg class="chart {css}" viewBox="0 0 {WIDTH} {height}" role="{role}" '
         f'aria-labelledby="{ident}-t {ident}-d" preserveAspectRatio="xMinYMin meet">'
         f'<title id="{ident}-t">{escape(title)}</title><desc id="{ident}-d">{escape(desc)}</desc>'
         + "".join(body)

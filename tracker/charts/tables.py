@@ -16,11 +16,14 @@ def number_table(
     headers: Sequence[Any],
     rows: Iterable[Sequence[Any]],
     *,
+    name: str,
     row_classes: Iterable[str] | None = None,
     row_header: bool = True,
 ) -> SafeString:
     """HEADERS and ROWS of cells (text is escaped; SafeStrings such as links are kept). The first
-    cell of each row is its header for screen readers unless ROW_HEADER is false."""
+    cell of each row is its header for screen readers unless ROW_HEADER is false. A table too
+    wide for a phone scrolls in its box, which the keyboard reaches and a screen reader calls
+    NAME (unique on the page)."""
     classes = iter(row_classes) if row_classes is not None else None
     head = "".join(f'<th scope="col">{conditional_escape(h)}</th>' for h in headers)
     body = []
@@ -35,6 +38,8 @@ def number_table(
         attr = f' class="{conditional_escape(css)}"' if css else ""
         body.append(f"<tr{attr}>{''.join(cells)}</tr>")
     return mark_safe(
-        f'<div class="table-scroll"><table class="ledger-table"><thead><tr>{head}</tr></thead>'
+        f'<div class="table-scroll" tabindex="0" role="region" '
+        f'aria-label="{conditional_escape(name)}">'
+        f'<table class="ledger-table"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table></div>"
     )

@@ -158,3 +158,10 @@ class IncidentFilterForm(IncidentQueryForm):
     """The incident list page: the filters, and the order of the rows."""
 
     sort = forms.ChoiceField(choices=list(SORTS.items()), required=False, label=_("Sort"))
+
+    def __init__(self, *args: Any, published_only: bool = False, **kwargs: Any) -> None:
+        """PUBLISHED_ONLY (a reader who sees the published set only) has no State filter: the
+        field is not offered, and a `state` in the address is ignored."""
+        super().__init__(*args, **kwargs)
+        if published_only:
+            del self.fields["state"]

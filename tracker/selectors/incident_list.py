@@ -8,7 +8,9 @@ import json
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Avg, Count, F, IntegerField, Max, Min, Q, QuerySet
 from django.db.models.functions import Floor, TruncMonth
 from django.utils.dateparse import parse_datetime
@@ -36,10 +38,21 @@ class BadCursorError(ValueError):
     pass
 
 
-def incidents_listed(criteria: IncidentCriteria) -> QuerySet[Incident]:
-    """The staff list's incidents: every live one matching CRITERIA (any state), with their
-    conflict and dispute status for the rows and the map."""
-    matching = incidents_matching(criteria, published_only=False).select_related("conflict")
+# Who sees incidents before they are published: whoever may start one (journalists and
+# editors). A viewer reads the published set, as the public API's readers do.
+SEES_UNPUBLISHED = "tracker.add_incident"
+
+
+def sees_unpublished(user: User | AnonymousUser) -> bool:
+    return user.has_perm(SEES_UNPUBLISHED)
+
+
+def incidents_listed(criteria: IncidentCriteria, *, published_only: bool) -> QuerySet[Incident]:
+    """The list's incidents: every live one matching CRITERIA (any state, or PUBLISHED_ONLY),
+    with their conflict and dispute status for the rows and the map."""
+    matching = incidents_matching(criteria, published_only=published_only).select_related(
+        "conflict"
+    )
     return incidents_with_dispute_status(matching)
 
 
@@ -146,13 +159,22 @@ class Cluster:
     marker: Marker | None
 
 
-def incidents_clustered(queryset: QuerySet[Incident], *, zoom: int) -> list[Cluster]:
-    """The located incidents of QUERYSET counted per grid cell of ZOOM, in one GROUP BY: the map
-    costs the same, and weighs the same, for 100 incidents or 100,000."""
+@dataclass(frozen=True)
+class Clusters:
+    """The located incidents of a selection per grid cell, and how many incidents the
+    selection holds in all (located or not): the list's exact count comes with its map."""
+
+    cells: list[Cluster]
+    total: int
+
+
+def incidents_clustered(queryset: QuerySet[Incident], *, zoom: int) -> Clusters:
+    """QUERYSET's incidents counted per grid cell of ZOOM, in one GROUP BY over an index (the
+    unlocated ones are one more group, counted for the total): the map costs the same, and
+    weighs the same, for 100 incidents or 100,000."""
     size = cell_degrees(zoom)
-    cells = list(
-        queryset.filter(latitude__isnull=False, longitude__isnull=False)
-        .order_by()
+    groups = list(
+        queryset.order_by()
         .annotate(
             cell_x=Floor(F("longitude") / size, output_field=IntegerField()),
             cell_y=Floor(F("latitude") / size, output_field=IntegerField()),
@@ -161,6 +183,8 @@ def incidents_clustered(queryset: QuerySet[Incident], *, zoom: int) -> list[Clus
         .annotate(n=Count("id"), lat=Avg("latitude"), lon=Avg("longitude"), only=Min("id"))
         .values_list("n", "lat", "lon", "only")
     )
+    total = sum(n for n, _, _, _ in groups)
+    cells = [(n, lat, lon, only) for n, lat, lon, only in groups if lat is not None]
     singles = [only for n, _, _, only in cells if n == 1]
     # dispute_status is an annotation, which the type checker's Django plugin cannot see.
     rows = incidents_with_dispute_status(Incident.objects.filter(pk__in=singles)).values(
@@ -170,43 +194,54 @@ def incidents_clustered(queryset: QuerySet[Incident], *, zoom: int) -> list[Clus
         "longitude",
         "dispute_status",  # type: ignore[misc]
     )
-    markers = {
-        row["pk"]: Marker(
-            incident_id=row["pk"],
-            title=row["title"],
-            latitude=row["latitude"],
-            longitude=row["longitude"],
-            url=f"/incidents/{row['pk']}/",
-            disputed=row["dispute_status"] == DisputeStatus.DISPUTED,
-        )
-        for row in rows
-    }
-    return [
-        Cluster(latitude=lat, longitude=lon, count=n, marker=markers.get(only) if n == 1 else None)
-        for n, lat, lon, only in cells
-    ]
+    markers = (
+        {
+            row["pk"]: Marker(
+                incident_id=row["pk"],
+                title=row["title"],
+                latitude=row["latitude"],
+                longitude=row["longitude"],
+                url=f"/incidents/{row['pk']}/",
+                disputed=row["dispute_status"] == DisputeStatus.DISPUTED,
+            )
+            for row in rows
+        }
+        if singles
+        else {}
+    )
+    return Clusters(
+        cells=[
+            Cluster(
+                latitude=lat, longitude=lon, count=n, marker=markers.get(only) if n == 1 else None
+            )
+            for n, lat, lon, only in cells
+        ],
+        total=total,
+    )
 
 
-@dataclass(frozen=True)
-class Selection:
-    """How many incidents a query selects, and the box round the located ones (None if none)."""
+def _ends(queryset: QuerySet[Incident], *, filtered: bool, **ends: Min | Max) -> dict[str, Any]:
+    """MIN and MAX aggregates of QUERYSET. Unfiltered, PostgreSQL reads each from an index's
+    end instead of scanning. A FILTERED selection is read in one pass over its own rows:
+    walking an index for the first row a selective filter keeps (a search, a small conflict)
+    may read most of the table. Any other aggregate keeps the planner from the index-end plan."""
+    found = queryset.order_by().aggregate(**ends, **({"rows": Count("id")} if filtered else {}))
+    found.pop("rows", None)
+    return found
 
-    count: int
-    extent: Bbox | None
 
-
-def selection_of(queryset: QuerySet[Incident]) -> Selection:
-    """The exact count and the located extent of QUERYSET in one scan: at 100,000 incidents an
-    exact count costs a few milliseconds (docs/benchmarks.md), so no estimate is shown."""
-    found = queryset.order_by().aggregate(
-        count=Count("id"),
+def selection_extent(queryset: QuerySet[Incident], *, filtered: bool) -> Bbox | None:
+    """The box round QUERYSET's located incidents, or None (the index ends: incident_located_idx,
+    incident_latitude_idx)."""
+    found = _ends(
+        queryset.filter(latitude__isnull=False, longitude__isnull=False),
+        filtered=filtered,
         west=Min("longitude"),
         south=Min("latitude"),
         east=Max("longitude"),
         north=Max("latitude"),
     )
-    count = found.pop("count")
-    return Selection(count=count, extent=None if found["west"] is None else Bbox(**found))
+    return None if found["west"] is None else Bbox(**found)
 
 
 @dataclass
@@ -223,11 +258,13 @@ def _month_after(month: date) -> date:
     return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
-def incidents_timeline(queryset: QuerySet[Incident], *, bars: int = 24) -> list[TimelineBar]:
-    """Incidents per month of the filtered set: the BARS calendar months up to the latest one
+def incidents_timeline(
+    queryset: QuerySet[Incident], *, filtered: bool, bars: int = 24
+) -> list[TimelineBar]:
+    """Incidents per month of the selection: the BARS calendar months up to the latest one
     with any, the empty ones kept (a gap in reporting is news too). Each bar knows its first and
-    last day, so it can filter the list to itself."""
-    latest = queryset.order_by().aggregate(latest=Max("occurred_start"))["latest"]
+    last day, so it can filter the list to itself. The latest month: see _ends."""
+    latest = _ends(queryset, filtered=filtered, latest=Max("occurred_start"))["latest"]
     if latest is None:
         return []
     latest = latest.astimezone(UTC)

@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -15,7 +15,7 @@ from tracker.models import (
     Statement,
 )
 from tracker.selectors.parties import party_side
-from tracker.services.common import Actor, update_versioned, utc_from_local
+from tracker.services.common import Actor, person, update_versioned, utc_from_local
 from tracker.services.revisions import addition_save, deletion_submit, edit_submit
 from tracker.services.sources import citation_create
 from tracker.services.webhooks import claim_verdict_changed, counterclaim_confirmed
@@ -139,6 +139,17 @@ def counterclaim_propose(
         return Counterclaim.objects.get(claim_a=claim_a, claim_b=claim_b)
 
 
+# Who confirms or dismisses a counterclaim: editors (the design: the system and journalists
+# propose pairs, editors decide them). Journalists hold change_counterclaim to propose.
+DECIDE_COUNTERCLAIMS = ("tracker.change_counterclaim", "tracker.publish_incident")
+
+
+def counterclaim_may_decide(user: Actor) -> bool:
+    """The one rule every door (grid, API, inbox) asks before a counterclaim decision."""
+    actor = person(user)
+    return actor is not None and actor.has_perms(DECIDE_COUNTERCLAIMS)
+
+
 @transaction.atomic
 def counterclaim_decide(
     *,
@@ -149,6 +160,10 @@ def counterclaim_decide(
 ) -> PendingRevision | None:
     """Confirm or dismiss a proposed relation. On a published incident the decision changes
     what the public reads, so it is held for approval like any edit (see edit_submit)."""
+    if not counterclaim_may_decide(user):
+        raise PermissionDenied(
+            "Only an editor confirms or dismisses a counterclaim; journalists propose them."
+        )
     if state == ProposalState.PROPOSED:
         raise ValidationError("A decision confirms or dismisses.")
     fields: dict[str, Any] = {"state": state, "decided_by": user, "decided_at": timezone.now()}

@@ -33,7 +33,12 @@ from tracker.enums import (
 from tracker.models import Claim, Conflict, EnrichmentRun, Incident, Party, Proposal, Side, Source
 from tracker.selectors.enrichment import incident_candidates
 from tracker.selectors.parties import database_matcher
-from tracker.services.claims import claim_create, counterclaim_decide, counterclaim_propose
+from tracker.services.claims import (
+    claim_create,
+    counterclaim_decide,
+    counterclaim_may_decide,
+    counterclaim_propose,
+)
 from tracker.services.common import Actor, person
 from tracker.services.incidents import incident_create
 from tracker.services.sources import citation_create
@@ -429,7 +434,9 @@ def _accept_counterclaim(proposal: Proposal, user: Actor, corrections: dict[str,
         reason=proposal.payload.get("reason", ""),
         user=user,
     )
-    counterclaim_decide(
-        counterclaim=counterclaim, state=ProposalState.CONFIRMED, user=user, relation=relation
-    )
+    # A journalist's acceptance proposes the pair to the editors; an editor's decides it.
+    if counterclaim_may_decide(user):
+        counterclaim_decide(
+            counterclaim=counterclaim, state=ProposalState.CONFIRMED, user=user, relation=relation
+        )
     return _decide(proposal, ProposalState.CONFIRMED, user, counterclaim=counterclaim)

@@ -17,7 +17,15 @@ from tracker.enums import (
     RevisionState,
     WebhookEvent,
 )
-from tracker.models import Counterclaim, EditorialLogEntry, Incident, PendingRevision, Statement
+from tracker.models import (
+    Assignment,
+    Comment,
+    Counterclaim,
+    EditorialLogEntry,
+    Incident,
+    PendingRevision,
+    Statement,
+)
 from tracker.services.common import Actor, person, update_versioned
 from tracker.services.errors import StateConflictError
 from tracker.services.webhooks import incident_event, incident_updated, is_public
@@ -142,19 +150,53 @@ def incident_merge(
     )
 
 
+def _assignment_merged(incident: Incident, target: Incident) -> dict[str, object] | None:
+    """INCIDENT's assignment leaves it (a merged duplicate is nobody's work); TARGET takes its
+    assignee when TARGET has none. What was done, for the log and incident_unmerge."""
+    source = Assignment.objects.filter(incident=incident).first()
+    if source is None:
+        return None
+    taken = not Assignment.objects.filter(incident=target).exists()
+    if taken:
+        Assignment.objects.create(
+            incident=target, assignee_id=source.assignee_id, assigned_by_id=source.assigned_by_id
+        )
+    source.delete()
+    return {"assignee": source.assignee_id, "assigned_by": source.assigned_by_id, "taken": taken}
+
+
+def _assignment_unmerged(incident: Incident, target_id: int, moved: dict | None) -> None:
+    """Undo _assignment_merged: INCIDENT gets its assignee back; TARGET gives back an assignee
+    it took, unless someone was assigned to it since."""
+    if not moved:
+        return
+    if moved["taken"]:
+        Assignment.objects.filter(incident_id=target_id, assignee_id=moved["assignee"]).delete()
+    Assignment.objects.update_or_create(
+        incident=incident,
+        defaults={"assignee_id": moved["assignee"], "assigned_by_id": moved["assigned_by"]},
+    )
+
+
 @transaction.atomic
 def incident_merge_apply(
     *, incident: Incident, target: Incident, user: Actor, note: str = ""
 ) -> Incident:
     """The merge itself: INCIDENT's statements (with their claims, citations and counterclaims)
-    move to TARGET and INCIDENT points at it. Returns TARGET. Only incident_merge and the
-    approval of a held merge call this.
+    and its comments (authors and times kept, marked as from INCIDENT) move to TARGET, TARGET
+    keeps its assignee or takes INCIDENT's when it has none, and INCIDENT points at TARGET.
+    Returns TARGET. Only incident_merge and the approval of a held merge call this.
 
-    Which statements moved is logged, so incident_unmerge can move exactly those back."""
+    What moved is logged, so incident_unmerge can move exactly that back."""
     incident, target = _merge_pair(incident, target)
     was_public = is_public(incident)
     moved = list(Statement.objects.filter(incident=incident).values_list("id", flat=True))
     Statement.objects.filter(id__in=moved).update(incident=target, updated_at=timezone.now())
+    comments = Comment.objects.filter(incident=incident)
+    moved_comments = list(comments.values_list("id", flat=True))
+    # A comment a chain of merges carried keeps the incident it was first written on.
+    comments.filter(merged_from__isnull=True).update(merged_from=incident)
+    Comment.objects.filter(id__in=moved_comments).update(incident=target)
     incident = update_versioned(incident, expected_version=None, fields={"merged_into": target})
     _log(
         incident,
@@ -163,6 +205,8 @@ def incident_merge_apply(
         note=note,
         merged_into_id=target.pk,
         moved_statement_ids=moved,
+        moved_comment_ids=moved_comments,
+        moved_assignment=_assignment_merged(incident, target),
     )
     target.refresh_from_db()
     if was_public:
@@ -173,8 +217,9 @@ def incident_merge_apply(
 
 @transaction.atomic
 def incident_unmerge(*, incident: Incident, user: Actor) -> Incident:
-    """Undo the last merge of INCIDENT: the statements that came from it go back (those since
-    deleted stay deleted), counterclaims paired across the two incidents meanwhile are removed
+    """Undo the last merge of INCIDENT: the statements and comments that came from it go back
+    (those since deleted stay deleted; so do comments written since on its claims), its
+    assignment comes back, counterclaims paired across the two incidents meanwhile are removed
     (they would relate claims of different incidents), and INCIDENT is independent again."""
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if incident.merged_into_id is None:
@@ -189,7 +234,14 @@ def incident_unmerge(*, incident: Incident, user: Actor) -> Incident:
     back = Statement.objects.filter(id__in=moved, incident_id=target_id)
     back_claims = Q(claim_a__statement__in=back) ^ Q(claim_b__statement__in=back)
     Counterclaim.objects.filter(back_claims).delete()
+    comments = Comment.objects.filter(incident_id=target_id).filter(
+        Q(id__in=entry.moved_comment_ids if entry is not None else [])
+        | Q(claim__statement__in=back)
+    )
+    comments.filter(merged_from=incident).update(merged_from=None)
+    comments.update(incident=incident)
     back.update(incident=incident, updated_at=timezone.now())
+    _assignment_unmerged(incident, target_id, entry.moved_assignment if entry else None)
     incident = update_versioned(incident, expected_version=None, fields={"merged_into": None})
     _log(incident, EditorialAction.UNMERGED, user, merged_into_id=target_id)
     incident_updated(incident=incident)

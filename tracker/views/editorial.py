@@ -46,6 +46,7 @@ from tracker.services.claims import (
     claim_delete,
     claim_set_verdict,
     counterclaim_decide,
+    counterclaim_may_decide,
     counterclaim_propose,
 )
 from tracker.services.errors import StaleEditError
@@ -67,7 +68,6 @@ from tracker.templatetags.tracker_tags import claim_block
 from tracker.text.bidi import isolate
 
 PUBLISH = "tracker.publish_incident"
-DECIDE = "tracker.change_counterclaim"
 MERGE = "tracker.merge_incident"
 # Whoever builds incidents hands them to an editor (the API's submit asks the same).
 SUBMIT = "tracker.add_incident"
@@ -200,7 +200,7 @@ def incident_permissions(user: Any) -> dict[str, bool]:
         "publish": user.has_perm("tracker.publish_incident"),
         "merge": user.has_perm("tracker.merge_incident"),
         "propose_counterclaim": user.has_perm("tracker.add_counterclaim"),
-        "decide_counterclaim": user.has_perm(PUBLISH) and user.has_perm(DECIDE),
+        "decide_counterclaim": counterclaim_may_decide(user),
     }
 
 
@@ -554,8 +554,8 @@ def claim_counterclaim(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def counterclaim_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     """An editor confirms or dismisses a proposed pair (held for approval when published)."""
-    _require(request, PUBLISH)
-    _require(request, DECIDE)
+    if not counterclaim_may_decide(request.user):
+        raise PermissionDenied(_("Your role does not allow this."))
     counterclaim = get_object_or_404(
         Counterclaim.objects.select_related(
             "claim_a__statement__incident", "claim_b__statement__party", "claim_a__statement__party"

@@ -21,7 +21,8 @@ from tracker.selectors.incident_list import (
     incidents_keyset_page,
     incidents_listed,
     incidents_timeline,
-    selection_of,
+    sees_unpublished,
+    selection_extent,
     zoom_for_span,
 )
 from tracker.selectors.incident_page import (
@@ -48,7 +49,9 @@ ZOOM = re.compile(r"[0-9]{1,2}")
 
 def _filtered(request: HttpRequest) -> tuple[IncidentFilterForm, IncidentCriteria, str]:
     """The list's form, what its valid fields ask for, and the order of the rows."""
-    form = IncidentFilterForm(request.GET or None)
+    form = IncidentFilterForm(
+        request.GET or None, published_only=not sees_unpublished(request.user)
+    )
     criteria, sort = IncidentCriteria(), "newest"
     if form.is_bound:
         form.is_valid()  # an invalid field is reported beside it; the valid ones still filter
@@ -59,8 +62,9 @@ def _filtered(request: HttpRequest) -> tuple[IncidentFilterForm, IncidentCriteri
 @login_required
 def incident_list(request: HttpRequest) -> HttpResponse:
     form, criteria, sort = _filtered(request)
-    incidents = incidents_listed(criteria)
-    selected = incidents_matching(criteria, published_only=False)
+    published_only = not sees_unpublished(request.user)
+    incidents = incidents_listed(criteria, published_only=published_only)
+    selected = incidents_matching(criteria, published_only=published_only)
     cursor_error = ""
     try:
         page = incidents_keyset_page(
@@ -74,13 +78,14 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     filters = query.copy()
     for name in NOT_FILTERS:
         filters.pop(name, None)
-    selection = selection_of(selected)
-    extent = selection.extent
+    filtered = criteria != IncidentCriteria()
+    extent = selection_extent(selected, filtered=filtered)
     box = (extent.west, extent.south, extent.east, extent.north) if extent else None
     svg = region_map(box, focus=frozenset(sides_countries(conflict_of(criteria))))
     zoom = zoom_for_span((svg.width / svg.x_per_degree) / 2)
-    clusters = incidents_clustered(selected, zoom=zoom)
-    timeline = incidents_timeline(selected)
+    mapped = incidents_clustered(selected, zoom=zoom)
+    clusters = mapped.cells
+    timeline = incidents_timeline(selected, filtered=filtered)
     for bar in timeline:
         in_month = filters.copy()
         in_month["occurred_from"] = bar.occurred_from.isoformat()
@@ -95,13 +100,13 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "cursor_error": cursor_error,
-            "total": selection.count,
+            "total": mapped.total,
             "map": svg,
             "zoom": zoom,
             "clusters": [
                 (
                     cluster,
-                    *svg.place(cluster.longitude, cluster.latitude),
+                    *svg.place_text(cluster.longitude, cluster.latitude),
                     cluster_radius(cluster.count),
                 )
                 for cluster in clusters
@@ -123,7 +128,8 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 def incident_clusters(request: HttpRequest) -> HttpResponse:
     """The map's clusters for the list's filters, its box (`bbox`) and its `zoom`, as JSON: the
     map fetches them as it zooms. Bad parameters are a 400 that names them."""
-    form = IncidentFilterForm(request.GET)
+    published_only = not sees_unpublished(request.user)
+    form = IncidentFilterForm(request.GET, published_only=published_only)
     errors = (
         {} if form.is_valid() else {name: list(messages) for name, messages in form.errors.items()}
     )
@@ -137,8 +143,8 @@ def incident_clusters(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"errors": errors}, status=400)
     zoom = int(raw_zoom)
     clusters = incidents_clustered(
-        incidents_matching(form.criteria(), published_only=False), zoom=zoom
-    )
+        incidents_matching(form.criteria(), published_only=published_only), zoom=zoom
+    ).cells
     return JsonResponse(
         {
             "zoom": zoom,

@@ -135,6 +135,7 @@ def accusation_charts(conflict: Conflict, filters: LedgerFilters, links: LedgerL
                 (f"{bar.bucket:%d %b %Y}", bar.forward, bar.backward, bar.mutual)
                 for bar in pair.bars
             ],
+            name=f"Mutual accusations: {pair.a.name} and {pair.b.name}",
         )
         charts.append({"pair": pair, "svg": svg, "table": table})
     return {"table": ledger.table, "charts": charts}
@@ -199,6 +200,7 @@ def casualty_charts(conflict: Conflict, filters: LedgerFilters, links: LedgerLin
             for f in figures
         ],
         row_classes=["revised" if f["revised"] else "" for f in figures],
+        name="Casualty figures",
     )
     totals_table = number_table(
         [
@@ -222,6 +224,7 @@ def casualty_charts(conflict: Conflict, filters: LedgerFilters, links: LedgerLin
             )
             for r in ledger.table.rows
         ],
+        name="Casualty figures per period",
     )
     return {
         "table": ledger.table,
@@ -256,7 +259,9 @@ def latency_charts(conflict: Conflict, filters: LedgerFilters, links: LedgerLink
                 desc=f"Incidents by the time from the other side's first statement to "
                 f"{d.side.name}'s first.",
             ),
-            "table": number_table(["Answered after", "Incidents"], d.bins),
+            "table": number_table(
+                ["Answered after", "Incidents"], d.bins, name=f"How long {d.side.name} took"
+            ),
         }
         for d in ledger.distributions
     ]
