@@ -97,6 +97,9 @@ PAGES: dict[str, tuple[Visit, ...]] = {
         Visit(JOURNALIST, _draft, label="a draft"),
     ),
     "tracker:statement-new": (Visit(JOURNALIST, _draft, lambda world: f"side={world.side.pk}"),),
+    "tracker:claim-new": (
+        Visit(JOURNALIST, _incident, lambda world: f"side={world.side.pk}&aspect=casualties"),
+    ),
     "tracker:incident-source-new": (Visit(JOURNALIST, _draft),),
     "tracker:source-new": (Visit(JOURNALIST),),
     "tracker:incident-edit": (Visit(EDITOR, _draft),),

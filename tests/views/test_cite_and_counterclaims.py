@@ -49,7 +49,7 @@ def test_a_refused_citation_keeps_the_incidents_statements_on_offer(client, make
 
 def test_incident_page_links_sources_with_the_incident(client, make_user, desk):
     factories.citation(desk.source, desk.north, "Two of ours were killed.")
-    client = _as(client, make_user, "Viewer")
+    client = _as(client, make_user, "Journalist")
     body = client.get(reverse("tracker:incident-detail", args=[desk.incident.pk])).content
     assert f"/sources/{desk.source.pk}/?incident={desk.incident.pk}".encode() in body
 

@@ -10,6 +10,7 @@ from tests.conftest import password_of
 from tracker.enums import NotificationKind
 from tracker.models import Assignment, Comment, Notification
 from tracker.services.collab import comment_create
+from tracker.services.publishing import incident_publish, incident_submit_for_review
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +74,8 @@ def test_roles_viewers_read_only_authors_edit_their_own(
     client, incident, journalist, editor, viewer
 ) -> None:
     comment = comment_create(incident=incident, text="first", user=journalist)
+    incident_submit_for_review(incident=incident, user=editor)
+    incident_publish(incident=incident, user=editor)  # a viewer reads published incidents
     client.force_login(viewer)
     page = client.get(incident.get_absolute_url()).content.decode()
     assert "first" in page

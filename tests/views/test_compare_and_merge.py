@@ -78,8 +78,8 @@ def _cell(html: str, aspect: str, side: str) -> str:
     return cell[: cell.index("</td>")]
 
 
-def test_a_contradiction_names_the_claim_it_pairs_with(client, viewer, disputed):
-    client.force_login(viewer)
+def test_a_contradiction_names_the_claim_it_pairs_with(client, journalist, disputed):
+    client.force_login(journalist)
     html = client.get(disputed["incident"].get_absolute_url()).content.decode()
     south = _cell(html, "initiator", "South")
     assert "Contradicts" in south
@@ -92,8 +92,8 @@ def test_a_contradiction_names_the_claim_it_pairs_with(client, viewer, disputed)
     assert f'<a href="#claim-{disputed["answer"].pk}">South’s claim</a>' in north
 
 
-def test_each_claim_shows_its_statement_party_and_date(client, viewer, disputed):
-    client.force_login(viewer)
+def test_each_claim_shows_its_statement_party_and_date(client, journalist, disputed):
+    client.force_login(journalist)
     html = client.get(disputed["incident"].get_absolute_url()).content.decode()
     north = _cell(html, "initiator", "North")
     meta = f'<p class="claim-meta"><a href="#statement-{disputed["statement"].pk}">'
@@ -104,8 +104,8 @@ def test_each_claim_shows_its_statement_party_and_date(client, viewer, disputed)
     )
 
 
-def test_not_addressed_is_told_apart_from_no_statement(client, viewer, disputed):
-    client.force_login(viewer)
+def test_not_addressed_is_told_apart_from_no_statement(client, journalist, disputed):
+    client.force_login(journalist)
     html = client.get(disputed["quiet"].get_absolute_url()).content.decode()
     # North spoke, not on the time: not addressed. South said nothing at all: no statement.
     north = _cell(html, "timing", "North")
@@ -118,9 +118,9 @@ def test_not_addressed_is_told_apart_from_no_statement(client, viewer, disputed)
 
 
 def test_a_citation_opens_the_archived_source_at_the_passage_with_the_original_beside_it(
-    client, viewer, disputed
+    client, journalist, disputed
 ):
-    client.force_login(viewer)
+    client.force_login(journalist)
     html = client.get(disputed["incident"].get_absolute_url()).content.decode()
     citation, report = disputed["citation"], disputed["report"]
     archived = reverse("tracker:source-detail", args=[report.pk]) + f"#passage-{citation.pk}"

@@ -110,6 +110,28 @@ def test_a_viewer_reads_the_published_set_with_no_state_filter(role_client, two_
     assert clusters.status_code == 200
 
 
+def test_a_viewer_opens_no_draft_by_its_address(role_client, two_states, belligerents):
+    """The list and the addresses agree: what a viewer cannot list, they cannot open either."""
+    draft, published = two_states
+    statement, _ = make.said(draft, belligerents.parties[0], "Fire.", make.utc(2022, 9, 13))
+    client, _ = role_client("Viewer")
+    for hidden in (
+        reverse("tracker:incident-detail", args=[draft.pk]),
+        reverse("tracker:incident-activity", args=[draft.pk]),
+        reverse("tracker:history", args=["incident", draft.pk]),
+        reverse("tracker:history", args=["statement", statement.pk]),
+    ):
+        assert client.get(hidden).status_code == 404, hidden
+    for shown in (
+        reverse("tracker:incident-detail", args=[published.pk]),
+        reverse("tracker:incident-activity", args=[published.pk]),
+        reverse("tracker:history", args=["incident", published.pk]),
+    ):
+        assert client.get(shown).status_code == 200, shown
+    journalist, _ = role_client("Journalist")
+    assert journalist.get(reverse("tracker:incident-detail", args=[draft.pk])).status_code == 200
+
+
 @pytest.mark.parametrize("group", ["Journalist", "Editor"])
 def test_the_newsroom_filters_by_state(role_client, two_states, group):
     draft, published = two_states

@@ -15,7 +15,7 @@ from django.db.models import Avg, Count, F, IntegerField, Max, Min, Q, QuerySet
 from django.db.models.functions import Floor, TruncMonth
 from django.utils.dateparse import parse_datetime
 
-from tracker.enums import DisputeStatus
+from tracker.enums import DisputeStatus, EditorialState
 from tracker.maps import Marker
 from tracker.models import Conflict, Incident
 from tracker.selectors.incident_queries import (
@@ -45,6 +45,13 @@ SEES_UNPUBLISHED = "tracker.add_incident"
 
 def sees_unpublished(user: User | AnonymousUser) -> bool:
     return user.has_perm(SEES_UNPUBLISHED)
+
+
+def hidden_from(user: User | AnonymousUser, incident_state: str) -> bool:
+    """Whether USER may not read an incident in INCIDENT_STATE on the newsroom's pages: a viewer
+    reads what the public reads (published; retracted with its notice), by list or by address."""
+    readable = (EditorialState.PUBLISHED, EditorialState.RETRACTED)
+    return incident_state not in readable and not sees_unpublished(user)
 
 
 def incidents_listed(criteria: IncidentCriteria, *, published_only: bool) -> QuerySet[Incident]:

@@ -9,13 +9,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tracker.models import Claim, Comment, Incident, Notification
 from tracker.selectors.collab import incident_activity, my_work, unread_count
+from tracker.selectors.incident_list import hidden_from
 from tracker.services.collab import (
     comment_create,
     comment_delete,
@@ -128,6 +130,8 @@ def my_work_page(request: HttpRequest) -> HttpResponse:
 def activity(request: HttpRequest, pk: int) -> HttpResponse:
     """The incident's activity stream, its own tab: one page of 25 events, newest first."""
     incident = get_object_or_404(Incident.objects.select_related("conflict"), pk=pk)
+    if hidden_from(request.user, incident.state):
+        raise Http404(_("No published incident here."))
     page, items = incident_activity(incident, request.GET.get("page"))
     return render(
         request,

@@ -19,6 +19,7 @@ from tracker.selectors.history import (
     history_object_name,
     history_versions,
 )
+from tracker.selectors.incident_list import hidden_from
 from tracker.services.history import history_restore
 
 # Restoring is an editor's call: journalists may delete their own claims and citations, but
@@ -51,6 +52,17 @@ def _object_url(obj: models.Model) -> str:
     return cast(Incident, obj).get_absolute_url()  # the one tracked model left
 
 
+def _incident_of(obj: models.Model) -> Incident | None:
+    """The incident the object is part of, whose state decides who may read its history."""
+    if isinstance(obj, Claim):
+        return obj.statement.incident
+    if isinstance(obj, Statement):
+        return obj.incident
+    if isinstance(obj, Counterclaim):
+        return obj.claim_a.statement.incident
+    return obj if isinstance(obj, Incident) else None
+
+
 @login_required
 @require_GET
 def history(request: HttpRequest, model: str, pk: int) -> HttpResponse:
@@ -62,6 +74,9 @@ def history(request: HttpRequest, model: str, pk: int) -> HttpResponse:
     if not versions and not exists:
         raise Http404(_("Nothing is recorded about this object."))
     obj = model_class._default_manager.filter(pk=pk).first()
+    incident = _incident_of(obj) if obj is not None else None
+    if incident is not None and hidden_from(request.user, incident.state):
+        raise Http404(_("Nothing is recorded about this object."))
     context = {
         "model_name": model,
         "verbose_name": model_class._meta.verbose_name,

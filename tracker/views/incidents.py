@@ -2,7 +2,7 @@ import re
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from tracker.selectors.incident_list import (
     BadCursorError,
     cell_degrees,
     conflict_of,
+    hidden_from,
     incidents_clustered,
     incidents_keyset_page,
     incidents_listed,
@@ -177,6 +178,8 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if incident.merged_into is not None:
         # A merged duplicate's address keeps working: it leads to the incident it became part of.
         return redirect(incident.merged_into)
+    if hidden_from(request.user, incident.state):
+        raise Http404(_("No published incident here."))
     return render(request, "tracker/incident_detail.html", incident_page_context(request, incident))
 
 
