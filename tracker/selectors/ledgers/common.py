@@ -88,10 +88,12 @@ def incident_where(conflict: Conflict, filters: LedgerFilters) -> tuple[str, dic
 
 def summary_where(conflict: Conflict, filters: LedgerFilters) -> tuple[str, dict[str, Any]]:
     """The WHERE clause on `t`, a ledger summary table (migration 0019: one row set per
-    conflict, incident day and view), with its parameters. First brings up to date whatever the
-    current transaction itself changed (a commit does that for everyone else)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT ledger_refresh_pending(%s)", [conflict.pk])
+    conflict, incident day and view), with its parameters. Inside a transaction, first brings up
+    to date whatever it changed itself (a commit does that for everyone else, so outside one
+    nothing is pending and the round trip is saved)."""
+    if connection.in_atomic_block or not connection.get_autocommit():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT ledger_refresh_pending(%s)", [conflict.pk])
     clauses = ["t.conflict_id = %(conflict)s", "t.public = %(public)s"]
     params: dict[str, Any] = {
         "conflict": conflict.pk,
@@ -127,8 +129,36 @@ def bucket_end(start: date, zoom: LedgerZoom) -> date:
     return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
+# The conflict with its sides by name as JSON objects. Plain SQL: the ORM takes longer to build
+# this (a subquery of JSON objects) than PostgreSQL takes to answer it.
+CONFLICT_SQL = """
+SELECT c.*,
+       coalesce((SELECT json_agg(json_build_object('id', s.id, 'name', s.name, 'role', s.role,
+                                                   'country_code', s.country_code)
+                                 ORDER BY s.name)
+                   FROM tracker_side s WHERE s.conflict_id = c.id), '[]') AS side_rows
+  FROM tracker_conflict c
+ WHERE c.{field} = %s
+"""
+BIGINT_MAX = 2**63 - 1
+
+
+def ledger_conflict(*, pk: int | None = None, slug: str | None = None) -> Conflict | None:
+    """The conflict with this PK or SLUG (None if there is none) and its sides, in one query:
+    every ledger names sides, and on a ledger request a second round trip costs about what
+    summing the summary rows does (bench/conflict.py)."""
+    if pk is not None and pk > BIGINT_MAX:
+        return None
+    field, value = ("id", pk) if pk is not None else ("slug", slug)
+    return next(iter(Conflict.objects.raw(CONFLICT_SQL.format(field=field), [value])), None)
+
+
 def conflict_sides(conflict: Conflict) -> list[Side]:
-    return list(conflict.sides.order_by("name"))
+    """The conflict's sides by name: those ledger_conflict() read with it, else one query."""
+    rows = getattr(conflict, "side_rows", None)
+    if rows is None:
+        return list(conflict.sides.order_by("name"))
+    return [Side(conflict=conflict, **row) for row in rows]
 
 
 def figure_text(low: int | None, high: int | None) -> str:
