@@ -18,7 +18,7 @@ def ledger_payload(name: str, *, conflict: Conflict, filters: LedgerFilters) -> 
         "filters": filters.as_params(),
         "published_only": filters.published_only,
         "columns": [{"key": key, "label": label} for key, label in table.columns],
-        "rows": table.rows,
+        "rows": list(table.rows),
     }
 
 

@@ -4,17 +4,20 @@ periods."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from tracker.enums import EditorialState, IncidentType, LedgerZoom
 from tracker.models import Conflict, Party, Side
 
 # The page lists at most this many silences; the downloads carry all of them.
 PAGE_ROWS = 100
+# Rows per fetch from a server-side cursor (stream_rows).
+STREAM_ROWS = 2000
 
 
 @dataclass(frozen=True)
@@ -42,13 +45,15 @@ class LedgerFilters:
 
 @dataclass
 class Table:
-    """A ledger's numbers: column keys with their headings, and rows keyed by column."""
+    """A ledger's numbers: column keys with their headings, and rows keyed by column. Every
+    figure as issued (casualty_figures) comes as an iterator to read once, as it streams from
+    the database; every other ledger's rows are a list."""
 
     columns: list[tuple[str, str]]
-    rows: list[dict[str, Any]]
+    rows: Iterable[dict[str, Any]]
 
-    def values(self) -> list[list[Any]]:
-        return [[row[key] for key, _ in self.columns] for row in self.rows]
+    def values(self) -> Iterator[list[Any]]:
+        return ([row[key] for key, _ in self.columns] for row in self.rows)
 
 
 def incident_where(conflict: Conflict, filters: LedgerFilters) -> tuple[str, dict[str, Any]]:
@@ -118,6 +123,19 @@ def fetch_rows(sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         cursor.execute(sql, params)
         names = [column.name for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def stream_rows(sql: str, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """fetch_rows read from a server-side cursor, STREAM_ROWS at a time as the caller consumes
+    them, so memory stays flat whatever the count. In a transaction: outside one the cursor
+    would be WITH HOLD, which PostgreSQL materialises whole before the first row comes out;
+    inside one, a query in index order starts answering at once (one snapshot throughout)."""
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        while chunk := cursor.fetchmany(STREAM_ROWS):
+            for row in chunk:
+                yield dict(zip(names, row, strict=True))
 
 
 def bucket_end(start: date, zoom: LedgerZoom) -> date:
