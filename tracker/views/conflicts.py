@@ -11,7 +11,6 @@ from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseBase,
-    JsonResponse,
 )
 from django.shortcuts import render
 from django.urls import reverse
@@ -34,7 +33,7 @@ from tracker.views.ledger_charts import (
     latency_charts,
     verdict_charts,
 )
-from tracker.web.ledgers import ledger_csv, ledger_payload
+from tracker.web.ledgers import ledger_csv, ledger_json
 
 
 def _conflict(slug: str) -> Conflict:
@@ -149,10 +148,10 @@ def _download(
     if not form.is_valid():
         return HttpResponseBadRequest(form.error_text())
     filters = form.filters(published_only=public)
+    table = ledger_table(name, conflict=conflict, filters=filters)
     if fmt == "csv":
-        table = ledger_table(name, conflict=conflict, filters=filters)
         return ledger_csv(name, table, conflict=conflict)
-    return JsonResponse(ledger_payload(name, conflict=conflict, filters=filters))
+    return ledger_json(name, table, conflict=conflict, filters=filters)
 
 
 @login_required
