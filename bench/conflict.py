@@ -299,6 +299,21 @@ def _refresh_one_day(conflict: Any) -> None:
         transaction.set_rollback(True)
 
 
+def _queries(fn: Any) -> int:
+    """The SQL statements one call of FN sends (the rate limit's Redis round trip aside)."""
+    from django.db import connection
+
+    sent: list[str] = []
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        fn()
+    return len(sent)
+
+
 def _download(client: Any, url: str) -> tuple[float, float, int, float]:
     """One full download of URL, streamed: ms to its first row, ms to its end, its rows, and
     the peak of Python memory allocated meanwhile (MB, traced; the timings come from a run
@@ -343,19 +358,21 @@ def main() -> None:
         {f"api:{name}": (lambda u=url: client.get(u).content) for name, url in endpoints.items()}
     )
     fns.update({f"floor:{name}": fn for name, fn in floors.items()})
+    queries = {name: _queries(fn) for name, fn in fns.items()}
     print(f"{len(fns)} measurements, {repeat} samples each, in turn …", flush=True)
     samples = timed(fns, repeat)
 
     def row(name: str, key: str, floor: str, goal: str) -> str:
         ratio = percentile(samples[key], 95) / percentile(samples[floor], 95)
         return (
-            f"| {name} | {percentile(samples[key], 50):.1f} | {percentile(samples[key], 95):.1f} | "
-            f"{percentile(samples[floor], 95):.1f} | {ratio:.2f} × | {goal} |"
+            f"| {name} | {queries[key]} / {queries[floor]} | {percentile(samples[key], 50):.1f} | "
+            f"{percentile(samples[key], 95):.1f} | {percentile(samples[floor], 95):.1f} | "
+            f"{ratio:.2f} × | {goal} |"
         )
 
     lines = [
-        "| measurement | p50 ms | p95 ms | floor p95 ms | ratio (p95) | goal |",
-        "|---|---:|---:|---:|---:|---|",
+        "| measurement | queries / floor's | p50 ms | p95 ms | floor p95 ms | ratio (p95) | goal |",
+        "|---|---:|---:|---:|---:|---:|---|",
         row(
             "`GET /p/conflicts/<slug>/` (4 ledgers, SVG, tables)",
             "page",
@@ -378,8 +395,8 @@ def main() -> None:
     write = samples["floor:write"]
     lines.append(
         f"| a write's commit: `ledger_refresh` of its incident's day (~{n // 365:,} incidents) | "
-        f"{percentile(write, 50):.1f} | {percentile(write, 95):.1f} | | | "
-        "paid once per day touched |"
+        f"{queries['floor:write']} | {percentile(write, 50):.1f} | {percentile(write, 95):.1f} "
+        "| | | paid once per day touched |"
     )
     label = f" --incidents {n}" if args.incidents else (" --quick" if args.quick else "")
     load = " / ".join(f"{value:.1f}" for value in os.getloadavg())
