@@ -15,6 +15,8 @@ taken in turn:
 hiccup on a shared machine decided a ratio whose floor is 2 ms. The requests go through the
 whole stack (middleware, authentication, the rate limit's Redis round trip, rendering); the
 floors share the connection and cursor kind (client-side binding, nothing prepared) with them.
+One cost a served request pays is left out: Django's test client skips the connection health
+check (CONN_HEALTH_CHECKS, a `SELECT 1` when a request first uses a kept connection).
 
     .venv/bin/python bench/conflict.py            # 100,000 incidents ≈ 1,000,000 claims
     .venv/bin/python bench/conflict.py --quick    # 2,000 incidents
