@@ -408,7 +408,10 @@ def main() -> None:
 measurement taken in turn. The floor is the ledger's own aggregate SQL over the summary tables
 run bare on a cursor (for the page: every query its ledgers run); the ratio compares p95s
 measured in the same run. The summaries are kept exact by triggers (migration
-0019_ledger_summaries); the page and the endpoints read them on every request.
+0019_ledger_summaries); the page and the endpoints read them on every request. "Queries" counts
+the SQL statements of one request and of its floor: a request adds the conflict with its sides
+(one query) and, for casualties and verdicts, the parties' names; and one Redis round trip
+(the rate limit).
 Load average at the end of the run: {load} on {os.cpu_count()} cores (a shared machine: the
 absolute figures move with what else runs; the ratios less so).
 
