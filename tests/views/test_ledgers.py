@@ -2,10 +2,12 @@
 
 import csv
 import io
+import json
 
 import pytest
 from django.urls import reverse
 
+from tracker.selectors.ledgers import common as ledger_common
 from tracker.selectors.ledgers.latency import latency_median, median_window
 from tracker.services.claims import claim_create
 from tracker.services.statements import statement_create
@@ -17,8 +19,9 @@ def _json(client, world, name: str, *, public: bool = True, **params: str) -> di
     view = "tracker:public-conflict-ledger" if public else "tracker:conflict-ledger"
     url = reverse(view, args=[world.demo.conflict.slug, name, "json"])
     response = client.get(url, params)
-    assert response.status_code == 200, response.content
-    return response.json()
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    return json.loads(b"".join(response.streaming_content))  # streamed, like the CSV
 
 
 def _triples(rows: list[dict]) -> list[tuple]:
@@ -153,6 +156,50 @@ def test_api_ledger_matches_download_and_refuses_unknown_params(client, world):
     unknown = client.get(reverse("api:conflict-ledger", args=[conflict.pk, "scores"]))
     assert unknown.status_code == 404
     assert "accusations" in unknown.json()["detail"]
+    for missing in (999_999, 2**64):  # the second is past bigint: still a 404, not a 500
+        nothing = client.get(reverse("api:conflict-ledger", args=[missing, "accusations"]))
+        assert nothing.status_code == 404
+        assert nothing.json()["detail"] == f"No conflict {missing}."
+
+
+def test_figures_download_streams_newest_first_with_running_totals(client, world, monkeypatch):
+    """Every figure as issued comes off a server-side cursor a few rows per fetch (two here, so
+    the running totals carry from one fetch to the next), in the index's order: newest first."""
+    monkeypatch.setattr(ledger_common, "STREAM_ROWS", 2)
+    slug = world.demo.conflict.slug
+    response = client.get(reverse("tracker:public-conflict-ledger", args=[slug, "figures", "csv"]))
+    assert response.status_code == 200
+    assert response.streaming
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    header, *rows = list(csv.reader(io.StringIO(body)))
+    assert header[:8] == [
+        "As of (UTC)",
+        "Claimant",
+        "Whose losses",
+        "Conceded or claimed",
+        "Category",
+        "Figure",
+        "Later revised",
+        "Claimant's running total",
+    ]
+    assert [row[0] for row in rows] == sorted((row[0] for row in rows), reverse=True)
+    names = {world.am.pk: world.am.name, world.az.pk: world.az.name}
+    assert [(r[1], r[3], r[5], r[6], r[7]) for r in rows if r[4] == "killed"] == [
+        (names[world.am.pk], "own (conceded)", "at least 5", "False", "at least 5"),
+        (names[world.az.pk], "other side (claimed)", "at least 10", "False", "at least 10"),
+        (names[world.am.pk], "own (conceded)", "2", "True", "2"),
+    ]
+    assert [(r[3], r[5]) for r in rows if r[4] == "wounded"] == [("own (conceded)", "1")]
+    assert rows == [
+        [str(value) if value is not None else "" for value in row]
+        for row in _figure_cells(_json(client, world, "figures")["rows"])
+    ]
+
+
+def _figure_cells(rows: list[dict]) -> list[list]:
+    keys = ["as_of", "party", "victim", "whose", "kind", "figure", "revised", "running_total"]
+    keys += ["incident_id", "statement_id", "citation_id"]
+    return [[row[key] for key in keys] for row in rows]
 
 
 def test_bad_filters_are_named_in_words(client, world):

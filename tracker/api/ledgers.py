@@ -2,7 +2,6 @@
 the conflict page's filters (from, to, party, type, zoom). Unknown parameters are refused
 rather than ignored, so a misspelt filter never returns unfiltered numbers."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
@@ -12,8 +11,7 @@ from rest_framework.views import APIView
 
 from tracker.enums import IncidentType, LedgerZoom
 from tracker.forms.ledger_filters import PARAMS, LedgerFilterForm
-from tracker.models import Conflict
-from tracker.selectors.ledgers import LEDGER_TABLES
+from tracker.selectors.ledgers import LEDGER_TABLES, ledger_conflict
 from tracker.web.ledgers import ledger_payload
 
 ALLOWED_PARAMS = {*PARAMS, "format"}
@@ -40,7 +38,9 @@ class ConflictLedgerView(APIView):
             raise ValidationError(
                 {key: [f"Unknown parameter; use {', '.join(PARAMS)}."] for key in unknown}
             )
-        conflict = get_object_or_404(Conflict, pk=pk)
+        conflict = ledger_conflict(pk=pk)
+        if conflict is None:
+            raise NotFound(f"No conflict {pk}.")
         form = LedgerFilterForm(request.query_params, conflict=conflict)
         if not form.is_valid():
             names = {"date_from": "from", "date_to": "to"}

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import (
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseBase,
-    JsonResponse,
 )
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from tracker.forms.ledger_filters import LedgerFilterForm
@@ -21,6 +21,8 @@ from tracker.selectors.ledgers import (
     LEDGER_TABLES,
     LedgerFilters,
     accusation_incidents,
+    conflict_sides,
+    ledger_conflict,
     ledger_table,
 )
 from tracker.selectors.statement_watch import recent_source_changes
@@ -31,11 +33,18 @@ from tracker.views.ledger_charts import (
     latency_charts,
     verdict_charts,
 )
-from tracker.web.ledgers import ledger_csv, ledger_payload
+from tracker.web.ledgers import ledger_csv, ledger_json
+
+
+def _conflict(slug: str) -> Conflict:
+    conflict = ledger_conflict(slug=slug)
+    if conflict is None:
+        raise Http404
+    return conflict
 
 
 def _page(request: HttpRequest, slug: str, *, public: bool) -> HttpResponse:
-    conflict = get_object_or_404(Conflict, slug=slug)
+    conflict = _conflict(slug)
     form = LedgerFilterForm(request.GET, conflict=conflict)
     if not form.is_valid():
         # The errors are shown beside the fields; the page shows the unfiltered ledgers.
@@ -76,9 +85,9 @@ def public_conflict_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _drill(request: HttpRequest, slug: str, *, public: bool) -> HttpResponse:
-    conflict = get_object_or_404(Conflict, slug=slug)
+    conflict = _conflict(slug)
     form = LedgerFilterForm(request.GET, conflict=conflict)
-    sides = {str(side.pk): side for side in conflict.sides.all()}
+    sides = {str(side.pk): side for side in conflict_sides(conflict)}
     accuser, accused = (
         sides.get(request.GET.get("accuser", "")),
         sides.get(request.GET.get("accused", "")),
@@ -130,7 +139,7 @@ def public_conflict_incidents(request: HttpRequest, slug: str) -> HttpResponse:
 def _download(
     request: HttpRequest, slug: str, name: str, fmt: str, *, public: bool
 ) -> HttpResponseBase:
-    conflict = get_object_or_404(Conflict, slug=slug)
+    conflict = _conflict(slug)
     if name not in LEDGER_TABLES or fmt not in ("csv", "json"):
         return HttpResponseBadRequest(
             f"Unknown ledger or format: choose one of {', '.join(LEDGER_TABLES)} as csv or json."
@@ -139,10 +148,10 @@ def _download(
     if not form.is_valid():
         return HttpResponseBadRequest(form.error_text())
     filters = form.filters(published_only=public)
+    table = ledger_table(name, conflict=conflict, filters=filters)
     if fmt == "csv":
-        table = ledger_table(name, conflict=conflict, filters=filters)
         return ledger_csv(name, table, conflict=conflict)
-    return JsonResponse(ledger_payload(name, conflict=conflict, filters=filters))
+    return ledger_json(name, table, conflict=conflict, filters=filters)
 
 
 @login_required

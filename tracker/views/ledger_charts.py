@@ -174,7 +174,7 @@ def casualty_charts(conflict: Conflict, filters: LedgerFilters, links: LedgerLin
                 end=end,
             )
             charts.append({"series": line, "svg": svg})
-    figures = casualty_figures(conflict=conflict, filters=filters, limit=FIGURES_ON_PAGE).rows
+    figures = list(casualty_figures(conflict=conflict, filters=filters, limit=FIGURES_ON_PAGE).rows)
     figures_table = number_table(
         [
             "As of (UTC)",
@@ -265,7 +265,7 @@ def latency_charts(conflict: Conflict, filters: LedgerFilters, links: LedgerLink
         }
         for d in ledger.distributions
     ]
-    shown = ledger.silences.rows  # the latest
+    shown = list(ledger.silences.rows)  # the latest
     listing = format_html_join(
         "",
         '<li><a href="{}">{}</a> <span class="muted">{} · {} never answered</span></li>',

@@ -13,7 +13,14 @@ from typing import Any
 from tracker.models import Conflict
 from tracker.selectors.ledgers.accusations import accusation_incidents, accusation_ledger
 from tracker.selectors.ledgers.casualties import casualty_figures, casualty_ledger
-from tracker.selectors.ledgers.common import PAGE_ROWS, LedgerFilters, Table, bucket_end
+from tracker.selectors.ledgers.common import (
+    PAGE_ROWS,
+    LedgerFilters,
+    Table,
+    bucket_end,
+    conflict_sides,
+    ledger_conflict,
+)
 from tracker.selectors.ledgers.latency import latency_ledger
 from tracker.selectors.ledgers.verdicts import verdict_ledger
 
@@ -43,7 +50,9 @@ __all__ = [
     "bucket_end",
     "casualty_figures",
     "casualty_ledger",
+    "conflict_sides",
     "latency_ledger",
+    "ledger_conflict",
     "ledger_table",
     "verdict_ledger",
 ]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
-from tracker.enums import SideRole
+from tracker.enums import LedgerZoom, SideRole
 from tracker.models import Conflict, Side
 from tracker.selectors.ledgers.common import (
     LedgerFilters,
@@ -51,7 +52,33 @@ class AccusationPair:
 @dataclass
 class AccusationLedger:
     table: Table
-    pairs: list[AccusationPair]
+    belligerents: list[Side]
+    zoom: LedgerZoom
+
+    @cached_property
+    def pairs(self) -> list[AccusationPair]:
+        """Per pair of belligerent sides, its bars: only the chart needs them, so the table's
+        other doors (the downloads, the API) never build them."""
+        by_pair: dict[frozenset[int], list[dict[str, Any]]] = {}
+        for row in self.table.rows:
+            by_pair.setdefault(frozenset((row["accuser_id"], row["accused_id"])), []).append(row)
+        pairs = []
+        for index, a in enumerate(self.belligerents):
+            for b in self.belligerents[index + 1 :]:
+                counts: dict[date, AccusationBar] = {}
+                for row in by_pair.get(frozenset((a.pk, b.pk)), []):
+                    bucket = row["bucket"]
+                    bar = counts.get(bucket)
+                    if bar is None:
+                        end = bucket_end(bucket, self.zoom)
+                        bar = counts[bucket] = AccusationBar(bucket, end, 0, 0, 0)
+                    if row["accuser_id"] == a.pk:
+                        bar.forward = row["incidents"]
+                        bar.mutual = row["mutual"]
+                    else:
+                        bar.backward = row["incidents"]
+                pairs.append(AccusationPair(a=a, b=b, bars=sorted(counts.values(), key=_bucket)))
+        return pairs
 
 
 def accusation_ledger(*, conflict: Conflict, filters: LedgerFilters) -> AccusationLedger:
@@ -81,24 +108,7 @@ def accusation_ledger(*, conflict: Conflict, filters: LedgerFilters) -> Accusati
         ],
     )
     belligerents = [side for side in sides if side.role == SideRole.BELLIGERENT]
-    pairs = []
-    for index, a in enumerate(belligerents):
-        for b in belligerents[index + 1 :]:
-            counts: dict[date, AccusationBar] = {}
-            for row in rows:
-                if {row["accuser"], row["accused"]} != {a.pk, b.pk}:
-                    continue
-                bar = counts.setdefault(
-                    row["bucket"],
-                    AccusationBar(row["bucket"], bucket_end(row["bucket"], filters.zoom), 0, 0, 0),
-                )
-                if row["accuser"] == a.pk:
-                    bar.forward = row["incidents"]
-                    bar.mutual = row["mutual"]
-                else:
-                    bar.backward = row["incidents"]
-            pairs.append(AccusationPair(a=a, b=b, bars=sorted(counts.values(), key=_bucket)))
-    return AccusationLedger(table=table, pairs=pairs)
+    return AccusationLedger(table=table, belligerents=belligerents, zoom=filters.zoom)
 
 
 def _bucket(bar: AccusationBar) -> date:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from tracker.models import Alignment, Conflict, Party, Side
 from tracker.selectors.ledgers.common import (
@@ -13,6 +15,7 @@ from tracker.selectors.ledgers.common import (
     conflict_sides,
     fetch_rows,
     figure_text,
+    stream_rows,
     summary_where,
 )
 
@@ -41,38 +44,38 @@ WINDOW run AS (PARTITION BY party_id, victim, kind ORDER BY bucket)
  ORDER BY party_id, victim, kind, bucket
 """
 
-# The newest figures (all of them without a LIMIT), each with the running total after it: the
-# series' total less what the newer figures of the same series added (all of which are newer,
-# so all are listed too).
+# Every figure as issued, newest first (all of them without a LIMIT). The index
+# ledger_casualty_figure_newest gives that order, so rows come out as they are read, with no
+# sort and no window over every figure: a download starts at once. Each row carries its series'
+# total over the filters; the running total after a figure is that total less what the newer
+# figures of the series added (all listed before it), which casualty_figures subtracts as the
+# rows go by. Party names and the party's own side come along, so no row waits on a lookup.
 CASUALTY_FIGURES_SQL = """
-WITH listed AS (
-    SELECT t.* FROM ledger_casualty_figure t
-     WHERE {where} AND (%(party)s::bigint IS NULL OR t.party_id = %(party)s::bigint)
-     ORDER BY t.as_of DESC, t.claim_id DESC
-     LIMIT %(limit)s
-), totals AS (
-    SELECT t.party_id, t.victim, t.kind, sum(t.d_lo) AS lo, sum(t.d_hi) AS hi,
-           sum(t.d_open) AS open
+WITH totals AS MATERIALIZED (
+    SELECT t.party_id, t.victim, t.kind, sum(t.d_lo)::bigint AS lo, sum(t.d_hi)::bigint AS hi,
+           sum(t.d_open)::bigint AS open
       FROM ledger_casualty_day t
      WHERE {where} AND (%(party)s::bigint IS NULL OR t.party_id = %(party)s::bigint)
      GROUP BY 1, 2, 3
 )
-SELECT d.*, i.title,
-       (tt.lo - coalesce(sum(d.d_lo) OVER newer, 0))::bigint AS total_min,
-       (tt.hi - coalesce(sum(d.d_hi) OVER newer, 0))::bigint AS total_max,
-       (tt.open - coalesce(sum(d.d_open) OVER newer, 0))::bigint AS total_open,
-       (SELECT ct.id FROM tracker_citation ct WHERE ct.claim_id = d.claim_id
-           AND NOT (ct.held AND %(public)s)
-         ORDER BY ct.id LIMIT 1) AS citation_id,
-       (SELECT ct.source_id FROM tracker_citation ct WHERE ct.claim_id = d.claim_id
-           AND NOT (ct.held AND %(public)s)
-         ORDER BY ct.id LIMIT 1) AS source_id
-  FROM listed d
-  JOIN totals tt ON tt.party_id = d.party_id AND tt.victim = d.victim AND tt.kind = d.kind
-  JOIN tracker_incident i ON i.id = d.incident_id
-WINDOW newer AS (PARTITION BY d.party_id, d.victim, d.kind ORDER BY d.as_of DESC, d.claim_id DESC
-                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
- ORDER BY d.as_of DESC, d.claim_id DESC
+SELECT t.as_of, t.party_id, p.name AS party, t.victim, t.kind, t.lo, t.hi, t.d_lo, t.d_hi,
+       t.d_open, t.revised, t.incident_id, i.title, t.statement_id, t.claim_id,
+       ct.id AS citation_id, ct.source_id,
+       (SELECT al.side_id FROM tracker_alignment al
+          JOIN tracker_side s ON s.id = al.side_id AND s.conflict_id = t.conflict_id
+         WHERE al.party_id = t.party_id ORDER BY al.id LIMIT 1) AS own_side,
+       tt.lo AS total_lo, tt.hi AS total_hi, tt.open AS total_open
+  FROM ledger_casualty_figure t
+  JOIN tracker_incident i ON i.id = t.incident_id
+  JOIN tracker_party p ON p.id = t.party_id
+  JOIN totals tt ON tt.party_id = t.party_id AND tt.victim = t.victim AND tt.kind = t.kind
+  LEFT JOIN LATERAL (
+      SELECT ct.id, ct.source_id FROM tracker_citation ct
+       WHERE ct.claim_id = t.claim_id AND NOT (ct.held AND %(public)s)
+       ORDER BY ct.id LIMIT 1) AS ct ON true
+ WHERE {where} AND (%(party)s::bigint IS NULL OR t.party_id = %(party)s::bigint)
+ ORDER BY t.as_of DESC, t.claim_id DESC
+ LIMIT %(limit)s
 """
 
 
@@ -184,13 +187,13 @@ def casualty_ledger(*, conflict: Conflict, filters: LedgerFilters) -> CasualtyLe
 def casualty_figures(
     *, conflict: Conflict, filters: LedgerFilters, limit: int | None = None
 ) -> Table:
-    """Every casualty figure as issued, newest first, with the claimant's running total after
-    it; revised ones marked. Each row names its statement and citation."""
+    """Every casualty figure as issued (or the LIMIT newest), newest first, with the claimant's
+    running total after it; revised ones marked. Each row names its statement and citation.
+    The rows are an iterator: without a LIMIT they stream from a server-side cursor, so the
+    whole list never sits in memory."""
     where, params = summary_where(conflict, filters)
-    rows = fetch_rows(CASUALTY_FIGURES_SQL.format(where=where), {**params, "limit": limit})
-    sides = {side.pk: side.name for side in conflict_sides(conflict)}
-    parties = Party.objects.in_bulk({row["party_id"] for row in rows})
-    own = _own_sides(conflict, set(parties))
+    sql, values = CASUALTY_FIGURES_SQL.format(where=where), {**params, "limit": limit}
+    rows = fetch_rows(sql, values) if limit is not None else stream_rows(sql, values)
     return Table(
         columns=[
             ("as_of", "As of (UTC)"),
@@ -205,32 +208,38 @@ def casualty_figures(
             ("statement_id", "Statement"),
             ("citation_id", "Citation"),
         ],
-        rows=[
-            {
-                "as_of": row["as_of"],
-                "party": parties[row["party_id"]].name,
-                "party_id": row["party_id"],
-                "victim": sides[row["victim"]],
-                "victim_id": row["victim"],
-                "whose": "own (conceded)"
-                if own.get(row["party_id"]) == row["victim"]
-                else "other side (claimed)",
-                "kind": row["kind"],
-                "min": row["lo"],
-                "max": row["hi"],
-                "figure": figure_text(row["lo"], row["hi"]),
-                "revised": row["revised"],
-                "running_total": figure_text(
-                    row["total_min"], None if row["total_open"] else row["total_max"]
-                ),
-                "total_min": row["total_min"],
-                "incident_id": row["incident_id"],
-                "incident": row["title"],
-                "statement_id": row["statement_id"],
-                "claim_id": row["claim_id"],
-                "citation_id": row["citation_id"],
-                "source_id": row["source_id"],
-            }
-            for row in rows
-        ],
+        rows=_figure_rows(rows, {side.pk: side.name for side in conflict_sides(conflict)}),
     )
+
+
+def _figure_rows(rows: Iterable[dict[str, Any]], sides: dict[int, str]) -> Iterator[dict]:
+    newer: dict[tuple[int, int, str], tuple[int, int, int]] = {}  # per series, newest first
+    for row in rows:
+        series = (row["party_id"], row["victim"], row["kind"])
+        lo, hi, open_ = newer.get(series, (0, 0, 0))
+        newer[series] = (lo + row["d_lo"], hi + row["d_hi"], open_ + row["d_open"])
+        total_min = row["total_lo"] - lo
+        total_open = row["total_open"] - open_
+        yield {
+            "as_of": row["as_of"],
+            "party": row["party"],
+            "party_id": row["party_id"],
+            "victim": sides[row["victim"]],
+            "victim_id": row["victim"],
+            "whose": "own (conceded)"
+            if row["own_side"] == row["victim"]
+            else "other side (claimed)",
+            "kind": row["kind"],
+            "min": row["lo"],
+            "max": row["hi"],
+            "figure": figure_text(row["lo"], row["hi"]),
+            "revised": row["revised"],
+            "running_total": figure_text(total_min, None if total_open else row["total_hi"] - hi),
+            "total_min": total_min,
+            "incident_id": row["incident_id"],
+            "incident": row["title"],
+            "statement_id": row["statement_id"],
+            "claim_id": row["claim_id"],
+            "citation_id": row["citation_id"],
+            "source_id": row["source_id"],
+        }

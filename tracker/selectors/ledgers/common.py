@@ -4,17 +4,20 @@ periods."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from tracker.enums import EditorialState, IncidentType, LedgerZoom
 from tracker.models import Conflict, Party, Side
 
 # The page lists at most this many silences; the downloads carry all of them.
 PAGE_ROWS = 100
+# Rows per fetch from a server-side cursor (stream_rows).
+STREAM_ROWS = 2000
 
 
 @dataclass(frozen=True)
@@ -42,13 +45,15 @@ class LedgerFilters:
 
 @dataclass
 class Table:
-    """A ledger's numbers: column keys with their headings, and rows keyed by column."""
+    """A ledger's numbers: column keys with their headings, and rows keyed by column. Every
+    figure as issued (casualty_figures) comes as an iterator to read once, as it streams from
+    the database; every other ledger's rows are a list."""
 
     columns: list[tuple[str, str]]
-    rows: list[dict[str, Any]]
+    rows: Iterable[dict[str, Any]]
 
-    def values(self) -> list[list[Any]]:
-        return [[row[key] for key, _ in self.columns] for row in self.rows]
+    def values(self) -> Iterator[list[Any]]:
+        return ([row[key] for key, _ in self.columns] for row in self.rows)
 
 
 def incident_where(conflict: Conflict, filters: LedgerFilters) -> tuple[str, dict[str, Any]]:
@@ -88,10 +93,12 @@ def incident_where(conflict: Conflict, filters: LedgerFilters) -> tuple[str, dic
 
 def summary_where(conflict: Conflict, filters: LedgerFilters) -> tuple[str, dict[str, Any]]:
     """The WHERE clause on `t`, a ledger summary table (migration 0019: one row set per
-    conflict, incident day and view), with its parameters. First brings up to date whatever the
-    current transaction itself changed (a commit does that for everyone else)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT ledger_refresh_pending(%s)", [conflict.pk])
+    conflict, incident day and view), with its parameters. Inside a transaction, first brings up
+    to date whatever it changed itself (a commit does that for everyone else, so outside one
+    nothing is pending and the round trip is saved)."""
+    if connection.in_atomic_block or not connection.get_autocommit():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT ledger_refresh_pending(%s)", [conflict.pk])
     clauses = ["t.conflict_id = %(conflict)s", "t.public = %(public)s"]
     params: dict[str, Any] = {
         "conflict": conflict.pk,
@@ -118,6 +125,19 @@ def fetch_rows(sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def stream_rows(sql: str, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """fetch_rows read from a server-side cursor, STREAM_ROWS at a time as the caller consumes
+    them, so memory stays flat whatever the count. In a transaction: outside one the cursor
+    would be WITH HOLD, which PostgreSQL materialises whole before the first row comes out;
+    inside one, a query in index order starts answering at once (one snapshot throughout)."""
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        while chunk := cursor.fetchmany(STREAM_ROWS):
+            for row in chunk:
+                yield dict(zip(names, row, strict=True))
+
+
 def bucket_end(start: date, zoom: LedgerZoom) -> date:
     """The first day after the bucket that starts on START."""
     if zoom == LedgerZoom.DAY:
@@ -127,8 +147,36 @@ def bucket_end(start: date, zoom: LedgerZoom) -> date:
     return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
+# The conflict with its sides by name as JSON objects. Plain SQL: the ORM takes longer to build
+# this (a subquery of JSON objects) than PostgreSQL takes to answer it.
+CONFLICT_SQL = """
+SELECT c.*,
+       coalesce((SELECT json_agg(json_build_object('id', s.id, 'name', s.name, 'role', s.role,
+                                                   'country_code', s.country_code)
+                                 ORDER BY s.name)
+                   FROM tracker_side s WHERE s.conflict_id = c.id), '[]') AS side_rows
+  FROM tracker_conflict c
+ WHERE c.{field} = %s
+"""
+BIGINT_MAX = 2**63 - 1
+
+
+def ledger_conflict(*, pk: int | None = None, slug: str | None = None) -> Conflict | None:
+    """The conflict with this PK or SLUG (None if there is none) and its sides, in one query:
+    every ledger names sides, and on a ledger request a second round trip costs about what
+    summing the summary rows does (bench/conflict.py)."""
+    if pk is not None and pk > BIGINT_MAX:
+        return None
+    field, value = ("id", pk) if pk is not None else ("slug", slug)
+    return next(iter(Conflict.objects.raw(CONFLICT_SQL.format(field=field), [value])), None)
+
+
 def conflict_sides(conflict: Conflict) -> list[Side]:
-    return list(conflict.sides.order_by("name"))
+    """The conflict's sides by name: those ledger_conflict() read with it, else one query."""
+    rows = getattr(conflict, "side_rows", None)
+    if rows is None:
+        return list(conflict.sides.order_by("name"))
+    return [Side(conflict=conflict, **row) for row in rows]
 
 
 def figure_text(low: int | None, high: int | None) -> str:
