@@ -162,6 +162,21 @@ def test_api_ledger_matches_download_and_refuses_unknown_params(client, world):
         assert nothing.json()["detail"] == f"No conflict {missing}."
 
 
+def test_api_figures_stream_the_downloads_document(client, world):
+    """Every figure as issued is unbounded: the API streams it as the page's download does."""
+    url = reverse("api:conflict-ledger", args=[world.demo.conflict.pk, "figures"])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.streaming
+    document = json.loads(b"".join(response.streaming_content))
+    assert document["rows"] == _json(client, world, "figures")["rows"]
+    assert document["rows"]
+    accusations = client.get(
+        reverse("api:conflict-ledger", args=[world.demo.conflict.pk, "accusations"])
+    )
+    assert not accusations.streaming  # bounded ledgers answer one document
+
+
 def test_figures_download_streams_newest_first_with_running_totals(client, world, monkeypatch):
     """Every figure as issued comes off a server-side cursor a few rows per fetch (two here, so
     the running totals carry from one fetch to the next), in the index's order: newest first."""

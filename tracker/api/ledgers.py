@@ -2,6 +2,7 @@
 the conflict page's filters (from, to, party, type, zoom). Unknown parameters are refused
 rather than ignored, so a misspelt filter never returns unfiltered numbers."""
 
+from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
@@ -11,8 +12,8 @@ from rest_framework.views import APIView
 
 from tracker.enums import IncidentType, LedgerZoom
 from tracker.forms.ledger_filters import PARAMS, LedgerFilterForm
-from tracker.selectors.ledgers import LEDGER_TABLES, ledger_conflict
-from tracker.web.ledgers import ledger_payload
+from tracker.selectors.ledgers import LEDGER_TABLES, ledger_conflict, ledger_table
+from tracker.web.ledgers import ledger_json, ledger_payload
 
 ALLOWED_PARAMS = {*PARAMS, "format"}
 
@@ -30,7 +31,7 @@ class ConflictLedgerView(APIView):
         ],
         responses={200: OpenApiTypes.OBJECT},
     )
-    def get(self, request: Request, pk: int, name: str) -> Response:
+    def get(self, request: Request, pk: int, name: str) -> Response | StreamingHttpResponse:
         if name not in LEDGER_TABLES:
             raise NotFound(f"No ledger {name!r}: choose one of {', '.join(LEDGER_TABLES)}.")
         unknown = sorted(set(request.query_params) - ALLOWED_PARAMS)
@@ -48,4 +49,7 @@ class ConflictLedgerView(APIView):
                 {names.get(k, k): [str(m) for m in v] for k, v in form.errors.items()}
             )
         filters = form.filters(published_only=True)
-        return Response(ledger_payload(name, conflict=conflict, filters=filters))
+        table = ledger_table(name, conflict=conflict, filters=filters)
+        if not isinstance(table.rows, list):  # every figure as issued: streamed, never held whole
+            return ledger_json(name, table, conflict=conflict, filters=filters)
+        return Response(ledger_payload(name, table, conflict=conflict, filters=filters))

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import StreamingHttpResponse
 
 from tracker.models import Conflict
-from tracker.selectors.ledgers import LedgerFilters, Table, ledger_table
+from tracker.selectors.ledgers import LedgerFilters, Table
 from tracker.web.csvstream import csv_lines
 from tracker.web.problems import orjson_bytes
 
@@ -23,10 +23,10 @@ def _head(name: str, table: Table, *, conflict: Conflict, filters: LedgerFilters
     }
 
 
-def ledger_payload(name: str, *, conflict: Conflict, filters: LedgerFilters) -> dict[str, Any]:
-    table = ledger_table(name, conflict=conflict, filters=filters)
-    head = _head(name, table, conflict=conflict, filters=filters)
-    return {**head, "rows": list(table.rows)}
+def ledger_payload(
+    name: str, table: Table, *, conflict: Conflict, filters: LedgerFilters
+) -> dict[str, Any]:
+    return {**_head(name, table, conflict=conflict, filters=filters), "rows": list(table.rows)}
 
 
 def ledger_json(
