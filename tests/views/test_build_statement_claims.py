@@ -60,7 +60,8 @@ def test_add_statement_offers_a_row_per_core_aspect(role_client, belligerents, e
         assert f'data-aspect="{aspect.value}"' in form
         assert f"<legend>{aspect.label}</legend>" in form
     initiator = re.search(r'<select name="initiator-accused_side".*?</select>', form, re.S)
-    assert initiator and f'value="{south.pk}" selected' in initiator.group(0)  # the other side
+    assert initiator
+    assert f'value="{south.pk}" selected' in initiator.group(0)
     assert 'name="casualties-killed_min"' in form
     assert 'name="timing-place"' not in form  # each row only its aspect's values
 
@@ -142,7 +143,8 @@ def test_a_bad_row_writes_nothing_and_says_why_beside_it(
     row = re.search(
         rf'<fieldset class="claim-row" data-aspect="{aspect}">.*?</fieldset>', html, re.S
     )
-    assert row and any(words in error for error in _errors(row.group(0))), _errors(html)
+    assert row
+    assert any(words in error for error in _errors(row.group(0))), _errors(html)
     assert (Statement.objects.count(), Claim.objects.count()) == (0, 0)
     assert "South opened fire first." in html  # what was typed is kept
 

@@ -404,9 +404,11 @@ def test_add_party_in_the_sides_card_with_its_usual_kind(as_role, conflict):
     assert 'id="add-party"' not in html  # no separate form with a side to choose
     for side, kind in ((armenia, PartyKind.MINISTRY), (qatar, PartyKind.ORGANISATION)):
         card = re.search(rf'<article [^>]*data-side="{side.name}".*?</article>', html, re.S)
-        assert card and f'<input type="hidden" name="side" value="{side.pk}">' in card.group(0)
+        assert card
+        assert f'<input type="hidden" name="side" value="{side.pk}">' in card.group(0)
         kinds = re.search(rf'<select name="party-{side.pk}-kind".*?</select>', card.group(0), re.S)
-        assert kinds and f'value="{kind}" selected' in kinds.group(0)
+        assert kinds
+        assert f'value="{kind}" selected' in kinds.group(0)
     answer = client.post(
         page,
         {
