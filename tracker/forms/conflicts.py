@@ -133,7 +133,8 @@ class AliasForm(forms.Form):
         party_field.queryset = Party.objects.filter(alignments__side__conflict=conflict).order_by(
             "name"
         )
-        if self.initial.get("party") and not self.is_bound:  # from a party's row: its alias next
+        # From a party's row: its alias is next (autofocus, which a #fragment would cancel).
+        if self.initial.get("party") and not self.is_bound:
             self.fields["text"].widget.attrs["autofocus"] = True
 
 
