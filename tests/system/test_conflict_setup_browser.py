@@ -65,6 +65,24 @@ class Counted:
         self.actions += 1
 
 
+def create_conflict(user: Counted, name: str) -> None:
+    """From the conflict list: the new conflict NAME with its sides Armenia (AM) and Azerbaijan
+    (AZ) in the same form, the address name made from the name."""
+    page, do = user.page, user.do
+    new = page.get_by_role("form", name="New conflict")
+    # The name first of the form's "Name" fields (each side row has its own).
+    do(lambda: new.get_by_label("Name", exact=True).first.fill(name))
+    for row, side, country in (
+        ("First side", "Armenia", "AM"),
+        ("Second side", "Azerbaijan", "AZ"),
+    ):
+        group = new.get_by_role("group", name=row)
+        do(lambda group=group, side=side: group.get_by_label("Name", exact=True).fill(side))
+        do(lambda group=group, country=country: group.get_by_label("Country").fill(country))
+    do(lambda: new.get_by_role("button", name="Create conflict").click())
+    expect(page.locator("h1")).to_have_text(name)
+
+
 def test_editor_sets_up_a_conflict_by_clicking(
     page, live_server, roles, make_user, login, csp_violations
 ):
@@ -77,18 +95,7 @@ def test_editor_sets_up_a_conflict_by_clicking(
     do(lambda: page.get_by_role("link", name="Conflict set-up").click())
     expect(page.get_by_role("heading", name="Conflict set-up", level=1)).to_be_visible()
     _no_axe_violations(page)
-    new = page.get_by_role("form", name="New conflict")
-    # The name first of the form's "Name" fields; the address name is made from it.
-    do(lambda: new.get_by_label("Name", exact=True).first.fill("Armenia–Azerbaijan border clashes"))
-    for row, name, country in (
-        ("First side", "Armenia", "AM"),
-        ("Second side", "Azerbaijan", "AZ"),
-    ):
-        group = new.get_by_role("group", name=row)
-        do(lambda group=group, name=name: group.get_by_label("Name", exact=True).fill(name))
-        do(lambda group=group, country=country: group.get_by_label("Country").fill(country))
-    do(lambda: new.get_by_role("button", name="Create conflict").click())
-    expect(page.locator("h1")).to_have_text("Armenia–Azerbaijan border clashes")
+    create_conflict(user, "Armenia–Azerbaijan border clashes")
     expect(page.locator('article[data-side="Azerbaijan"]')).to_be_visible()
 
     add_side = page.locator("#add-side")

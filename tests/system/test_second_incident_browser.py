@@ -16,10 +16,10 @@ from html import escape
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.plugins.browser import DESKTOP, screenshot
-from tests.system.test_conflict_setup_browser import Counted, _no_axe_violations
+from tests.system.test_conflict_setup_browser import Counted, _no_axe_violations, create_conflict
 from tests.system.test_source_flows_browser import drag_select
 from tracker.enums import Aspect, EditorialState, PartyKind, ProposalState, TimePrecision
 from tracker.models import Citation, Claim, Comment, Counterclaim, Incident, Party, Statement
@@ -74,6 +74,27 @@ class Person(Counted):
             _no_axe_violations(self.page)
 
 
+def _editor_and_journalist(
+    page: Page, browser: Browser, make_user, login, csp_violations: list[str]
+) -> tuple[Person, Person, BrowserContext]:
+    """The editor anna on PAGE and the journalist narek in a browser of their own, each logged
+    in, counted from there."""
+    make_user("anna", "Editor")
+    make_user("narek", "Journalist")
+    page.set_viewport_size(DESKTOP)
+    context = browser.new_context(viewport=DESKTOP)
+    journo_page = context.new_page()
+    journo_page.on(
+        "console",
+        lambda m: csp_violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    people = Person(page), Person(journo_page)
+    for person, name in zip(people, ("anna", "narek"), strict=True):
+        login(person.page, name)
+        person.logged_in()
+    return *people, context
+
+
 def _report_page() -> bytes:
     """The report's archived text as its page again: a paragraph per line."""
     paragraphs = (ARTICLES / "themoloch-2022-09-13-en.txt").read_text().strip().splitlines()
@@ -91,21 +112,7 @@ def _set_up_the_conflict(editor: Person, *, third_party: bool = False) -> None:
     page, do = editor.page, editor.do
     do(lambda: page.get_by_role("link", name="Conflict set-up").click())
     editor.axe("conflict list")
-    new = page.get_by_role("form", name="New conflict")
-    do(
-        lambda: new.get_by_label("Name", exact=True).first.fill(
-            "Armenia–Azerbaijan border conflict"
-        )
-    )
-    for row, name, country in (
-        ("First side", "Armenia", "AM"),
-        ("Second side", "Azerbaijan", "AZ"),
-    ):
-        group = new.get_by_role("group", name=row)
-        do(lambda group=group, name=name: group.get_by_label("Name", exact=True).fill(name))
-        do(lambda group=group, country=country: group.get_by_label("Country").fill(country))
-    do(lambda: new.get_by_role("button", name="Create conflict").click())
-    expect(page.locator("h1")).to_have_text("Armenia–Azerbaijan border conflict")
+    create_conflict(editor, "Armenia–Azerbaijan border conflict")
     parties = [(ARMENIA, "Armenia"), (AZERBAIJAN, "Azerbaijan")]
     if third_party:  # no column of its own until it speaks
         add_side = page.locator("#add-side")
@@ -185,29 +192,17 @@ def test_the_second_incident_end_to_end(
     page, browser, live_server, roles, make_user, login, csp_violations, server
 ):
     server.overrides[f"/{REPORT_PATH}"] = (_report_page(), "text/html; charset=utf-8")
-    make_user("anna", "Editor")
-    make_user("narek", "Journalist")
+    editor, journalist, context = _editor_and_journalist(
+        page, browser, make_user, login, csp_violations
+    )
+    journo_page, do = journalist.page, journalist.do
+    editor.axe("incident list")
 
     # The editor sets up the conflict.
-    page.set_viewport_size(DESKTOP)
-    editor = Person(page)
-    login(page, "anna")
-    editor.logged_in()
-    editor.axe("incident list")
     _set_up_the_conflict(editor)
     setup = editor.actions
 
     # The journalist, in a browser of their own.
-    context = browser.new_context(viewport=DESKTOP)
-    journo_page = context.new_page()
-    journo_page.on(
-        "console",
-        lambda m: csp_violations.append(m.text) if "Content Security Policy" in m.text else None,
-    )
-    journalist = Person(journo_page)
-    login(journo_page, "narek")
-    journalist.logged_in()
-    do = journalist.do
     _build_the_incident(journalist)
     incident = Incident.objects.get(title=TITLE)
 
@@ -435,20 +430,11 @@ def test_the_third_party_is_offered_below_the_grid_until_it_speaks(
 ):
     """The same set-up with the CSTO as a third party: the journalist's grid has the two
     belligerents' columns and offers the CSTO below it; its statement gives it a column."""
-    make_user("anna", "Editor")
-    make_user("narek", "Journalist")
-    page.set_viewport_size(DESKTOP)
-    editor = Person(page)
-    login(page, "anna")
-    editor.logged_in()
+    editor, journalist, context = _editor_and_journalist(
+        page, browser, make_user, login, csp_violations
+    )
+    journo_page, do = journalist.page, journalist.do
     _set_up_the_conflict(editor, third_party=True)
-
-    context = browser.new_context(viewport=DESKTOP)
-    journo_page = context.new_page()
-    journalist = Person(journo_page)
-    login(journo_page, "narek")
-    journalist.logged_in()
-    do = journalist.do
     _build_the_incident(journalist)
     offer = journo_page.locator("[data-third-parties]").get_by_role("link", name="CSTO")
     expect(offer).to_be_visible()

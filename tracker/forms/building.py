@@ -177,6 +177,7 @@ class SourceAddForm(forms.Form):
         initial=BY_URL,
         widget=forms.RadioSelect,
         label=_("How"),
+        help_text=_("Text pasted below is the source whichever is chosen."),
     )
     url = forms.URLField(
         max_length=2000, label=_("Address (URL)"), assume_scheme="https", validators=[WEB_ADDRESS]

@@ -139,9 +139,9 @@ def statement_new(request: HttpRequest, pk: int) -> HttpResponse:
         and form.is_valid()
         and all([row.is_valid() for row in rows])  # every row checked: each shows its errors
     ):
-        if not request.user.has_perm("tracker.add_claim") and any(row.claim() for row in rows):
-            raise PermissionDenied(_("Your role does not allow this."))
         claims = {row.aspect: claim for row in rows if (claim := row.claim())}
+        if claims:
+            _require(request, "tracker.add_claim")
         try:
             statement = statement_create_with_claims(
                 zone=incident.local_timezone,
