@@ -55,7 +55,6 @@ def test_editor_builds_an_incident_by_clicking(
     do(lambda: page.get_by_label("Type", exact=True).select_option("shelling"))
     do(lambda: page.get_by_label("From (local time)", exact=True).fill("2022-09-13T00:05"))
     do(lambda: page.get_by_label("Time zone", exact=True).fill("Asia/Yerevan"))
-    do(lambda: page.get_by_label("Precision", exact=True).select_option("exact"))
     do(lambda: page.get_by_label("Place", exact=True).fill("Jermuk"))
     do(lambda: page.locator("svg[data-place-picker]").click())  # the middle of the two countries
     latitude = page.get_by_label("Latitude", exact=True).input_value()
@@ -66,6 +65,7 @@ def test_editor_builds_an_incident_by_clicking(
     expect(page.get_by_role("heading", name="Shelling of Jermuk", level=1)).to_be_visible()
     incident = Incident.objects.get(title="Shelling of Jermuk")
     assert incident.local_timezone == "Asia/Yerevan"
+    assert incident.time_precision == "exact"  # read from a time to the minute
     assert 38 < incident.latitude < 42
     assert 44 < incident.longitude < 48
     assert incident.conflict == conflict.conflict
@@ -103,14 +103,17 @@ def test_editor_builds_an_incident_by_clicking(
     fetched = Source.objects.get()
     do(lambda: page.get_by_role("link", name="Shelling of Jermuk").click())
     do(lambda: page.get_by_role("link", name="Add a source").click())
-    do(lambda: page.get_by_label("I paste its text", exact=True).check())
     do(
         lambda: page.get_by_label("Address (URL)", exact=True).fill(
             "https://armenpress.am/eng/news/1092786"
         )
     )
-    do(lambda: page.get_by_label("Title", exact=True).fill("Jermuk shelled overnight"))
-    do(lambda: page.get_by_label("Text", exact=True).fill("The town of Jermuk was shelled."))
+    # The text pasted is the source; its first line, the title.
+    do(
+        lambda: page.get_by_label("Text", exact=True).fill(
+            "Jermuk shelled overnight\nThe town of Jermuk was shelled."
+        )
+    )
     do(lambda: page.get_by_role("button", name="Add source").click())
     expect(page.get_by_role("heading", name="Jermuk shelled overnight")).to_be_visible()
     do(lambda: page.get_by_role("link", name="Shelling of Jermuk").click())

@@ -146,11 +146,11 @@ def test_editor_sets_up_a_conflict_through_the_pages(as_role):
         page,
         {
             "form": "party",
-            "party-name": "Israel Defense Forces",
-            "party-short_name": "IDF",
-            "party-kind": "armed_force",
-            "party-country_code": "IL",
-            "party-side": sides["Israel"].pk,
+            "side": sides["Israel"].pk,
+            f"party-{sides['Israel'].pk}-name": "Israel Defense Forces",
+            f"party-{sides['Israel'].pk}-short_name": "IDF",
+            f"party-{sides['Israel'].pk}-kind": "armed_force",
+            f"party-{sides['Israel'].pk}-country_code": "IL",
         },
     )
     assert answer.status_code == 302
@@ -194,13 +194,13 @@ def test_errors_in_words_and_nothing_written(as_role, conflict):
         page,
         {
             "form": "party",
-            "party-name": "New",
-            "party-kind": "ministry",
-            "party-side": elsewhere.pk,
+            "side": elsewhere.pk,
+            f"party-{elsewhere.pk}-name": "New",
+            f"party-{elsewhere.pk}-kind": "ministry",
         },
     )
     assert answer.status_code == 422
-    assert "Select a valid choice" in answer.text
+    assert "that side is not one of this conflict" in answer.text
     assert not Party.objects.filter(name="New").exists()
 
     aliases = reverse("tracker:conflict-aliases", args=[conflict.slug])
@@ -334,10 +334,10 @@ def test_a_party_of_another_conflict_is_added_by_its_name(as_role, conflict):
         reverse("tracker:conflict-setup", args=[other.slug]),
         {
             "form": "party",
-            "party-name": "Armenian Ministry of Defence",
-            "party-kind": "ministry",
-            "party-country_code": "AM",
-            "party-side": side.pk,
+            "side": side.pk,
+            f"party-{side.pk}-name": "Armenian Ministry of Defence",
+            f"party-{side.pk}-kind": "ministry",
+            f"party-{side.pk}-country_code": "AM",
         },
     )
     assert answer.status_code == 302
@@ -346,3 +346,93 @@ def test_a_party_of_another_conflict_is_added_by_its_name(as_role, conflict):
         "am-az",
         "karabakh-2020",
     ]
+
+
+def test_a_new_conflict_takes_its_sides_and_a_made_address_name(as_role):
+    conflict_save(name="An older war", slug="border-war")
+    client = as_role("Editor")
+    answer = client.post(
+        reverse("tracker:conflict-setup-list"),
+        {
+            "name": "Border–war",
+            "slug": "",
+            "side1-name": "Armenia",
+            "side1-role": "belligerent",
+            "side1-country_code": "am",
+            "side2-name": "",
+            "side2-role": "belligerent",
+            "side2-country_code": "",
+        },
+    )
+    assert answer.status_code == 302
+    made = Conflict.objects.get(name="Border–war")
+    assert made.slug == "border-war-2"  # the dash parts the words; the address is free
+    assert answer["Location"] == reverse("tracker:conflict-setup", args=[made.slug])
+    assert list(made.sides.values_list("name", "role", "country_code")) == [
+        ("Armenia", SideRole.BELLIGERENT, "AM")  # the empty second row adds nothing
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rows", "words"),
+    [
+        ({"side1-name": "Armenia", "side1-country_code": "ARM"}, "Two letters from ISO 3166-1"),
+        ({"side1-country_code": "AM"}, "This field is required."),
+        (
+            {"side1-name": "Armenia", "side2-name": "Armenia"},
+            "Side with this Conflict and Name already exists.",
+        ),
+    ],
+)
+def test_a_bad_side_row_creates_no_conflict(as_role, rows, words):
+    client = as_role("Editor")
+    drawn = {"side1-role": "belligerent", "side2-role": "belligerent"}
+    answer = client.post(
+        reverse("tracker:conflict-setup-list"), {"name": "Border war", **drawn, **rows}
+    )
+    assert answer.status_code == 422
+    assert words in answer.text
+    assert (Conflict.objects.count(), Side.objects.count()) == (0, 0)
+
+
+def test_add_party_in_the_sides_card_with_its_usual_kind(as_role, conflict):
+    qatar = side_save(conflict=conflict, name="Qatar", role=SideRole.THIRD_PARTY, country="QA")
+    armenia = conflict.sides.get(name="Armenia")
+    client = as_role("Editor")
+    page = reverse("tracker:conflict-setup", args=[conflict.slug])
+    html = client.get(page).text
+    assert 'id="add-party"' not in html  # no separate form with a side to choose
+    for side, kind in ((armenia, PartyKind.MINISTRY), (qatar, PartyKind.ORGANISATION)):
+        card = re.search(rf'<article [^>]*data-side="{side.name}".*?</article>', html, re.S)
+        assert card
+        assert f'<input type="hidden" name="side" value="{side.pk}">' in card.group(0)
+        kinds = re.search(rf'<select name="party-{side.pk}-kind".*?</select>', card.group(0), re.S)
+        assert kinds
+        assert f'value="{kind}" selected' in kinds.group(0)
+    answer = client.post(
+        page,
+        {
+            "form": "party",
+            "side": qatar.pk,
+            f"party-{qatar.pk}-name": "State of Qatar mediators",
+            f"party-{qatar.pk}-kind": PartyKind.ORGANISATION,
+            f"party-{qatar.pk}-country_code": "QA",
+        },
+    )
+    assert answer.status_code == 302
+    party = Party.objects.get(name="State of Qatar mediators")
+    assert Alignment.objects.get(party=party).side == qatar
+
+
+def test_add_alias_from_a_partys_row_has_the_party_chosen(as_role, conflict):
+    client = as_role("Editor")
+    party = Party.objects.get(name="Armenian Ministry of Defence")
+    html = client.get(reverse("tracker:conflict-setup", args=[conflict.slug])).text
+    link = f"{reverse('tracker:conflict-aliases', args=[conflict.slug])}?party={party.pk}"
+    assert f'href="{link}"' in html
+    form = client.get(link).text
+    assert f'<option value="{party.pk}" selected>' in form
+    assert re.search(r'<input type="text" name="alias-text"[^>]* autofocus', form)
+    ignored = client.get(f"{reverse('tracker:conflict-aliases', args=[conflict.slug])}?party=x²")
+    assert ignored.status_code == 200
+    assert f'value="{party.pk}" selected' not in ignored.text

@@ -3,6 +3,7 @@ from a grid cell, and a source by address or by pasted text. They read and check
 typed; the services convert times to UTC and write."""
 
 import zoneinfo
+from datetime import datetime
 from typing import Any, cast
 
 from django import forms
@@ -22,6 +23,19 @@ LOCAL_INPUT = forms.DateTimeInput(
     attrs={"type": "datetime-local", "step": 60}, format="%Y-%m-%dT%H:%M"
 )
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+
+
+def precision_of(local: datetime) -> TimePrecision:
+    """The precision a wall-clock time implies when the person leaves it to the form: a time
+    to the minute is exact, one on the hour is to the hour, midnight is the day."""
+    if local.minute:
+        return TimePrecision.EXACT
+    return TimePrecision.HOUR if local.hour else TimePrecision.DAY
+
+
+PRECISION_HELP = _(
+    "Left empty, read from the time: exact for 00:05, to the hour for 14:00, to the day for 00:00."
+)
 
 
 def _zone_choices() -> list[tuple[str, str]]:
@@ -62,7 +76,10 @@ class IncidentCreateForm(forms.Form):
         label=_("Time zone"), help_text=_("IANA name of the zone the time was given in.")
     )
     time_precision = forms.ChoiceField(
-        choices=TimePrecision.choices, initial=TimePrecision.DAY, label=_("Precision")
+        required=False,
+        choices=[("", _("From the time given")), *TimePrecision.choices],
+        label=_("Precision"),
+        help_text=PRECISION_HELP,
     )
     place = forms.CharField(max_length=300, required=False, label=_("Place"))
     latitude = forms.FloatField(
@@ -87,6 +104,8 @@ class IncidentCreateForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("local_start"), data.get("local_end")
+        if start and not data.get("time_precision"):
+            data["time_precision"] = precision_of(start)
         if start and end and end < start:
             self.add_error("local_end", _("The end comes before the start."))
         if (data.get("latitude") is None) != (data.get("longitude") is None):
@@ -158,6 +177,7 @@ class SourceAddForm(forms.Form):
         initial=BY_URL,
         widget=forms.RadioSelect,
         label=_("How"),
+        help_text=_("Text pasted below is the source whichever is chosen."),
     )
     url = forms.URLField(
         max_length=2000, label=_("Address (URL)"), assume_scheme="https", validators=[WEB_ADDRESS]
@@ -179,5 +199,15 @@ class SourceAddForm(forms.Form):
         required=False,
         label=_("Text"),
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Title, outlet, date and text are read from the page when it is fetched."),
+        help_text=_(
+            "Pasted text is kept as the source (its first line is the title when none is "
+            "given); left empty, title, outlet, date and text are read from the fetched page."
+        ),
     )
+
+    def clean(self) -> dict[str, Any]:
+        """Text pasted means the text is the source, whichever way "How" was left."""
+        data = super().clean() or {}
+        if (data.get("text") or "").strip():
+            data["how"] = self.BY_TEXT
+        return data

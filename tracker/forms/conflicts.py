@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from tracker.enums import PartyKind, SideRole
 from tracker.forms.fields import IsolatedChoiceField
 from tracker.models import Conflict, Party, Side
-from tracker.services.conflicts import COUNTRY
+from tracker.services.conflicts import COUNTRY, SideDetails
 
 # The longest text the alias test box reads: a long report, not a book.
 TEST_TEXT_LIMIT = 20_000
@@ -43,7 +43,11 @@ class ConflictForm(forms.Form):
     slug = forms.SlugField(
         label=_("Address name"),
         max_length=50,
-        help_text=_("Letters, digits, - and _; used in the conflict's address."),
+        required=False,
+        help_text=_(
+            "Letters, digits, - and _; used in the conflict's address. Left empty, it is made "
+            "from the name."
+        ),
     )
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -52,8 +56,27 @@ class ConflictForm(forms.Form):
 
 class SideForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
-    role = forms.ChoiceField(label=_("Role"), choices=SideRole.choices)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=SideRole.choices, initial=SideRole.BELLIGERENT
+    )
     country_code = CountryField()
+
+    def values(self) -> SideDetails:
+        """side_save's name, role and country."""
+        data = self.cleaned_data
+        return {"name": data["name"], "role": data["role"], "country": data["country_code"]}
+
+
+class SideRowForm(SideForm):
+    """A side named with a new conflict; a row left empty adds none."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.update(empty_permitted=True, use_required_attribute=False)
+        super().__init__(*args, **kwargs)
+
+    def has_changed(self) -> bool:
+        """A name or a country typed; the role drawn already does not make a side of a row."""
+        return any(self[name].data not in (None, "") for name in ("name", "country_code"))
 
 
 class PartyForm(forms.Form):
@@ -68,6 +91,26 @@ class PartyForm(forms.Form):
         side_field = self.fields["side"]
         assert isinstance(side_field, forms.ModelChoiceField)
         side_field.queryset = Side.objects.filter(conflict=conflict).order_by("role", "name")
+
+
+# A new party's likely kind: a belligerent speaks through its ministries, a third party is
+# mostly an international body.
+USUAL_KIND: dict[str, PartyKind] = {
+    SideRole.BELLIGERENT: PartyKind.MINISTRY,
+    SideRole.THIRD_PARTY: PartyKind.ORGANISATION,
+}
+
+
+class SidePartyForm(PartyForm):
+    """A new party from its side's card: the side is the card's, the kind the one usual for the
+    side's role, the country the side's."""
+
+    def __init__(self, *args: Any, side: Side, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", f"party-{side.pk}")  # one form per card: ids stay unique
+        initial = {"kind": USUAL_KIND.get(side.role), "country_code": side.country_code}
+        super().__init__(*args, initial=initial, **kwargs)
+        del self.fields["side"]
+        self.party_side = side
 
 
 class AliasForm(forms.Form):
@@ -90,6 +133,9 @@ class AliasForm(forms.Form):
         party_field.queryset = Party.objects.filter(alignments__side__conflict=conflict).order_by(
             "name"
         )
+        # From a party's row: its alias is next (autofocus, which a #fragment would cancel).
+        if self.initial.get("party") and not self.is_bound:
+            self.fields["text"].widget.attrs["autofocus"] = True
 
 
 class AliasTestForm(forms.Form):

@@ -10,6 +10,7 @@ from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 
 from tracker.enums import Aspect, CounterclaimRelation, ProposalState, SideRole, Verdict
+from tracker.forms.building import PRECISION_HELP, precision_of
 from tracker.models import Claim, Incident, Side, Statement
 from tracker.selectors.incident_page import merge_targets
 from tracker.services.revisions import EDITABLE, Target
@@ -180,6 +181,8 @@ class ClaimAddForm(forms.ModelForm):
                     "zone": zone,
                 }
                 self.fields[name].help_text = _("Kept in UTC; the grid shows both.")
+        if "time_precision" in self.fields:
+            self.fields["time_precision"].help_text = PRECISION_HELP
         own = list(statements.order_by("-issued_at", "-id")[:1])
         others = Side.objects.filter(conflict=incident.conflict_id, role=SideRole.BELLIGERENT)
         other = list(others.exclude(pk=side.pk)[:2])
@@ -192,11 +195,47 @@ class ClaimAddForm(forms.ModelForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        return _at_least(super().clean, self.cleaned_data)
+        data = _at_least(super().clean, self.cleaned_data)
+        if data.get("time_start") and not data.get("time_precision"):
+            data["time_precision"] = precision_of(data["time_start"])
+        return data
 
     def values(self) -> dict[str, Any]:
         """The aspect's values, for claim_create."""
         return {name: self.cleaned_data[name] for name in self.fields if name in ASPECT_VALUES}
+
+
+class StatementClaimForm(ClaimAddForm):
+    """One aspect's row of a new statement: the claim the statement makes on that aspect, with
+    only that aspect's values. A row left as it was drawn creates nothing."""
+
+    def __init__(
+        self, *args: Any, incident: Incident, side: Side, aspect: Aspect, **kwargs: Any
+    ) -> None:
+        super().__init__(
+            *args,
+            incident=incident,
+            side=side,
+            aspect=aspect,
+            prefix=aspect.value,
+            empty_permitted=True,
+            use_required_attribute=False,
+            **kwargs,
+        )
+        del self.fields["statement"]
+        self.aspect = aspect
+
+    def has_changed(self) -> bool:
+        """Something typed: the claim's text or a value. The choices drawn already (the
+        accused side, whose losses, a precision, "at least") do not make a claim of a row."""
+        chosen = ("accused_side", "casualty_side", "time_precision", "at_least")
+        return any(self[name].data not in (None, "") for name in self.fields if name not in chosen)
+
+    def claim(self) -> dict[str, Any] | None:
+        """The claim's text and values for statement_create_with_claims; None for an empty row."""
+        if not self.has_changed():
+            return None
+        return {"text": self.cleaned_data["text"], **self.values()}
 
 
 def _show_aspect(

@@ -18,6 +18,7 @@ from tracker.selectors.parties import party_side
 from tracker.services.common import Actor, person, update_versioned, utc_from_local
 from tracker.services.revisions import addition_save, deletion_submit, edit_submit
 from tracker.services.sources import citation_create
+from tracker.services.statements import statement_create_reported
 from tracker.services.webhooks import claim_verdict_changed, counterclaim_confirmed
 
 
@@ -39,6 +40,30 @@ def claim_create_reported(*, zone: str, **values: Any) -> Claim:
         if values.get(name):
             values[name] = utc_from_local(local=values[name], zone=zone, field=name)
     return claim_create(**values)
+
+
+class ClaimRefused(ValidationError):
+    """A claim of statement_create_with_claims refused: ASPECT says which one, so the person
+    sees the message beside that claim's fields."""
+
+    def __init__(self, aspect: Aspect, error: ValidationError) -> None:
+        super().__init__(error.error_dict if hasattr(error, "error_dict") else error.error_list)
+        self.aspect = aspect
+
+
+@transaction.atomic
+def statement_create_with_claims(
+    *, zone: str, claims: dict[Aspect, dict[str, Any]], user: Actor = None, **statement: Any
+) -> Statement:
+    """A statement and the claims it makes, one per aspect (each CLAIMS value: the claim's text
+    and that aspect's values, times wall-clock in ZONE), as one change: all or nothing."""
+    created = statement_create_reported(user=user, **statement)
+    for aspect, values in claims.items():
+        try:
+            claim_create_reported(zone=zone, statement=created, aspect=aspect, user=user, **values)
+        except ValidationError as error:
+            raise ClaimRefused(aspect, error) from error
+    return created
 
 
 def claim_create_with_citation(

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tracker.enrich.parties import common_country
@@ -252,14 +253,47 @@ def _write_party(side: Side, data: dict, summary: ImportSummary) -> None:
 # party_align (one side per conflict) and alias_add (no case-insensitive duplicate).
 
 
+def _free_slug(name: str, conflict: Conflict) -> str:
+    """An address name made from NAME (punctuation, dashes included, parts words), numbered
+    when another conflict has it already."""
+    base = slugify(re.sub(r"[^\w\s-]", " ", name))[:45].strip("-") or "conflict"
+    others = Conflict.objects.exclude(pk=conflict.pk) if conflict.pk else Conflict.objects.all()
+    taken = set(others.filter(slug__startswith=base).values_list("slug", flat=True))
+    return next(
+        slug
+        for n in range(1, len(taken) + 2)
+        if (slug := base if n == 1 else f"{base}-{n}") not in taken
+    )
+
+
 def conflict_save(
-    *, conflict: Conflict | None = None, name: str, slug: str, description: str = ""
+    *, conflict: Conflict | None = None, name: str, slug: str = "", description: str = ""
 ) -> Conflict:
-    """Create or edit a conflict (its name, address and description)."""
+    """Create or edit a conflict (its name, address and description); an address name left
+    empty is made from the name."""
     conflict = conflict or Conflict()
+    slug = slug or _free_slug(name, conflict)
     conflict.name, conflict.slug, conflict.description = name, slug, description
     conflict.full_clean()
     conflict.save()
+    return conflict
+
+
+class SideDetails(TypedDict):
+    """A side as side_save takes it."""
+
+    name: str
+    role: str
+    country: str
+
+
+@transaction.atomic
+def conflict_create_with_sides(*, sides: list[SideDetails], **details: Any) -> Conflict:
+    """A new conflict (conflict_save's DETAILS) with the sides named at once (side_save's
+    name, role and country each): all or nothing."""
+    conflict = conflict_save(**details)
+    for side in sides:
+        side_save(conflict=conflict, **side)
     return conflict
 
 

@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from tracker.enums import SourceKind
 from tracker.ingest.entries import EntryDraft, EntryRecord
@@ -451,6 +452,11 @@ def source_create_from_url(*, url: str, kind: SourceKind = SourceKind.NEWS_REPOR
         )
 
 
+def _first_line(text: str) -> str:
+    """A pasted text's title when none is given: its first line, as a person would name it."""
+    return Truncator(text.strip().splitlines()[0].strip()).chars(300)
+
+
 def source_add_by_hand(
     *,
     url: str,
@@ -472,7 +478,7 @@ def source_add_by_hand(
     else:
         source = source_create(
             url=url,
-            title=title,
+            title=title or _first_line(text),
             text=text,
             published_at=published_at,
             outlet=outlet,

@@ -19,17 +19,21 @@ from django_htmx.http import reselect, reswap, retarget
 
 from tracker.enums import Aspect, TimePrecision
 from tracker.forms.building import IncidentCreateForm, SourceAddForm, StatementAddForm
-from tracker.forms.editorial import ClaimAddForm
+from tracker.forms.editorial import ClaimAddForm, StatementClaimForm
 from tracker.forms.errors import add_service_errors
 from tracker.forms.fields import is_id
 from tracker.maps import region_map
 from tracker.models import Conflict, Incident, Side, Source
 from tracker.selectors.building import conflict_usual_timezone, side_parties
+from tracker.selectors.grid import CORE_ASPECTS
 from tracker.selectors.parties import sides_countries
-from tracker.services.claims import claim_create_reported
+from tracker.services.claims import (
+    ClaimRefused,
+    claim_create_reported,
+    statement_create_with_claims,
+)
 from tracker.services.incidents import incident_create_reported
 from tracker.services.intake import source_add_by_hand
-from tracker.services.statements import statement_create_reported
 from tracker.views.incidents import incident_page_context
 
 # An archived page is someone else's HTML: shown with no script, no request anywhere, no form,
@@ -46,8 +50,9 @@ def _htmx(request: HttpRequest) -> bool:
     return bool(getattr(request, "htmx", False))
 
 
-def _status(request: HttpRequest, form: Any) -> int:
-    return 422 if request.method == "POST" and form.errors and not _htmx(request) else 200
+def _status(request: HttpRequest, *forms: Any) -> int:
+    refused = any(form.errors for form in forms)
+    return 422 if request.method == "POST" and refused and not _htmx(request) else 200
 
 
 def _side(incident: Incident, raw: str | None) -> Side:
@@ -110,7 +115,8 @@ def incident_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def statement_new(request: HttpRequest, pk: int) -> HttpResponse:
-    """A statement of the side whose grid cell or column asked (?side=ID): only its parties."""
+    """A statement of the side whose grid cell or column asked (?side=ID): only its parties;
+    with it, a claim per core aspect (rows left empty create nothing), all saved or none."""
     _require(request, "tracker.add_statement")
     incident = get_object_or_404(Incident.objects.live().select_related("conflict"), pk=pk)
     side = _side(incident, request.POST.get("side") or request.GET.get("side"))
@@ -124,11 +130,28 @@ def statement_new(request: HttpRequest, pk: int) -> HttpResponse:
             "party": only[0] if len(only) == 1 else None,  # a side of one party: chosen already
         },
     )
-    if request.method == "POST" and form.is_valid():
+    rows = [
+        StatementClaimForm(request.POST or None, incident=incident, side=side, aspect=aspect)
+        for aspect in CORE_ASPECTS
+    ]
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and all([row.is_valid() for row in rows])  # every row checked: each shows its errors
+    ):
+        claims = {row.aspect: claim for row in rows if (claim := row.claim())}
+        if claims:
+            _require(request, "tracker.add_claim")
         try:
-            statement = statement_create_reported(
-                incident=incident, user=request.user, **form.cleaned_data
+            statement = statement_create_with_claims(
+                zone=incident.local_timezone,
+                claims=claims,
+                incident=incident,
+                user=request.user,
+                **form.cleaned_data,
             )
+        except ClaimRefused as error:
+            add_service_errors(next(row for row in rows if row.aspect == error.aspect), error)
         except ValidationError as error:
             add_service_errors(form, error, renamed={"issued_at": "issued_local"})
         else:
@@ -139,7 +162,7 @@ def statement_new(request: HttpRequest, pk: int) -> HttpResponse:
                     incident_page_context(request, incident),
                 )
             return redirect(f"{incident.get_absolute_url()}#statement-{statement.pk}")
-    context = {"form": form, "incident": incident, "side": side}
+    context = {"form": form, "rows": rows, "incident": incident, "side": side}
     if _htmx(request):
         response = render(request, "tracker/build/statement_form.html", context)
         if request.method == "POST":  # errors: back into the form, not the grid
@@ -147,7 +170,10 @@ def statement_new(request: HttpRequest, pk: int) -> HttpResponse:
             return reselect(reswap(retarget(response, selector), "outerHTML"), selector)
         return response
     return render(
-        request, "tracker/build/statement_page.html", context, status=_status(request, form)
+        request,
+        "tracker/build/statement_page.html",
+        context,
+        status=_status(request, form, *rows),
     )
 
 

@@ -5,7 +5,7 @@ tracker.selectors.aliases reads; a journalist or viewer gets 403."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import wraps
 from typing import Any
 
@@ -19,7 +19,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tracker.forms.conflicts import AliasForm, AliasTestForm, ConflictForm, PartyForm, SideForm
+from tracker.forms.conflicts import (
+    AliasForm,
+    AliasTestForm,
+    ConflictForm,
+    PartyForm,
+    SideForm,
+    SidePartyForm,
+    SideRowForm,
+)
+from tracker.forms.fields import is_id
 from tracker.models import Conflict, Party, PartyAlias, Side
 from tracker.selectors.aliases import (
     alias_matches,
@@ -31,6 +40,7 @@ from tracker.selectors.parties import party_side
 from tracker.services.conflicts import (
     alias_add,
     alias_delete,
+    conflict_create_with_sides,
     conflict_save,
     party_save,
     side_save,
@@ -67,10 +77,20 @@ def _saved(form: Form, write: Callable[[], Any]) -> Any:
         return None
 
 
+def _forms(value: Any) -> Iterator[Form]:
+    """The forms in VALUE: a context's values, lists and pairs looked into."""
+    if isinstance(value, Form):
+        yield value
+    elif isinstance(value, dict):
+        yield from _forms(list(value.values()))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _forms(item)
+
+
 def _page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     """A rejected POST is 422 with the errors in the form, never a half-written change."""
-    forms = [v for v in context.values() if isinstance(v, Form)]
-    rejected = request.method == "POST" and any(f.is_bound and f.errors for f in forms)
+    rejected = request.method == "POST" and any(f.is_bound and f.errors for f in _forms(context))
     return render(
         request, f"tracker/conflict_setup/{template}", context, status=422 if rejected else 200
     )
@@ -79,11 +99,18 @@ def _page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpR
 @editors_only
 @require_http_methods(["GET", "POST"])
 def conflict_list(request: HttpRequest) -> HttpResponse:
-    """Every conflict, and the form for a new one."""
+    """Every conflict, and the form for a new one with its first sides (rows left empty add
+    none)."""
     form = ConflictForm(request.POST or None)
+    rows = [SideRowForm(request.POST or None, prefix=f"side{n}") for n in (1, 2)]
     conflict = (
-        _saved(form, lambda: conflict_save(**form.cleaned_data))
-        if request.method == "POST"
+        _saved(
+            form,
+            lambda: conflict_create_with_sides(
+                sides=[row.values() for row in rows if row.has_changed()], **form.cleaned_data
+            ),
+        )
+        if request.method == "POST" and all([row.is_valid() for row in rows])
         else None
     )
     if conflict:
@@ -91,7 +118,8 @@ def conflict_list(request: HttpRequest) -> HttpResponse:
             request, _("Conflict “%(name)s” created.") % {"name": isolate(conflict.name)}
         )
         return redirect("tracker:conflict-setup", slug=conflict.slug)
-    return _page(request, "list.html", {"conflicts": conflicts_to_set_up(), "form": form})
+    context = {"conflicts": conflicts_to_set_up(), "form": form, "rows": rows}
+    return _page(request, "list.html", context)
 
 
 @editors_only
@@ -103,9 +131,15 @@ def conflict_edit(request: HttpRequest, slug: str) -> HttpResponse:
     initial = {"name": conflict.name, "slug": conflict.slug, "description": conflict.description}
     conflict_form = ConflictForm(request.POST if what == "conflict" else None, initial=initial)
     side_form = SideForm(request.POST if what == "side" else None, prefix="side")
-    party_form = PartyForm(
-        request.POST if what == "party" else None, prefix="party", conflict=conflict
-    )
+    sides = conflict_setup(conflict=conflict)
+    posted_side = request.POST.get("side") if what == "party" else None
+    party_forms = [
+        SidePartyForm(
+            request.POST if posted_side == str(side.pk) else None, side=side, conflict=conflict
+        )
+        for side in sides
+    ]
+    party_form = next((form for form in party_forms if form.is_bound), None)
     if what == "conflict" and _saved(
         conflict_form, lambda: conflict_save(conflict=conflict, **conflict_form.cleaned_data)
     ):
@@ -113,39 +147,42 @@ def conflict_edit(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("tracker:conflict-setup", slug=conflict.slug)
     if what == "side" and _saved(
         side_form,
-        lambda: side_save(
-            conflict=conflict,
-            name=side_form.cleaned_data["name"],
-            role=side_form.cleaned_data["role"],
-            country=side_form.cleaned_data["country_code"],
-        ),
+        lambda: side_save(conflict=conflict, **side_form.values()),
     ):
         messages.success(request, _("Side added."))
         return redirect(reverse("tracker:conflict-setup", args=[slug]) + "#sides")
-    if what == "party" and _saved(party_form, lambda: _party_save(party_form)):
+    if party_form is not None and _saved(
+        party_form, lambda: _party_save(party_form, side=party_form.party_side)
+    ):
         messages.success(request, _("Party added."))
         return redirect(reverse("tracker:conflict-setup", args=[slug]) + "#sides")
-    if request.method == "POST" and what not in ("conflict", "side", "party"):
+    unknown_side = what == "party" and party_form is None
+    if unknown_side:
+        messages.error(request, _("Nothing was saved: that side is not one of this conflict's."))
+    elif request.method == "POST" and what not in ("conflict", "side", "party"):
         messages.error(request, _("Nothing was saved: the form sent was not recognised."))
     if what == "conflict" and conflict_form.errors:
         conflict.refresh_from_db()
-    return _page(
+    response = _page(
         request,
         "conflict.html",
         {
             "conflict": conflict,
-            "sides": conflict_setup(conflict=conflict),
+            "sides": list(zip(sides, party_forms, strict=True)),
             "conflict_form": conflict_form,
             "side_form": side_form,
-            "party_form": party_form,
         },
     )
+    if unknown_side:
+        response.status_code = 422
+    return response
 
 
-def _party_save(form: PartyForm, party: Party | None = None) -> Party:
+def _party_save(form: PartyForm, party: Party | None = None, side: Side | None = None) -> Party:
+    """FORM's party on SIDE, or on the side the form chose."""
     data = form.cleaned_data
     return party_save(
-        side=data["side"],
+        side=side or data["side"],
         party=party,
         name=data["name"],
         short_name=data["short_name"],
@@ -163,13 +200,7 @@ def side_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = SideForm(request.POST or None, initial=initial)
     if request.method == "POST" and _saved(
         form,
-        lambda: side_save(
-            conflict=side.conflict,
-            side=side,
-            name=form.cleaned_data["name"],
-            role=form.cleaned_data["role"],
-            country=form.cleaned_data["country_code"],
-        ),
+        lambda: side_save(conflict=side.conflict, side=side, **form.values()),
     ):
         messages.success(request, _("Side saved."))
         return redirect(reverse("tracker:conflict-setup", args=[slug]) + "#sides")
@@ -207,7 +238,13 @@ def party_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def aliases(request: HttpRequest, slug: str) -> HttpResponse:
     """The conflict's aliases by party, the form for a new one, and the test box (GET ?text=)."""
     conflict = get_object_or_404(Conflict, slug=slug)
-    form = AliasForm(request.POST or None, prefix="alias", conflict=conflict)
+    party = request.GET.get("party", "")  # from a party's row: that party chosen already
+    form = AliasForm(
+        request.POST or None,
+        prefix="alias",
+        conflict=conflict,
+        initial={"party": int(party) if is_id(party) else None},
+    )
     if request.method == "POST" and _saved(
         form,
         lambda: alias_add(
