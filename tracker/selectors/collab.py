@@ -41,6 +41,13 @@ def incident_comments(incident: Incident) -> list[Comment]:
 
 
 def incident_assignment(incident: Incident) -> Assignment | None:
+    """Who works on INCIDENT: read with it when it was loaded with its assignee (the incident
+    page's incidents_for_page), else queried."""
+    if Incident.assignment.is_cached(incident):
+        try:
+            return incident.assignment
+        except Assignment.DoesNotExist:  # read with it: nobody
+            return None
     return Assignment.objects.filter(incident=incident).select_related("assignee").first()
 
 

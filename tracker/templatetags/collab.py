@@ -23,14 +23,19 @@ def my_work_link(context: dict[str, Any]) -> dict[str, Any]:
     return {"unread": unread_count(user) if user.is_authenticated else 0}
 
 
-@register.inclusion_tag("tracker/partials/collab_tabs.html")
-def incident_tabs(incident: Incident, current: str = "overview") -> dict[str, Any]:
+@register.inclusion_tag("tracker/partials/collab_tabs.html", takes_context=True)
+def incident_tabs(
+    context: dict[str, Any], incident: Incident, current: str = "overview"
+) -> dict[str, Any]:
     """The incident's tabs (overview, activity) with its comment count and assignee."""
     assignment = incident_assignment(incident)
+    comments = context.get("comments")  # the incident page's thread, read already
     return {
         "incident": incident,
         "current": current,
-        "comments": Comment.objects.filter(incident=incident).count(),
+        "comments": Comment.objects.filter(incident=incident).count()
+        if comments is None
+        else len(comments),
         "assignee": assignment.assignee.get_username() if assignment else "",
     }
 
@@ -41,18 +46,23 @@ def incident_collab(context: dict[str, Any], incident: Incident) -> dict[str, An
     request = context["request"]
     user = request.user
     contributor = user.has_perm(CONTRIBUTE)
+    assign_anyone = user.has_perm(ASSIGN_ANYONE)
     assignment = incident_assignment(incident)
+    comments = context.get("comments")  # the incident page's thread, read already
     return {
         "request": request,
         "csrf_token": context.get("csrf_token"),
         "incident": incident,
         "assignment": assignment,
-        "comments": incident_comments(incident),
+        "comments": incident_comments(incident) if comments is None else comments,
         "user": user,
         "can_comment": contributor,
-        "can_assign_anyone": user.has_perm(ASSIGN_ANYONE),
+        "can_assign_anyone": assign_anyone,
         "can_take": contributor and assignment is None,
-        "colleagues": list(colleagues().values_list("username", flat=True)),
+        # Whom to assign or mention: asked only of those who may do either.
+        "colleagues": list(colleagues().values_list("username", flat=True))
+        if contributor or assign_anyone
+        else [],
         "claims": _claims(context, incident),
     }
 
