@@ -123,7 +123,7 @@ def pending_revisions(incident: Incident, *, grid: Grid | None = None) -> list[R
     revisions = list(
         incident.revisions.filter(state=RevisionState.PENDING).select_related("author")
     )
-    current = _rows_in_hand(grid) if grid is not None else {}
+    current = _rows_in_hand(grid) if grid is not None and revisions else {}
     for target in {revision.target for revision in revisions}:
         ids = [
             revision.target_id

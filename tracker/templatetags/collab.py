@@ -2,10 +2,13 @@
 count, and the incident page's assignee, comments and activity stream (rendered here so the
 incident page's own view and template stay as they are)."""
 
+from html import escape as e
 from typing import Any
 
 from django import template
+from django.utils.safestring import SafeString, mark_safe
 
+from tracker.enums import Aspect
 from tracker.models import Claim, Comment, Incident
 from tracker.selectors.collab import (
     incident_assignment,
@@ -13,6 +16,8 @@ from tracker.selectors.collab import (
     unread_count,
 )
 from tracker.services.collab import ASSIGN_ANYONE, CONTRIBUTE, colleagues
+from tracker.templatetags.text import truncated
+from tracker.text.bidi import isolate
 
 register = template.Library()
 
@@ -63,7 +68,7 @@ def incident_collab(context: dict[str, Any], incident: Incident) -> dict[str, An
         "colleagues": list(colleagues().values_list("username", flat=True))
         if contributor or assign_anyone
         else [],
-        "claims": _claims(context, incident),
+        "claim_options": _claim_options(_claims(context, incident)),
     }
 
 
@@ -75,4 +80,23 @@ def _claims(context: dict[str, Any], incident: Incident) -> list[Claim]:
         return [view.claim for row in grid.rows for _, cell in row.cells for view in cell]
     return list(
         Claim.objects.filter(statement__incident=incident).select_related("statement__party")
+    )
+
+
+def _claim_options(claims: list[Claim]) -> SafeString:
+    """The <option>s of the claims a comment may be about, "party · aspect: text", built here
+    rather than as template nodes: an incident holds hundreds of claims, and an aspect's label
+    is translated once, not once per claim. Every value passes through `e` (html.escape, as
+    the template's autoescaping does)."""
+    aspects = {value: str(label) for value, label in Aspect.choices}
+    return mark_safe(  # every value from outside went through e()
+        "".join(
+            f'<option value="{claim.pk}">'
+            + e(
+                f"{isolate(claim.statement.party.name)} · "
+                f"{aspects.get(claim.aspect, claim.aspect)}: {isolate(truncated(claim.text, 70))}"
+            )
+            + "</option>"
+            for claim in claims
+        )
     )
