@@ -35,7 +35,7 @@ def incident_comments(incident: Incident) -> list[Comment]:
     claim each one is about."""
     return list(
         Comment.objects.filter(incident=incident)
-        .select_related("author", "claim", "claim__statement__party")
+        .select_related("author", "claim")
         .order_by("created_at", "id")
     )
 

@@ -209,6 +209,28 @@ def _cited_source(
     )
 
 
+@lru_cache(maxsize=64)
+def _claim_actions(language: str, edit: bool, verdict: bool, delete: bool, counter: bool) -> str:
+    """A claim's action links for what the user may do, with "{pk}" where its id goes: built
+    once per language and set of permissions, not once per claim."""
+    words = _words(language)
+    links = []
+    for allowed, name, label in (
+        (edit, "tracker:claim-edit", words["edit"]),
+        (verdict, "tracker:claim-verdict", words["verdict"]),
+        (delete, "tracker:claim-delete", words["delete"]),
+        (counter, "tracker:claim-counterclaim", words["counter"]),
+    ):
+        if allowed:
+            url = _url_pattern(name).replace("{}", "{pk}")
+            links.append(
+                f'<a href="{url}" hx-get="{url}" hx-target="#claim-panel-{{pk}}">{label}</a>'
+            )
+    history = _url_pattern("tracker:history", "claim").replace("{}", "{pk}")
+    links.append(f'<a href="{history}">{words["history"]}</a>')
+    return f'<p class="row-actions">{" ".join(links)}</p><div id="claim-panel-{{pk}}"></div>'
+
+
 @register.simple_tag
 def claim_block(
     view: ClaimView, editable: bool = False, can: dict | None = None, oob: bool = False
@@ -290,23 +312,14 @@ def claim_block(
         out.append(f'<p class="uncited" role="note">{words["uncited"]}</p>')
     if editable:
         can = can or {}
-        links = []
-        for allowed, name, label in (
-            (can.get("edit_claim"), "tracker:claim-edit", words["edit"]),
-            (can.get("publish"), "tracker:claim-verdict", words["verdict"]),
-            (can.get("delete_claim"), "tracker:claim-delete", words["delete"]),
-            (can.get("propose_counterclaim"), "tracker:claim-counterclaim", words["counter"]),
-        ):
-            if allowed:
-                url = _url_pattern(name).format(claim.pk)
-                links.append(
-                    f'<a href="{url}" hx-get="{url}" hx-target="#claim-panel-{claim.pk}">'
-                    f"{label}</a>"
-                )
-        history = _url_pattern("tracker:history", "claim").format(claim.pk)
-        links.append(f'<a href="{history}">{words["history"]}</a>')
         out.append(
-            f'<p class="row-actions">{" ".join(links)}</p><div id="claim-panel-{claim.pk}"></div>'
+            _claim_actions(
+                language,
+                bool(can.get("edit_claim")),
+                bool(can.get("publish")),
+                bool(can.get("delete_claim")),
+                bool(can.get("propose_counterclaim")),
+            ).replace("{pk}", str(claim.pk))
         )
     out.append("</div>")
     return mark_safe("".join(out))  # every value from outside went through e()
