@@ -162,6 +162,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Bare URLs typed into forms are taken as https (Django 6's default already).
 FORMS_URLFIELD_ASSUME_HTTPS = True
+# ModelBackend, with a user's own and group permissions read in one query (tracker/web/auth.py).
+AUTHENTICATION_BACKENDS = ["tracker.web.auth.OneQueryModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "tracker:incident-list"
 LOGOUT_REDIRECT_URL = "login"

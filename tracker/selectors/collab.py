@@ -35,12 +35,19 @@ def incident_comments(incident: Incident) -> list[Comment]:
     claim each one is about."""
     return list(
         Comment.objects.filter(incident=incident)
-        .select_related("author", "claim", "claim__statement__party")
+        .select_related("author", "claim")
         .order_by("created_at", "id")
     )
 
 
 def incident_assignment(incident: Incident) -> Assignment | None:
+    """Who works on INCIDENT: read with it when it was loaded with its assignee (the incident
+    page's incidents_for_page), else queried."""
+    if Incident.assignment.is_cached(incident):
+        try:
+            return incident.assignment
+        except Assignment.DoesNotExist:  # read with it: nobody
+            return None
     return Assignment.objects.filter(incident=incident).select_related("assignee").first()
 
 

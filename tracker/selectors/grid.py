@@ -7,6 +7,7 @@ one."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from tracker.enums import Aspect, ProposalState, SideRole
@@ -30,6 +31,10 @@ class CitationView:
     # The quoted passage is no longer in the source's current version of the statement's page
     # (statement watch); the citation keeps the version it quoted.
     lost: bool = False
+
+    def __str__(self) -> str:
+        """As Citation's: a pending revision of the citation is named by it."""
+        return f"“{self.excerpt[:60]}”"
 
 
 @dataclass
@@ -78,10 +83,13 @@ class Grid:
         return sum(len(cell) for row in self.rows for _, cell in row.cells)
 
 
-def incident_grid(*, incident: Incident, public: bool = False) -> Grid:
+def incident_grid(
+    *, incident: Incident, public: bool = False, sources: Mapping[int, Source] | None = None
+) -> Grid:
     """PUBLIC: only what an editor approved, and confirmed counterclaims (the public page).
     Otherwise the newsroom's view: rows awaiting approval too (marked `held`), and proposed
-    counterclaims beside confirmed ones."""
+    counterclaims beside confirmed ones. SOURCES: every source the incident's citations cite,
+    by id, when the caller has read them already (the staff page lists them), else queried."""
     all_sides, party_side = sides_and_alignments(conflict=incident.conflict)
     side_by_id = {side.pk: side for side in all_sides}
     statement_rows, claim_rows, citation_rows = (
@@ -93,6 +101,8 @@ def incident_grid(*, incident: Incident, public: bool = False) -> Grid:
         .select_related("party", "reported_by")
         .order_by("issued_at", "id")
     )
+    for statement in statements:
+        statement.incident = incident  # in hand: a statement's name says its incident
     claims = list(claim_rows.filter(statement__incident=incident).order_by("aspect", "id"))
     # Citations without their sources, then each source once: 500 citations of one report
     # must not load (or even join) its row 500 times.
@@ -101,12 +111,13 @@ def incident_grid(*, incident: Incident, public: bool = False) -> Grid:
         .order_by("source_id", "start_offset")
         .values_list("id", "claim_id", "source_id", "excerpt", "start_offset", "end_offset")
     )
-    sources = {
-        source.pk: source
-        for source in Source.objects.filter(id__in={row[2] for row in citations})
-        .select_related("outlet")
-        .only("id", "url", "title", "language", "outlet__name")
-    }
+    if sources is None:
+        sources = {
+            source.pk: source
+            for source in Source.objects.filter(id__in={row[2] for row in citations})
+            .select_related("outlet")
+            .only("id", "url", "title", "language", "outlet__name")
+        }
     # Only a statement with an original URL is watched: none, no query.
     changes = statement_source_changes([s.pk for s in statements if s.original_url])
     lost = {c.pk for change in changes.values() for c in change.lost_citations}

@@ -3,11 +3,14 @@ latencies, the sources, pending revisions as diffs, merges and the editorial log
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from django.db.models import Count, Field, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, Field, OuterRef, Q, QuerySet
+from django.db.models.functions import JSONObject
 
 from tracker.enums import (
     Aspect,
@@ -98,15 +101,37 @@ class RevisionView:
     changes: list[ProposedChange]
 
 
-def pending_revisions(incident: Incident) -> list[RevisionView]:
+def _rows_in_hand(grid: Grid) -> dict[tuple[str, int], Any]:
+    """The rows of the grid's incident a pending revision may change, as the grid read them."""
+    target = PendingRevision.Target
+    rows: dict[tuple[str, int], Any] = {(target.INCIDENT, grid.incident.pk): grid.incident}
+    rows.update({(target.STATEMENT, statement.pk): statement for statement in grid.statements})
+    for row in grid.rows:
+        for _, cell in row.cells:
+            for view in cell:
+                rows[(target.CLAIM, view.claim.pk)] = view.claim
+                rows.update({(target.CITATION, c.pk): c for c in view.citations})
+                rows.update({(target.COUNTERCLAIM, pair.pk): pair for pair, _ in view.relations})
+    return rows
+
+
+def pending_revisions(incident: Incident, *, grid: Grid | None = None) -> list[RevisionView]:
     """Pending revisions as field diffs against the rows as published: one query for the
-    revisions, and at most one per kind of row they edit."""
+    revisions; the rows they change are taken from the newsroom's GRID of the incident where
+    it holds them (a citation is never edited, so its view names it well enough), and at most
+    one query per kind of row it does not."""
     revisions = list(
         incident.revisions.filter(state=RevisionState.PENDING).select_related("author")
     )
-    current: dict[tuple[str, int], Any] = {}
+    current = _rows_in_hand(grid) if grid is not None and revisions else {}
     for target in {revision.target for revision in revisions}:
-        ids = [revision.target_id for revision in revisions if revision.target == target]
+        ids = [
+            revision.target_id
+            for revision in revisions
+            if revision.target == target and (target, revision.target_id) not in current
+        ]
+        if not ids:
+            continue
         rows = REVISION_MODELS[target]._default_manager.filter(pk__in=ids)
         if target == PendingRevision.Target.STATEMENT:
             rows = rows.select_related("party", "incident")  # both are in its name
@@ -137,8 +162,23 @@ def editorial_log(incident: Incident) -> list[EditorialLogEntry]:
     )
 
 
-def merged_into_here(incident: Incident) -> list[Incident]:
-    return list(Incident.objects.filter(merged_into=incident).order_by("id"))
+def incidents_for_page() -> QuerySet[Incident]:
+    """Incidents with what the staff page shows of each beside its own row, in the same query:
+    its conflict, the incident it was merged into (its address leads there), its assignee, and
+    the incidents merged into it (`merged_here`, as merged_into_here gives them)."""
+    merged = Incident.objects.filter(merged_into=OuterRef("pk")).order_by("id")
+    return Incident.objects.select_related(
+        "conflict", "merged_into", "assignment__assignee"
+    ).annotate(merged_here=ArraySubquery(merged.values(row=JSONObject(pk="pk", title="title"))))
+
+
+def merged_into_here(incident: Incident) -> list[Mapping[str, Any]]:
+    """The incidents merged into INCIDENT (pk and title), oldest first: read with it when it
+    came from incidents_for_page."""
+    read = getattr(incident, "merged_here", None)
+    if read is not None:
+        return read
+    return list(Incident.objects.filter(merged_into=incident).order_by("id").values("pk", "title"))
 
 
 @dataclass

@@ -3,10 +3,12 @@ precision a place is known to, and bidirectional isolation where markup cannot r
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 
 from django import template
 from django.utils import dateformat
+from django.utils.text import Truncator
 
 from tracker.text.bidi import isolate
 
@@ -38,6 +40,13 @@ def coordinate(value: float | None) -> str:
     if value is None:
         return ""
     return f"{value:.{COORDINATE_DECIMALS}f}".rstrip("0").rstrip(".")
+
+
+def truncated(text: str, length: int) -> str:
+    """`Truncator(text).chars(length)` (the truncatechars filter), without its cost for a text
+    that fits, as most do: it too returns such a text whole, NFC-normalised."""
+    text = unicodedata.normalize("NFC", text)
+    return text if len(text) <= length else Truncator(text).chars(length)
 
 
 # The FSI…PDI wrap of tracker.text.bidi, for templates.

@@ -1,6 +1,6 @@
 """Display helpers for claims' structured values."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from html import escape as e
 
@@ -9,7 +9,6 @@ from django.db.models import TextChoices
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
@@ -17,7 +16,7 @@ from tracker.enums import Aspect, Channel, CounterclaimRelation, TimePrecision, 
 from tracker.models import Claim, Counterclaim, Statement
 from tracker.selectors.grid import ClaimView
 from tracker.selectors.statement_watch import SourceChange
-from tracker.templatetags.text import when
+from tracker.templatetags.text import truncated, when
 
 register = template.Library()
 
@@ -109,8 +108,9 @@ _RELATION_MARK = {"contradicts": "✕", "corroborates": "✓", "qualifies": "≈
 
 @lru_cache(maxsize=16)
 def _words(language: str) -> dict[str, str]:
-    """Every fixed string a claim block shows, translated once per language (not per claim)."""
-    return {
+    """Every fixed string a claim block shows, translated and escaped once per language (not
+    per claim)."""
+    words = {
         "proposed": _("proposed"),
         "held": _("awaiting approval: not public yet"),
         "claim_of": _("%(side)s’s claim"),
@@ -130,15 +130,17 @@ def _words(language: str) -> dict[str, str]:
         "lost": _(
             "No longer in the source's current version (the citation keeps the one it quoted)"
         ),
+        **{f"channel:{value}": str(label) for value, label in Channel.choices},
         **{f"verdict:{value}": str(label) for value, label in Verdict.choices},
         **{f"relation:{value}": str(label) for value, label in CounterclaimRelation.choices},
     }
+    return {key: e(word) for key, word in words.items()}
 
 
 @lru_cache(maxsize=8)
 def _url_pattern(name: str, *prefix: str) -> str:
-    """reverse() once per URL name; claims then only fill in their id."""
-    return reverse(name, args=[*prefix, 987654321]).replace("987654321", "{}")
+    """reverse() once per URL name, escaped; claims then only fill in their id."""
+    return e(reverse(name, args=[*prefix, 987654321]).replace("987654321", "{}"))
 
 
 def _source_change_note(change: SourceChange, words: dict[str, str]) -> str:
@@ -148,14 +150,13 @@ def _source_change_note(change: SourceChange, words: dict[str, str]) -> str:
     kind = e(version.kind)
     when = e(date_format(version.seen_at, "j M Y"))
     diff = (
-        f"<details><summary>{e(words['what_changed'])}</summary><pre>{e(version.diff)}</pre>"
-        "</details>"
+        f"<details><summary>{words['what_changed']}</summary><pre>{e(version.diff)}</pre></details>"
         if version.diff
         else ""
     )
     return (
         f'<div class="source-change {kind}" role="note"><p><strong>'
-        f"{e(words.get('change:' + version.kind, words['change:edited']))} {when}</strong></p>"
+        f"{words.get('change:' + version.kind, words['change:edited'])} {when}</strong></p>"
         f"{diff}</div>"
     )
 
@@ -164,20 +165,70 @@ def _decide_link(pair: Counterclaim, claim: Claim, allowed: bool, words: dict[st
     """An editor's way to decide a proposed pair, from either of its claims."""
     if not allowed or pair.state != "proposed":
         return ""
-    url = e(_url_pattern("tracker:counterclaim-decide").format(pair.pk))
+    url = _url_pattern("tracker:counterclaim-decide").format(pair.pk)
     return (
         f' <a class="decide" href="{url}" hx-get="{url}" hx-target="#claim-panel-{claim.pk}">'
-        f"{e(words['decide'])}</a>"
+        f"{words['decide']}</a>"
     )
 
 
-def _said_by(statement: Statement) -> str:
+def _said_by(statement: Statement, language: str) -> str:
     """Who made the claim, how and when, as the grid names a claim: "MoD · press release ·
     13 Sep 2022" (escaped)."""
-    parts = [f"<bdi>{e(statement.party.name)}</bdi>", e(statement.get_channel_display())]
-    if statement.issued_at:
-        parts.append(e(when(statement.issued_at, "date")))
+    return _said_by_values(statement.party.name, statement.channel, statement.issued_at, language)
+
+
+@lru_cache(maxsize=1024)
+def _said_by_values(party: str, channel: str, issued_at: datetime | None, language: str) -> str:
+    """_said_by, built once per statement rather than once per claim (its date formatting
+    alone would cost more than the rest of a claim's block)."""
+    parts = [f"<bdi>{e(party)}</bdi>", _words(language).get(f"channel:{channel}", e(channel))]
+    if issued_at:
+        parts.append(e(when(issued_at, "date")))
     return " · ".join(parts)
+
+
+@lru_cache(maxsize=1024)
+def _cited_source(
+    pk: int, url: str, name: str, language: str, editable: bool, words_language: str
+) -> tuple[str, str, str]:
+    """A citation's line without its excerpt, its id and its note: what comes from its
+    source, escaped once per source rather than once per citation. Before the excerpt; after
+    it, up to the archived copy's passage id (empty when not EDITABLE); after that id."""
+    words = _words(words_language)
+    # The newsroom reads the archived copy at the quoted passage (readers have no access to
+    # it); the original address stays beside it, as the source gave it.
+    archived = (
+        f'<a href="{_url_pattern("tracker:source-detail").format(pk)}#passage-' if editable else ""
+    )
+    original = f'<a href="{e(url)}" rel="noopener noreferrer">{words["original"]}</a>'
+    return (
+        f'<blockquote lang="{e(language)}" dir="auto">“',
+        f"”</blockquote><cite><bdi>{e(name)}</bdi></cite> · {archived}",
+        f'">{words["archived"]}</a> · {original}' if editable else original,
+    )
+
+
+@lru_cache(maxsize=64)
+def _claim_actions(language: str, edit: bool, verdict: bool, delete: bool, counter: bool) -> str:
+    """A claim's action links for what the user may do, with "{pk}" where its id goes: built
+    once per language and set of permissions, not once per claim."""
+    words = _words(language)
+    links = []
+    for allowed, name, label in (
+        (edit, "tracker:claim-edit", words["edit"]),
+        (verdict, "tracker:claim-verdict", words["verdict"]),
+        (delete, "tracker:claim-delete", words["delete"]),
+        (counter, "tracker:claim-counterclaim", words["counter"]),
+    ):
+        if allowed:
+            url = _url_pattern(name).replace("{}", "{pk}")
+            links.append(
+                f'<a href="{url}" hx-get="{url}" hx-target="#claim-panel-{{pk}}">{label}</a>'
+            )
+    history = _url_pattern("tracker:history", "claim").replace("{}", "{pk}")
+    links.append(f'<a href="{history}">{words["history"]}</a>')
+    return f'<p class="row-actions">{" ".join(links)}</p><div id="claim-panel-{{pk}}"></div>'
 
 
 @register.simple_tag
@@ -186,12 +237,14 @@ def claim_block(
 ) -> SafeString:
     """One claim of the grid with its verdict, relations and citations.
 
-    Built in Python with the standard library's escaping, strings translated and URLs reversed
-    once per request, rather than as template nodes: an incident with hundreds of claims and
-    citations renders in milliseconds (bench/pages.py). Every value from the database passes
-    through `e` (html.escape, quotes included). OOB: marked to replace its old block out of
-    band (an htmx answer that changed two claims at once)."""
-    words = _words(get_language() or "")
+    Built in Python with the standard library's escaping, strings translated, escaped and URLs
+    reversed once per language, and what comes from a statement or a source once for all its
+    claims and citations, rather than as template nodes: an incident with hundreds of claims
+    and citations renders in milliseconds (bench/pages.py). Every value from the database
+    passes through `e` (html.escape, quotes included). OOB: marked to replace its old block out
+    of band (an htmx answer that changed two claims at once)."""
+    language = get_language() or ""
+    words = _words(language)
     claim = view.claim
     classes = (
         "claim"
@@ -203,10 +256,10 @@ def claim_block(
         + (' hx-swap-oob="true">' if oob else ">"),
         f'<p class="claim-text" dir="auto">{e(claim.text)}</p>',
         f'<p class="claim-meta"><a href="#statement-{claim.statement_id}">'
-        f"{_said_by(claim.statement)}</a></p>",
+        f"{_said_by(claim.statement, language)}</a></p>",
     ]
     if claim.held:
-        out.append(f'<p class="held badge warn" role="note">{e(words["held"])}</p>')
+        out.append(f'<p class="held badge warn" role="note">{words["held"]}</p>')
     figures = claim_figures(claim)
     if figures:
         out.append(f'<p class="figures">{e(figures)}</p>')
@@ -218,23 +271,23 @@ def claim_block(
     verdict = e(claim.verdict)
     out.append(
         f'<p class="verdict"><span class="badge verdict-{verdict}" data-verdict="{verdict}">'
-        f"{e(words['verdict:' + claim.verdict])}</span>{note}</p>"
+        f"{words['verdict:' + claim.verdict]}</span>{note}</p>"
     )
     for pair, other in view.relations:
         relation = e(pair.relation)
-        whose = e(words["claim_of"] % {"side": other.side.name})
+        whose = words["claim_of"] % {"side": e(other.side.name)}
         proposed = "".join(
-            f' <span class="muted">({e(words[word])})</span>'
+            f' <span class="muted">({words[word]})</span>'
             for word, shown in (("proposed", pair.state == "proposed"), ("held", pair.held))
             if shown
         )
         out.append(
             f'<p class="relation relation-{relation}" data-relation="{relation}" '
             f'title="{e(pair.reason)}">{_RELATION_MARK.get(pair.relation, "")} '
-            f"{e(words['relation:' + pair.relation])} "
+            f"{words['relation:' + pair.relation]} "
             f'<a href="#claim-{other.claim.pk}">{whose}</a> '
-            f'<q dir="auto">{e(Truncator(other.claim.text).chars(80))}</q> '
-            f"({_said_by(other.claim.statement)}){proposed}"
+            f'<q dir="auto">{e(truncated(other.claim.text, 80))}</q> '
+            f"({_said_by(other.claim.statement, language)}){proposed}"
             + _decide_link(
                 pair, claim, editable and bool((can or {}).get("decide_counterclaim")), words
             )
@@ -242,47 +295,31 @@ def claim_block(
         )
     if view.citations:
         out.append('<ul class="citations">')
-        original = e(words["original"])
         for citation in view.citations:
             source = citation.source
             name = source.outlet.name if source.outlet else source.title
-            lost = f'<p class="lost" role="note">{e(words["lost"])}</p>' if citation.lost else ""
-            # The newsroom reads the archived copy at the quoted passage (readers have no
-            # access to it); the original address stays beside it, as the source gave it.
-            archived = (
-                f'<a href="{e(_url_pattern("tracker:source-detail").format(source.pk))}'
-                f'#passage-{citation.pk}">{e(words["archived"])}</a> · '
-                if editable
-                else ""
+            before, after, tail = _cited_source(
+                source.pk, source.url, name, source.language, editable, language
             )
             out.append(
                 ('<li class="lost">' if citation.lost else "<li>")
-                + f'<blockquote lang="{e(source.language)}" dir="auto">“{e(citation.excerpt)}”'
-                f"</blockquote><cite><bdi>{e(name)}</bdi></cite> · {archived}"
-                f'<a href="{e(source.url)}" rel="noopener noreferrer">{original}</a>{lost}</li>'
+                + f"{before}{e(citation.excerpt)}{after}{citation.pk if editable else ''}{tail}"
+                + (f'<p class="lost" role="note">{words["lost"]}</p>' if citation.lost else "")
+                + "</li>"
             )
         out.append("</ul>")
     else:
-        out.append(f'<p class="uncited" role="note">{e(words["uncited"])}</p>')
+        out.append(f'<p class="uncited" role="note">{words["uncited"]}</p>')
     if editable:
         can = can or {}
-        links = []
-        for allowed, name, label in (
-            (can.get("edit_claim"), "tracker:claim-edit", words["edit"]),
-            (can.get("publish"), "tracker:claim-verdict", words["verdict"]),
-            (can.get("delete_claim"), "tracker:claim-delete", words["delete"]),
-            (can.get("propose_counterclaim"), "tracker:claim-counterclaim", words["counter"]),
-        ):
-            if allowed:
-                url = e(_url_pattern(name).format(claim.pk))
-                links.append(
-                    f'<a href="{url}" hx-get="{url}" hx-target="#claim-panel-{claim.pk}">'
-                    f"{e(label)}</a>"
-                )
-        history = e(_url_pattern("tracker:history", "claim").format(claim.pk))
-        links.append(f'<a href="{history}">{e(words["history"])}</a>')
         out.append(
-            f'<p class="row-actions">{" ".join(links)}</p><div id="claim-panel-{claim.pk}"></div>'
+            _claim_actions(
+                language,
+                bool(can.get("edit_claim")),
+                bool(can.get("publish")),
+                bool(can.get("delete_claim")),
+                bool(can.get("propose_counterclaim")),
+            ).replace("{pk}", str(claim.pk))
         )
     out.append("</div>")
     return mark_safe("".join(out))  # every value from outside went through e()

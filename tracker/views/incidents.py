@@ -11,6 +11,7 @@ from tracker.enums import DisputeStatus
 from tracker.forms.incident_filters import IncidentFilterForm
 from tracker.maps import cluster_radius, region_map
 from tracker.models import Incident
+from tracker.selectors.collab import incident_comments
 from tracker.selectors.grid import incident_grid
 from tracker.selectors.incident_list import (
     MAX_ZOOM,
@@ -29,6 +30,7 @@ from tracker.selectors.incident_list import (
 from tracker.selectors.incident_page import (
     editorial_log,
     incident_sources,
+    incidents_for_page,
     merged_into_here,
     pending_revisions,
     statement_timeline,
@@ -174,7 +176,7 @@ def incident_clusters(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = get_object_or_404(Incident.objects.select_related("conflict", "merged_into"), pk=pk)
+    incident = get_object_or_404(incidents_for_page(), pk=pk)
     if incident.merged_into is not None:
         # A merged duplicate's address keeps working: it leads to the incident it became part of.
         return redirect(incident.merged_into)
@@ -185,16 +187,19 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def incident_page_context(request: HttpRequest, incident: Incident) -> dict[str, Any]:
     """Everything the staff incident page shows; also what an inline addition answers with, so
-    htmx can take the parts that changed from it."""
-    grid = incident_grid(incident=incident)
-    user = request.user
+    htmx can take the parts that changed from it. Each part is read once: the grid takes its
+    sources from the page's list and the pending revisions their rows from the grid; the tabs
+    and the comments section share the thread (tracker.templatetags.collab)."""
+    sources = incident_sources(incident)
+    grid = incident_grid(incident=incident, sources={source.pk: source for source in sources})
     return {
         "incident": incident,
         "grid": grid,
         "timeline": statement_timeline(grid),
-        "sources": incident_sources(incident),
-        "revisions": pending_revisions(incident),
+        "sources": sources,
+        "revisions": pending_revisions(incident, grid=grid),
         "log": editorial_log(incident),
         "merged_here": merged_into_here(incident),
-        "can": incident_permissions(user),
+        "comments": incident_comments(incident),
+        "can": incident_permissions(request.user),
     }
