@@ -38,9 +38,6 @@ _LOCK_AND_RELOAD_SQL = (  # names from the model's meta; values are bound
     f"FROM {Feed._meta.db_table} WHERE id = %s"
 )
 UNLOCK_SQL = "SELECT pg_advisory_unlock(%s, %s)"
-_LOG_ID_SQL = (  # names from the model's meta
-    f"currval(pg_get_serial_sequence('{FetchLog._meta.db_table}', '{FetchLog._meta.pk.column}'))"
-)
 
 
 @dataclass
@@ -97,12 +94,9 @@ def record_success(
     note: str = "",
     release: FetchLock | None = None,
     degraded: str = "",
-    ends_transaction: bool = False,
 ) -> FetchLog:
     """A fetch that ended with a document read. DEGRADED, when set, says why the feed is not
-    healthy all the same (every entry it gave was skipped): shown as its last error.
-    ENDS_TRANSACTION: this is the last statement of the caller's outermost transaction, which
-    it may commit (see _save_feed_and_log)."""
+    healthy all the same (every entry it gave was skipped): shown as its last error."""
     now = timezone.now()
     if result.status != 304:
         feed.etag = result.headers.get("etag", "")[:500]
@@ -127,9 +121,7 @@ def record_success(
         parser=parser,
         error=note,
     )
-    return _save_feed_and_log(
-        feed, _SUCCESS_FIELDS, log, release=release, ends_transaction=ends_transaction
-    )
+    return _save_feed_and_log(feed, _SUCCESS_FIELDS, log, release=release)
 
 
 def _stretched(interval: timedelta, hint_seconds: float | None) -> timedelta:
@@ -208,22 +200,12 @@ def _save_sql(fields: tuple[str, ...]) -> str:
 
 
 def _save_feed_and_log(
-    feed: Feed,
-    fields: tuple[str, ...],
-    log: dict[str, Any],
-    *,
-    release: FetchLock | None = None,
-    ends_transaction: bool = False,
+    feed: Feed, fields: tuple[str, ...], log: dict[str, Any], *, release: FetchLock | None = None
 ) -> FetchLog:
     """FEED's FIELDS and the LOG row (column → value) written by one statement (UPDATE in a
     WITH, then the INSERT): atomic on its own, and one round trip, which is most of what a 304
     costs. With RELEASE, outside a transaction, the same round trip commits it and then drops
-    the fetch's lock: BEGIN … COMMIT, so the next holder of the lock reads the committed row.
-    With RELEASE and ENDS_TRANSACTION (the last statement of the caller's outermost
-    transaction: a fetch that stored entries), the round trip commits that transaction and
-    unlocks the same way; Django's commit at the end of the block then finds nothing to commit
-    (psycopg skips COMMIT on an idle connection) and runs its on-commit hooks as usual. A
-    failed statement stops the message before its COMMIT, and the block rolls back."""
+    the fetch's lock: BEGIN … COMMIT, so the next holder of the lock reads the committed row."""
     feed.updated_at = timezone.now()
     fields = (*fields, "updated_at")
     sql = _save_sql(fields)
@@ -231,22 +213,10 @@ def _save_feed_and_log(
     state = orjson.dumps({name: getattr(feed, name) for name in fields}).decode()
     row = row_with_defaults(FetchLog, log)
     params: list[Any] = [state, feed.pk, orjson.dumps([row]).decode()]
-    release = release if release and release.acquired else None
+    release = release if release and release.acquired and not connection.in_atomic_block else None
     with connection.cursor() as cursor:
-        if release is not None and ends_transaction:
-            # The log's id is read again last (currval: this session's insert), since with a
-            # pghistory context active its execute wrapper leaves the cursor on the last result.
-            cursor.execute(
-                f"{sql}; COMMIT; RESET synchronous_commit; {UNLOCK_SQL}, {_LOG_ID_SQL}",
-                [*params, LOCK_NAMESPACE, release.feed_id],
-            )
-            release.released = True
-            while cursor.nextset():
-                pass
-            pk = cursor.fetchone()[1]
-        elif release is None or connection.in_atomic_block:
+        if release is None:
             cursor.execute(sql, params)
-            pk = cursor.fetchone()[0]
         else:
             try:
                 cursor.execute(
@@ -258,7 +228,7 @@ def _save_feed_and_log(
                 raise
             release.released = True
             cursor.nextset()  # from BEGIN's result to the INSERT's
-            pk = cursor.fetchone()[0]
+        pk = cursor.fetchone()[0]
     # The columns of FetchLog are its attnames; all of them, in the model's order.
     instance = FetchLog.from_db(
         connection.alias, _LOG_COLUMNS, [pk, *(row[name] for name in _LOG_COLUMNS[1:])]
