@@ -5,8 +5,10 @@ import threading
 import time
 from datetime import timedelta
 
+import pghistory
 import pytest
 from django.db import connection, transaction
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -401,3 +403,56 @@ def test_fetch_outcome_returned_is_what_was_stored(server, path):
     assert [getattr(feed, c) for c in columns] == [
         getattr(Feed.objects.get(pk=feed.pk), c) for c in columns
     ]
+
+
+@pytest.mark.django_db
+def test_history_of_a_batch_has_one_event_per_row(server):
+    """Source's history triggers run once per statement: every row of a batch still gets its own
+    event with its values, a write that changes nothing gets none, and the context is kept."""
+    feed_fetch(feed=_feed(server))
+    inserted = SourceEvent.objects.filter(pgh_label="insert")
+    assert sorted(inserted.values_list("pgh_obj_id", "url", "title")) == sorted(
+        Source.objects.values_list("id", "url", "title")
+    )
+    Source.objects.update(title=F("title"))
+    assert SourceEvent.objects.count() == 55
+    source = Source.objects.order_by("id").first()
+    with pghistory.context(note="corrected by hand"):
+        Source.objects.filter(pk=source.pk).update(title="Corrected")
+    updated = SourceEvent.objects.get(pgh_label="update")
+    assert (updated.pgh_obj_id, updated.title) == (source.pk, "Corrected")
+    assert updated.pgh_context.metadata == {"note": "corrected by hand"}
+    Source.objects.filter(feed__isnull=False).delete()
+    assert SourceEvent.objects.filter(pgh_label="delete").count() == 55
+
+
+@pytest.fixture
+def database_refusing_one_story(transactional_db):
+    """PostgreSQL refuses one of the Guardian's stories, as it would a value no check foresaw."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION test_refuse_story() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "IF NEW.title LIKE 'Trump State of the Union%' THEN RAISE 'refused for the test'; "
+            "END IF; RETURN NEW; END $$; CREATE TRIGGER test_refuse_story BEFORE INSERT ON "
+            "tracker_source FOR EACH ROW EXECUTE FUNCTION test_refuse_story()"
+        )
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DROP TRIGGER test_refuse_story ON tracker_source; DROP FUNCTION test_refuse_story()"
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_entry_the_database_refuses_costs_that_entry_only(server, database_refusing_one_story):
+    """The refused batch is rolled back whole (no rows, no history) and a new transaction
+    stores the entries one by one: the refused one is skipped with the database's reason."""
+    log = feed_fetch(feed=_feed(server)).log
+    assert (log.outcome, log.entries_new) == (FetchOutcome.OK, 54)
+    assert log.error == (
+        "1 entries skipped (entry 'https://www.theguardian.com/us-news/2018/jan/31/"
+        "donald-trump-state-of-the-union-address-unity-discord' refused: refused for the test)"
+    )
+    assert Source.objects.count() == SourceEvent.objects.count() == 54
+    assert _session_state() == (0, "on")
+    assert connection.connection.info.transaction_status.name == "IDLE"

@@ -63,6 +63,8 @@ def _partial_root(head: bytes, url: str) -> etree._Element:
 def _text(el: etree._Element | None) -> str:
     if el is None:
         return ""
+    if not len(el):  # no children (most elements): its text is all of it
+        return (el.text or "").strip()
     return "".join(el.itertext()).strip()
 
 

@@ -43,8 +43,23 @@ def unique_media(items: Iterable[Media]) -> list[Media]:
     return kept[:MAX_PER_ENTRY]
 
 
+# The child elements that may carry media: an item with none of them has none (most do not).
+_MEDIA_TAGS = frozenset(
+    {
+        "enclosure",
+        f"{ATOM}link",
+        f"{MEDIA}group",
+        f"{MEDIA}content",
+        f"{MEDIA}thumbnail",
+        f"{ITUNES}image",
+    }
+)
+
+
 def xml_media(item: etree._Element, base: str = "") -> list[Media]:
     """The media of an RSS item or Atom entry element."""
+    if not any(child.tag in _MEDIA_TAGS for child in item):
+        return []
     base = item.base or base
     found = [
         media_item(

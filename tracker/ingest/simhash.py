@@ -10,6 +10,7 @@ every candidate and the Hamming distance decides."""
 
 import hashlib
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -31,7 +32,7 @@ def simhash(text: str) -> int | None:
     over all rows at once (a Python integer per shingle cost a third more) and a bit of the
     fingerprint is set where most shingles have it, most significant bit of byte 0 first."""
     words = _WORD.findall(text.lower())[:MAX_WORDS]
-    shingles = {" ".join(words[i : i + 3]) for i in range(len(words) - 2)}
+    shingles = set(map(" ".join, zip(words, words[1:], words[2:], strict=False)))
     count = len(shingles)
     if count < MIN_SHINGLES:
         return None
@@ -42,15 +43,17 @@ def simhash(text: str) -> int | None:
     return int.from_bytes(np.packbits(majority).tobytes(), "big", signed=True)
 
 
-def bands(fingerprint: int) -> list[int]:
+@lru_cache(maxsize=65536)
+def bands(fingerprint: int) -> tuple[int, ...]:
     """The six bands, each tagged with its position so equal values in different positions
-    do not match."""
+    do not match. Cached: grouping reads the bands of every candidate of every batch, and the
+    same stories are candidates batch after batch."""
     unsigned = fingerprint & ((1 << BITS) - 1)
     result, shift = [], 0
     for position, width in enumerate(BAND_WIDTHS):
         result.append((position << 16) | ((unsigned >> shift) & ((1 << width) - 1)))
         shift += width
-    return result
+    return tuple(result)
 
 
 def distance(a: int, b: int) -> int:

@@ -410,7 +410,10 @@ def _notes(
     return notes
 
 
-@transaction.atomic
+class _BatchRefused(Exception):
+    """The database refused a fetch's batched write of its entries."""
+
+
 def _store(
     feed: Feed,
     started: datetime,
@@ -420,10 +423,35 @@ def _store(
     skipped: list[str],
     rules_note: str = "",
 ) -> FeedFetchReport:
+    """The entries, the feed's state and its log in one transaction. If the database refuses
+    the batch, that transaction is rolled back whole and a new one stores the entries one by
+    one (_store_each). No savepoint around the batch: it cost two round trips a feed, for a
+    failure that is rare."""
+    args = (feed, started, result, parsed, records, skipped, rules_note)
     try:
-        with transaction.atomic():
+        return _store_in_transaction(*args, batch=True)
+    except _BatchRefused:
+        return _store_in_transaction(*args, batch=False)
+
+
+@transaction.atomic
+def _store_in_transaction(
+    feed: Feed,
+    started: datetime,
+    result: FetchResult,
+    parsed: ParsedFeed,
+    records: list[EntryDraft],
+    skipped: list[str],
+    rules_note: str,
+    *,
+    batch: bool,
+) -> FeedFetchReport:
+    if batch:
+        try:
             counts = sources_upsert_entries(feed=feed, records=records)
-    except DatabaseError:
+        except DatabaseError as exc:
+            raise _BatchRefused from exc
+    else:
         counts = _store_each(feed, records, skipped)
     websub_subscribe = _note_hub(feed, parsed, feed_url=result.url)
     outcome = FetchOutcome.PARSED_LENIENTLY if parsed.bozo_reason else FetchOutcome.OK

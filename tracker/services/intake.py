@@ -126,7 +126,7 @@ def _row(record: EntryRecord, feed: Feed, now: datetime) -> dict[str, Any]:
         "text": record.text,
         "content_hash": record.content_hash,
         "simhash": record.simhash,
-        "simhash_bands": bands(record.simhash) if record.simhash is not None else [],
+        "simhash_bands": list(bands(record.simhash)) if record.simhash is not None else [],
         "entry_hash": record.entry_hash,
         "tags": record.tags,
         "enclosures": record.enclosures,

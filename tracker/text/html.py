@@ -14,7 +14,6 @@ _BLOCK = re.compile(
     re.IGNORECASE,
 )
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
-_BLANK_LINES = re.compile(r"\n\s*\n+")
 # What a page or a fragment pasted from one opens with; plain text and Markdown do not.
 _HTML_HINT = re.compile(r"<(?:html|body|p|div|article|span)\b", re.IGNORECASE)
 
@@ -37,8 +36,10 @@ def html_to_text(raw: str) -> str:
 
 
 def _tidy(text: str) -> str:
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    return _BLANK_LINES.sub("\n", "\n".join(line for line in lines if line)).strip()
+    """Spaces folded in one pass over the whole text (_SPACES never matches a line break), then
+    each line stripped and blank ones dropped: no blank line, and nothing to strip, is left."""
+    lines = (line.strip() for line in _SPACES.sub(" ", text).split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def main_text(page: str | bytes, *, url: str = "") -> str:

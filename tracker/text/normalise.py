@@ -5,6 +5,7 @@ import hashlib
 import re
 import unicodedata
 from datetime import UTC, datetime
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that say how a reader arrived, not what they read.
@@ -29,7 +30,7 @@ def canonical_url(url: str, *, strip_tracking: bool = True) -> str:
     if not host:
         raise ValueError(f"URL has no host: {url!r}")
     try:
-        host = host.encode("idna").decode("ascii")
+        host = _idna(host)
     except UnicodeError as exc:
         raise ValueError(f"URL host is not a valid name: {url!r}") from exc
     netloc = f"[{host}]" if ":" in host else host
@@ -40,7 +41,7 @@ def canonical_url(url: str, *, strip_tracking: bool = True) -> str:
     if port and port != _DEFAULT_PORTS[scheme]:
         netloc = f"{netloc}:{port}"
     query = parts.query
-    if strip_tracking:
+    if strip_tracking and query:
         query = urlencode(
             [
                 (k, v)
@@ -49,6 +50,12 @@ def canonical_url(url: str, *, strip_tracking: bool = True) -> str:
             ]
         )
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+@lru_cache(maxsize=4096)
+def _idna(host: str) -> str:
+    """HOST as IDNA ASCII (raises UnicodeError). Cached: a feed's links share a few hosts."""
+    return host.encode("idna").decode("ascii")
 
 
 def fold_spaces(text: str) -> str:
