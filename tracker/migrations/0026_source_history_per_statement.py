@@ -7,7 +7,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tracker", "0023_dismissal_reason"),
+        ("tracker", "0025_list_extent_index"),
     ]
 
     operations = [
