@@ -182,3 +182,13 @@ def test_inbox_refuses_a_skipped_local_time_in_words(client, journalist, proposa
     assert "From (local time, Europe/Kyiv)" in html
     assert "03:30 on 27 Mar 2022 did not exist in Europe/Kyiv" in html
     assert Proposal.objects.get(pk=proposal.pk).state == ProposalState.PROPOSED
+
+
+def test_inbox_shows_a_proposals_unreadable_time_as_none(client, journalist, proposal):
+    Proposal.objects.filter(pk=proposal.pk).update(
+        payload={**proposal.payload, "values": {"time_start": "around midnight"}}
+    )
+    client.force_login(journalist)
+    response = client.get(reverse("tracker:inbox"))
+    assert response.status_code == 200
+    assert f'id="time-start-{proposal.pk}" name="time_start" value=""' in response.content.decode()

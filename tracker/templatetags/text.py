@@ -38,10 +38,11 @@ def when(value: datetime | date | None, part: str = "") -> str:
 @register.filter
 def instant(value: str | None) -> datetime | None:
     """An ISO 8601 time as a stored JSON value holds it (a proposal's), as a moment; one
-    without an offset is UTC, as the database keeps times."""
-    if not value:
+    without an offset is UTC, as the database keeps times; anything else is no time."""
+    try:
+        moment = datetime.fromisoformat(value or "")
+    except ValueError:
         return None
-    moment = datetime.fromisoformat(value)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
