@@ -23,14 +23,33 @@ pytestmark = pytest.mark.django_db
     [
         (datetime(2022, 9, 13, 0, 5), "Asia/Yerevan", datetime(2022, 9, 12, 20, 5, tzinfo=UTC)),
         (datetime(2022, 9, 13, 0, 5), "", datetime(2022, 9, 13, 0, 5, tzinfo=UTC)),
-        # Kyiv's clocks went back at 04:00 on 30 Oct 2022: 03:30 happened twice; the first counts.
-        (datetime(2022, 10, 30, 3, 30), "Europe/Kyiv", datetime(2022, 10, 30, 0, 30, tzinfo=UTC)),
-        # ... and forward at 03:00 on 27 Mar 2022: 03:30 never happened; read with the old offset.
-        (datetime(2022, 3, 27, 3, 30), "Europe/Kyiv", datetime(2022, 3, 27, 1, 30, tzinfo=UTC)),
+        # Kyiv's clocks went back at 04:00 on 30 Oct 2022: 04:30 is after the repeated hour.
+        (datetime(2022, 10, 30, 4, 30), "Europe/Kyiv", datetime(2022, 10, 30, 2, 30, tzinfo=UTC)),
     ],
 )
 def test_local_time_in_its_zone_is_kept_in_utc(local, zone, utc):
     assert utc_from_local(local=local, zone=zone, field="local_timezone") == utc
+
+
+@pytest.mark.parametrize(
+    ("local", "message"),
+    [
+        (
+            datetime(2022, 3, 27, 3, 30),
+            "03:30 on 27 Mar 2022 did not exist in Europe/Kyiv: the clocks went forward then. "
+            "Give a time before or after the change.",
+        ),
+        (
+            datetime(2022, 10, 30, 3, 30),
+            "03:30 on 30 Oct 2022 happened twice in Europe/Kyiv: the clocks went back then, so "
+            "it was 00:30 or 01:30 UTC. Give a time outside the repeated hour.",
+        ),
+    ],
+)
+def test_a_time_a_clock_change_skipped_or_repeated_is_refused_in_words(local, message):
+    with pytest.raises(ValidationError) as refused:
+        utc_from_local(local=local, zone="Europe/Kyiv", field="time_start")
+    assert refused.value.message_dict == {"time_start": [message]}
 
 
 def test_unknown_zone_is_refused_on_its_field():

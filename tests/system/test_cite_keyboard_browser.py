@@ -201,7 +201,7 @@ def test_edit_a_casualties_claim_in_place(page, live_server, desk, make_user, lo
     edit.click()
     form = page.get_by_role("form", name="Claim")
     expect(form.get_by_label("Killed, at least")).to_be_visible()
-    expect(form.get_by_label("Start (UTC)")).to_have_count(0)  # not a timing claim
+    expect(form.get_by_label("Start (local time, Asia/Yerevan)")).to_have_count(0)  # not timing
     expect(form.get_by_label("Claim", exact=True)).to_be_focused()
     page.keyboard.press("Escape")  # closes without saving
     expect(form).to_have_count(0)

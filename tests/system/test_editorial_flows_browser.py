@@ -90,6 +90,27 @@ def test_edit_a_claim_inline_with_errors_in_place(
     assert csp_violations == []  # htmx and every page work under the strict policy
 
 
+def test_edit_a_claims_time_in_the_incidents_local_time(
+    page, live_server, demo, make_user, login, csp_violations
+):
+    Incident.objects.filter(pk=demo.incident.pk).update(state=EditorialState.DRAFT)
+    claim = demo.claims[("Azerbaijan", Aspect.TIMING)]  # from 22 Sep 2022, 20:00 UTC
+    make_user("j", "Journalist")
+    login(page, "j")
+    page.goto(f"{live_server.url}/incidents/{demo.incident.pk}/")
+    page.locator(f"#claim-{claim.pk}").get_by_role("link", name="Edit").click()
+    form = page.locator(f"#claim-panel-{claim.pk} form")
+    start = form.get_by_label("Start (local time, Asia/Yerevan)")
+    expect(start).to_have_value("2022-09-23T00:00")  # opens as stored, in Yerevan's time
+    expect(form).to_contain_text("Kept in UTC: saved now as 22 Sep 2022, 20:00 UTC.")
+    screenshot(page, "claim-edit-local-time")
+    start.fill("2022-09-23T00:30")
+    form.get_by_role("button", name="Save").click()
+    expect(page.locator(f"#claim-panel-{claim.pk} form")).to_have_count(0)
+    assert Claim.objects.get(pk=claim.pk).time_start == datetime(2022, 9, 22, 20, 30, tzinfo=UTC)
+    assert csp_violations == []
+
+
 def test_journalist_edit_of_published_claim_waits_for_editor(
     page, live_server, demo, make_user, login, browser
 ):

@@ -1,6 +1,7 @@
 """Correcting proposals in Chromium: change a claim's aspect and values, then dismiss several
 proposals for one reason; axe finds nothing on the inbox."""
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,25 @@ def test_correct_the_aspect_and_the_values_of_a_claim(inbox):
     claim = Claim.objects.get(pk=Proposal.objects.get(pk=proposal.pk).claim_id)
     assert claim.aspect == Aspect.CASUALTIES
     assert (claim.killed_min, claim.killed_max, claim.casualty_side.name) == (2, 3, "Armenia")
+
+
+def test_correct_a_claims_time_in_the_incidents_local_time(inbox):
+    page, run = inbox
+    proposal = run.proposals.filter(
+        kind=ProposalKind.CLAIM, payload__aspect=Aspect.INITIATOR
+    ).first()
+    row = page.locator(f"#proposal-{proposal.pk}")
+    row.locator("details.correct summary").click()
+    row.get_by_label("Aspect").select_option(value=Aspect.TIMING)
+    start = row.get_by_label("From (local time, Asia/Yerevan)")
+    start.fill("2022-09-23T00:05")  # the incident's (the demo's) zone, UTC+4
+    row.get_by_label("Precision").select_option(value="exact")
+    assert_accessible(page)
+    screenshot(page, "inbox-correct-time")
+    row.get_by_role("button", name="Accept as corrected").click()
+    expect(page.locator(f"#proposal-{proposal.pk} > .decided")).to_contain_text("Confirmed")
+    claim = Claim.objects.get(pk=Proposal.objects.get(pk=proposal.pk).claim_id)
+    assert claim.time_start == datetime(2022, 9, 22, 20, 5, tzinfo=UTC)
 
 
 def test_bulk_dismiss_with_one_reason(inbox):

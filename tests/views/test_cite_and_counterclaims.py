@@ -192,8 +192,8 @@ def test_edit_form_shows_its_aspects_fields_in_reading_order(client, make_user, 
     timing = client.get(reverse("tracker:claim-edit", args=[desk.timing.pk]), **HTMX)
     html = timing.content.decode()
     assert _fields(html)[1:] == ["text", "aspect", "time_start", "time_end", "time_precision"]
-    assert "Start (UTC)" in html
-    assert "13 Sep 2022, 00:00 local time (Asia/Yerevan)" in html
+    assert "Start (local time, Asia/Yerevan)" in html
+    assert "Kept in UTC: saved now as 12 Sep 2022, 20:00 UTC." in html
 
 
 def test_inline_save_answers_with_the_claim_block_only(client, make_user, desk):

@@ -76,10 +76,10 @@ def test_correct_a_statements_passage(client, journalist, run):
         ({"aspect": "bogus"}, "Select a valid choice. bogus is not one of the available"),
         ({"killed_min": "-1"}, "Killed, at least: Ensure this value is greater than or equal"),
         ({"killed_min": "many"}, "Killed, at least: Enter a whole number."),
-        ({"time_start": "yesterday"}, "From (UTC): Enter a valid date/time."),
+        ({"time_start": "yesterday"}, "From (local time, Asia/Yerevan): Enter a valid date/time."),
         (
             {"time_start": "2022-09-13T10:00", "time_end": "2022-09-13T09:00"},
-            "To (UTC): The end cannot come before the start.",
+            "To (local time, Asia/Yerevan): The end cannot come before the start.",
         ),
         ({"start_offset": "0", "end_offset": "999999"}, "The passage must start before it ends"),
         ({"start_offset": "40", "end_offset": "10"}, "The passage must start before it ends"),

@@ -2,10 +2,10 @@
 from a stale form is refused with a message instead of overwriting someone's change."""
 
 from datetime import datetime
-from typing import Any, cast
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 
@@ -13,21 +13,86 @@ from tracker.enums import Aspect, CounterclaimRelation, ProposalState, SideRole,
 from tracker.forms.building import PRECISION_HELP, precision_of
 from tracker.models import Claim, Incident, Side, Statement
 from tracker.selectors.incident_page import merge_targets
+from tracker.services.common import local_from_utc, utc_from_local
 from tracker.services.revisions import EDITABLE, Target
 from tracker.text.bidi import isolate
 
-UTC_INPUT = forms.DateTimeInput(
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+TIME_INPUT = forms.DateTimeInput(
     attrs={"type": "datetime-local", "step": 60}, format="%Y-%m-%dT%H:%M"
 )
 
 
+# The time fields typed as wall-clock in the incident's zone, with what their labels start with.
+LOCAL_TIMES = {"time_start": _("Start"), "time_end": _("End"), "issued_at": _("Issued at")}
+
+
+def zone_label(label: "StrOrPromise", zone: str) -> str:
+    """A time field's LABEL with the zone it is typed in: "Start (local time, Asia/Yerevan)",
+    or "Start (UTC)" for an incident without a zone."""
+    if zone:
+        return str(_("%(label)s (local time, %(zone)s)")) % {"label": label, "zone": zone}
+    return str(_("%(label)s (UTC)")) % {"label": label}
+
+
+def show_local_times(form: forms.ModelForm, zone: str) -> None:
+    """Label FORM's time fields with the incident's ZONE ("UTC" when it has none) and open a
+    stored value as its wall-clock time there, so a form saved unchanged gives back the same
+    instant; the help text says what the stored value is in UTC."""
+    for name, label in LOCAL_TIMES.items():
+        if name not in form.fields:
+            continue
+        field = form.fields[name]
+        field.label = zone_label(label, zone)
+        moment = getattr(form.instance, name, None)
+        field.help_text = _utc_help(moment, zone)
+        if moment is not None and not form.is_bound:
+            form.initial[name] = local_from_utc(moment, zone)
+
+
+def utc_times(form: forms.ModelForm, zone: str) -> None:
+    """FORM's typed times (wall-clock in ZONE) as UTC in its cleaned_data; a time a clock
+    change skipped or repeated is an error beside its field."""
+    for name in LOCAL_TIMES:
+        if local := form.cleaned_data.get(name):
+            try:
+                form.cleaned_data[name] = utc_from_local(local=local, zone=zone, field=name)
+            except ValidationError as error:
+                form.add_error(None, error)
+
+
+def _utc_help(moment: datetime | None, zone: str) -> str:
+    if not zone:
+        return str(_("The incident has no time zone: the time is in UTC."))
+    if moment is None:
+        return str(_("Kept in UTC; the grid shows both."))
+    return str(_("Kept in UTC: saved now as %(utc)s UTC.")) % {
+        "utc": dateformat.format(moment, "j M Y, H:i")  # the site's one format (|when)
+    }
+
+
 class VersionedForm(forms.ModelForm):
+    """An edit form; a claim's or a statement's times are wall-clock in the incident's zone
+    (show_local_times, utc_times)."""
+
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
+        show_local_times(self, self.zone())
+
+    def zone(self) -> str:
+        """The IANA zone of the incident this row belongs to ("" for none: UTC)."""
+        return ""
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        utc_times(self, self.zone())
+        return self.cleaned_data
 
     def changes(self) -> dict:
         """The edited fields only, for tracker.services.revisions.edit_submit."""
@@ -39,8 +104,8 @@ class IncidentEditForm(VersionedForm):
         model = Incident
         fields = sorted(EDITABLE[Target.INCIDENT])
         widgets = {
-            "occurred_start": UTC_INPUT,
-            "occurred_end": UTC_INPUT,
+            "occurred_start": TIME_INPUT,
+            "occurred_end": TIME_INPUT,
             "summary": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -50,10 +115,13 @@ class StatementEditForm(VersionedForm):
         model = Statement
         fields = sorted(EDITABLE[Target.STATEMENT])
         widgets = {
-            "issued_at": UTC_INPUT,
+            "issued_at": TIME_INPUT,
             "text": forms.Textarea(attrs={"rows": 4}),
             "translation": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def zone(self) -> str:
+        return self.instance.incident.local_timezone
 
 
 # The fields each aspect's claim holds, in the order a person reads the claim: whose losses
@@ -95,8 +163,8 @@ class ClaimEditForm(VersionedForm):
         model = Claim
         fields = sorted(EDITABLE[Target.CLAIM])
         widgets = {
-            "time_start": UTC_INPUT,
-            "time_end": UTC_INPUT,
+            "time_start": TIME_INPUT,
+            "time_end": TIME_INPUT,
             "text": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {
@@ -106,20 +174,20 @@ class ClaimEditForm(VersionedForm):
             "killed_max": _("Killed, at most"),
             "wounded_min": _("Wounded, at least"),
             "wounded_max": _("Wounded, at most"),
-            "time_start": _("Start (UTC)"),
-            "time_end": _("End (UTC)"),
         }
         field_classes = {"accused_side": SideChoiceField, "casualty_side": SideChoiceField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         claim = self.instance
-        incident = claim.statement.incident
-        _show_aspect(self, ["text", "aspect"], claim.aspect, incident, ["version"])
+        _show_aspect(self, ["text", "aspect"], claim.aspect, claim.statement.incident, ["version"])
         if not self.is_bound and claim.aspect == Aspect.CASUALTIES:
             self.initial["at_least"] = (
                 claim.killed_min is not None or claim.wounded_min is not None
             ) and (claim.killed_max is None and claim.wounded_max is None)
+
+    def zone(self) -> str:
+        return self.instance.statement.incident.local_timezone
 
     def clean(self) -> dict[str, Any]:
         return _at_least(super().clean, self.cleaned_data)
@@ -149,7 +217,7 @@ class ClaimAddForm(forms.ModelForm):
     claim's text, which of the side's statements (chosen already: its latest) and only that
     aspect's values, with the likely answer chosen: the other belligerent for who started it,
     the speaking side for whose losses. Times are wall-clock in the incident's zone (UTC when
-    it has none): claim_create_reported keeps them in UTC."""
+    it has none), as on the edit form: claim_create_reported keeps them in UTC."""
 
     statement = StatementChoiceField(queryset=Statement.objects.none(), label=_("Statement"))
     at_least = ClaimEditForm.base_fields["at_least"]
@@ -173,14 +241,7 @@ class ClaimAddForm(forms.ModelForm):
             "issued_at", "id"
         )
         _show_aspect(self, ["text", "statement"], aspect, incident, [])
-        zone = incident.local_timezone
-        for name, label in (("time_start", _("Start")), ("time_end", _("End"))):
-            if name in self.fields and zone:  # as the report gives it, like the incident's
-                self.fields[name].label = _("%(label)s (local time, %(zone)s)") % {
-                    "label": label,
-                    "zone": zone,
-                }
-                self.fields[name].help_text = _("Kept in UTC; the grid shows both.")
+        show_local_times(self, incident.local_timezone)
         if "time_precision" in self.fields:
             self.fields["time_precision"].help_text = PRECISION_HELP
         own = list(statements.order_by("-issued_at", "-id")[:1])
@@ -242,17 +303,13 @@ def _show_aspect(
     form: forms.ModelForm, first: list[str], aspect: str, incident: Incident, last: list[str]
 ) -> None:
     """Keep FIRST, ASPECT's values and LAST, in that order; the sides offered are the
-    incident's conflict's; a time field says what its UTC moment is in the incident's zone."""
+    incident's conflict's."""
     for name in ("accused_side", "casualty_side"):
         cast(forms.ModelChoiceField, form.fields[name]).queryset = Side.objects.filter(
             conflict=incident.conflict_id
         )
     order = [*first, *ASPECT_FIELDS.get(aspect, ()), *last]
     form.fields = {name: form.fields[name] for name in order}
-    for name in ("time_start", "time_end"):
-        if name in form.fields:
-            moment = getattr(form.instance, name)
-            form.fields[name].help_text = _local_time_help(moment, incident.local_timezone)
 
 
 def _at_least(clean: Any, data: dict[str, Any]) -> dict[str, Any]:
@@ -262,20 +319,6 @@ def _at_least(clean: Any, data: dict[str, Any]) -> dict[str, Any]:
     if data.get("at_least"):
         data["killed_max"] = data["wounded_max"] = None
     return data
-
-
-def _local_time_help(moment: datetime | None, zone: str) -> str:
-    """The stored UTC moment in the incident's own zone, beside the UTC the field takes."""
-    if moment is None or not zone:
-        return str(_("In UTC."))
-    try:
-        local = moment.astimezone(ZoneInfo(zone))
-    except (ZoneInfoNotFoundError, ValueError):
-        return str(_("In UTC."))
-    return str(_("In UTC; saved now as %(local)s local time (%(zone)s).")) % {
-        "local": dateformat.format(local, "j M Y, H:i"),  # the site's one format (|when)
-        "zone": zone,
-    }
 
 
 class VerdictForm(forms.Form):

@@ -12,7 +12,9 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from tracker.enums import Aspect, Channel, CounterclaimRelation, ProposalKind, TimePrecision
+from tracker.forms.editorial import zone_label
 from tracker.models import Party, Proposal, Side
+from tracker.selectors.enrichment import proposal_zone
 
 
 class ProposalCorrectionForm(forms.Form):
@@ -33,8 +35,9 @@ class ProposalCorrectionForm(forms.Form):
     # Claims.
     aspect = forms.ChoiceField(choices=[("", "—"), *Aspect.choices], required=False)
     accused_side = forms.ChoiceField(required=False, label=_("Blames"))
-    time_start = forms.DateTimeField(required=False, label=_("From (UTC)"))
-    time_end = forms.DateTimeField(required=False, label=_("To (UTC)"))
+    # Wall-clock in the incident's zone (labelled in __init__); the service keeps them in UTC.
+    time_start = forms.DateTimeField(required=False)
+    time_end = forms.DateTimeField(required=False)
     time_precision = forms.ChoiceField(
         choices=[("", "—"), *TimePrecision.choices], required=False, label=_("Precision")
     )
@@ -75,6 +78,10 @@ class ProposalCorrectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.proposal = proposal
         self.fields["aspect"].label = _("Aspect")
+        if proposal.kind == ProposalKind.CLAIM:
+            zone = proposal_zone(proposal=proposal)
+            for name, label in (("time_start", _("From")), ("time_end", _("To"))):
+                self.fields[name].label = zone_label(label, zone)
         party = self.fields["party_id"]
         assert isinstance(party, forms.ModelChoiceField)
         party.queryset = Party.objects.filter(alignments__isnull=False).distinct()

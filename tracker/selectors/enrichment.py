@@ -71,8 +71,29 @@ def inbox_card(*, source: Source) -> dict:
         "statements": statements,
         "counterclaims": [p for p in proposals if p.kind == ProposalKind.COUNTERCLAIM],
         "claims_by_id": {p.pk: p for p in proposals if p.kind == ProposalKind.CLAIM},
+        "zone": incident_zone(
+            next((p for p in proposals if p.kind == ProposalKind.INCIDENT), None)
+        ),
         "open": sum(p.state == ProposalState.PROPOSED for p in proposals),
     }
+
+
+def incident_zone(incident: Proposal | None) -> str:
+    """The zone of the incident a report's proposals go to, given its INCIDENT proposal: the
+    chosen incident's, or the one proposed for a new incident ("" for none: UTC). The inbox
+    shows and takes a claim's times in it, as every form does."""
+    if incident is None:
+        return ""
+    if incident.incident is not None:
+        return incident.incident.local_timezone
+    return str(incident.payload.get("new", {}).get("local_timezone") or "")
+
+
+def proposal_zone(*, proposal: Proposal) -> str:
+    """incident_zone of PROPOSAL's report."""
+    return incident_zone(
+        proposal.run.proposals.filter(kind=ProposalKind.INCIDENT).select_related("incident").first()
+    )
 
 
 def _segments(statement: Proposal, claims: list[Proposal]) -> list[tuple[str, str]]:

@@ -1,7 +1,7 @@
 """Pieces every service uses: validated saves, optimistic-locking updates, reported times."""
 
 import zoneinfo
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -55,14 +55,48 @@ def update_versioned(obj: M, *, expected_version: int | None, fields: dict[str, 
     return obj
 
 
-def utc_from_local(*, local: datetime, zone: str, field: str) -> datetime:
-    """LOCAL, a wall-clock time as a reporter gave it in the IANA ZONE, as a UTC instant (the
-    database keeps UTC; the zone is kept beside it for display). A zone that is not IANA's is
-    refused on FIELD. A time skipped by a clock change resolves as the zone's rules say (fold 0)."""
+def _zone(zone: str, field: str) -> tzinfo:
+    """The IANA ZONE (UTC when empty); one that is not IANA's is refused on FIELD."""
     try:
-        tz = zoneinfo.ZoneInfo(zone) if zone else UTC
+        return zoneinfo.ZoneInfo(zone) if zone else UTC
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
         raise ValidationError(
             {field: f"{zone} is not an IANA time zone (e.g. Asia/Yerevan)."}
         ) from exc
-    return local.replace(tzinfo=None).replace(tzinfo=tz).astimezone(UTC)
+
+
+def utc_from_local(*, local: datetime, zone: str, field: str) -> datetime:
+    """LOCAL, a wall-clock time as a reporter gave it in the IANA ZONE, as a UTC instant (the
+    database keeps UTC; the zone is kept beside it for display). Every form that takes a time
+    in an incident's zone comes through here. A zone that is not IANA's, and a time a clock
+    change skipped or repeated (which instant is meant cannot be known), are refused on FIELD
+    in words."""
+    tz = _zone(zone, field)
+    wall = local.replace(tzinfo=None)
+    first, second = wall.replace(tzinfo=tz, fold=0), wall.replace(tzinfo=tz, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return first.astimezone(UTC)
+    shown = f"{wall:%H:%M} on {wall.day} {wall:%b %Y}"
+    if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != wall:
+        message = (
+            f"{shown} did not exist in {zone}: the clocks went forward then. "
+            "Give a time before or after the change."
+        )
+    else:
+        message = (
+            f"{shown} happened twice in {zone}: the clocks went back then, so it was "
+            f"{first.astimezone(UTC):%H:%M} or {second.astimezone(UTC):%H:%M} UTC. "
+            "Give a time outside the repeated hour."
+        )
+    raise ValidationError({field: message})
+
+
+def local_from_utc(moment: datetime, zone: str) -> datetime:
+    """MOMENT as the wall-clock time of the IANA ZONE (UTC when empty or not IANA's), without
+    an offset: what a form that takes times through utc_from_local shows, so a form saved
+    unchanged gives back the same instant."""
+    try:
+        tz = _zone(zone, "zone")
+    except ValidationError:
+        tz = UTC
+    return moment.astimezone(tz).replace(tzinfo=None)

@@ -39,7 +39,7 @@ from tracker.services.claims import (
     counterclaim_may_decide,
     counterclaim_propose,
 )
-from tracker.services.common import Actor, person
+from tracker.services.common import Actor, person, utc_from_local
 from tracker.services.incidents import incident_create
 from tracker.services.sources import citation_create
 from tracker.services.statements import statement_create
@@ -381,9 +381,17 @@ def _accept_claim(proposal: Proposal, user: Actor, corrections: dict[str, Any]) 
     if statement is None:
         raise ValidationError("The claim's statement proposal was accepted without a statement.")
     aspect = Aspect(corrections.get("aspect", proposal.payload["aspect"]))
+    corrected = corrections.get("values", {})
+    zone = statement.incident.local_timezone
     values: dict[str, Any] = {
         **proposal.payload.get("values", {}),
-        **corrections.get("values", {}),
+        **corrected,
+        # A person types times as wall-clock in the incident's zone, as on every form.
+        **{
+            name: utc_from_local(local=corrected[name], zone=zone, field=name)
+            for name in ("time_start", "time_end")
+            if corrected.get(name)
+        },
     }
     fields: dict[str, Any] = {}
     for name in STRUCTURED.get(aspect, ()):

@@ -4,12 +4,13 @@ precision a place is known to, and bidirectional isolation where markup cannot r
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django import template
 from django.utils import dateformat
 from django.utils.text import Truncator
 
+from tracker.services.common import local_from_utc
 from tracker.text.bidi import isolate
 
 register = template.Library()
@@ -32,6 +33,24 @@ def when(value: datetime | date | None, part: str = "") -> str:
         # Already in the page's zone (expects_localtime), or in the one the |timezone filter set.
         return dateformat.format(value, DATE if part == "date" else DATE_TIME)
     return dateformat.format(value, DATE)
+
+
+@register.filter
+def instant(value: str | None) -> datetime | None:
+    """An ISO 8601 time as a stored JSON value holds it (a proposal's), as a moment; one
+    without an offset is UTC, as the database keeps times; anything else is no time."""
+    try:
+        moment = datetime.fromisoformat(value or "")
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@register.filter
+def local_input(value: datetime | None, zone: str) -> str:
+    """VALUE as a datetime-local input holds it, wall-clock in ZONE (UTC when ""): the form
+    takes it back through services.common.utc_from_local."""
+    return f"{local_from_utc(value, zone):%Y-%m-%dT%H:%M}" if value else ""
 
 
 @register.filter
