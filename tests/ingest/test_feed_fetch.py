@@ -379,9 +379,26 @@ def test_feed_fetch_304_outside_a_transaction_commits_then_unlocks(server):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_feed_fetch_200_outside_a_transaction_unlocks_and_resets(server):
+def test_feed_fetch_200_outside_a_transaction_unlocks_and_resets(server, tmp_path):
+    """A fetch that stores entries takes seven round trips (libpq's trace of what is sent):
+    lock and reload; BEGIN; known rows; candidates; INSERT; feed state and log; then COMMIT,
+    the unlock and the reset in one message, sent after the last write has answered (a worker
+    killed during that write never sent COMMIT: tests/system/test_processes.py). Django's own
+    commit then finds no transaction open and sends nothing."""
     feed = _feed(server)
-    assert feed_fetch(feed=feed).log.entries_new == 55
+    connection.ensure_connection()
+    pgconn = connection.connection.pgconn
+    with open(tmp_path / "trace", "w") as trace:
+        pgconn.trace(trace.fileno())
+        assert feed_fetch(feed=feed).log.entries_new == 55
+        pgconn.untrace()
+    lines = (tmp_path / "trace").read_text().splitlines()
+    sent = [  # libpq's trace: time, F(rontend), length, message type, contents
+        fields[4].strip(' "').split(" ")[0]
+        for fields in (line.split("\t") for line in lines)
+        if fields[1:2] == ["F"] and fields[3:4] == ["Query"]
+    ]
+    assert sent == ["SELECT", "BEGIN", "SELECT", "SET", "INSERT", "WITH", "COMMIT;"]
     assert _session_state() == (0, "on")
     assert connection.connection.info.transaction_status.name == "IDLE"
 

@@ -24,7 +24,9 @@ class Source(models.Model):
     point into; `snapshot` is the raw page (zlib-compressed) so a claim survives the page changing
     or vanishing."""
 
-    url = models.URLField(_("canonical URL"), max_length=2000, unique=True)
+    # Unique through a constraint in Meta, not unique=True: that would add a second index
+    # (varchar_pattern_ops, for LIKE 'prefix%') which no query uses and every insert pays for.
+    url = models.URLField(_("canonical URL"), max_length=2000)
     outlet = models.ForeignKey(
         Outlet, on_delete=models.SET_NULL, null=True, blank=True, related_name="sources"
     )
@@ -74,6 +76,7 @@ class Source(models.Model):
     class Meta:
         ordering = ["-published_at", "-id"]
         constraints = [
+            models.UniqueConstraint(fields=["url"], name="source_unique_url"),
             models.UniqueConstraint(
                 fields=["feed", "guid"],
                 condition=~models.Q(guid=""),

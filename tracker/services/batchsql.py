@@ -12,11 +12,20 @@ from typing import Any
 
 import orjson
 from django.db import connection
-from django.db.models import Field, Model
+from django.db.models import Field, Model, UniqueConstraint
 
 
 def _fields(model: type[Model]) -> list[Field]:
     return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+def _unique(model: type[Model], field: Field) -> bool:
+    """FIELD is unique on its own: `unique=True`, or the only field of an unconditional
+    UniqueConstraint (which spares the second, pattern-ops index unique=True adds to text)."""
+    return field.unique or any(
+        isinstance(c, UniqueConstraint) and c.condition is None and c.fields == (field.name,)
+        for c in model._meta.constraints
+    )
 
 
 @cache
@@ -27,7 +36,7 @@ def insert_from_json_sql(model: type[Model]) -> str:
     fields = _fields(model)
     columns = ", ".join(qn(f.column) for f in fields)
     types = ", ".join(f"{qn(f.column)} {f.db_type(connection)}" for f in fields)
-    key = next((f.column for f in fields if f.unique), model._meta.pk.column)
+    key = next((f.column for f in fields if _unique(model, f)), model._meta.pk.column)
     return (  # names from the model's meta; values are bound
         f"INSERT INTO {qn(model._meta.db_table)} ({columns}) SELECT {columns} "  # noqa: S608
         f"FROM jsonb_to_recordset(%s::jsonb) AS r({types}) "

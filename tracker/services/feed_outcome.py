@@ -76,6 +76,27 @@ def fetch_lock(feed: Feed) -> Iterator[FetchLock]:
                     cursor.execute("RESET synchronous_commit")
 
 
+def commit_and_release(lock: FetchLock) -> None:
+    """End a fetch's own transaction, its last write done, with COMMIT, the unlock and the reset
+    in one round trip (two otherwise: Django's COMMIT, then fetch_lock's unlock). Django's
+    commit at the end of the block then finds no transaction open, and psycopg sends nothing.
+    Only after the last write has answered: a worker killed during that write never sent
+    COMMIT, so its writes are rolled back. Inside a caller's transaction (only the fetch's own
+    block open is ours to end) or one already failing, nothing is done here."""
+    if (
+        not lock.acquired
+        or lock.released
+        or len(connection.atomic_blocks) != 1
+        or connection.needs_rollback
+    ):
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"COMMIT; {UNLOCK_SQL}; RESET synchronous_commit", [LOCK_NAMESPACE, lock.feed_id]
+        )
+    lock.released = True
+
+
 def backoff_delay(*, interval: timedelta, failures: int) -> timedelta:
     """interval × 2^failures, capped, with ±20 % jitter so failing feeds do not retry in step."""
     cap = timedelta(minutes=settings.COUNTERCLAIM_FEED_MAX_BACKOFF_MINUTES)

@@ -43,6 +43,7 @@ from tracker.services.feed_outcome import (
     LOCK_NAMESPACE,
     UNLOCK_SQL,
     FetchLock,
+    commit_and_release,
     feed_follow_move,
     fetch_lock,
     record_failure,
@@ -351,7 +352,7 @@ def feed_ingest_result(
     ruled = apply_rules(parsed.entries, keep=feed.keep_rule, block=feed.block_rule)
     parsed.entries = ruled.kept
     records, skipped = feed_entry_drafts(parsed, feed_url=result.url)
-    return _store(feed, started, result, parsed, records, skipped, rules_note=ruled.note)
+    return _store(feed, started, result, parsed, records, skipped, lock, rules_note=ruled.note)
 
 
 def feed_entry_drafts(parsed: ParsedFeed, *, feed_url: str) -> tuple[list[EntryDraft], list[str]]:
@@ -421,13 +422,14 @@ def _store(
     parsed: ParsedFeed,
     records: list[EntryDraft],
     skipped: list[str],
+    lock: FetchLock,
     rules_note: str = "",
 ) -> FeedFetchReport:
     """The entries, the feed's state and its log in one transaction. If the database refuses
     the batch, that transaction is rolled back whole and a new one stores the entries one by
     one (_store_each). No savepoint around the batch: it cost two round trips a feed, for a
     failure that is rare."""
-    args = (feed, started, result, parsed, records, skipped, rules_note)
+    args = (feed, started, result, parsed, records, skipped, lock, rules_note)
     try:
         return _store_in_transaction(*args, batch=True)
     except _BatchRefused:
@@ -442,6 +444,7 @@ def _store_in_transaction(
     parsed: ParsedFeed,
     records: list[EntryDraft],
     skipped: list[str],
+    lock: FetchLock,
     rules_note: str,
     *,
     batch: bool,
@@ -471,6 +474,7 @@ def _store_in_transaction(
         # A feed whose every entry is skipped gives nothing: not healthy, whatever HTTP said.
         degraded=f"no entry could be stored: {note}" if skipped and not stored else "",
     )
+    commit_and_release(lock)
     return FeedFetchReport(log, counts.awaiting_page_ids, websub_subscribe)
 
 
