@@ -18,7 +18,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from playwright.sync_api import Browser, Page
 
 from tests import factories
-from tests.conftest import password_of
 from tests.plugins.browser import DESKTOP, PHONE, axe_violations
 from tracker.demo.load import Demo
 from tracker.enums import Aspect
@@ -277,20 +276,15 @@ def _visits(world: World) -> Iterator[tuple[str, str, str, int]]:
     yield ANONYMOUS, "/p/incidents/999999/", "the 404 page, anonymous", 404
 
 
-def _session(browser: Browser, live_server: Any, role: str) -> Page:
-    context = browser.new_context(viewport=DESKTOP)
-    page = context.new_page()
+def _session(browser: Browser, login: Callable[[Page, str], None], role: str) -> Page:
+    page = browser.new_context(viewport=DESKTOP).new_page()
     if role != ANONYMOUS:
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("Username").fill(role)
-        page.get_by_label("Password").fill(password_of(role))
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(f"{live_server.url}/incidents/")
+        login(page, role)
     return page
 
 
 def test_every_page_passes_axe_at_both_widths_with_a_visible_first_focus(
-    browser: Browser, live_server: Any, world: World
+    browser: Browser, live_server: Any, login: Callable[[Page, str], None], world: World
 ) -> None:
     pages: dict[str, Page] = {}
     csp: list[str] = []
@@ -298,7 +292,7 @@ def test_every_page_passes_axe_at_both_widths_with_a_visible_first_focus(
     visited = 0
     for role, url, what, expected in _visits(world):
         if role not in pages:
-            pages[role] = _session(browser, live_server, role)
+            pages[role] = _session(browser, login, role)
             pages[role].on(
                 "console",
                 lambda message, role=role: (

@@ -55,6 +55,29 @@ def _status(request: HttpRequest, *forms: Any) -> int:
     return 422 if request.method == "POST" and refused and not _htmx(request) else 200
 
 
+def _added(request: HttpRequest, incident: Incident, anchor: str) -> HttpResponse:
+    """After an addition from the grid: inline, the incident page re-read (the form's hx-select
+    takes the parts that changed); otherwise back to the incident at ANCHOR."""
+    if _htmx(request):
+        return render(
+            request, "tracker/incident_detail.html", incident_page_context(request, incident)
+        )
+    return redirect(f"{incident.get_absolute_url()}#{anchor}")
+
+
+def _form_again(
+    request: HttpRequest, name: str, context: dict[str, Any], selector: str, status: int
+) -> HttpResponse:
+    """The build form NAME, inline (after a POST its errors go back into the form at SELECTOR,
+    not into the grid) or as its own page."""
+    if _htmx(request):
+        response = render(request, f"tracker/build/{name}_form.html", context)
+        if request.method == "POST":
+            return reselect(reswap(retarget(response, selector), "outerHTML"), selector)
+        return response
+    return render(request, f"tracker/build/{name}_page.html", context, status=status)
+
+
 def _side(incident: Incident, raw: str | None) -> Side:
     """The side of INCIDENT's conflict a grid cell or column named; 404 for anything else."""
     if not raw or not is_id(raw):
@@ -155,25 +178,10 @@ def statement_new(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error, renamed={"issued_at": "issued_local"})
         else:
-            if _htmx(request):  # the grid and the statements, re-read; the form selects them
-                return render(
-                    request,
-                    "tracker/incident_detail.html",
-                    incident_page_context(request, incident),
-                )
-            return redirect(f"{incident.get_absolute_url()}#statement-{statement.pk}")
+            return _added(request, incident, f"statement-{statement.pk}")
     context = {"form": form, "rows": rows, "incident": incident, "side": side}
-    if _htmx(request):
-        response = render(request, "tracker/build/statement_form.html", context)
-        if request.method == "POST":  # errors: back into the form, not the grid
-            selector = f"#statement-form-{side.pk}"
-            return reselect(reswap(retarget(response, selector), "outerHTML"), selector)
-        return response
-    return render(
-        request,
-        "tracker/build/statement_page.html",
-        context,
-        status=_status(request, form, *rows),
+    return _form_again(
+        request, "statement", context, f"#statement-form-{side.pk}", _status(request, form, *rows)
     )
 
 
@@ -203,21 +211,10 @@ def claim_new(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            if _htmx(request):  # the grid re-read; the form selects it
-                return render(
-                    request,
-                    "tracker/incident_detail.html",
-                    incident_page_context(request, incident),
-                )
-            return redirect(f"{incident.get_absolute_url()}#claim-{claim.pk}")
+            return _added(request, incident, f"claim-{claim.pk}")
     context = {"form": form, "incident": incident, "side": side, "aspect": aspect}
-    if _htmx(request):
-        response = render(request, "tracker/build/claim_form.html", context)
-        if request.method == "POST":  # errors: back into the form, not the grid
-            selector = f"#claim-form-{side.pk}-{aspect.value}"
-            return reselect(reswap(retarget(response, selector), "outerHTML"), selector)
-        return response
-    return render(request, "tracker/build/claim_page.html", context, status=_status(request, form))
+    selector = f"#claim-form-{side.pk}-{aspect.value}"
+    return _form_again(request, "claim", context, selector, _status(request, form))
 
 
 @login_required
