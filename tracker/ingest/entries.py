@@ -8,7 +8,6 @@ entries pay for the rest (text, sanitising, SimHash, language) in `EntryDraft.re
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urljoin
 
 import orjson
 
@@ -98,11 +97,10 @@ class EntryDraft:
 
 def entry_draft(entry: ParsedEntry, *, feed_url: str = "") -> EntryDraft:
     _clean_entry(entry)
-    link = urljoin(feed_url, entry.link) if feed_url and entry.link else entry.link
-    if not link:
+    if not entry.link:
         raise EntrySkipped(f"entry {entry.guid or entry.title or '?'!r} has no link")
     try:
-        url = canonical_url(link)
+        url = canonical_url(entry.link, base=feed_url)
     except ValueError as exc:
         raise EntrySkipped(str(exc)[:200]) from exc
     if len(url) > MAX_URL_CHARS:

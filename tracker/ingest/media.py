@@ -3,7 +3,7 @@ RSS <enclosure>, Media RSS (media:content, media:thumbnail, media:group), Atom
 link rel="enclosure", iTunes image, JSON Feed attachments / image / banner_image, and what
 feedparser found for the lenient path."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 from urllib.parse import urljoin
 
@@ -44,7 +44,7 @@ def unique_media(items: Iterable[Media]) -> list[Media]:
 
 
 # The child elements that may carry media: an item with none of them has none (most do not).
-_MEDIA_TAGS = frozenset(
+_MEDIA_TAGS: frozenset[object] = frozenset(
     {
         "enclosure",
         f"{ATOM}link",
@@ -56,11 +56,12 @@ _MEDIA_TAGS = frozenset(
 )
 
 
-def xml_media(item: etree._Element, base: str = "") -> list[Media]:
-    """The media of an RSS item or Atom entry element."""
-    if not any(child.tag in _MEDIA_TAGS for child in item):
+def xml_media(item: etree._Element, child_tags: Collection[object]) -> list[Media]:
+    """The media of an RSS item or Atom entry element whose children have CHILD_TAGS (the
+    caller has them already)."""
+    if _MEDIA_TAGS.isdisjoint(child_tags):
         return []
-    base = item.base or base
+    base = item.base or ""
     found = [
         media_item(
             e.get("url"), e.get("type"), e.get("length"), rel=EnclosureRel.ENCLOSURE, base=base

@@ -13,7 +13,9 @@ _BLOCK = re.compile(
     r"\b[^>]*)>",
     re.IGNORECASE,
 )
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+# Runs of spaces to fold: two or more, or one that is not a plain space (a lone space is left
+# alone, so the common case costs no replacement).
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0]{2,}|[\t\r\f\v\u00a0]")
 # What a page or a fragment pasted from one opens with; plain text and Markdown do not.
 _HTML_HINT = re.compile(r"<(?:html|body|p|div|article|span)\b", re.IGNORECASE)
 # The only characters nh3 changes in text without markup (escapes, CR and NUL rewritten, lone

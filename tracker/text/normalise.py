@@ -6,7 +6,7 @@ import re
 import unicodedata
 from datetime import UTC, datetime
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 # Query parameters that say how a reader arrived, not what they read.
 TRACKING_PARAMS = re.compile(
@@ -17,12 +17,16 @@ TRACKING_PARAMS = re.compile(
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def canonical_url(url: str, *, strip_tracking: bool = True) -> str:
+def canonical_url(url: str, *, base: str = "", strip_tracking: bool = True) -> str:
     """Lower-cased scheme and host (IDN as punycode, IPv6 in brackets), no default port, no
     fragment, no tracking parameters (unless STRIP_TRACKING is off: then the query is kept
     exactly). Path and remaining query are kept as given: servers may treat them
-    case-sensitively."""
+    case-sensitively. A relative URL is resolved against BASE first (an absolute one, most
+    feed links, is split once, not joined and split again)."""
     parts = urlsplit(url.strip())
+    if base and not (parts.scheme in _DEFAULT_PORTS and parts.netloc):
+        url = urljoin(base, url)
+        parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
         raise ValueError(f"not an http(s) URL: {url!r}")
