@@ -282,8 +282,11 @@ def _pool_run(good: list, hostile: list) -> dict:
 def child(folder: Path, port: int) -> dict:
     _configure()
     from tracker.ingest.dates import warm_localised_dates
+    from tracker.text.language import warm_language_detector
 
-    warm_localised_dates()  # as a Celery worker does at start (tracker.tasks.ingest)
+    # As a Celery worker does at start (tracker.tasks.ingest).
+    warm_localised_dates()
+    warm_language_detector()
     hostile_paths = [f"{HOSTILE}/{p.name}" for p in sorted((folder / HOSTILE).iterdir())]
     hostile_paths += [f"drip/{n}" for n in range(SLOW_FEEDS)]
     import feedparser

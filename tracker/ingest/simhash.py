@@ -34,7 +34,7 @@ def simhash(text: str) -> int | None:
     Each shingle's 8-byte BLAKE2b digest is one row of bits; numpy counts every bit position
     over all rows at once (a Python integer per shingle cost a third more) and a bit of the
     fingerprint is set where most shingles have it, most significant bit of byte 0 first."""
-    words = _WORD.findall(text.lower())[:MAX_WORDS]
+    words = _opening_words(text)
     shingles = set(map(" ".join, zip(words, words[1:], words[2:], strict=False)))
     count = len(shingles)
     if count < MIN_SHINGLES:
@@ -47,6 +47,18 @@ def simhash(text: str) -> int | None:
     rows = np.unpackbits(np.frombuffer(b"".join(digests), dtype=np.uint8)).reshape(count, BITS)
     majority = rows.sum(axis=0, dtype=np.uint32) * 2 > count
     return int.from_bytes(np.packbits(majority).tobytes(), "big", signed=True)
+
+
+def _opening_words(text: str) -> list[str]:
+    """The first MAX_WORDS words of TEXT, lower-cased, reading only as much of a long text as
+    they need: an opening that yields more than MAX_WORDS words holds every one of them whole
+    (a word cut at its end is a later one), so the result is the whole text's first words."""
+    limit = 4096
+    while True:
+        words = _WORD.findall(text[:limit].lower())
+        if len(words) > MAX_WORDS or limit >= len(text):
+            return words[:MAX_WORDS]
+        limit *= 4
 
 
 @lru_cache(maxsize=65536)

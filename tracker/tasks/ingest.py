@@ -16,15 +16,17 @@ from tracker.models import Feed, Source
 from tracker.services.feeds import feed_fetch, feed_fetch_killed, feeds_claim_due
 from tracker.services.intake import page_host_wait, source_fetch_page
 from tracker.services.websub import websub_subscribe
+from tracker.text.language import warm_language_detector
 
 logger = logging.getLogger(__name__)
 
 
 @worker_init.connect
 def _warm_before_the_pool_starts(**kwargs: Any) -> None:
-    """Language data for localised dates loaded once, before the pool's processes are forked
-    (they share it), never in the middle of a fetch."""
+    """Language data for localised dates and the language detector's model loaded once, before
+    the pool's processes are forked (they share them), never in the middle of a fetch."""
     warm_localised_dates()
+    warm_language_detector()
 
 
 @shared_task(name="ingest.schedule_due_feeds", acks_late=True)

@@ -36,6 +36,12 @@ def _model() -> LangDetector:
     return _detector
 
 
+def warm_language_detector() -> None:
+    """Load the model now (a worker process at start, before its pool forks and shares it),
+    not in the first fetch that stores an entry."""
+    _model()
+
+
 def detect_language(text: str, *, sample_chars: int = DOCUMENT_SAMPLE) -> tuple[str, float]:
     """(ISO 639 code, confidence) of the opening of TEXT; ("", 0.0) for blank text."""
     sample = fold_spaces(text[:sample_chars])
