@@ -169,19 +169,24 @@ def _group_roots(rows: list[dict[str, Any]]) -> None:
                 set(cursor.fetchall()), key=lambda c: (c[1], c[2] is None, c[2] or 0, c[0])
             )
         by_hash: dict[str, tuple[int, int]] = {}  # hash → (first id, its group root)
-        by_band: dict[int, list[tuple[int, int]]] = {}
         for pk, content_hash, fingerprint, root, has_bands in candidates:
             if content_hash in hashes and pk < by_hash.get(content_hash, (pk + 1,))[0]:
                 by_hash[content_hash] = (pk, root or pk)
             if fingerprint is not None and has_bands:
                 indexed.add(fingerprint)
-            if fingerprint is not None:
-                for band in bands(fingerprint):
-                    by_band.setdefault(band, []).append((fingerprint, root or pk))
+        unmatched = []
         for row in rows:
             if row["content_hash"] in by_hash:
                 row["near_duplicate_of_id"] = by_hash[row["content_hash"]][1]
-            else:
+            elif row["simhash"] is not None:
+                unmatched.append(row)
+        if unmatched:  # the band map only when some row needs it (wire copies match by hash)
+            by_band: dict[int, list[tuple[int, int]]] = {}
+            for pk, _hash, fingerprint, root, _indexed in candidates:
+                if fingerprint is not None:
+                    for band in bands(fingerprint):
+                        by_band.setdefault(band, []).append((fingerprint, root or pk))
+            for row in unmatched:
                 row["near_duplicate_of_id"] = _nearest(by_band, row)
     _index_distinct(rows, indexed)
 
