@@ -263,6 +263,35 @@ def test_two_workers_at_once_make_one_row_each(server):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_fetch_never_writes_back_what_it_read(server):
+    """An editor renames the feed and changes its interval while a fetch waits for the server:
+    the fetch's write (a 304: its times and the next poll) leaves both edits alone, and a 200
+    after it stores the feed's format without touching them either."""
+    feed = _feed(server)
+    feed_fetch(feed=feed)
+
+    def edit(path: str) -> None:
+        Feed.objects.filter(pk=feed.pk).update(title="Renamed", poll_interval=timedelta(hours=2))
+        connection.close()  # this thread's own connection
+
+    server.on_request = edit
+    with CaptureQueriesContext(connection) as queries:
+        report = feed_fetch(feed=feed)
+    assert report.log.status_code == 304
+    write = queries[-1]["sql"]
+    assert '"last_fetched_at"' in write
+    assert '"title"' not in write
+    assert '"etag"' not in write
+    stored = Feed.objects.get(pk=feed.pk)
+    assert (stored.title, stored.poll_interval) == ("Renamed", timedelta(hours=2))
+    server.on_request = None
+    Feed.objects.filter(pk=feed.pk).update(etag="", last_modified="")
+    assert feed_fetch(feed=feed).log.status_code == 200
+    stored = Feed.objects.get(pk=feed.pk)
+    assert (stored.title, stored.format) == ("Renamed", FeedFormat.RSS)
+
+
+@pytest.mark.django_db(transaction=True)
 def test_feed_fetch_skips_a_feed_another_worker_holds(server):
     feed = _feed(server)
     held, release = threading.Event(), threading.Event()

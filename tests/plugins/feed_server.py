@@ -9,7 +9,7 @@ import gzip
 import hashlib
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -42,6 +42,9 @@ class FeedServer:
     arrivals: list[float] = field(default_factory=list)
     # Path → (body, content type): served instead of a file, for content that changes.
     overrides: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    # Called with each request's path before it is answered: what happens elsewhere while a
+    # fetch waits for the server.
+    on_request: Callable[[str], None] | None = None
 
     def url(self, path: str) -> str:
         return f"http://{self.host}:{self.port}/{path.lstrip('/')}"
@@ -71,6 +74,8 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
             path = self.path.split("?", 1)[0]
             server.requests.append((path, {k.lower(): v for k, v in self.headers.items()}))
             server.arrivals.append(time.monotonic())
+            if server.on_request is not None:
+                server.on_request(path)
             if path.startswith("/status/"):
                 code = int(path.rsplit("/", 1)[1])
                 return self._send(code, f"status {code}".encode(), "text/plain")
@@ -260,6 +265,7 @@ def server(feed_server: FeedServer) -> Iterator[FeedServer]:
     feed_server.overrides.clear()
     yield feed_server
     feed_server.overrides.clear()
+    feed_server.on_request = None
 
 
 @pytest.fixture

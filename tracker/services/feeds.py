@@ -458,9 +458,9 @@ def _store_in_transaction(
         counts = _store_each(feed, records, skipped)
     websub_subscribe = _note_hub(feed, parsed, feed_url=result.url)
     outcome = FetchOutcome.PARSED_LENIENTLY if parsed.bozo_reason else FetchOutcome.OK
-    feed.format = parsed.format
+    feed_changes: dict[str, Any] = {"format": parsed.format}
     if not feed.title and parsed.title:
-        feed.title = clean_text(parsed.title)[:500]
+        feed_changes["title"] = clean_text(parsed.title)[:500]
     note = "; ".join(_notes(parsed, records, skipped, rules_note))
     stored = counts.new + counts.updated + counts.unchanged
     log = record_success(
@@ -473,6 +473,7 @@ def _store_in_transaction(
         note=note,
         # A feed whose every entry is skipped gives nothing: not healthy, whatever HTTP said.
         degraded=f"no entry could be stored: {note}" if skipped and not stored else "",
+        feed_changes=feed_changes,
     )
     commit_and_release(lock)
     return FeedFetchReport(log, counts.awaiting_page_ids, websub_subscribe)
