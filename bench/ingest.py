@@ -31,7 +31,7 @@ ETags. Then, in a child process per corpus size (so peak memory is that run's ow
 from __future__ import annotations
 
 import argparse
-import asyncio
+import contextlib
 import json
 import os
 import re
@@ -41,6 +41,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from email.utils import formatdate
 from functools import partial
@@ -152,9 +153,11 @@ def build_hostile(folder: Path) -> None:
 def serve(folder: Path) -> None:
     """Static files with ETag / Last-Modified and 304s (run in its own process).
 
-    A lean asyncio server with the files held in memory: it stands in for remote feed servers,
-    whose own cost is not the pipeline's. (Python's http.server spent about 1 ms of CPU per
-    request parsing headers with the email package, on the same two cores as the pipeline.)"""
+    A lean server with the files held in memory: it stands in for remote feed servers, whose
+    own cost is not the pipeline's. One thread per connection reading and writing its socket
+    directly: it answered a 304 in 15-25 µs less than an asyncio server (about 2 % of a 304
+    fetch), and Python's http.server spent about 1 ms of CPU per request parsing headers with
+    the email package, on the same two cores as the pipeline."""
     last_modified = formatdate(1_700_000_000, usegmt=True).encode()
     files = {}
     for path in [*folder.iterdir(), *(folder / HOSTILE).glob("*")]:
@@ -181,34 +184,30 @@ def serve(folder: Path) -> None:
             b"Last-Modified: %s\r\n\r\n" % (kind, len(body), etag, last_modified)
         ) + body
 
-    class Protocol(asyncio.Protocol):
-        def connection_made(self, transport: asyncio.BaseTransport) -> None:
-            self.transport = transport
-            self.buffer = b""
-            sock = transport.get_extra_info("socket")
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    def drip(conn: socket.socket) -> None:
+        """Headers a byte every DRIP_EVERY_S seconds, for far longer than any deadline."""
+        conn.sendall(b"HTTP/1.1 200 OK\r\nX-Drip: ")
+        for _ in range(600):
+            time.sleep(DRIP_EVERY_S)
+            conn.sendall(b"a")
 
-        def data_received(self, data: bytes) -> None:
-            self.buffer += data
-            while b"\r\n\r\n" in self.buffer:
-                head, _, self.buffer = self.buffer.partition(b"\r\n\r\n")
-                if head.split(b" ")[1].startswith(b"/drip/"):
-                    self.transport.write(b"HTTP/1.1 200 OK\r\nX-Drip: ")  # type: ignore[attr-defined]
-                    asyncio.get_running_loop().call_later(DRIP_EVERY_S, self.drip, 600)
-                    return
-                self.transport.write(answer(head))  # type: ignore[attr-defined]
+    def handle(conn: socket.socket) -> None:
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        buffer = b""
+        with contextlib.suppress(OSError), conn:
+            while data := conn.recv(65536):
+                buffer += data
+                while b"\r\n\r\n" in buffer:
+                    head, _, buffer = buffer.partition(b"\r\n\r\n")
+                    if head.split(b" ")[1].startswith(b"/drip/"):
+                        return drip(conn)
+                    conn.sendall(answer(head))
 
-        def drip(self, left: int) -> None:
-            if left and not self.transport.is_closing():
-                self.transport.write(b"a")  # type: ignore[attr-defined]
-                asyncio.get_running_loop().call_later(DRIP_EVERY_S, self.drip, left - 1)
-
-    async def main() -> None:
-        server = await asyncio.get_running_loop().create_server(Protocol, "127.0.0.1", 0)
-        print(server.sockets[0].getsockname()[1], flush=True)
-        await server.serve_forever()
-
-    asyncio.run(main())
+    listener = socket.create_server(("127.0.0.1", 0), backlog=128)
+    print(listener.getsockname()[1], flush=True)
+    while True:
+        conn, _ = listener.accept()
+        threading.Thread(target=handle, args=(conn,), daemon=True).start()
 
 
 # --- One measured run (child process) -----------------------------------------------------------
