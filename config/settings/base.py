@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import dj_database_url
+import pghistory
 from django.core.exceptions import ImproperlyConfigured
 
 from config import bootstrap
@@ -188,6 +189,13 @@ WHITENOISE_USE_FINDERS = True
 # History records who wrote; a GET writes nothing, and reading its user would load the session
 # on every page, so that even the public page varied by cookie and no shared cache could keep it.
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# History is read by object (pgh_obj) and context; the foreign keys an event copies from its row
+# are not indexed (an index each, written with every event, that no query read: a third of the
+# source history's indexes). The two the activity feed filters on are indexed on their event
+# models (tracker.models: Statement's incident, Claim's statement).
+PGHISTORY_FOREIGN_KEY_FIELD = pghistory.ForeignKey(db_index=False)
+PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_index=True)
+PGHISTORY_CONTEXT_FIELD = pghistory.ContextForeignKey(db_index=True)
 
 # --- REST framework ------------------------------------------------------------------------------
 # Rate limits (DRF syntax: N/second|minute|hour|day), counted in the Redis cache.

@@ -60,7 +60,8 @@ CLAIM_VALUE_FIELDS = (
 )
 
 
-@tracked()
+# The activity feed reads the claim history of an incident's statements by statement.
+@tracked(meta={"indexes": [models.Index(fields=["statement"], name="claimevent_statement_idx")]})
 class Claim(models.Model):
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="claims")
     aspect = models.CharField(_("aspect"), max_length=16, choices=Aspect.choices)

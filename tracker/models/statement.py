@@ -10,7 +10,8 @@ from tracker.models.incident import Incident
 from tracker.models.party import Outlet, Party
 
 
-@tracked()
+# The activity feed reads an incident's statement history by incident.
+@tracked(meta={"indexes": [models.Index(fields=["incident"], name="statementevent_incident_idx")]})
 class Statement(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="statements")
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="statements")
