@@ -7,6 +7,7 @@ string. Uniqueness is still PostgreSQL's: `ON CONFLICT DO NOTHING` skips a row a
 stored first, and RETURNING says which rows this statement inserted. Triggers (pghistory) fire
 per row as for any INSERT."""
 
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -58,3 +59,21 @@ def json_rows(model: type[Model], rows: list[dict[str, Any]]) -> str:
     """ROWS (column → value; missing columns take the field's default) as the JSON parameter
     of `insert_from_json_sql(MODEL)`. Defaults are computed once: they are only serialised."""
     return orjson.dumps([row_with_defaults(model, row) for row in rows]).decode()
+
+
+def array_literal(values: Iterable[str | int]) -> str:
+    """VALUES as the text of a PostgreSQL array, for a parameter cast in SQL (`%s::varchar[]`):
+    `{"a","b\\"c"}`, `{1,2}`. The same text psycopg's list adapter sends, but that adapter
+    escapes element by element in Python (a sixth of a millisecond for a feed's links and
+    fingerprint bands); here each string is double-quoted with its backslashes and quotes
+    escaped (PostgreSQL's array input rules) by str.replace."""
+    return (
+        "{"
+        + ",".join(
+            str(value)
+            if isinstance(value, int)
+            else '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            for value in values
+        )
+        + "}"
+    )

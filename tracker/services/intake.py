@@ -29,7 +29,7 @@ from tracker.ingest.netpolicy import BlockedAddressError
 from tracker.ingest.simhash import MAX_DISTANCE, bands, distance
 from tracker.ingest.transport import FetchOptions, feed_fetch_options
 from tracker.models import Feed, Incident, Outlet, Source
-from tracker.services.batchsql import insert_from_json_sql, json_rows
+from tracker.services.batchsql import array_literal, insert_from_json_sql, json_rows
 from tracker.services.common import Actor
 from tracker.services.sources import (
     incident_source_add,
@@ -58,7 +58,7 @@ NEAR_DUPLICATE_WINDOW = timedelta(days=30)
 # The existing sources an upsert's entries may be: same feed and GUID, or same canonical URL.
 _EXISTING_SQL = (
     "SELECT id, url, feed_id, guid, entry_hash, snapshot_retrieved_at FROM tracker_source "
-    "WHERE (feed_id = %s AND guid = ANY(%s)) OR url = ANY(%s)"
+    "WHERE (feed_id = %s AND guid = ANY(%s::varchar[])) OR url = ANY(%s::varchar[])"
 )
 # Near-duplicate candidates of the window, two halves. By fingerprint: the rows whose bands
 # (stored only for a group's distinct fingerprints) share one with the batch, one per (text
@@ -158,8 +158,8 @@ def _group_roots(rows: list[dict[str, Any]]) -> None:
                 f"SET LOCAL enable_seqscan = off; {_CANDIDATES_SQL}",
                 {
                     "since": timezone.now() - NEAR_DUPLICATE_WINDOW,
-                    "bands": all_bands,
-                    "hashes": sorted(hashes),
+                    "bands": array_literal(all_bands),
+                    "hashes": array_literal(sorted(hashes)),
                 },
             )
             cursor.nextset()  # from SET's result to the SELECT's
@@ -268,7 +268,12 @@ def sources_upsert_entries(*, feed: Feed, records: Sequence[Entry]) -> UpsertCou
     now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
-            _EXISTING_SQL, [feed.pk, [r.guid for r in records], [r.url for r in records]]
+            _EXISTING_SQL,
+            [
+                feed.pk,
+                array_literal(r.guid for r in records),
+                array_literal(r.url for r in records),
+            ],
         )
         existing = [
             Source(
@@ -299,7 +304,11 @@ def sources_upsert_entries(*, feed: Feed, records: Sequence[Entry]) -> UpsertCou
         with connection.cursor() as cursor:
             cursor.execute(
                 _APPEARANCES_SQL,
-                [feed.pk, [pk for pk, _ in elsewhere], [guid for _, guid in elsewhere]],
+                [
+                    feed.pk,
+                    array_literal(pk for pk, _ in elsewhere),
+                    array_literal(guid for _, guid in elsewhere),
+                ],
             )
     if changed:
         with_text = [s for s in changed if s.snapshot_retrieved_at is None]
